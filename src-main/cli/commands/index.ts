@@ -1,0 +1,8 @@
+import type { Command } from '../io';
+import { keyCommand } from './key';
+import { commandCommand } from './command';
+import { serveCommand } from './serve';
+import { startCommand } from './start';
+
+/** Every subcommand, in the order `edgedeck --help` lists them. */
+export const commands: Command[] = [startCommand, serveCommand, keyCommand, commandCommand];

@@ -1,0 +1,39 @@
+import { AppError } from '../shared/contract/errors';
+
+/** Where a command writes. Injected so tests can run commands in-process. */
+export interface CliIo {
+  stdout: (text: string) => void;
+  stderr: (text: string) => void;
+  /** Reads all of standard input (for --password-stdin and the like). */
+  readStdin: () => Promise<string>;
+  /** Resolves when the user asks to stop (SIGINT/SIGTERM) — long-running commands wait on it. */
+  stopSignal: AbortSignal;
+}
+
+export interface Command {
+  name: string;
+  summary: string;
+  usage: string;
+  run(args: string[], io: CliIo): Promise<number>;
+}
+
+/** Exit code for bad input, as the CLI contract promises. */
+export const EXIT_USAGE = 2;
+
+/** Prints an AppError (or any error) as one line and returns the exit code to use. */
+export function reportError(err: unknown, io: CliIo): number {
+  if (err instanceof AppError) {
+    io.stderr(`edgedeck: ${err.field ? `${err.field}: ` : ''}${stripFieldPrefix(err.message, err.field)}\n`);
+    return err.code === 'invalid_input' || err.code === 'unsupported' ? EXIT_USAGE : 1;
+  }
+  if (err instanceof Error && 'code' in err && String((err as { code: unknown }).code).startsWith('ERR_PARSE_ARGS')) {
+    io.stderr(`edgedeck: ${err.message}\n`);
+    return EXIT_USAGE;
+  }
+  io.stderr(`edgedeck: ${err instanceof Error ? err.message : String(err)}\n`);
+  return 1;
+}
+
+function stripFieldPrefix(message: string, field: string | undefined): string {
+  return field && message.startsWith(`${field}: `) ? message.slice(field.length + 2) : message;
+}

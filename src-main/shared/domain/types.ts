@@ -1,0 +1,47 @@
+/** Plain data shapes of the edge domain, shared by core, services and renderer. */
+
+/** The four fields of a Portainer Edge join token (portainer-edge.md §1). */
+export interface EdgeKeyFields {
+  portainerUrl: string;
+  tunnelAddress: string;
+  tunnelFingerprint: string;
+  environmentId: number;
+  /** true when environmentId is 0: the agent asks the server for its environment by Edge ID. */
+  global: boolean;
+}
+
+export type EdgeKeyField = 'portainerUrl' | 'tunnelAddress' | 'tunnelFingerprint' | 'environmentId';
+
+/** A finding about a decoded key that does not make it invalid but will likely hurt. */
+export interface KeyWarning {
+  field: EdgeKeyField;
+  level: 'warn' | 'info';
+  message: string;
+}
+
+export type FingerprintKind = 'sha256' | 'md5' | 'none' | 'unknown';
+
+export type Platform = 'standalone' | 'swarm' | 'podman' | 'kubernetes' | 'nomad';
+export type TargetOs = 'linux' | 'windows';
+
+/** Inputs of the install command text, as Portainer's "Edge agent" screen takes them (portainer-edge.md §5). */
+export interface CommandOptions {
+  platform: Platform;
+  os: TargetOs;
+  /** The server's version from /api/system/status: it is the agent image tag. */
+  agentVersion: string;
+  edgeKey: string;
+  /** Literal Edge ID; exactly one of edgeId / edgeIdGenerator. */
+  edgeId?: string;
+  /** A shell one-liner run on the device (e.g. `uuidgen`) that prints the Edge ID. */
+  edgeIdGenerator?: string;
+  /** EDGE_INSECURE_POLL; Portainer's default is on. */
+  insecurePoll: boolean;
+  agentSecret?: string;
+  /** Comma-separated extra env vars: `NAME=value` or a bare `NAME` taken from the host. */
+  envVars?: string;
+  /** EDGE_ASYNC=1 (Business Edition servers only). */
+  async?: boolean;
+  nomadToken?: string;
+  nomadTls?: boolean;
+}

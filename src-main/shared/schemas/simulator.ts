@@ -1,0 +1,77 @@
+import { z } from 'zod';
+
+/** Requests and views of the local Portainer-compatible server ("simulator") and simulated agents. */
+
+const port = z.number().int().min(0, 'A port is 0 (pick a free one) to 65535.').max(65535, 'A port is 0 (pick a free one) to 65535.');
+
+export const simStartRequest = z.object({
+  port: port.default(0),
+  tunnelPort: port.default(0),
+  https: z.boolean().default(true),
+});
+
+export const agentsStartRequest = z.object({
+  /** Either an environment of the local server, or any join token (e.g. for a real Portainer). */
+  environmentId: z.number().int().positive().optional(),
+  edgeKey: z.string().max(8192).optional(),
+  count: z.number().int().min(1, 'Start at least one agent.').max(50000, 'At most 50,000 agents per group.'),
+  /** With count 1 and an edgeId, that exact Edge ID is used; otherwise `<prefix>-<n>`. */
+  edgeId: z.string().min(1).max(256).optional(),
+  edgeIdPrefix: z.string().min(1).max(200).optional(),
+  insecurePoll: z.boolean().default(true),
+  platform: z.enum(['docker', 'kubernetes']).default('docker'),
+  agentSecret: z.string().max(1024).optional(),
+});
+
+export const agentsStopRequest = z.object({ groupId: z.string().max(64).optional() });
+
+export interface SimStatus {
+  running: boolean;
+  /** true when this is the server `npm start` brought up for the app. */
+  embedded: boolean;
+  https: boolean;
+  version: string;
+  url?: string;
+  tunnelAddress?: string;
+  username?: string;
+  /** The local simulator's own admin password: shown on request in the Simulator page. */
+  password?: string;
+  fingerprint?: string;
+  dataDir?: string;
+}
+
+export interface SimEnvironmentView {
+  id: number;
+  name: string;
+  edgeKey: string;
+  edgeId?: string;
+  checkinInterval: number;
+  lastCheckIn: number;
+  heartbeat: boolean;
+  tunnelVerified: boolean;
+}
+
+export type AgentState = 'starting' | 'polling' | 'tunnel-up' | 'tunnel-verified' | 'error' | 'stopped';
+
+export interface AgentGroupView {
+  id: string;
+  environmentId: number;
+  count: number;
+  startedAt: number;
+  states: Record<AgentState, number>;
+  polls: number;
+  notModified: number;
+  errors: number;
+  lastError?: string;
+}
+
+/** One poll as seen by an agent, for the Simulator's live timeline (sampled when many agents run). */
+export interface PollSample {
+  groupId: string;
+  edgeId: string;
+  at: number;
+  status: number;
+  tunnel?: 'IDLE' | 'REQUIRED' | 'ACTIVE';
+  latencyMs: number;
+  error?: string;
+}
