@@ -1,0 +1,178 @@
+import { randomBytes } from 'node:crypto';
+import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { WebSocketServer, type WebSocket } from 'ws';
+import type { Envelope, ErrorCode } from '../shared/contract/errors';
+import type { Dispatcher } from '../services/rpc/dispatcher';
+import type { EventHub } from '../services/rpc/eventHub';
+import type { Logger } from '../services/logging/logger';
+import { checkOrigin, checkToken, hostsFor, presentedToken, TOKEN_COOKIE, type BridgeGuard } from './guard';
+import { loadStatic } from './staticFiles';
+
+/**
+ * The loopback web transport for the contract: `POST /rpc/<call>` answers envelopes, a WebSocket
+ * at `/events` pushes main's events, and the built renderer is served from `staticDir`.
+ */
+export interface BridgeOptions {
+  host?: string;
+  port?: number;
+  token?: string;
+  dispatcher: Dispatcher;
+  hub: EventHub;
+  /** The built renderer (out/renderer). Without it only the API is served. */
+  staticDir?: string;
+  logger: Logger;
+  maxBodyBytes?: number;
+}
+
+export interface Bridge {
+  port: number;
+  /** The address to open, carrying the launch token once (it becomes an HttpOnly cookie). */
+  url: string;
+  token: string;
+  close(): Promise<void>;
+}
+
+const CSP =
+  "default-src 'self'; script-src 'self'; style-src 'self' 'unsafe-inline'; img-src 'self' data:; connect-src 'self' ws:; frame-ancestors 'none'; base-uri 'none'; form-action 'none'";
+
+function sendEnvelope(res: ServerResponse, status: number, envelope: Envelope<unknown>): void {
+  const body = JSON.stringify(envelope);
+  res.writeHead(status, { 'Content-Type': 'application/json; charset=utf-8', 'Cache-Control': 'no-store' });
+  res.end(body);
+}
+
+function fail(res: ServerResponse, status: number, code: ErrorCode, message: string): void {
+  sendEnvelope(res, status, { ok: false, error: { code, message } });
+}
+
+function readBody(req: IncomingMessage, limit: number): Promise<Buffer | 'too-large'> {
+  return new Promise((resolve, reject) => {
+    const chunks: Buffer[] = [];
+    let size = 0;
+    req.on('data', (chunk: Buffer) => {
+      size += chunk.length;
+      if (size > limit) {
+        resolve('too-large');
+        req.destroy();
+        return;
+      }
+      chunks.push(chunk);
+    });
+    req.on('end', () => resolve(Buffer.concat(chunks)));
+    req.on('error', reject);
+  });
+}
+
+export async function startBridge(options: BridgeOptions): Promise<Bridge> {
+  const host = options.host ?? '127.0.0.1';
+  const token = options.token ?? randomBytes(24).toString('base64url');
+  const maxBody = options.maxBodyBytes ?? 1024 * 1024;
+  const guard: BridgeGuard = { token, allowedHosts: new Set() };
+  const { dispatcher, hub, logger } = options;
+
+  async function handleRpc(req: IncomingMessage, res: ServerResponse, channel: string): Promise<void> {
+    if (req.method !== 'POST') return fail(res, 405, 'invalid_input', 'Calls are made with POST.');
+    if (!(req.headers['content-type'] ?? '').startsWith('application/json')) {
+      return fail(res, 415, 'invalid_input', 'Send the request as application/json.');
+    }
+    const body = await readBody(req, maxBody);
+    if (body === 'too-large') return fail(res, 413, 'invalid_input', `Request body is larger than ${maxBody} bytes.`);
+    let payload: unknown = {};
+    if (body.length > 0) {
+      try {
+        payload = JSON.parse(body.toString('utf8'));
+      } catch {
+        return fail(res, 400, 'invalid_input', 'The request body is not valid JSON.');
+      }
+    }
+    const envelope = await dispatcher.invoke(channel, payload);
+    const status = !envelope.ok && envelope.error.code === 'not_found' && envelope.error.message.startsWith('Unknown call') ? 404 : 200;
+    sendEnvelope(res, status, envelope);
+  }
+
+  async function handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
+    res.setHeader('X-Content-Type-Options', 'nosniff');
+    res.setHeader('Referrer-Policy', 'no-referrer');
+    const origin = checkOrigin(req, guard);
+    if (!origin.ok) return fail(res, origin.status, 'forbidden', origin.message);
+    const url = new URL(req.url ?? '/', 'http://bridge.invalid');
+
+    // First visit: trade the token in the address for an HttpOnly cookie and drop it from the address bar.
+    const queryToken = url.searchParams.get('token');
+    if (queryToken !== null && req.method === 'GET') {
+      if (!checkToken(queryToken, guard)) return fail(res, 401, 'unauthorized', 'That launch token is not valid for this Edgedeck; use the address it printed.');
+      url.searchParams.delete('token');
+      res.writeHead(303, {
+        'Set-Cookie': `${TOKEN_COOKIE}=${encodeURIComponent(token)}; HttpOnly; SameSite=Strict; Path=/`,
+        Location: url.pathname + url.search + url.hash,
+        'Cache-Control': 'no-store',
+      });
+      res.end();
+      return;
+    }
+    if (!checkToken(presentedToken(req), guard)) {
+      return fail(res, 401, 'unauthorized', 'Missing or wrong launch token: open the address `edgedeck serve` printed.');
+    }
+    if (url.pathname.startsWith('/rpc/')) return handleRpc(req, res, decodeURIComponent(url.pathname.slice(5)));
+    if (req.method !== 'GET' && req.method !== 'HEAD') return fail(res, 405, 'invalid_input', 'Only GET is served here.');
+    const file = options.staticDir ? await loadStatic(options.staticDir, url.pathname) : undefined;
+    if (!file) return fail(res, 404, 'not_found', 'Not found. (Is the renderer built? Run `npm run build`.)');
+    res.writeHead(200, {
+      'Content-Type': file.type,
+      'Content-Security-Policy': CSP,
+      'Cache-Control': file.immutable ? 'public, max-age=31536000, immutable' : 'no-store',
+    });
+    res.end(req.method === 'HEAD' ? undefined : file.body);
+  }
+
+  const server = createServer((req, res) => {
+    handle(req, res).catch((err: unknown) => {
+      logger.error('bridge request failed', err);
+      if (!res.headersSent) fail(res, 500, 'internal', 'The bridge failed to answer; see the Edgedeck log.');
+      else res.destroy();
+    });
+  });
+  server.requestTimeout = 30_000;
+  server.headersTimeout = 10_000;
+
+  const sockets = new WebSocketServer({ noServer: true, maxPayload: 64 * 1024 });
+  server.on('upgrade', (req, socket, head) => {
+    socket.on('error', () => socket.destroy());
+    const origin = checkOrigin(req, guard);
+    const path = (req.url ?? '').split('?')[0];
+    if (!origin.ok || path !== '/events' || !checkToken(presentedToken(req), guard)) {
+      socket.end('HTTP/1.1 403 Forbidden\r\nConnection: close\r\n\r\n');
+      return;
+    }
+    sockets.handleUpgrade(req, socket, head, (ws: WebSocket) => {
+      const detach = hub.attach((event, payload) => {
+        if (ws.readyState === ws.OPEN) ws.send(JSON.stringify({ event, payload }));
+      });
+      ws.on('close', detach);
+      ws.on('error', detach);
+      // Events flow one way; anything the page sends is ignored.
+      ws.on('message', () => undefined);
+    });
+  });
+
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(options.port ?? 0, host, () => resolve());
+  });
+  const port = (server.address() as AddressInfo).port;
+  hostsFor(host, port).forEach((h) => guard.allowedHosts.add(h));
+  const shownHost = host.includes(':') ? `[${host}]` : host;
+  return {
+    port,
+    token,
+    url: `http://${shownHost}:${port}/?token=${encodeURIComponent(token)}`,
+    close: () =>
+      new Promise<void>((resolve) => {
+        for (const client of sockets.clients) client.terminate();
+        sockets.close();
+        server.closeAllConnections();
+        server.close(() => resolve());
+      }),
+  };
+}

@@ -1,0 +1,61 @@
+import { parseArgs } from 'node:util';
+import { startBridge } from '../../bridge/bridgeServer';
+import { createAppServices } from '../../services/app/appServices';
+import { createLogger } from '../../services/logging/logger';
+import { createFileStore } from '../../services/stores/fileStore';
+import { invalidInput } from '../../shared/contract/errors';
+import type { Command } from '../io';
+import { openBrowser } from '../openBrowser';
+import { defaultDataDir, rendererBuilt, rendererDir } from '../paths';
+import { ensureBuilt } from '../build';
+
+const LOOPBACK = /^(127\.\d{1,3}\.\d{1,3}\.\d{1,3}|::1|localhost)$/;
+
+export const serveCommand: Command = {
+  name: 'serve',
+  summary: 'Run Edgedeck in your browser through a loopback web bridge (no Electron needed).',
+  usage:
+    'edgedeck serve [--host 127.0.0.1] [--port 0] [--data DIR] [--no-open] [--no-embedded-server]\n\n' +
+    'Prints the address to open; it carries a one-time launch token. The bridge binds loopback only.',
+  async run(args, io) {
+    const { values } = parseArgs({
+      args,
+      options: {
+        host: { type: 'string', default: '127.0.0.1' },
+        port: { type: 'string', default: '0' },
+        data: { type: 'string' },
+        'no-open': { type: 'boolean', default: false },
+        'no-embedded-server': { type: 'boolean', default: false },
+      },
+      strict: true,
+    });
+    if (!LOOPBACK.test(values.host)) throw invalidInput('--host', `The bridge serves loopback only (127.0.0.1, ::1); "${values.host}" would expose it to the network.`);
+    const port = Number(values.port);
+    if (!Number.isInteger(port) || port < 0 || port > 65535) throw invalidInput('--port', 'A port is a whole number from 0 (pick a free one) to 65535.');
+
+    await ensureBuilt(io);
+    if (!rendererBuilt()) io.stderr('edgedeck: the renderer is not built; only the API is served. Run `npm run build`.\n');
+
+    const dataDir = values.data ?? defaultDataDir();
+    const logger = createLogger({ scope: 'serve' });
+    const services = await createAppServices({
+      dataDir,
+      store: createFileStore(dataDir),
+      transport: 'web',
+      logger,
+      embeddedServer: !values['no-embedded-server'],
+    });
+    const bridge = await startBridge({ host: values.host, port, dispatcher: services.dispatcher, hub: services.hub, staticDir: rendererDir, logger });
+    io.stdout(`Edgedeck is running at ${bridge.url}\n`);
+    if (!values['no-open']) openBrowser(bridge.url, io);
+
+    await new Promise<void>((resolve) => {
+      if (io.stopSignal.aborted) resolve();
+      io.stopSignal.addEventListener('abort', () => resolve(), { once: true });
+    });
+    io.stderr('edgedeck: stopping…\n');
+    await bridge.close();
+    await services.close();
+    return 0;
+  },
+};

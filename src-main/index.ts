@@ -1,0 +1,69 @@
+import { app, BrowserWindow, ipcMain, type IpcMainInvokeEvent } from 'electron';
+import { join } from 'node:path';
+import { IPC_EVENT, IPC_INVOKE } from './shared/contract/ipcChannels';
+import { createAppServices, type AppServices } from './services/app/appServices';
+import { createLogger } from './services/logging/logger';
+import { createElectronStore } from './platform/electronStore';
+import { createMainWindow, isAppUrl, lockDownSession } from './window';
+
+/** Electron lifecycle only: services come from createAppServices, shared with `edgedeck serve`. */
+const logger = createLogger({ scope: 'main' });
+let services: AppServices | undefined;
+let mainWindow: BrowserWindow | undefined;
+
+if (!app.requestSingleInstanceLock()) {
+  app.quit();
+} else {
+  app.on('second-instance', () => {
+    if (mainWindow) {
+      if (mainWindow.isMinimized()) mainWindow.restore();
+      mainWindow.focus();
+    }
+  });
+  app.whenReady().then(start).catch((err: unknown) => {
+    logger.error('Edgedeck failed to start', err);
+    app.exit(1);
+  });
+}
+
+/** Only our own top frame may call main; anything else (an injected frame) is refused. */
+function trustedSender(event: IpcMainInvokeEvent): boolean {
+  const frame = event.senderFrame;
+  return frame !== null && frame.parent === null && isAppUrl(frame.url) && event.sender === mainWindow?.webContents;
+}
+
+async function start(): Promise<void> {
+  lockDownSession();
+  services = await createAppServices({
+    dataDir: join(app.getPath('userData'), 'data'),
+    store: createElectronStore(),
+    transport: 'ipc',
+    logger,
+    embeddedServer: true,
+  });
+  const dispatcher = services.dispatcher;
+  ipcMain.handle(IPC_INVOKE, (event, channel: unknown, payload: unknown) => {
+    if (!trustedSender(event)) return { ok: false, error: { code: 'forbidden', message: 'Calls are accepted from the Edgedeck window only.' } };
+    return dispatcher.invoke(String(channel), payload);
+  });
+  services.hub.attach((event, payload) => {
+    if (mainWindow && !mainWindow.isDestroyed()) mainWindow.webContents.send(IPC_EVENT, event, payload);
+  });
+  mainWindow = createMainWindow();
+  mainWindow.on('closed', () => (mainWindow = undefined));
+  app.on('activate', () => {
+    if (BrowserWindow.getAllWindows().length === 0) mainWindow = createMainWindow();
+  });
+}
+
+app.on('window-all-closed', () => {
+  if (process.platform !== 'darwin') app.quit();
+});
+
+let quitting = false;
+app.on('before-quit', (event) => {
+  if (quitting || !services) return;
+  event.preventDefault();
+  quitting = true;
+  void services.close().finally(() => app.quit());
+});
