@@ -1,0 +1,209 @@
+import { invalidInput } from '../contract/errors';
+import { decodeBase64, decodeBase64Bytes, encodeBase64 } from './base64';
+import { hostClass, parseIPv6, type HostClass } from './hostClass';
+import type { EdgeKeyField, EdgeKeyFields, FingerprintKind, KeyWarning } from './types';
+
+export { hostClass, type HostClass } from './hostClass';
+
+/** The four fields of a key, without the derived `global` flag. */
+export type EdgeKeyInput = Omit<EdgeKeyFields, 'global'>;
+
+const FIELD_COUNT = 4;
+
+/**
+ * Decodes a join token (portainer-edge.md §1.2). More forgiving than the agent on purpose: it
+ * takes padded keys and surrounding whitespace, so a user can inspect what they pasted.
+ */
+export function decodeEdgeKey(key: string): EdgeKeyFields {
+  const text = key.trim();
+  if (text === '') throw invalidInput('edgeKey', 'The Edge key is empty; paste the join token shown on the environment page in Portainer.');
+  const decoded = decodeBase64(text, 'edgeKey');
+  const parts = decoded.split('|');
+  if (parts.length !== FIELD_COUNT) {
+    throw invalidInput(
+      'edgeKey',
+      `The Edge key decodes to ${parts.length} '|'-separated field${parts.length === 1 ? '' : 's'}, but a join token has exactly ${FIELD_COUNT} (Portainer URL|tunnel address|fingerprint|environment ID); copy the whole key from Portainer again.`,
+    );
+  }
+  const [portainerUrl, tunnelAddress, tunnelFingerprint, idText] = parts as [string, string, string, string];
+  if (!/^\d+$/.test(idText)) {
+    throw invalidInput('edgeKey', `The Edge key's 4th field must be the environment ID (decimal digits, 0 for a global key), but it is ${JSON.stringify(idText)}; copy the key from Portainer again.`);
+  }
+  const environmentId = Number(idText);
+  if (!Number.isSafeInteger(environmentId)) {
+    throw invalidInput('edgeKey', `The Edge key's environment ID ${idText} is too large to be a Portainer environment ID; copy the key from Portainer again.`);
+  }
+  return { portainerUrl, tunnelAddress, tunnelFingerprint, environmentId, global: environmentId === 0 };
+}
+
+/** True when the pasted key carries '=' padding, which the agent's RawStdEncoding decoder rejects. */
+export function isPaddedEdgeKey(key: string): boolean {
+  return key.trim().endsWith('=');
+}
+
+/** Builds a join token the way the server does: fields joined by '|', unpadded standard base64. */
+export function encodeEdgeKey(fields: EdgeKeyInput): string {
+  const textFields = ['portainerUrl', 'tunnelAddress', 'tunnelFingerprint'] as const;
+  for (const name of textFields) {
+    const value = fields[name];
+    if (typeof value !== 'string') throw invalidInput(name, `${name} must be text.`);
+    if (value.includes('|')) {
+      throw invalidInput(name, `${name} contains '|', which separates the fields of an Edge key, so the agent would misread the key; remove the '|'.`);
+    }
+  }
+  const id = fields.environmentId;
+  if (!Number.isSafeInteger(id) || id < 0) {
+    throw invalidInput('environmentId', `The environment ID must be a whole number of 0 or more (0 makes a global key), but it is ${String(id)}.`);
+  }
+  const joined = [fields.portainerUrl, fields.tunnelAddress, fields.tunnelFingerprint, String(id)].join('|');
+  return encodeBase64(joined, { padded: false }, 'edgeKey');
+}
+
+const MD5_FULL = /^[0-9a-f]{2}(:[0-9a-f]{2}){15}$/;
+// The agent compares legacy fingerprints by prefix, so a shortened one still verifies (less strictly).
+const MD5_CHARS = /^[0-9a-f:]+$/;
+
+export function fingerprintKind(fp: string): FingerprintKind {
+  if (fp === '') return 'none';
+  if (/^[A-Za-z0-9+/]{43}=$/.test(fp) && decodeBase64Bytes(fp).length === 32) return 'sha256';
+  if (fp.length <= 47 && (MD5_FULL.test(fp) || isMd5Prefix(fp))) return 'md5';
+  return 'unknown';
+}
+
+function isMd5Prefix(fp: string): boolean {
+  if (!MD5_CHARS.test(fp)) return false;
+  // Every 3rd character must be ':' and nothing else: "ab:cd:e" is a prefix, "ab:c:d" is not.
+  for (let i = 0; i < fp.length; i++) {
+    const isColonSlot = i % 3 === 2;
+    if (isColonSlot !== (fp[i] === ':')) return false;
+  }
+  return true;
+}
+
+/** Findings that do not make the key invalid but that usually break or weaken the connection. */
+export function inspectEdgeKey(fields: EdgeKeyInput): KeyWarning[] {
+  return [...inspectUrl(fields.portainerUrl), ...inspectTunnel(fields.tunnelAddress), ...inspectFingerprint(fields.tunnelFingerprint), ...inspectId(fields.environmentId)];
+}
+
+function warn(field: EdgeKeyField, message: string): KeyWarning {
+  return { field, level: 'warn', message };
+}
+function info(field: EdgeKeyField, message: string): KeyWarning {
+  return { field, level: 'info', message };
+}
+
+function reachabilityWarning(field: EdgeKeyField, host: string, cls: HostClass): KeyWarning | undefined {
+  const what: Partial<Record<HostClass, string>> = {
+    localhost: 'is localhost',
+    loopback: 'is a loopback address',
+    'link-local': 'is a link-local address',
+    private: 'is a private-network address',
+  };
+  const reason = what[cls];
+  if (!reason) return undefined;
+  const advice =
+    cls === 'private'
+      ? 'that works only if every Edge device is on the same network; otherwise use an address the devices can reach'
+      : 'an Edge device elsewhere cannot reach it; use an address or name the devices can reach';
+  return warn(field, `The host ${host} ${reason}: ${advice}.`);
+}
+
+function inspectUrl(url: string): KeyWarning[] {
+  const out: KeyWarning[] = [];
+  let parsed: URL;
+  try {
+    parsed = new URL(url);
+  } catch {
+    return [warn('portainerUrl', `${JSON.stringify(url)} is not a URL; the agent needs the Portainer address such as https://portainer.example.com:9443.`)];
+  }
+  if (parsed.protocol === 'http:') {
+    out.push(warn('portainerUrl', 'The URL uses http: the agent warns about it, and its polls (including tunnel credentials) travel unprotected; use https.'));
+  } else if (parsed.protocol !== 'https:') {
+    out.push(warn('portainerUrl', `The URL scheme ${parsed.protocol.slice(0, -1)} is not http or https, so the agent cannot poll it; use https://<host>:<port>.`));
+  }
+  if (url.endsWith('/')) {
+    out.push(warn('portainerUrl', 'The URL ends with "/": the agent appends "/api/..." and requests "//api/...", which Portainer does not serve; remove the trailing slash.'));
+  }
+  const host = parsed.hostname;
+  if (host) {
+    const w = reachabilityWarning('portainerUrl', host, hostClass(host));
+    if (w) out.push(w);
+  }
+  return out;
+}
+
+/** Splits a tunnel address into host and port the way the agent will read it (after any scheme). */
+function splitHostPort(address: string): { host: string; port?: string; unbracketedV6?: boolean } {
+  if (address.startsWith('[')) {
+    const end = address.indexOf(']');
+    if (end > 0) {
+      const rest = address.slice(end + 1);
+      return rest.startsWith(':') ? { host: address.slice(0, end + 1), port: rest.slice(1) } : { host: address.slice(0, end + 1) };
+    }
+  }
+  const colons = address.split(':').length - 1;
+  if (colons > 1) return { host: address, unbracketedV6: true };
+  const i = address.indexOf(':');
+  return i < 0 ? { host: address } : { host: address.slice(0, i), port: address.slice(i + 1) };
+}
+
+function inspectTunnel(address: string): KeyWarning[] {
+  const out: KeyWarning[] = [];
+  let rest = address;
+  const scheme = /^([a-z][a-z0-9+.-]*):\/\//i.exec(address);
+  if (scheme) {
+    out.push(info('tunnelAddress', `The tunnel address carries a scheme (${scheme[1]}://); the agent keeps it and switches http to ws, so plain host:port is the usual form.`));
+    rest = address.slice(scheme[0].length);
+  }
+  rest = rest.replace(/\/.*$/, '');
+  if (rest === '') {
+    out.push(warn('tunnelAddress', 'The tunnel address is empty, so the agent cannot open a tunnel; set it to <portainer host>:8000.'));
+    return out;
+  }
+  const { host, port, unbracketedV6 } = splitHostPort(rest);
+  if (unbracketedV6) {
+    const w = parseIPv6(host)
+      ? `The tunnel address ${rest} looks like an IPv6 address with a port but no brackets; the agent cannot parse it. Write it as [address]:port.`
+      : `The tunnel address ${rest} has more than one ':'; write it as host:port (IPv6 as [address]:port).`;
+    out.push(warn('tunnelAddress', w));
+    return out;
+  }
+  if (port === undefined || port === '') {
+    out.push(warn('tunnelAddress', `The tunnel address has no port, so the agent connects to port 80; add the tunnel port (default 8000), e.g. ${host}:8000.`));
+  } else if (!/^\d+$/.test(port) || Number(port) < 1 || Number(port) > 65535) {
+    out.push(warn('tunnelAddress', `The tunnel port ${JSON.stringify(port)} is not a port number from 1 to 65535; fix it (the default is 8000).`));
+  }
+  const w = reachabilityWarning('tunnelAddress', host, hostClass(host));
+  if (w) out.push(w);
+  return out;
+}
+
+function inspectFingerprint(fp: string): KeyWarning[] {
+  switch (fingerprintKind(fp)) {
+    case 'none':
+      return [warn('tunnelFingerprint', 'The fingerprint is empty, so the tunnel server host key is not verified and anyone on the path could pose as Portainer; use the key Portainer generated.')];
+    case 'md5':
+      if (fp.length < 47) {
+        return [warn('tunnelFingerprint', `The fingerprint is a shortened legacy MD5 fingerprint (${fp.length} of 47 characters); the agent accepts any host key that starts with it, which is weaker. Use the full fingerprint.`)];
+      }
+      return [info('tunnelFingerprint', 'The fingerprint is in the legacy MD5 form (server ≤ 2.18); agents 2.13 and later still verify it.')];
+    case 'sha256':
+      return [];
+    case 'unknown': {
+      const hint = /^SHA256:[A-Za-z0-9+/]{43}$/.test(fp)
+        ? ' It looks like an OpenSSH fingerprint: drop the "SHA256:" prefix and add one "=" at the end.'
+        : ' Expected 44 characters of base64 ending in "=" (SHA-256) or colon-separated hex (legacy MD5).';
+      return [warn('tunnelFingerprint', `The fingerprint is in no form the agent knows, so the tunnel will fail host-key verification.${hint}`)];
+    }
+  }
+}
+
+function inspectId(id: number): KeyWarning[] {
+  if (id !== 0) return [];
+  return [
+    info(
+      'environmentId',
+      'Environment ID 0 makes a global key: the agent asks the server for its environment by Edge ID. On Community Edition that only works when an environment with this Edge ID already exists.',
+    ),
+  ];
+}
