@@ -36,8 +36,9 @@ export function normaliseTunnelAddress(server: string): string {
   } catch {
     throw new AppError('invalid_input', `The tunnel address '${server}' is not a valid host:port.`, 'server');
   }
-  if (!u.port) u.port = u.protocol === 'wss:' ? '443' : '80';
-  return u.toString();
+  // URL drops default ports from its string form; the agent keeps them explicit.
+  const port = u.port || (u.protocol === 'wss:' ? '443' : '80');
+  return `${u.protocol}//${u.hostname}:${port}${u.pathname}${u.search}`;
 }
 
 /** A chisel remote `R:<lport>:<rhost>:<rport>` (or `R:<lhost>:<lport>:<rhost>:<rport>`) in chisel's JSON form. */
