@@ -1,0 +1,130 @@
+import { AppShell, Burger, Group, Loader, NavLink, ScrollArea, Text, Title } from '@mantine/core';
+import { useDisclosure } from '@mantine/hooks';
+import {
+  IconCloudUpload,
+  IconDownload,
+  IconKey,
+  IconServer2,
+  IconSettings,
+  IconTerminal2,
+  IconTestPipe,
+  type Icon,
+} from '@tabler/icons-react';
+import { lazy, Suspense, useEffect, type ReactNode } from 'react';
+import { ConnectionBanner } from './components/ConnectionBanner';
+import { ServerBadge } from './components/ServerBadge';
+import { EnvironmentsPage, ExportPage, InstallPage, SettingsPage } from './features/placeholders/Placeholders';
+import { hrefOf, useRoute, type Route } from './route';
+
+// Feature pages load on first visit, so the first paint carries only the shell.
+const Inspector = lazy(() => import('./features/inspector/Inspector').then((m) => ({ default: m.Inspector })));
+const CommandBuilder = lazy(() => import('./features/commands/CommandBuilder').then((m) => ({ default: m.CommandBuilder })));
+const SimulatorPage = lazy(() => import('./features/simulator/SimulatorPage').then((m) => ({ default: m.SimulatorPage })));
+
+interface NavItem {
+  route: Route;
+  label: string;
+  icon: Icon;
+}
+
+const mainNav: NavItem[] = [
+  { route: 'environments', label: 'Environments', icon: IconServer2 },
+  { route: 'install', label: 'Install', icon: IconCloudUpload },
+  { route: 'simulator', label: 'Simulator', icon: IconTestPipe },
+  { route: 'export', label: 'Export', icon: IconDownload },
+  { route: 'settings', label: 'Settings', icon: IconSettings },
+];
+
+const toolsNav: NavItem[] = [
+  { route: 'inspector', label: 'Join-token inspector', icon: IconKey },
+  { route: 'commands', label: 'Command builder', icon: IconTerminal2 },
+];
+
+const titles: Record<Route, string> = {
+  environments: 'Environments',
+  install: 'Install',
+  simulator: 'Simulator',
+  export: 'Export',
+  settings: 'Settings',
+  inspector: 'Join-token inspector',
+  commands: 'Command builder',
+};
+
+function page(route: Route): ReactNode {
+  switch (route) {
+    case 'environments':
+      return <EnvironmentsPage />;
+    case 'install':
+      return <InstallPage />;
+    case 'export':
+      return <ExportPage />;
+    case 'settings':
+      return <SettingsPage />;
+    case 'inspector':
+      return <Inspector />;
+    case 'commands':
+      return <CommandBuilder />;
+    case 'simulator':
+      return <SimulatorPage />;
+  }
+}
+
+function NavLinks({ items, route, onNavigate }: { items: NavItem[]; route: Route; onNavigate: () => void }) {
+  return items.map((item) => (
+    <NavLink
+      key={item.route}
+      component="a"
+      href={hrefOf(item.route)}
+      label={item.label}
+      leftSection={<item.icon size={18} stroke={1.6} />}
+      active={route === item.route}
+      aria-current={route === item.route ? 'page' : undefined}
+      onClick={onNavigate}
+      data-testid={`nav-${item.route}`}
+    />
+  ));
+}
+
+export function App() {
+  const route = useRoute((s) => s.route);
+  const [opened, { toggle, close }] = useDisclosure();
+
+  useEffect(() => {
+    document.title = `${titles[route]} · Edgedeck`;
+  }, [route]);
+
+  return (
+    <AppShell header={{ height: 56 }} navbar={{ width: 240, breakpoint: 'sm', collapsed: { mobile: !opened } }} padding="md">
+      <AppShell.Header>
+        <Group h="100%" px="md" justify="space-between" wrap="nowrap">
+          <Group gap="sm" wrap="nowrap">
+            <Burger opened={opened} onClick={toggle} hiddenFrom="sm" size="sm" aria-label="Toggle navigation" />
+            <Title order={1} size="h3">
+              Edgedeck
+            </Title>
+          </Group>
+          <ServerBadge />
+        </Group>
+      </AppShell.Header>
+
+      <AppShell.Navbar p="xs" aria-label="Main">
+        <AppShell.Section grow component={ScrollArea}>
+          <NavLinks items={mainNav} route={route} onNavigate={close} />
+          <Text size="xs" fw={700} c="dimmed" tt="uppercase" px="sm" mt="md" mb={4} id="nav-tools">
+            Tools
+          </Text>
+          <nav aria-labelledby="nav-tools">
+            <NavLinks items={toolsNav} route={route} onNavigate={close} />
+          </nav>
+        </AppShell.Section>
+      </AppShell.Navbar>
+
+      <AppShell.Main>
+        <ConnectionBanner />
+        <Suspense fallback={<Loader size="sm" aria-label="Loading" />}>
+          <div key={route}>{page(route)}</div>
+        </Suspense>
+      </AppShell.Main>
+    </AppShell>
+  );
+}

@@ -1,0 +1,87 @@
+import { Badge, Button, Group, NumberInput, Paper, SimpleGrid, Stack, Switch, Text, Title } from '@mantine/core';
+import { IconPlayerPlay, IconPlayerStop } from '@tabler/icons-react';
+import { CopyField } from '../../components/CopyField';
+import { SecretField } from '../../components/SecretField';
+import { useSimulator } from './simulatorStore';
+
+/** The local Portainer-compatible server: what it is, where, and its credentials; start and stop. */
+export function ServerPanel() {
+  const status = useSimulator((s) => s.status);
+  const statusKnown = useSimulator((s) => s.statusKnown);
+  const statusError = useSimulator((s) => s.statusError);
+  const busy = useSimulator((s) => s.busy);
+  const form = useSimulator((s) => s.startForm);
+  const setForm = useSimulator((s) => s.setStartForm);
+  const start = useSimulator((s) => s.start);
+  const stop = useSimulator((s) => s.stop);
+  const running = status?.running ?? false;
+
+  return (
+    <Paper withBorder p="md">
+      <Stack gap="sm">
+        <Group justify="space-between">
+          <Title order={3}>Local server</Title>
+          <Group gap="xs">
+            {status?.embedded ? <Badge variant="light">Started with the app</Badge> : null}
+            <Badge color={running ? 'teal' : 'gray'} data-testid="sim-running">
+              {!statusKnown ? 'Checking…' : running ? 'Running' : 'Stopped'}
+            </Badge>
+          </Group>
+        </Group>
+        <Text size="sm" c="dimmed">
+          A Portainer-compatible server on this machine, to rehearse the poll and tunnel cycle. It is not a production server.
+          {status?.version ? ` It answers as Portainer ${status.version}.` : ''}
+        </Text>
+        {statusError ? (
+          <Text c="red" size="sm">
+            {statusError}
+          </Text>
+        ) : null}
+        {running && status ? (
+          <SimpleGrid cols={{ base: 1, md: 2 }}>
+            <CopyField label="URL" value={status.url} testId="sim-url" />
+            <CopyField label="Tunnel address" value={status.tunnelAddress} />
+            <CopyField label="Username" value={status.username} />
+            <SecretField label="Password" value={status.password} testId="sim-password" />
+            <CopyField label="Tunnel fingerprint" value={status.fingerprint} />
+            {status.dataDir ? <CopyField label="Data folder" value={status.dataDir} /> : null}
+          </SimpleGrid>
+        ) : null}
+        {running ? (
+          <Group>
+            <Button color="red" variant="light" leftSection={<IconPlayerStop size={16} />} loading={busy === 'stop'} onClick={() => void stop()}>
+              Stop server
+            </Button>
+          </Group>
+        ) : (
+          <Group align="flex-end">
+            <NumberInput
+              label="Port"
+              description="0 picks a free one"
+              min={0}
+              max={65535}
+              allowDecimal={false}
+              value={form.port}
+              onChange={(v) => setForm({ port: typeof v === 'number' ? v : 0 })}
+              w={140}
+            />
+            <NumberInput
+              label="Tunnel port"
+              description="0 picks a free one"
+              min={0}
+              max={65535}
+              allowDecimal={false}
+              value={form.tunnelPort}
+              onChange={(v) => setForm({ tunnelPort: typeof v === 'number' ? v : 0 })}
+              w={140}
+            />
+            <Switch label="HTTPS (self-signed)" checked={form.https} onChange={(e) => setForm({ https: e.currentTarget.checked })} mb={8} />
+            <Button leftSection={<IconPlayerPlay size={16} />} loading={busy === 'start'} onClick={() => void start()}>
+              Start server
+            </Button>
+          </Group>
+        )}
+      </Stack>
+    </Paper>
+  );
+}

@@ -1,0 +1,197 @@
+import { create } from 'zustand';
+import { api } from '../../api';
+import { notifyError } from '../../components/notify';
+import type { AgentGroupView, PollSample, SimEnvironmentView, SimStatus } from '../../../src-main/shared/schemas/simulator';
+
+/** How many poll samples the live timeline keeps. */
+export const MAX_SAMPLES = 200;
+
+export interface StartForm {
+  port: number;
+  tunnelPort: number;
+  https: boolean;
+}
+
+export interface AgentsForm {
+  count: number;
+  /** With count 1: the exact Edge ID; otherwise the prefix of `<prefix>-<n>`. */
+  edgeId: string;
+  insecurePoll: boolean;
+  platform: 'docker' | 'kubernetes';
+}
+
+interface SimulatorState {
+  status?: SimStatus;
+  /** true once sim:status has answered (or failed): the header stops saying "checking". */
+  statusKnown: boolean;
+  statusError?: string;
+  busy: 'start' | 'stop' | 'agents' | undefined;
+  environments: SimEnvironmentView[];
+  environmentsLoading: boolean;
+  selectedEnvironmentId?: number;
+  groups: AgentGroupView[];
+  /** Newest first, at most MAX_SAMPLES. */
+  samples: PollSample[];
+  startForm: StartForm;
+  agentsForm: AgentsForm;
+
+  loadStatus(): Promise<void>;
+  start(): Promise<void>;
+  stop(): Promise<void>;
+  loadEnvironments(): Promise<void>;
+  selectEnvironment(id: number | undefined): void;
+  loadGroups(): Promise<void>;
+  startAgents(): Promise<void>;
+  stopAgents(groupId?: string): Promise<void>;
+  setStartForm(patch: Partial<StartForm>): void;
+  setAgentsForm(patch: Partial<AgentsForm>): void;
+
+  // Event sinks.
+  onStatus(status: SimStatus): void;
+  onGroups(groups: AgentGroupView[]): void;
+  onSamples(samples: PollSample[]): void;
+}
+
+const initial = {
+  status: undefined,
+  statusKnown: false,
+  statusError: undefined,
+  busy: undefined,
+  environments: [],
+  environmentsLoading: false,
+  selectedEnvironmentId: undefined,
+  groups: [],
+  samples: [],
+  startForm: { port: 0, tunnelPort: 0, https: true },
+  agentsForm: { count: 1, edgeId: 'sim-agent', insecurePoll: true, platform: 'docker' as const },
+} satisfies Partial<SimulatorState>;
+
+export const useSimulator = create<SimulatorState>()((set, get) => ({
+  ...initial,
+
+  loadStatus: async () => {
+    try {
+      const status = await api.sim.status();
+      set({ status, statusKnown: true, statusError: undefined });
+    } catch (err) {
+      set({ statusKnown: true, statusError: err instanceof Error ? err.message : String(err) });
+    }
+  },
+
+  start: async () => {
+    set({ busy: 'start' });
+    try {
+      const status = await api.sim.start(get().startForm);
+      set({ status, statusKnown: true, statusError: undefined });
+      void get().loadEnvironments();
+    } catch (err) {
+      notifyError('Could not start the local server', err);
+    } finally {
+      set({ busy: undefined });
+    }
+  },
+
+  stop: async () => {
+    set({ busy: 'stop' });
+    try {
+      const status = await api.sim.stop({});
+      set({ status, environments: [], selectedEnvironmentId: undefined });
+    } catch (err) {
+      notifyError('Could not stop the local server', err);
+    } finally {
+      set({ busy: undefined });
+    }
+  },
+
+  loadEnvironments: async () => {
+    set({ environmentsLoading: true });
+    try {
+      const { environments } = await api.sim.environments({});
+      const selected = get().selectedEnvironmentId;
+      set({
+        environments,
+        selectedEnvironmentId: environments.some((e) => e.id === selected) ? selected : environments[0]?.id,
+      });
+    } catch (err) {
+      notifyError('Could not list the local environments', err);
+    } finally {
+      set({ environmentsLoading: false });
+    }
+  },
+
+  selectEnvironment: (id) => set({ selectedEnvironmentId: id }),
+
+  loadGroups: async () => {
+    try {
+      const { groups } = await api.agents.list({});
+      set({ groups });
+    } catch (err) {
+      notifyError('Could not list the simulated agents', err);
+    }
+  },
+
+  startAgents: async () => {
+    const { agentsForm: form, selectedEnvironmentId } = get();
+    if (selectedEnvironmentId === undefined) {
+      notifyError('Pick an environment first', new Error('Start the local server and pick one of its environments, then start agents.'));
+      return;
+    }
+    const edgeId = form.edgeId.trim();
+    set({ busy: 'agents' });
+    try {
+      const group = await api.agents.start({
+        environmentId: selectedEnvironmentId,
+        count: form.count,
+        insecurePoll: form.insecurePoll,
+        platform: form.platform,
+        ...(edgeId === '' ? {} : form.count === 1 ? { edgeId } : { edgeIdPrefix: edgeId }),
+      });
+      set((s) => ({ groups: [...s.groups.filter((g) => g.id !== group.id), group] }));
+    } catch (err) {
+      notifyError('Could not start agents', err);
+    } finally {
+      set({ busy: undefined });
+    }
+  },
+
+  stopAgents: async (groupId) => {
+    try {
+      await api.agents.stop(groupId === undefined ? {} : { groupId });
+      await get().loadGroups();
+    } catch (err) {
+      notifyError(groupId === undefined ? 'Could not stop the agents' : 'Could not stop the group', err);
+    }
+  },
+
+  setStartForm: (patch) => set((s) => ({ startForm: { ...s.startForm, ...patch } })),
+  setAgentsForm: (patch) => set((s) => ({ agentsForm: { ...s.agentsForm, ...patch } })),
+
+  onStatus: (status) => {
+    const wasRunning = get().status?.running;
+    set({ status, statusKnown: true, statusError: undefined });
+    if (status.running && !wasRunning) void get().loadEnvironments();
+    if (!status.running) set({ environments: [], selectedEnvironmentId: undefined });
+  },
+  onGroups: (groups) => set({ groups }),
+  onSamples: (incoming) => {
+    if (incoming.length === 0) return;
+    // Newest first, whatever order a batch comes in.
+    set((s) => ({ samples: [...incoming.slice(-MAX_SAMPLES), ...s.samples].sort((a, b) => b.at - a.at).slice(0, MAX_SAMPLES) }));
+  },
+}));
+
+/** Subscribes the store to main's events; call once at start. Returns the unsubscriber. */
+export function subscribeSimulatorEvents(): () => void {
+  const s = useSimulator.getState;
+  const offs = [
+    api.on('sim:status', (status) => s().onStatus(status)),
+    api.on('agents:groups', ({ groups }) => s().onGroups(groups)),
+    api.on('agents:polls', ({ samples }) => s().onSamples(samples)),
+  ];
+  return () => offs.forEach((off) => off());
+}
+
+/** For tests. */
+export function resetSimulator(): void {
+  useSimulator.setState({ ...initial });
+}
