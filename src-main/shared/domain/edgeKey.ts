@@ -183,7 +183,7 @@ function inspectFingerprint(fp: string): KeyWarning[] {
       if (fp.length < 47) {
         return [warn('tunnelFingerprint', `The fingerprint is a shortened legacy MD5 fingerprint (${fp.length} of 47 characters); the agent accepts any host key that starts with it, which is weaker. Use the full fingerprint.`)];
       }
-      return [info('tunnelFingerprint', 'The fingerprint is in the legacy MD5 form (server ≤ 2.18); agents 2.13 and later still verify it.')];
+      return [info('tunnelFingerprint', 'The fingerprint is a legacy MD5 (server ≤ 2.18) fingerprint; agents 2.13 and later still verify it, and newer servers issue SHA-256 ones.')];
     case 'sha256':
       return [];
     case 'unknown': {
