@@ -18,9 +18,9 @@ export class EtagCache<T> {
     while (this.map.size > this.capacity) this.map.delete(this.map.keys().next().value as string);
   }
 
-  /** Comma-joined, no spaces, most recent first. */
+  /** Comma-joined, no spaces, oldest to newest (the order an LRU's Keys() lists them). */
   header(): string {
-    return [...this.map.keys()].reverse().join(',');
+    return [...this.map.keys()].join(',');
   }
 
   clear(): void {
