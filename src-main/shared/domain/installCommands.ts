@@ -121,11 +121,14 @@ function checkValue(field: string, label: string, value: string, os: TargetOs): 
   }
 }
 
-/** Splits the user's field like Portainer (on ',', empty items dropped) and checks every item. */
+/**
+ * Splits the user's field like Portainer (on ',', empty items dropped) and checks every item.
+ * The field is trimmed first, as Portainer does for Kubernetes: in its Docker text surrounding
+ * whitespace is dropped by the shell anyway, so the meaning is the same on every platform.
+ */
 function parseUserEnv(field: string, os: TargetOs): EnvItem[] {
-  if (field.trim() === '') return [];
   const items: EnvItem[] = [];
-  for (const item of field.split(',')) {
+  for (const item of field.trim().split(',')) {
     if (item === '') continue;
     const eq = item.indexOf('=');
     const name = eq < 0 ? item : item.slice(0, eq);
