@@ -1,0 +1,136 @@
+import type { ServerContext } from './context';
+import { badRequest, optBool, optInt, optString, sendJson } from './http';
+import { parseHostForEdge } from './hostForEdge';
+import type { SettingsRecord } from './model';
+import type { Router } from './router';
+
+/** `portainer.Settings` as GET /api/settings returns it (LDAP/OAuth secrets blanked). */
+export function settingsJson(s: SettingsRecord) {
+  return {
+    LogoURL: s.LogoURL,
+    CustomLoginBanner: s.CustomLoginBanner,
+    BlackListedLabels: [],
+    AuthenticationMethod: 1,
+    InternalAuthSettings: { RequiredPasswordLength: 12 },
+    LDAPSettings: {
+      AnonymousMode: true,
+      ReaderDN: '',
+      URLs: null,
+      TLSConfig: { TLS: false, TLSSkipVerify: false },
+      StartTLS: false,
+      SearchSettings: [{ BaseDN: '', Filter: '', UserNameAttribute: '' }],
+      GroupSearchSettings: [{ GroupBaseDN: '', GroupFilter: '', GroupAttribute: '' }],
+      AutoCreateUsers: true,
+    },
+    OAuthSettings: {
+      ClientID: '',
+      AccessTokenURI: '',
+      AuthorizationURI: '',
+      ResourceURI: '',
+      RedirectURI: '',
+      UserIdentifier: '',
+      Scopes: '',
+      OAuthAutoCreateUsers: false,
+      DefaultTeamID: 0,
+      SSO: true,
+      LogoutURI: '',
+      KubeSecretKey: null,
+    },
+    OpenAMTConfiguration: { enabled: false, mpsServer: '', mpsUser: '', mpsPassword: '', mpsToken: '', certFileName: '', certFileContent: '', certFilePassword: '', domainName: '' },
+    FeatureFlagSettings: null,
+    SnapshotInterval: s.SnapshotInterval,
+    TemplatesURL: s.TemplatesURL,
+    EnableEdgeComputeFeatures: s.EnableEdgeComputeFeatures,
+    UserSessionTimeout: s.UserSessionTimeout,
+    KubeconfigExpiry: '0',
+    EnableTelemetry: s.EnableTelemetry,
+    HelmRepositoryURL: 'https://charts.bitnami.com/bitnami',
+    KubectlShellImage: 'portainer/kubectl-shell',
+    TrustOnFirstConnect: s.TrustOnFirstConnect,
+    EnforceEdgeID: s.EnforceEdgeID,
+    AgentSecret: s.AgentSecret,
+    EdgePortainerUrl: s.EdgePortainerUrl,
+    Edge: { CommandInterval: s.Edge.CommandInterval, PingInterval: s.Edge.PingInterval, SnapshotInterval: s.Edge.SnapshotInterval },
+    EdgeAgentCheckinInterval: s.EdgeAgentCheckinInterval,
+    ShowKomposeBuildOption: false,
+    EnableHostManagementFeatures: false,
+    AllowVolumeBrowserForRegularUsers: false,
+    AllowBindMountsForRegularUsers: false,
+    AllowPrivilegedModeForRegularUsers: false,
+    AllowHostNamespaceForRegularUsers: false,
+    AllowStackManagementForRegularUsers: false,
+    AllowDeviceMappingForRegularUsers: false,
+    AllowContainerCapabilitiesForRegularUsers: false,
+    IsDockerDesktopExtension: false,
+  };
+}
+
+export function registerSettingsRoutes(router: Router, ctx: ServerContext): void {
+  const store = ctx.store;
+  router.add('GET', '/api/settings', 'admin', (rc) => sendJson(rc.res, settingsJson(store.doc.settings)));
+
+  router.add('GET', '/api/settings/public', 'public', (rc) => {
+    const s = store.doc.settings;
+    sendJson(rc.res, {
+      LogoURL: s.LogoURL,
+      CustomLoginBanner: s.CustomLoginBanner,
+      AuthenticationMethod: 1,
+      RequiredPasswordLength: 12,
+      EnableEdgeComputeFeatures: s.EnableEdgeComputeFeatures,
+      FeatureFlagSettings: {},
+      EnableTelemetry: s.EnableTelemetry,
+      OAuthLoginURI: '',
+      OAuthLogoutURI: '',
+      OAuthHideInternalAuth: false,
+      KubeconfigExpiry: '0',
+      IsFDOEnabled: false,
+      IsAMTEnabled: false,
+      Edge: {
+        PingInterval: s.Edge.PingInterval,
+        SnapshotInterval: s.Edge.SnapshotInterval,
+        CommandInterval: s.Edge.CommandInterval,
+        CheckinInterval: s.EdgeAgentCheckinInterval,
+      },
+      IsDockerDesktopExtension: false,
+    });
+  });
+
+  router.add('PUT', '/api/settings', 'admin', async (rc) => {
+    const body = await rc.json();
+    const s = store.doc.settings;
+    const checkin = optInt(body, 'EdgeAgentCheckinInterval');
+    const edgeCompute = optBool(body, 'EnableEdgeComputeFeatures');
+    const tofc = optBool(body, 'TrustOnFirstConnect');
+    const enforce = optBool(body, 'EnforceEdgeID');
+    const portainerUrl = optString(body, 'EdgePortainerURL');
+    const sessionTimeout = optString(body, 'UserSessionTimeout');
+    const logo = optString(body, 'LogoURL');
+    const banner = optString(body, 'CustomLoginBanner');
+    const snapshot = optString(body, 'SnapshotInterval');
+    const telemetry = optBool(body, 'EnableTelemetry');
+    if (portainerUrl !== undefined && portainerUrl !== '') {
+      const parsed = parseHostForEdge(portainerUrl);
+      if ('error' in parsed) throw badRequest('Invalid request payload', `Invalid EdgePortainerURL: ${parsed.error}`);
+    }
+    if (checkin !== undefined && checkin < 0) throw badRequest('Invalid request payload', 'invalid EdgeAgentCheckinInterval');
+    if (sessionTimeout !== undefined && !/^(\d+(\.\d+)?(h|m|s))+$/.test(sessionTimeout)) throw badRequest('Invalid request payload', 'Invalid user session timeout');
+    let intervalChanged = false;
+    if (checkin !== undefined && checkin !== 0 && checkin !== s.EdgeAgentCheckinInterval) {
+      s.EdgeAgentCheckinInterval = checkin;
+      intervalChanged = true;
+    }
+    if (edgeCompute !== undefined) s.EnableEdgeComputeFeatures = edgeCompute;
+    if (tofc !== undefined) s.TrustOnFirstConnect = tofc;
+    if (enforce !== undefined) s.EnforceEdgeID = enforce;
+    if (portainerUrl !== undefined) s.EdgePortainerUrl = portainerUrl;
+    if (sessionTimeout !== undefined) s.UserSessionTimeout = sessionTimeout;
+    if (logo !== undefined) s.LogoURL = logo;
+    if (banner !== undefined) s.CustomLoginBanner = banner;
+    if (snapshot !== undefined) s.SnapshotInterval = snapshot;
+    if (telemetry !== undefined) s.EnableTelemetry = telemetry;
+    // The poll response carries the effective interval: environments on the default must re-poll fully.
+    if (intervalChanged) for (const env of store.doc.environments) if (env.EdgeCheckinInterval === 0) ctx.etags.delete(env.Id);
+    store.markDirty();
+    sendJson(rc.res, settingsJson(s));
+  });
+}

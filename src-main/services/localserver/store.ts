@@ -1,0 +1,212 @@
+import { randomBytes, randomUUID } from 'node:crypto';
+import { promises as fsp, readFileSync, existsSync } from 'node:fs';
+import { join } from 'node:path';
+import { AppError } from '../../shared/contract/errors';
+import type { Logger } from '../logging/logger';
+import { defaultSettings, type DataDocument, type EnvironmentRecord, type GroupRecord, type TagRecord } from './model';
+
+export const DATA_FILE = 'localserver.json';
+
+/** Group 1 always exists (Portainer creates it at init). */
+export const UNASSIGNED_GROUP: GroupRecord = { Id: 1, Name: 'Unassigned', Description: 'Unassigned environments', TagIds: [] };
+
+function emptyDocument(): DataDocument {
+  return {
+    format: 1,
+    instanceId: randomUUID(),
+    jwtSecret: randomBytes(32).toString('base64'),
+    nextIds: { user: 1, apiKey: 1, endpoint: 1, group: 2, tag: 1 },
+    users: [],
+    apiKeys: [],
+    settings: defaultSettings(),
+    environments: [],
+    groups: [{ ...UNASSIGNED_GROUP }],
+    tags: [],
+  };
+}
+
+function corrupt(file: string, why: string): AppError {
+  return new AppError(
+    'unavailable',
+    `The local server's data file ${file} is unreadable (${why}). It was left untouched. ` +
+      `Repair it, or move it away to start with an empty server (environments, users and settings in it would then be lost).`,
+  );
+}
+
+/** Checks the shape well enough that the server cannot misbehave on a hand-edited file. */
+function validate(doc: unknown, file: string): DataDocument {
+  if (!doc || typeof doc !== 'object' || Array.isArray(doc)) throw corrupt(file, 'not a JSON object');
+  const d = doc as Partial<DataDocument>;
+  if (d.format !== 1) throw corrupt(file, `unknown format ${JSON.stringify(d.format)}`);
+  for (const key of ['users', 'apiKeys', 'environments', 'groups', 'tags'] as const) {
+    if (!Array.isArray(d[key])) throw corrupt(file, `"${key}" is not an array`);
+  }
+  if (typeof d.instanceId !== 'string' || typeof d.jwtSecret !== 'string') throw corrupt(file, 'missing instanceId or jwtSecret');
+  if (!d.nextIds || typeof d.nextIds !== 'object') throw corrupt(file, 'missing nextIds');
+  if (!d.settings || typeof d.settings !== 'object') throw corrupt(file, 'missing settings');
+  for (const e of d.environments!) {
+    if (!e || typeof e.Id !== 'number' || typeof e.Name !== 'string' || typeof e.EdgeKey !== 'string') throw corrupt(file, 'an environment lacks Id, Name or EdgeKey');
+  }
+  const full = d as DataDocument;
+  full.settings = { ...defaultSettings(), ...full.settings };
+  if (!full.groups.some((g) => g.Id === 1)) full.groups.unshift({ ...UNASSIGNED_GROUP });
+  return full;
+}
+
+/**
+ * The in-memory model and its persistence: one JSON document, written atomically (temp file +
+ * rename), coalesced after `debounceMs`, flushed on close. Environments are also indexed by id,
+ * name and Edge ID for the hot paths.
+ */
+export class Store {
+  readonly doc: DataDocument;
+  readonly file: string;
+  readonly envById = new Map<number, EnvironmentRecord>();
+  readonly envByName = new Map<string, EnvironmentRecord>();
+  readonly envByEdgeId = new Map<string, EnvironmentRecord>();
+  private timer: NodeJS.Timeout | undefined;
+  private writing: Promise<void> | undefined;
+  private dirty = false;
+  private closed = false;
+
+  private constructor(
+    doc: DataDocument,
+    file: string,
+    private readonly logger: Logger,
+    private readonly debounceMs: number,
+  ) {
+    this.doc = doc;
+    this.file = file;
+    for (const env of doc.environments) this.index(env);
+  }
+
+  static open(dataDir: string, logger: Logger, debounceMs = 250): { store: Store; created: boolean } {
+    const file = join(dataDir, DATA_FILE);
+    if (!existsSync(file)) {
+      const store = new Store(emptyDocument(), file, logger, debounceMs);
+      store.markDirty();
+      return { store, created: true };
+    }
+    let text: string;
+    try {
+      text = readFileSync(file, 'utf8');
+    } catch (e) {
+      throw corrupt(file, e instanceof Error ? e.message : String(e));
+    }
+    let parsed: unknown;
+    try {
+      parsed = JSON.parse(text);
+    } catch (e) {
+      throw corrupt(file, `invalid JSON: ${e instanceof Error ? e.message : String(e)}`);
+    }
+    return { store: new Store(validate(parsed, file), file, logger, debounceMs), created: false };
+  }
+
+  // ---- environments index ---------------------------------------------------------------
+
+  private index(env: EnvironmentRecord): void {
+    this.envById.set(env.Id, env);
+    this.envByName.set(env.Name, env);
+    if (env.EdgeID) this.envByEdgeId.set(env.EdgeID, env);
+  }
+
+  addEnvironment(env: EnvironmentRecord): void {
+    this.doc.environments.push(env);
+    this.index(env);
+    this.markDirty();
+  }
+
+  removeEnvironment(id: number): EnvironmentRecord | undefined {
+    const env = this.envById.get(id);
+    if (!env) return undefined;
+    this.envById.delete(id);
+    if (this.envByName.get(env.Name) === env) this.envByName.delete(env.Name);
+    if (env.EdgeID && this.envByEdgeId.get(env.EdgeID) === env) this.envByEdgeId.delete(env.EdgeID);
+    const i = this.doc.environments.indexOf(env);
+    if (i >= 0) this.doc.environments.splice(i, 1);
+    this.markDirty();
+    return env;
+  }
+
+  renameEnvironment(env: EnvironmentRecord, name: string): void {
+    if (this.envByName.get(env.Name) === env) this.envByName.delete(env.Name);
+    env.Name = name;
+    this.envByName.set(name, env);
+  }
+
+  setEdgeId(env: EnvironmentRecord, edgeId: string): void {
+    if (env.EdgeID && this.envByEdgeId.get(env.EdgeID) === env) this.envByEdgeId.delete(env.EdgeID);
+    env.EdgeID = edgeId;
+    if (edgeId) this.envByEdgeId.set(edgeId, env);
+  }
+
+  group(id: number): GroupRecord | undefined {
+    return this.doc.groups.find((g) => g.Id === id);
+  }
+
+  tag(id: number): TagRecord | undefined {
+    return this.doc.tags.find((t) => t.ID === id);
+  }
+
+  nextId(kind: keyof DataDocument['nextIds']): number {
+    const id = this.doc.nextIds[kind];
+    this.doc.nextIds[kind] = id + 1;
+    return id;
+  }
+
+  /** The id the next environment will get, without taking it (Portainer's GetNextIdentifier). */
+  peekEnvironmentId(): number {
+    return this.doc.nextIds.endpoint;
+  }
+
+  // ---- persistence -----------------------------------------------------------------------
+
+  markDirty(): void {
+    this.dirty = true;
+    if (this.closed || this.timer) return;
+    this.timer = setTimeout(() => {
+      this.timer = undefined;
+      void this.flush().catch((e) => this.logger.error(`could not write ${this.file}`, e));
+    }, this.debounceMs);
+    this.timer.unref?.();
+  }
+
+  /** Writes now if anything changed (waits for a write in progress first). */
+  async flush(): Promise<void> {
+    if (this.timer) {
+      clearTimeout(this.timer);
+      this.timer = undefined;
+    }
+    while (this.writing) await this.writing;
+    if (!this.dirty) return;
+    this.dirty = false;
+    this.writing = this.write().finally(() => {
+      this.writing = undefined;
+    });
+    await this.writing;
+  }
+
+  private async write(): Promise<void> {
+    const text = JSON.stringify(this.doc);
+    const tmp = `${this.file}.${process.pid}.tmp`;
+    try {
+      const handle = await fsp.open(tmp, 'w', 0o600);
+      try {
+        await handle.writeFile(text);
+        await handle.sync();
+      } finally {
+        await handle.close();
+      }
+      await fsp.rename(tmp, this.file);
+    } catch (e) {
+      this.dirty = true;
+      await fsp.rm(tmp, { force: true }).catch(() => undefined);
+      throw e;
+    }
+  }
+
+  async close(): Promise<void> {
+    await this.flush();
+    this.closed = true;
+  }
+}

@@ -1,0 +1,247 @@
+import { connect } from 'node:net';
+import { request as httpRequest } from 'node:http';
+import type { Logger } from '../logging/logger';
+import type { ReverseTunnelInfo, TunnelUser } from '../tunnel/types';
+
+/** What tunnels.ts needs from the chisel-compatible TunnelServer (helper "tunnel"'s class). */
+export interface TunnelServerPort {
+  addUser(user: TunnelUser): void;
+  removeUser(username: string): void;
+  on(event: 'up' | 'down', listener: (info: ReverseTunnelInfo) => void): unknown;
+  on(event: 'activity', listener: (info: { port: number }) => void): unknown;
+}
+
+export interface TunnelCrypto {
+  randomCredential(length: number): string;
+  encryptCredentials(plain: string, edgeId: string): string;
+}
+
+export interface Timers {
+  setInterval(fn: () => void, ms: number): unknown;
+  clearInterval(handle: unknown): void;
+}
+
+export const realTimers: Timers = {
+  setInterval: (fn, ms) => {
+    const t = setInterval(fn, ms);
+    t.unref?.();
+    return t;
+  },
+  clearInterval: (h) => clearInterval(h as NodeJS.Timeout),
+};
+
+export interface TunnelEntry {
+  environmentId: number;
+  status: 'REQUIRED';
+  port: number;
+  /** Encrypted `user:pass`, base64 RawStd: what the poll response carries. */
+  credentials: string;
+  username: string;
+  /** ms timestamps (injected clock). */
+  openedAt: number;
+  lastActivity: number;
+}
+
+export interface TunnelConfig {
+  status: 'IDLE' | 'REQUIRED';
+  port: number;
+  credentials: string;
+}
+
+const IDLE: TunnelConfig = Object.freeze({ status: 'IDLE', port: 0, credentials: '' }) as TunnelConfig;
+
+/** Portainer 2.21+ (`api/chisel/tunnel.go`): inactivity timeout and the cleanup cadence. */
+export const ACTIVE_TIMEOUT_MS = 270_000;
+export const CLEANUP_INTERVAL_MS = 10_000;
+const PORT_MIN = 49152;
+const PORT_SPAN = 65535 - 49152;
+
+export interface EnvForTunnel {
+  Id: number;
+  Type: number;
+  EdgeID: string;
+  UserTrusted: boolean;
+}
+
+export interface TunnelManagerOptions {
+  server: TunnelServerPort;
+  crypto: TunnelCrypto;
+  logger: Logger;
+  now: () => number;
+  timers?: Timers;
+  /** Host the reverse listeners bind, where the server reaches the agent. */
+  reverseHost?: string;
+  /** Called when an environment's tunnel opened or closed (drop its poll ETag). */
+  onChange: (environmentId: number, event: 'open' | 'close') => void;
+  /** Called when GET /ping through the tunnel answered 204. */
+  onVerified: (environmentId: number, port: number) => void;
+  /** A port probe; default: does 127.0.0.1:<port> accept a TCP connection? */
+  portInUse?: (port: number) => Promise<boolean>;
+}
+
+/**
+ * Per-environment reverse tunnels as Portainer 2.21+ keeps them: Open puts a REQUIRED entry
+ * (random free port, fresh credentials, a chisel user allowed `^R:0.0.0.0:<port>$`); Config is
+ * that entry or IDLE; an entry without activity for 4 min 30 s is closed by the 10 s sweep.
+ */
+export class TunnelManager {
+  private readonly byEnv = new Map<number, TunnelEntry>();
+  private readonly byPort = new Map<number, TunnelEntry>();
+  private readonly opening = new Map<number, Promise<TunnelEntry>>();
+  private readonly timers: Timers;
+  private sweep: unknown;
+  private readonly portInUse: (port: number) => Promise<boolean>;
+
+  constructor(private readonly o: TunnelManagerOptions) {
+    this.timers = o.timers ?? realTimers;
+    this.portInUse = o.portInUse ?? ((port) => acceptsOn(o.reverseHost ?? '127.0.0.1', port));
+    o.server.on('up', (info) => this.onUp(info));
+    o.server.on('activity', (info) => {
+      const e = this.byPort.get(info.port);
+      if (e) e.lastActivity = this.o.now();
+    });
+  }
+
+  start(): void {
+    this.sweep ??= this.timers.setInterval(() => this.checkTunnels(), CLEANUP_INTERVAL_MS);
+  }
+
+  stop(): void {
+    if (this.sweep !== undefined) this.timers.clearInterval(this.sweep);
+    this.sweep = undefined;
+    for (const id of [...this.byEnv.keys()]) this.close(id);
+  }
+
+  config(environmentId: number): TunnelConfig {
+    return this.byEnv.get(environmentId) ?? IDLE;
+  }
+
+  entry(environmentId: number): TunnelEntry | undefined {
+    return this.byEnv.get(environmentId);
+  }
+
+  get size(): number {
+    return this.byEnv.size;
+  }
+
+  /** Opens (or returns the open) tunnel; refuses non-Edge, id 0, no Edge ID, untrusted. */
+  open(env: EnvForTunnel): Promise<TunnelEntry> {
+    const existing = this.byEnv.get(env.Id);
+    if (existing) return Promise.resolve(existing);
+    const pending = this.opening.get(env.Id);
+    if (pending) return pending;
+    if (env.Type !== 4 && env.Type !== 7) return Promise.reject(new Error('cannot open a tunnel for non-edge environments'));
+    if (env.Id === 0 || env.EdgeID === '' || !env.UserTrusted) return Promise.reject(new Error('cannot open a tunnel for an untrusted or unassociated environment'));
+    const p = this.doOpen(env).finally(() => this.opening.delete(env.Id));
+    this.opening.set(env.Id, p);
+    return p;
+  }
+
+  private async doOpen(env: EnvForTunnel): Promise<TunnelEntry> {
+    const port = await this.unusedPort();
+    const username = this.o.crypto.randomCredential(8);
+    const password = this.o.crypto.randomCredential(8);
+    const credentials = this.o.crypto.encryptCredentials(`${username}:${password}`, env.EdgeID);
+    this.o.server.addUser({ username, password, allowed: new RegExp(`^R:0\\.0\\.0\\.0:${port}$`) });
+    const now = this.o.now();
+    const entry: TunnelEntry = { environmentId: env.Id, status: 'REQUIRED', port, credentials, username, openedAt: now, lastActivity: now };
+    this.byEnv.set(env.Id, entry);
+    this.byPort.set(port, entry);
+    this.o.logger.debug(`tunnel opened for environment ${env.Id} on port ${port}`);
+    this.o.onChange(env.Id, 'open');
+    return entry;
+  }
+
+  private async unusedPort(): Promise<number> {
+    for (let attempt = 0; attempt < 64; attempt++) {
+      const port = PORT_MIN + Math.floor(Math.random() * PORT_SPAN);
+      if (this.byPort.has(port)) continue;
+      if (await this.portInUse(port)) continue;
+      return port;
+    }
+    throw new Error('no unused tunnel port found in 49152-65534');
+  }
+
+  /** Activity (e.g. a proxied request): keeps the tunnel open for another 4 min 30 s. */
+  touch(environmentId: number): void {
+    const e = this.byEnv.get(environmentId);
+    if (e) e.lastActivity = this.o.now();
+  }
+
+  close(environmentId: number): boolean {
+    const e = this.byEnv.get(environmentId);
+    if (!e) return false;
+    this.byEnv.delete(environmentId);
+    this.byPort.delete(e.port);
+    // Unlike Portainer (which looks the user up by the encrypted string and so never finds it,
+    // portainer-edge.md §4.2) we really revoke the credentials.
+    try {
+      this.o.server.removeUser(e.username);
+    } catch (err) {
+      this.o.logger.warn(`could not remove the tunnel user of environment ${environmentId}`, err);
+    }
+    this.o.logger.debug(`tunnel closed for environment ${environmentId}`);
+    this.o.onChange(environmentId, 'close');
+    return true;
+  }
+
+  /** The 10 s sweep: closes tunnels idle for ≥ 4 min 30 s. */
+  checkTunnels(): void {
+    const now = this.o.now();
+    for (const e of [...this.byEnv.values()]) {
+      if (now - e.lastActivity >= ACTIVE_TIMEOUT_MS) this.close(e.environmentId);
+    }
+  }
+
+  private onUp(info: ReverseTunnelInfo): void {
+    const e = this.byPort.get(info.port);
+    if (!e) return;
+    e.lastActivity = this.o.now();
+    void this.verify(e);
+  }
+
+  /** Calls the agent through the tunnel: GET /ping must answer 204. Retries briefly. */
+  private async verify(e: TunnelEntry): Promise<void> {
+    const host = this.o.reverseHost ?? '127.0.0.1';
+    for (let attempt = 0; attempt < 5; attempt++) {
+      if (this.byEnv.get(e.environmentId) !== e) return;
+      const status = await ping(host, e.port).catch((err: unknown) => {
+        this.o.logger.debug(`ping through tunnel port ${e.port} failed: ${err instanceof Error ? err.message : String(err)}`);
+        return 0;
+      });
+      if (status === 204) {
+        e.lastActivity = this.o.now();
+        this.o.onVerified(e.environmentId, e.port);
+        return;
+      }
+      if (status) this.o.logger.warn(`agent of environment ${e.environmentId} answered /ping with ${status} through the tunnel`);
+      await new Promise((r) => setTimeout(r, 200 * (attempt + 1)));
+    }
+    this.o.logger.warn(`could not reach the agent of environment ${e.environmentId} through tunnel port ${e.port}`);
+  }
+}
+
+function ping(host: string, port: number): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const req = httpRequest({ host, port, path: '/ping', method: 'GET', timeout: 5000, agent: false }, (res) => {
+      res.resume();
+      resolve(res.statusCode ?? 0);
+    });
+    req.on('timeout', () => req.destroy(new Error('timeout')));
+    req.on('error', reject);
+    req.end();
+  });
+}
+
+function acceptsOn(host: string, port: number): Promise<boolean> {
+  return new Promise((resolve) => {
+    const socket = connect({ host, port });
+    const done = (v: boolean) => {
+      socket.destroy();
+      resolve(v);
+    };
+    socket.setTimeout(300, () => done(false));
+    socket.once('connect', () => done(true));
+    socket.once('error', () => done(false));
+  });
+}
