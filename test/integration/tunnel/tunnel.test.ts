@@ -176,6 +176,19 @@ describe('chisel-v3 tunnel server + client (loopback)', () => {
     await t.closed;
   });
 
+  it('speaks chisel idents on the wire: SSH-chisel-v3-server, and accepts SSH-chisel-v3-client', async () => {
+    const first = await new Promise<string>((resolve, reject) => {
+      const ws = new WebSocket(`ws://127.0.0.1:${tunnelPort}/`, 'chisel-v3');
+      ws.on('message', (d: Buffer) => {
+        resolve(d.toString('latin1'));
+        ws.terminate();
+      });
+      ws.on('open', () => ws.send(Buffer.from('SSH-chisel-v3-client\r\n')));
+      ws.on('error', reject);
+    });
+    expect(first.startsWith('SSH-chisel-v3-server\r\n')).toBe(true);
+  });
+
   it('reports a connect error clearly', async () => {
     const p = await freePort();
     await expect(connectTunnel({ server: `127.0.0.1:${p}`, fingerprint: '', username: 'a', password: 'b', remotes: ['R:1:127.0.0.1:2'] })).rejects.toThrow(
