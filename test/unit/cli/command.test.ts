@@ -1,0 +1,102 @@
+import { describe, expect, it, vi } from 'vitest';
+import { main } from '../../../src-main/cli/main';
+import { fakeIo } from './cliIo';
+
+// These tests exercise `command`; serve/start would pull in the whole app service graph.
+vi.mock('../../../src-main/cli/commands/serve', () => ({ serveCommand: { name: 'serve', summary: '', usage: '', run: async () => 0 } }));
+vi.mock('../../../src-main/cli/commands/start', () => ({ startCommand: { name: 'start', summary: '', usage: '', run: async () => 0 } }));
+
+const KEY =
+  'aHR0cHM6Ly9wb3J0YWluZXIuZXhhbXBsZS5jb206OTQ0M3xwb3J0YWluZXIuZXhhbXBsZS5jb206ODAwMHxabTl2WW1GeVltRjZjWFY0Wm05dlltRnlZbUY2Y1hWNFptOXZZbUZ5WW1FPXw3';
+const ID = '5f8e4a4c-62f1-4a67-9b1c-2f1d1b3b9f0e';
+const base = ['command', '--agent-version', '2.23.0', '--edge-key', KEY];
+
+async function run(args: string[]) {
+  const io = fakeIo();
+  const code = await main(args, io);
+  return { code, out: io.out(), err: io.err() };
+}
+
+describe('edgedeck command', () => {
+  it('writes exactly the Kubernetes text, without a trailing newline', async () => {
+    const r = await run([...base, '--platform', 'kubernetes', '--edge-id', ID]);
+    expect(r).toEqual({
+      code: 0,
+      out: `curl https://downloads.portainer.io/ee2-23/portainer-edge-agent-setup.sh | bash -s -- "${ID}" "${KEY}" "1" "" ""`,
+      err: '',
+    });
+  });
+
+  it('writes exactly the standalone text (ending in newline + two spaces), Linux by default', async () => {
+    const r = await run([...base, '--platform', 'standalone', '--edge-id', ID, '--no-insecure-poll', '--agent-secret', 's', '--env', 'A=1,B', '--async']);
+    expect(r.code).toBe(0);
+    expect(r.err).toBe('');
+    expect(r.out).toBe(
+      [
+        'docker run -d \\',
+        '  -v /var/run/docker.sock:/var/run/docker.sock \\',
+        '  -v /var/lib/docker/volumes:/var/lib/docker/volumes \\',
+        '  -v /:/host \\',
+        '  -v portainer_agent_data:/data \\',
+        '  --restart always \\',
+        '  -e EDGE=1 \\',
+        `  -e EDGE_ID=${ID} \\`,
+        `  -e EDGE_KEY=${KEY} \\`,
+        '  -e EDGE_INSECURE_POLL=0 \\',
+        '  -e AGENT_SECRET=s \\',
+        '  -e EDGE_ASYNC=1 \\',
+        '  -e A=1 \\',
+        '  -e B \\',
+        '  --name portainer_edge_agent \\',
+        '  portainer/agent:2.23.0',
+        '  ',
+      ].join('\n'),
+    );
+  });
+
+  it('handles Windows, generators and Nomad flags', async () => {
+    const win = await run([...base, '--platform', 'swarm', '--os', 'windows', '--edge-id-generator', 'New-Guid']);
+    expect(win.code).toBe(0);
+    expect(win.out.startsWith('$Env:PORTAINER_EDGE_ID = "@(New-Guid)" \n\ndocker network create \\\n')).toBe(true);
+    expect(win.out.endsWith("  --mount type=volume,src=portainer_agent_data,dst=C:\\data \\\n  portainer/agent:2.23.0\n")).toBe(true);
+    const nomad = await run(['command', '--agent-version', '2.19.0', '--edge-key', KEY, '--platform', 'nomad', '--edge-id', ID, '--nomad-token', 'tok', '--nomad-tls']);
+    expect(nomad).toEqual({
+      code: 0,
+      out: `curl https://downloads.portainer.io/ee2-19/portainer-edge-agent-nomad-setup.sh | bash -s -- "tok" "${ID}" "${KEY}" "1" "" "" "true"`,
+      err: '',
+    });
+  });
+
+  const bad: Array<[string, string[], RegExp]> = [
+    ['unknown platform', ['--platform', 'lxc', '--edge-id', ID], /^edgedeck: --platform: unknown platform "lxc"/],
+    ['missing platform', ['--edge-id', ID], /^edgedeck: --platform: missing/],
+    ['unknown os', ['--platform', 'swarm', '--os', 'mac', '--edge-id', ID], /^edgedeck: --os: /],
+    ['nomad on 2.23', ['--platform', 'nomad', '--edge-id', ID], /^edgedeck: --platform: Nomad was removed in Portainer 2\.20\.0; this server is 2\.23\.0/],
+    ['windows podman', ['--platform', 'podman', '--os', 'windows', '--edge-id', ID], /^edgedeck: --platform: .*only for Linux/],
+    ['windows kubernetes', ['--platform', 'kubernetes', '--os', 'windows', '--edge-id', ID], /^edgedeck: --platform: .*only for Linux/],
+    ['no edge id', ['--platform', 'swarm'], /^edgedeck: --edge-id: missing/],
+    ['both ids', ['--platform', 'swarm', '--edge-id', ID, '--edge-id-generator', 'uuidgen'], /^edgedeck: --edge-id: .*not both/],
+    ['bad env', ['--platform', 'swarm', '--edge-id', ID, '--env', 'A=1,9X=2'], /^edgedeck: --env: .*"9X=2"/],
+    ['unknown flag', ['--platform', 'swarm', '--edge-id', ID, '--bogus'], /--bogus/],
+    ['nomad flag elsewhere', ['--platform', 'swarm', '--edge-id', ID, '--nomad-tls'], /^edgedeck: --nomad-tls: /],
+    ['bad generator', ['--platform', 'swarm', '--edge-id-generator', 'a\nb'], /^edgedeck: --edge-id-generator: /],
+    ['padded key', ['--platform', 'swarm', '--edge-id', ID, '--edge-key', 'aGk='], /^edgedeck: --edge-key: /],
+  ];
+
+  it.each(bad)('exits 2 on %s', async (_name, args, message) => {
+    const r = await run([...base, ...args]);
+    expect(r.code).toBe(2);
+    expect(r.out).toBe('');
+    expect(r.err).toMatch(message);
+    expect(r.err.split('\n')).toHaveLength(2);
+  });
+
+  it('exits 2 on podman before 2.22 and a bad version', async () => {
+    const podman = await run(['command', '--agent-version', '2.21.0', '--edge-key', KEY, '--platform', 'podman', '--edge-id', ID]);
+    expect(podman.code).toBe(2);
+    expect(podman.err).toMatch(/^edgedeck: --platform: Podman arrived in Portainer 2\.22\.0/);
+    const version = await run(['command', '--agent-version', 'latest', '--edge-key', KEY, '--platform', 'swarm', '--edge-id', ID]);
+    expect(version.code).toBe(2);
+    expect(version.err).toMatch(/^edgedeck: --agent-version: /);
+  });
+});
