@@ -11,7 +11,7 @@ type DomainOf<C extends string> = C extends `${infer D}:${string}` ? D : never;
 type Domains = DomainOf<CallName>;
 
 /** A call whose request has no required field may be made without one: `api.sim.status()`. */
-type Args<C extends CallName> = Partial<CallRequest<C>> extends CallRequest<C> ? [request?: CallRequest<C>] : [request: CallRequest<C>];
+type Args<C extends CallName> = Record<string, never> extends CallRequest<C> ? [request?: CallRequest<C>] : [request: CallRequest<C>];
 
 /** `api.key.decode(req)` resolves with the data, or throws an AppError (code, message, field). */
 export type Api = {
