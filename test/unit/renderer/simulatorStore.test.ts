@@ -1,0 +1,54 @@
+import { beforeEach, describe, expect, it } from 'vitest';
+import type { PollSample } from '../../../src-main/shared/schemas/simulator';
+import { MAX_SAMPLES, resetSimulator, subscribeSimulatorEvents, useSimulator } from '../../../src-renderer/features/simulator/simulatorStore';
+import { useFakeApi, type FakeTransport } from './harness';
+
+const sample = (at: number): PollSample => ({ groupId: 'g1', edgeId: `a-${at}`, at, status: 304, latencyMs: 3 });
+
+let transport: FakeTransport;
+beforeEach(() => {
+  transport = useFakeApi();
+  resetSimulator();
+});
+
+describe('simulator store', () => {
+  it(`keeps the newest ${MAX_SAMPLES} poll samples, newest first`, () => {
+    const s = useSimulator.getState();
+    s.onSamples(Array.from({ length: 150 }, (_, i) => sample(i)));
+    s.onSamples(Array.from({ length: 150 }, (_, i) => sample(150 + i)));
+    const kept = useSimulator.getState().samples;
+    expect(kept).toHaveLength(MAX_SAMPLES);
+    expect(kept[0]!.at).toBe(299);
+    expect(kept[MAX_SAMPLES - 1]!.at).toBe(100);
+  });
+
+  it('follows main’s events once subscribed, and stops after unsubscribing', () => {
+    const off = subscribeSimulatorEvents();
+    const group = { id: 'g1', environmentId: 1, count: 2, startedAt: 0, states: { starting: 0, polling: 2, 'tunnel-up': 0, 'tunnel-verified': 0, error: 0, stopped: 0 }, polls: 5, notModified: 3, errors: 0 };
+    transport.emit('agents:groups', { groups: [group] });
+    transport.emit('agents:polls', { samples: [sample(1), sample(2)] });
+    transport.emit('sim:status', { running: false, embedded: true, https: true, version: '2.23.0' });
+    const st = useSimulator.getState();
+    expect(st.groups).toEqual([group]);
+    expect(st.samples.map((x) => x.at)).toEqual([2, 1]);
+    expect(st.status?.embedded).toBe(true);
+    expect(st.statusKnown).toBe(true);
+    off();
+    transport.emit('agents:groups', { groups: [] });
+    expect(useSimulator.getState().groups).toEqual([group]);
+  });
+
+  it('starts one agent with an exact Edge ID, several with a prefix', async () => {
+    transport.override('agents:start', (payload) => ({ ok: true, data: { id: `g${transport.log.length}`, environmentId: 4, count: (payload as { count: number }).count, startedAt: 0, states: {}, polls: 0, notModified: 0, errors: 0 } }));
+    useSimulator.setState({ selectedEnvironmentId: 4 });
+    await useSimulator.getState().startAgents();
+    useSimulator.getState().setAgentsForm({ count: 20, edgeId: 'dev' });
+    await useSimulator.getState().startAgents();
+    const starts = transport.log.filter((c) => c.channel === 'agents:start').map((c) => c.payload);
+    expect(starts[0]).toMatchObject({ environmentId: 4, count: 1, edgeId: 'sim-agent' });
+    expect(starts[0]).not.toHaveProperty('edgeIdPrefix');
+    expect(starts[1]).toMatchObject({ environmentId: 4, count: 20, edgeIdPrefix: 'dev' });
+    expect(starts[1]).not.toHaveProperty('edgeId');
+    expect(useSimulator.getState().groups).toHaveLength(2);
+  });
+});
