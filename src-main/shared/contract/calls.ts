@@ -3,6 +3,31 @@ import type { CommandOptions, EdgeKeyFields, KeyWarning, Platform } from '../dom
 import { commandOptionsSchema, keyDecodeRequest, keyEncodeRequest, platformsRequest } from '../schemas/edge';
 import { agentsStartRequest, agentsStopRequest, simStartRequest } from '../schemas/simulator';
 import type { AgentGroupView, SimEnvironmentView, SimStatus } from '../schemas/simulator';
+import {
+  environmentIdRequest,
+  environmentsCreateRequest,
+  environmentsListRequest,
+  environmentsUpdateRequest,
+  groupsCreateRequest,
+  serverIdRequest,
+  serversAddRequest,
+  serversProbeRequest,
+  serversSelectRequest,
+  serversUpdateRequest,
+  tagsCreateRequest,
+} from '../schemas/portainer';
+import type {
+  EnvironmentCreateView,
+  EnvironmentDetailView,
+  EnvironmentPageView,
+  GroupView,
+  ServerAddView,
+  ServerListView,
+  ServerProbeView,
+  ServerStatusView,
+  ServerUpdateView,
+  TagView,
+} from '../schemas/portainer';
 
 /**
  * The one contract between the UI (or any client) and main. Every call is `domain:verb`,
@@ -44,6 +69,26 @@ export const calls = {
   'agents:start': call<AgentGroupView>()(agentsStartRequest),
   'agents:stop': call<{ stopped: number }>()(agentsStopRequest),
   'agents:list': call<{ groups: AgentGroupView[] }>()(none),
+
+  'servers:list': call<ServerListView>()(none),
+  'servers:probe': call<ServerProbeView>()(serversProbeRequest),
+  'servers:add': call<ServerAddView>()(serversAddRequest),
+  'servers:update': call<ServerUpdateView>()(serversUpdateRequest),
+  'servers:remove': call<{ removed: string }>()(serverIdRequest),
+  'servers:select': call<ServerStatusView>()(serversSelectRequest),
+  'servers:status': call<ServerStatusView>()(none),
+
+  'environments:list': call<EnvironmentPageView>()(environmentsListRequest),
+  'environments:get': call<EnvironmentDetailView>()(environmentIdRequest),
+  'environments:create': call<EnvironmentCreateView>()(environmentsCreateRequest),
+  'environments:update': call<EnvironmentDetailView>()(environmentsUpdateRequest),
+  'environments:delete': call<{ deleted: number }>()(environmentIdRequest),
+  'environments:disassociate': call<EnvironmentDetailView>()(environmentIdRequest),
+
+  'groups:list': call<{ groups: GroupView[] }>()(none),
+  'groups:create': call<GroupView>()(groupsCreateRequest),
+  'tags:list': call<{ tags: TagView[] }>()(none),
+  'tags:create': call<TagView>()(tagsCreateRequest),
 } as const;
 
 export type Calls = typeof calls;

@@ -1,0 +1,18 @@
+import { safeStorage } from 'electron';
+import { EncryptedSecrets } from '../services/secrets/encryptedSecrets';
+import type { SecretStore } from '../services/secrets/secretStore';
+import type { KeyValueStore } from '../services/stores/keyValueStore';
+
+/**
+ * Secrets for the Electron app: encrypted with safeStorage (Keychain, DPAPI, libsecret/kwallet)
+ * and kept as base64 in `store`. Call after app 'ready' (safeStorage needs it on Linux).
+ * Falls back to memory only, with a warning, when encryption is missing or is Linux 'basic_text'.
+ */
+export function createSafeStorageSecrets(store: KeyValueStore): SecretStore {
+  return new EncryptedSecrets(store, {
+    isEncryptionAvailable: () => safeStorage.isEncryptionAvailable(),
+    getSelectedStorageBackend: () => safeStorage.getSelectedStorageBackend(),
+    encryptString: (plain) => safeStorage.encryptString(plain),
+    decryptString: (encrypted) => safeStorage.decryptString(encrypted),
+  });
+}

@@ -1,0 +1,390 @@
+import { AppError, invalidInput } from '../../shared/contract/errors';
+import { decodeEdgeKey, inspectEdgeKey } from '../../shared/domain/edgeKey';
+import { lostAfterSeconds, secondsUntilLost } from '../../shared/domain/heartbeat';
+import type { Platform } from '../../shared/domain/types';
+import { supportedPlatforms } from '../../shared/domain/versions';
+import type {
+  EnvironmentCreateView,
+  EnvironmentDetailView,
+  EnvironmentPageView,
+  EnvironmentView,
+  GroupView,
+  ServerProbeView,
+  ServerListView,
+  ServerProfileView,
+  ServerStatusView,
+  ServerVersionView,
+  TagView,
+} from '../../shared/schemas/portainer';
+import type { Logger } from '../logging/logger';
+import { PortainerClient, type ServerSettings } from '../portainer/client';
+import { probeCertificate } from '../portainer/tls';
+import { normaliseBaseUrl } from '../portainer/url';
+import type { Connection, ProfileInput, ServerProfiles } from '../profiles/serverProfiles';
+import type { Handlers } from '../rpc/dispatcher';
+
+export type PortainerCallName =
+  | 'servers:list'
+  | 'servers:probe'
+  | 'servers:add'
+  | 'servers:update'
+  | 'servers:remove'
+  | 'servers:select'
+  | 'servers:status'
+  | 'environments:list'
+  | 'environments:get'
+  | 'environments:create'
+  | 'environments:update'
+  | 'environments:delete'
+  | 'environments:disassociate'
+  | 'groups:list'
+  | 'groups:create'
+  | 'tags:list'
+  | 'tags:create';
+
+export interface PortainerHandlerDeps {
+  profiles: ServerProfiles;
+  logger: Logger;
+}
+
+const SETTINGS_TTL_MS = 30_000;
+
+function secretFor(auth: 'password' | 'apiKey', req: { password?: string; apiKey?: string }): string | undefined {
+  return auth === 'apiKey' ? req.apiKey : req.password;
+}
+
+/** Resolves with the connection's server version (first use logs in). */
+async function validate(client: PortainerClient): Promise<ServerVersionView> {
+  await client.status();
+  await client.authenticate();
+  return client.version();
+}
+
+/**
+ * Environment state filter: Portainer's status[] filter only knows up (1) and down (2), and "down"
+ * mixes environments that lost their agent with ones that never had one. So with a `state`
+ * filter this fetches the whole (server-side filtered: search, groups, tags, types) list, splits
+ * it client-side by LastCheckInDate and the server's Heartbeat, and pages the result locally;
+ * `total` is then exact for the state. Without `state`, paging and X-Total-Count come from Portainer.
+ */
+export function createPortainerHandlers(deps: PortainerHandlerDeps): Pick<Handlers, PortainerCallName> {
+  const { profiles, logger } = deps;
+  const settingsCache = new WeakMap<PortainerClient, { at: number; settings: ServerSettings | null }>();
+
+  async function settingsOf(client: PortainerClient): Promise<ServerSettings | null> {
+    const hit = settingsCache.get(client);
+    if (hit && Date.now() - hit.at < SETTINGS_TTL_MS) return hit.settings;
+    let settings: ServerSettings | null = null;
+    try {
+      settings = await client.settings();
+    } catch (e) {
+      if (!(e instanceof AppError && (e.code === 'forbidden' || e.code === 'not_found'))) throw e;
+    }
+    settingsCache.set(client, { at: Date.now(), settings });
+    return settings;
+  }
+
+  function platformsFor(version: string): { linux: Platform[]; windows: Platform[] } {
+    try {
+      return { linux: supportedPlatforms(version, 'linux'), windows: supportedPlatforms(version, 'windows') };
+    } catch {
+      return { linux: [], windows: [] };
+    }
+  }
+
+  async function detail(conn: Connection & { server: ServerVersionView }, env: EnvironmentView): Promise<EnvironmentDetailView> {
+    const settings = await settingsOf(conn.client);
+    const warnings: string[] = [];
+    const interval = env.checkinInterval > 0 ? env.checkinInterval : (settings?.edgeAgentCheckinInterval ?? 5);
+    const lostIn = env.heartbeat ? secondsUntilLost(env.queryDate, env.lastCheckIn, interval) : 0;
+    let key: EnvironmentDetailView['key'] = null;
+    let keyError: string | undefined;
+    if (env.edgeKey) {
+      try {
+        const fields = decodeEdgeKey(env.edgeKey);
+        key = { fields, warnings: inspectEdgeKey(fields) };
+      } catch (e) {
+        keyError = e instanceof Error ? e.message : String(e);
+      }
+    } else if (env.edge) {
+      keyError = 'Portainer returned no Edge key for this environment.';
+    }
+    const choice = profiles.edgeIds.edgeIdFor(conn.profile.id, env.id, env.edgeId);
+    const bound = choice.source === 'server' && env.lastCheckIn > 0;
+    if (!env.edge) warnings.push('This is not an Edge environment (type ' + env.type + '); it has no join token.');
+    if (env.edge && env.lastCheckIn === 0) {
+      warnings.push(
+        choice.source === 'generated'
+          ? 'No agent has checked in yet. Install the agent with the Edge ID shown: the first agent that polls binds it, and later agents with another Edge ID are refused until you disassociate.'
+          : 'No agent has checked in yet; the server chose this Edge ID (EnforceEdgeID), so install the agent with exactly this ID.',
+      );
+    }
+    if (env.agentVersion && env.agentVersion !== conn.server.version) {
+      warnings.push(`The agent runs ${env.agentVersion} but the server is ${conn.server.version}; Portainer advises matching the agent version to the server.`);
+    }
+    const view: EnvironmentDetailView = {
+      environment: env,
+      key,
+      edgeId: { value: choice.value, source: choice.source, bound },
+      heartbeat: {
+        alive: env.heartbeat,
+        state: env.state,
+        lastCheckIn: env.lastCheckIn,
+        lostInSeconds: lostIn,
+        lostAfterSeconds: lostAfterSeconds(interval),
+        intervalSeconds: interval,
+      },
+      serverVersion: conn.server.version,
+      platforms: platformsFor(conn.server.version),
+      agentSecret: settings === null ? 'unknown' : settings.agentSecret ? 'set' : 'none',
+      warnings,
+    };
+    if (keyError) view.keyError = keyError;
+    if (env.agentVersion) view.agentVersion = env.agentVersion;
+    return view;
+  }
+
+  async function statusOf(id: string | undefined): Promise<ServerStatusView> {
+    const p = id ? profiles.get(id) : profiles.active();
+    if (!p) return { profile: null, connected: false, insecure: false, warnings: profiles.secrets.warning ? [profiles.secrets.warning] : [] };
+    const profile = await profiles.view(p);
+    const base: ServerStatusView = { profile, connected: false, insecure: profile.insecure, warnings: [...profile.warnings] };
+    try {
+      const conn = await profiles.connectionWithVersion(p.id);
+      if (!conn.client.loggedIn && conn.client.authKind === 'password') await conn.client.authenticate();
+      base.connected = true;
+      base.version = conn.server.version;
+      if (conn.server.edition) base.edition = conn.server.edition;
+    } catch (e) {
+      if (!(e instanceof AppError)) {
+        logger.error('server status check failed', e);
+        throw e;
+      }
+      base.error = e.toInfo();
+      // A failed connection is not cached: the next call tries again.
+      await profiles.dropConnection(p.id);
+    }
+    return base;
+  }
+
+  async function findOrCreateGroup(client: PortainerClient, name: string): Promise<{ group: GroupView; created: boolean }> {
+    const groups = await client.listGroups();
+    const found = groups.find((g) => g.name === name) ?? groups.find((g) => g.name.toLowerCase() === name.toLowerCase());
+    if (found) return { group: found, created: false };
+    return { group: await client.createGroup({ name }), created: true };
+  }
+
+  function createdText(created: EnvironmentCreateView['created']): string {
+    const parts: string[] = [];
+    if (created.group) parts.push(`group "${created.group.name}" (ID ${created.group.id})`);
+    if (created.tags.length) parts.push(`tag${created.tags.length > 1 ? 's' : ''} ${created.tags.map((t) => `"${t.name}" (ID ${t.id})`).join(', ')}`);
+    return parts.join(' and ');
+  }
+
+  function portainerUrlFor(requested: string | undefined, profileUrl: string): string {
+    const url = normaliseBaseUrl(requested && requested.trim() !== '' ? requested : profileUrl, 'portainerUrl');
+    if (new URL(url).hostname.toLowerCase() === 'localhost') {
+      throw invalidInput('portainerUrl', 'Portainer refuses "localhost" as the URL for agents: use an address or name the Edge devices can reach (127.0.0.1 works for agents on this machine).');
+    }
+    return url;
+  }
+
+  return {
+    'servers:list': async () => {
+      const list = profiles.list();
+      const views: ServerProfileView[] = [];
+      for (const p of list) views.push(await profiles.view(p));
+      const out: ServerListView = { profiles: views };
+      const activeId = profiles.activeId();
+      if (activeId) out.activeId = activeId;
+      if (profiles.secrets.warning) out.secretsWarning = profiles.secrets.warning;
+      return out;
+    },
+
+    'servers:probe': async ({ url }) => {
+      const base = normaliseBaseUrl(url);
+      const https = base.startsWith('https:');
+      const view: ServerProbeView = { url: base, https, certificate: null, warnings: [] };
+      if (!https) view.warnings.push('This address uses http://: the password or API key would travel unencrypted.');
+      let client: PortainerClient | undefined;
+      try {
+        if (https) {
+          view.certificate = await probeCertificate(base);
+          if (!view.certificate.trustedBySystem) {
+            view.warnings.push(`This computer does not trust the certificate (${view.certificate.untrustedReason ?? 'unverified'}). Compare the fingerprint with the one on the server before pinning it.`);
+          }
+        }
+        // Ask for the version over exactly the connection just inspected.
+        const tls = !https ? { mode: 'system' as const } : view.certificate?.trustedBySystem ? { mode: 'system' as const } : { mode: 'pinned' as const, pinnedSha256: view.certificate!.sha256 };
+        client = new PortainerClient({ url: base, tls, getAttempts: 1 });
+        view.portainerVersion = (await client.status()).version;
+      } catch (e) {
+        if (!(e instanceof AppError) && !(e instanceof Error)) throw e;
+        if (view.certificate === null && https) {
+          // The TLS connection itself failed: map it like a request would.
+          const c = new PortainerClient({ url: base, tls: { mode: 'insecure' }, getAttempts: 1 });
+          try {
+            await c.status();
+          } catch (inner) {
+            throw inner instanceof AppError ? inner : new AppError('unavailable', `Could not reach ${base}: ${(e as Error).message}`, 'url');
+          } finally {
+            await c.close();
+          }
+        }
+        view.warnings.push(e instanceof AppError ? e.message : `Could not ask the server for its version: ${(e as Error).message}`);
+      } finally {
+        await client?.close();
+      }
+      return view;
+    },
+
+    'servers:add': async (req) => {
+      const secret = secretFor(req.auth, req);
+      if (!secret) throw invalidInput(req.auth === 'apiKey' ? 'apiKey' : 'password', req.auth === 'apiKey' ? 'Enter the API key.' : 'Enter the password.');
+      const input: ProfileInput = { name: req.name, url: req.url, auth: req.auth, username: req.username, tls: req.tls, rememberSecret: req.rememberSecret };
+      if (profiles.findByName(req.name)) throw new AppError('conflict', `A server named "${req.name}" exists already; choose another name.`, 'name');
+      const client = profiles.connectDraft(input, secret);
+      let server: ServerVersionView;
+      try {
+        server = await validate(client);
+      } finally {
+        await client.close();
+      }
+      const profile = await profiles.add(input, secret);
+      if (req.select) profiles.select(profile.id);
+      return { profile: await profiles.view(profile), server };
+    },
+
+    'servers:update': async (req) => {
+      const current = profiles.get(req.id);
+      const auth = req.auth ?? current.auth;
+      const newSecret = secretFor(auth, req);
+      const connectionChanged =
+        newSecret !== undefined ||
+        (req.url !== undefined && normaliseBaseUrl(req.url) !== current.url) ||
+        (req.auth !== undefined && req.auth !== current.auth) ||
+        (req.username !== undefined && req.username !== current.username) ||
+        req.tls !== undefined;
+      let server: ServerVersionView | undefined;
+      if (connectionChanged && !current.builtIn) {
+        const identityChanged = (req.url !== undefined && normaliseBaseUrl(req.url) !== current.url) || auth !== current.auth || (req.username !== undefined && req.username !== current.username);
+        const secret = newSecret ?? (identityChanged ? undefined : await profiles.secrets.get(`portainer.${current.id}`));
+        if (!secret) throw invalidInput(auth === 'apiKey' ? 'apiKey' : 'password', `Enter the ${auth === 'apiKey' ? 'API key' : 'password'} to check the changed connection.`);
+        const input: ProfileInput = {
+          name: req.name ?? current.name,
+          url: req.url ?? current.url,
+          auth,
+          username: req.username ?? current.username,
+          tls: req.tls ?? current.tls,
+          rememberSecret: req.rememberSecret ?? current.rememberSecret,
+        };
+        const client = profiles.connectDraft(input, secret);
+        try {
+          server = await validate(client);
+        } finally {
+          await client.close();
+        }
+        const updated = await profiles.update(req.id, input, secret);
+        return { profile: await profiles.view(updated), server };
+      }
+      const patch: Partial<ProfileInput> = {};
+      if (req.name !== undefined) patch.name = req.name;
+      if (req.rememberSecret !== undefined) patch.rememberSecret = req.rememberSecret;
+      const updated = await profiles.update(req.id, patch);
+      return { profile: await profiles.view(updated) };
+    },
+
+    'servers:remove': async ({ id }) => {
+      await profiles.remove(id);
+      return { removed: id };
+    },
+
+    'servers:select': async (req) => {
+      const p = profiles.select(req.id);
+      const secret = secretFor(p.auth, req);
+      if (secret) await profiles.provideSecret(p.id, secret);
+      return statusOf(p.id);
+    },
+
+    'servers:status': async () => statusOf(undefined),
+
+    'environments:list': async (req) => {
+      const conn = await profiles.connection();
+      const types = req.edgeOnly ? [4, 7] : undefined;
+      const base = { search: req.search, sort: req.sort, order: req.order, groupIds: req.groupIds, tagIds: req.tagIds, types };
+      if (!req.state) return conn.client.listEnvironments({ ...base, start: req.start, limit: req.limit });
+      const all = await conn.client.listEnvironments(base);
+      const matching = all.items.filter((e) => e.state === req.state);
+      const from = (req.start ?? 1) - 1;
+      const items = req.limit ? matching.slice(from, from + req.limit) : matching.slice(from);
+      const page: EnvironmentPageView = { items, total: matching.length };
+      return page;
+    },
+
+    'environments:get': async ({ id }) => {
+      const conn = await profiles.connectionWithVersion();
+      return detail(conn, await conn.client.getEnvironment(id));
+    },
+
+    'environments:create': async (req) => {
+      const conn = await profiles.connectionWithVersion();
+      const client = conn.client;
+      const portainerUrl = portainerUrlFor(req.portainerUrl, conn.profile.url);
+      const created: EnvironmentCreateView['created'] = { tags: [] };
+      let env: EnvironmentView;
+      try {
+        let groupId = req.groupId;
+        if (groupId === undefined && req.groupName) {
+          const r = await findOrCreateGroup(client, req.groupName);
+          if (r.created) created.group = r.group;
+          groupId = r.group.id;
+        }
+        const tagIds = [...(req.tagIds ?? [])];
+        if (req.tagNames?.length) {
+          const existing = await client.listTags();
+          for (const name of [...new Set(req.tagNames)]) {
+            let tag: TagView | undefined = existing.find((t) => t.name === name) ?? existing.find((t) => t.name.toLowerCase() === name.toLowerCase());
+            if (!tag) {
+              tag = await client.createTag(name);
+              created.tags.push(tag);
+              existing.push(tag);
+            }
+            if (!tagIds.includes(tag.id)) tagIds.push(tag.id);
+          }
+        }
+        env = await client.createEdgeEnvironment({ name: req.name, portainerUrl, pollSeconds: req.pollSeconds, groupId, tagIds, containerEngine: req.containerEngine });
+      } catch (e) {
+        const done = createdText(created);
+        if (done && e instanceof AppError) throw new AppError(e.code, `${e.message} Created before this failure (still on the server): ${done}.`, e.field);
+        if (done) throw new AppError('internal', `Creating the environment failed after creating ${done} (still on the server).`);
+        throw e;
+      }
+      const view = await detail(conn, env);
+      return { ...view, created };
+    },
+
+    'environments:update': async (req) => {
+      const conn = await profiles.connectionWithVersion();
+      const env = await conn.client.updateEnvironment(req.id, { name: req.name, groupId: req.groupId, tagIds: req.tagIds, pollSeconds: req.pollSeconds });
+      return detail(conn, env);
+    },
+
+    'environments:delete': async ({ id }) => {
+      const conn = await profiles.connection();
+      await conn.client.deleteEnvironment(id);
+      profiles.edgeIds.forget(conn.profile.id, id);
+      return { deleted: id };
+    },
+
+    'environments:disassociate': async ({ id }) => {
+      const conn = await profiles.connectionWithVersion();
+      await conn.client.disassociate(id);
+      return detail(conn, await conn.client.getEnvironment(id));
+    },
+
+    'groups:list': async () => ({ groups: await (await profiles.connection()).client.listGroups() }),
+    'groups:create': async ({ name, description }) => (await profiles.connection()).client.createGroup({ name, description }),
+    'tags:list': async () => ({ tags: await (await profiles.connection()).client.listTags() }),
+    'tags:create': async ({ name }) => (await profiles.connection()).client.createTag(name),
+  };
+}

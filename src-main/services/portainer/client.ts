@@ -1,0 +1,500 @@
+import { setTimeout as sleep } from 'node:timers/promises';
+import { FormData, request, type Agent } from 'undici';
+import { AppError } from '../../shared/contract/errors';
+import { isHeartbeatAlive } from '../../shared/domain/heartbeat';
+import type { EnvironmentPageView, EnvironmentState, EnvironmentView, GroupView, ServerVersionView, TagView } from '../../shared/schemas/portainer';
+import type { Logger } from '../logging/logger';
+import { silentLogger } from '../logging/logger';
+import type { Redactor } from '../logging/redact';
+import { isRetryableNetworkError, mapHttpFailure, mapNetworkError, notPortainer, type Operation } from './errors';
+import { createDispatcher, CONNECT_TIMEOUT_MS, type TlsSettings } from './tls';
+import { hostPort, normaliseBaseUrl } from './url';
+
+export type Credentials = { kind: 'password'; username: string; password: string } | { kind: 'apiKey'; apiKey: string };
+
+export interface PortainerClientOptions {
+  url: string;
+  tls?: TlsSettings;
+  credentials?: Credentials;
+  logger?: Logger;
+  /** Every secret the client sees (password, API key, JWT, agent secret) is registered here. */
+  redactor?: Redactor;
+  connectTimeoutMs?: number;
+  requestTimeoutMs?: number;
+  /** Attempts for idempotent GETs (default 3) and the first back-off delay (250 ms, doubling). */
+  getAttempts?: number;
+  backoffMs?: number;
+}
+
+export interface ServerStatus {
+  version: string;
+  instanceId?: string;
+}
+
+export interface ServerSettings {
+  edgeAgentCheckinInterval: number;
+  enforceEdgeId: boolean;
+  trustOnFirstConnect: boolean;
+  enableEdgeComputeFeatures: boolean;
+  edgePortainerUrl: string;
+  /** The AGENT_SECRET the server was started with ('' when none). Never log or send to the renderer. */
+  agentSecret: string;
+}
+
+export interface ListEnvironmentsQuery {
+  start?: number;
+  limit?: number;
+  search?: string;
+  sort?: string;
+  order?: 'asc' | 'desc';
+  groupIds?: number[];
+  tagIds?: number[];
+  /** Portainer's status[] filter: 1 up, 2 down. */
+  status?: number[];
+  types?: number[];
+}
+
+export interface CreateEdgeEnvironmentInput {
+  name: string;
+  /** The Portainer URL as agents reach it: it becomes field 1 of the Edge key. */
+  portainerUrl: string;
+  pollSeconds?: number;
+  groupId?: number;
+  tagIds?: number[];
+  containerEngine?: 'docker' | 'podman';
+}
+
+export interface UpdateEnvironmentInput {
+  name?: string;
+  groupId?: number;
+  tagIds?: number[];
+  pollSeconds?: number;
+}
+
+interface SendOptions {
+  query?: URLSearchParams;
+  json?: unknown;
+  form?: () => FormData;
+  operation?: Operation;
+  /** Send credentials (default true). */
+  auth?: boolean;
+  signal?: AbortSignal;
+}
+
+interface Reply {
+  status: number;
+  headers: Record<string, string | string[] | undefined>;
+  text: string;
+  contentType: string;
+}
+
+export const REQUEST_TIMEOUT_MS = 30_000;
+
+/**
+ * A client for one Portainer server. Speaks JSON except for environment creation (multipart form,
+ * as the UI posts it). Auth is either a JWT from POST /api/auth, held in memory only, or an API key;
+ * exactly one of Authorization / X-API-KEY is ever sent, and no Cookie header at all (a
+ * portainer_api_key cookie would switch on Portainer's CSRF checks).
+ */
+export class PortainerClient {
+  readonly baseUrl: string;
+  readonly tls: TlsSettings;
+  private readonly dispatcher: Agent;
+  private readonly credentials?: Credentials;
+  private readonly logger: Logger;
+  private readonly redactor?: Redactor;
+  private readonly connectTimeoutMs: number;
+  private readonly requestTimeoutMs: number;
+  private readonly getAttempts: number;
+  private readonly backoffMs: number;
+  private jwt?: string;
+  private login?: Promise<string>;
+
+  constructor(options: PortainerClientOptions) {
+    this.baseUrl = normaliseBaseUrl(options.url);
+    this.tls = options.tls ?? { mode: 'system' };
+    this.credentials = options.credentials;
+    this.logger = options.logger ?? silentLogger;
+    this.redactor = options.redactor;
+    this.connectTimeoutMs = options.connectTimeoutMs ?? CONNECT_TIMEOUT_MS;
+    this.requestTimeoutMs = options.requestTimeoutMs ?? REQUEST_TIMEOUT_MS;
+    this.getAttempts = Math.max(1, options.getAttempts ?? 3);
+    this.backoffMs = options.backoffMs ?? 250;
+    this.dispatcher = createDispatcher(this.tls, { connectTimeoutMs: this.connectTimeoutMs });
+    if (this.credentials?.kind === 'password') this.redactor?.add(this.credentials.password);
+    if (this.credentials?.kind === 'apiKey') this.redactor?.add(this.credentials.apiKey);
+  }
+
+  get authKind(): 'password' | 'apiKey' | undefined {
+    return this.credentials?.kind;
+  }
+
+  get loggedIn(): boolean {
+    return this.jwt !== undefined;
+  }
+
+  async close(): Promise<void> {
+    this.jwt = undefined;
+    await this.dispatcher.close().catch(() => undefined);
+  }
+
+  // ---------- API ----------
+
+  /** Public: GET /api/system/status, falling back to /api/status (servers ≤ 2.16) on 404. */
+  async status(signal?: AbortSignal): Promise<ServerStatus> {
+    let reply = await this.raw('GET', '/api/system/status', { auth: false, operation: 'status', signal });
+    if (reply.status === 404) reply = await this.raw('GET', '/api/status', { auth: false, operation: 'status', signal });
+    if (reply.status >= 500) throw this.httpError('GET', '/api/system/status', reply, 'status');
+    const body = parseJson(reply.text);
+    const version = body && typeof body === 'object' ? (body as Record<string, unknown>).Version : undefined;
+    if (reply.status !== 200 || typeof version !== 'string' || version === '') {
+      const what = !isJsonType(reply.contentType) && /<html|<!doctype/i.test(reply.text)
+        ? `it returned an HTML page for /api/system/status (HTTP ${reply.status})`
+        : `no Portainer version in its answer to /api/system/status (HTTP ${reply.status})`;
+      throw notPortainer(this.baseUrl, what);
+    }
+    const instanceId = (body as Record<string, unknown>).InstanceID;
+    return typeof instanceId === 'string' ? { version, instanceId } : { version };
+  }
+
+  /** Authenticated: server version and edition (CE/EE). Falls back to the public status on old servers. */
+  async version(signal?: AbortSignal): Promise<ServerVersionView> {
+    const reply = await this.send('GET', '/api/system/version', { signal, allow404: true });
+    if (reply.status === 404) {
+      const s = await this.status(signal);
+      return s.instanceId ? { version: s.version, instanceId: s.instanceId } : { version: s.version };
+    }
+    const body = this.json<Record<string, unknown>>(reply, '/api/system/version');
+    const version = str(body.ServerVersion);
+    if (!version) throw notPortainer(this.baseUrl, 'no ServerVersion in /api/system/version');
+    const edition = str(body.ServerEdition);
+    return edition ? { version, edition } : { version };
+  }
+
+  /** Admin only: the settings that matter for Edge onboarding. */
+  async settings(signal?: AbortSignal): Promise<ServerSettings> {
+    const body = this.json<Record<string, unknown>>(await this.send('GET', '/api/settings', { signal }), '/api/settings');
+    const agentSecret = str(body.AgentSecret);
+    this.redactor?.add(agentSecret);
+    return {
+      edgeAgentCheckinInterval: num(body.EdgeAgentCheckinInterval) || 5,
+      enforceEdgeId: body.EnforceEdgeID === true,
+      trustOnFirstConnect: body.TrustOnFirstConnect === true,
+      enableEdgeComputeFeatures: body.EnableEdgeComputeFeatures === true,
+      edgePortainerUrl: str(body.EdgePortainerUrl),
+      agentSecret,
+    };
+  }
+
+  async listEnvironments(q: ListEnvironmentsQuery = {}, signal?: AbortSignal): Promise<EnvironmentPageView> {
+    const query = new URLSearchParams();
+    if (q.start !== undefined) query.set('start', String(q.start));
+    if (q.limit !== undefined) query.set('limit', String(q.limit));
+    if (q.search) query.set('search', q.search);
+    if (q.sort) query.set('sort', q.sort);
+    if (q.order) query.set('order', q.order);
+    for (const g of q.groupIds ?? []) query.append('groupIds[]', String(g));
+    for (const t of q.tagIds ?? []) query.append('tagIds[]', String(t));
+    for (const s of q.status ?? []) query.append('status[]', String(s));
+    for (const t of q.types ?? []) query.append('types[]', String(t));
+    query.set('excludeSnapshots', 'true');
+    const reply = await this.send('GET', '/api/endpoints', { query, signal });
+    const body = this.json<unknown>(reply, '/api/endpoints');
+    if (!Array.isArray(body)) throw notPortainer(this.baseUrl, 'the environment list is not a JSON array');
+    const items = body.map((e) => environmentView(e as RawEndpoint));
+    const header = reply.headers['x-total-count'];
+    const total = Number(Array.isArray(header) ? header[0] : header);
+    return { items, total: Number.isFinite(total) && header !== undefined ? total : items.length };
+  }
+
+  async getEnvironment(id: number, signal?: AbortSignal): Promise<EnvironmentView> {
+    const query = new URLSearchParams({ excludeSnapshot: 'true' });
+    const reply = await this.send('GET', `/api/endpoints/${id}`, { query, signal, allow404: true });
+    if (reply.status === 404) throw new AppError('not_found', `There is no environment with ID ${id} on this server (it may have been deleted).`, 'id');
+    return environmentView(this.json<RawEndpoint>(reply, '/api/endpoints/{id}'));
+  }
+
+  /** POST /api/endpoints as multipart/form-data with the fields Portainer's UI sends for an Edge agent. */
+  async createEdgeEnvironment(input: CreateEdgeEnvironmentInput, signal?: AbortSignal): Promise<EnvironmentView> {
+    const form = () => edgeEnvironmentForm(input);
+    const reply = await this.send('POST', '/api/endpoints', { form, operation: 'createEnvironment', signal });
+    return environmentView(this.json<RawEndpoint>(reply, '/api/endpoints'));
+  }
+
+  async updateEnvironment(id: number, input: UpdateEnvironmentInput, signal?: AbortSignal): Promise<EnvironmentView> {
+    const json: Record<string, unknown> = {};
+    if (input.name !== undefined) json.Name = input.name;
+    if (input.groupId !== undefined) json.GroupID = input.groupId;
+    if (input.tagIds !== undefined) json.TagIDs = input.tagIds;
+    if (input.pollSeconds !== undefined) json.EdgeCheckinInterval = input.pollSeconds;
+    const reply = await this.send('PUT', `/api/endpoints/${id}`, { json, operation: 'updateEnvironment', signal, allow404: true });
+    if (reply.status === 404) throw new AppError('not_found', `There is no environment with ID ${id} on this server.`, 'id');
+    return environmentView(this.json<RawEndpoint>(reply, '/api/endpoints/{id}'));
+  }
+
+  async deleteEnvironment(id: number, signal?: AbortSignal): Promise<void> {
+    const reply = await this.send('DELETE', `/api/endpoints/${id}`, { signal, allow404: true });
+    if (reply.status === 404) throw new AppError('not_found', `There is no environment with ID ${id} on this server.`, 'id');
+  }
+
+  /** DELETE /api/endpoints/{id}/association: forget the bound Edge ID so a new agent can claim it. */
+  async disassociate(id: number, signal?: AbortSignal): Promise<void> {
+    const reply = await this.send('DELETE', `/api/endpoints/${id}/association`, { signal, allow404: true });
+    if (reply.status === 404) throw new AppError('not_found', `There is no environment with ID ${id} on this server.`, 'id');
+  }
+
+  async listGroups(signal?: AbortSignal): Promise<GroupView[]> {
+    const body = this.json<unknown>(await this.send('GET', '/api/endpoint_groups', { signal }), '/api/endpoint_groups');
+    if (!Array.isArray(body)) throw notPortainer(this.baseUrl, 'the group list is not a JSON array');
+    return body.map((g) => groupView(g as Record<string, unknown>));
+  }
+
+  async createGroup(input: { name: string; description?: string }, signal?: AbortSignal): Promise<GroupView> {
+    const json = { Name: input.name, Description: input.description ?? '', AssociatedEndpoints: [], TagIDs: [] };
+    const reply = await this.send('POST', '/api/endpoint_groups', { json, operation: 'createGroup', signal });
+    return groupView(this.json<Record<string, unknown>>(reply, '/api/endpoint_groups'));
+  }
+
+  async listTags(signal?: AbortSignal): Promise<TagView[]> {
+    const body = this.json<unknown>(await this.send('GET', '/api/tags', { signal }), '/api/tags');
+    if (!Array.isArray(body)) throw notPortainer(this.baseUrl, 'the tag list is not a JSON array');
+    return body.map((t) => tagView(t as Record<string, unknown>));
+  }
+
+  async createTag(name: string, signal?: AbortSignal): Promise<TagView> {
+    const reply = await this.send('POST', '/api/tags', { json: { Name: name }, operation: 'createTag', signal });
+    return tagView(this.json<Record<string, unknown>>(reply, '/api/tags'));
+  }
+
+  /** Logs in now (password auth) or checks the API key, so a profile can be validated on add. */
+  async authenticate(signal?: AbortSignal): Promise<void> {
+    if (!this.credentials) throw new AppError('unauthorized', 'No credentials: enter a password or an API key.', 'password');
+    if (this.credentials.kind === 'password') {
+      this.jwt = undefined;
+      await this.ensureJwt(signal);
+    } else {
+      await this.send('GET', '/api/system/version', { signal, allow404: true });
+    }
+  }
+
+  // ---------- plumbing ----------
+
+  private async ensureJwt(signal?: AbortSignal): Promise<string> {
+    if (this.jwt) return this.jwt;
+    if (this.credentials?.kind !== 'password') throw new AppError('unauthorized', 'No password to log in with.', 'password');
+    const creds = this.credentials;
+    this.login ??= (async () => {
+      try {
+        const reply = await this.raw('POST', '/api/auth', { json: { username: creds.username, password: creds.password }, auth: false, operation: 'auth', signal });
+        if (reply.status !== 200) throw this.httpError('POST', '/api/auth', reply, 'auth');
+        const jwt = str((parseJson(reply.text) as Record<string, unknown> | undefined)?.jwt);
+        if (!jwt) throw notPortainer(this.baseUrl, 'no token in the answer to POST /api/auth');
+        this.redactor?.add(jwt);
+        this.jwt = jwt;
+        return jwt;
+      } finally {
+        this.login = undefined;
+      }
+    })();
+    return this.login;
+  }
+
+  /** An authenticated request: logs in first when needed, and once more after a 401. Throws on HTTP errors. */
+  private async send(method: string, path: string, options: SendOptions & { allow404?: boolean }): Promise<Reply> {
+    let reply = await this.raw(method, path, options);
+    if (reply.status === 401 && this.credentials?.kind === 'password' && options.auth !== false) {
+      this.logger.debug(`portainer ${method} ${path}: 401, logging in again`);
+      this.jwt = undefined;
+      reply = await this.raw(method, path, options);
+    }
+    if (reply.status === 404 && options.allow404) return reply;
+    if (reply.status >= 400) throw this.httpError(method, path, reply, options.operation ?? 'other');
+    return reply;
+  }
+
+  private httpError(method: string, path: string, reply: Reply, operation: Operation): AppError {
+    const body = parseJson(reply.text) as Record<string, unknown> | undefined;
+    const message = body && typeof body === 'object' ? str(body.message) : undefined;
+    const details = body && typeof body === 'object' ? str(body.details) : undefined;
+    return mapHttpFailure(
+      { status: reply.status, method, path, message: message || undefined, details: details || undefined, notJson: body === undefined },
+      { baseUrl: this.baseUrl, operation, auth: this.credentials?.kind },
+    );
+  }
+
+  private json<T>(reply: Reply, path: string): T {
+    const body = parseJson(reply.text);
+    if (body === undefined) throw notPortainer(this.baseUrl, `the answer to ${path} is not JSON`);
+    return body as T;
+  }
+
+  private async headers(auth: boolean, signal?: AbortSignal): Promise<Record<string, string>> {
+    const headers: Record<string, string> = { accept: 'application/json', 'user-agent': 'Edgedeck' };
+    if (!auth || !this.credentials) return headers;
+    // Exactly one of the two: Portainer answers 403 when both arrive.
+    if (this.credentials.kind === 'apiKey') headers['x-api-key'] = this.credentials.apiKey;
+    else headers.authorization = `Bearer ${await this.ensureJwt(signal)}`;
+    return headers;
+  }
+
+  /** One logical request: retries transient failures for GET only (never POST/PUT/DELETE). */
+  private async raw(method: string, path: string, options: SendOptions): Promise<Reply> {
+    const attempts = method === 'GET' ? this.getAttempts : 1;
+    for (let attempt = 1; ; attempt++) {
+      try {
+        const reply = await this.once(method, path, options);
+        if (attempt < attempts && [502, 503, 504].includes(reply.status)) {
+          await this.backoff(attempt, options.signal);
+          continue;
+        }
+        return reply;
+      } catch (err) {
+        if (err instanceof AppError) throw err;
+        if (attempt < attempts && !options.signal?.aborted && isRetryableNetworkError(err)) {
+          this.logger.debug(`portainer ${method} ${path}: attempt ${attempt} failed, retrying`);
+          await this.backoff(attempt, options.signal);
+          continue;
+        }
+        const { host, port } = hostPort(this.baseUrl);
+        throw mapNetworkError(err, {
+          baseUrl: this.baseUrl,
+          host,
+          port,
+          requestTimeoutMs: this.requestTimeoutMs,
+          connectTimeoutMs: this.connectTimeoutMs,
+          userAborted: options.signal?.aborted === true,
+        });
+      }
+    }
+  }
+
+  private async backoff(attempt: number, signal?: AbortSignal): Promise<void> {
+    try {
+      await sleep(this.backoffMs * 2 ** (attempt - 1), undefined, { signal });
+    } catch {
+      throw new AppError('cancelled', 'The request was cancelled.');
+    }
+  }
+
+  private async once(method: string, path: string, options: SendOptions): Promise<Reply> {
+    const headers = await this.headers(options.auth !== false, options.signal);
+    let body: string | FormData | undefined;
+    if (options.form) body = options.form();
+    else if (options.json !== undefined) {
+      body = JSON.stringify(options.json);
+      headers['content-type'] = 'application/json';
+    }
+    const qs = options.query && [...options.query.keys()].length ? `?${options.query.toString()}` : '';
+    const signals = [AbortSignal.timeout(this.requestTimeoutMs)];
+    if (options.signal) signals.push(options.signal);
+    const res = await request(`${this.baseUrl}${path}${qs}`, {
+      method: method as 'GET',
+      headers,
+      body,
+      dispatcher: this.dispatcher,
+      signal: AbortSignal.any(signals),
+      headersTimeout: this.requestTimeoutMs,
+      bodyTimeout: this.requestTimeoutMs,
+    });
+    const text = await res.body.text();
+    const ct = res.headers['content-type'];
+    return { status: res.statusCode, headers: res.headers, text, contentType: (Array.isArray(ct) ? ct[0] : ct) ?? '' };
+  }
+}
+
+/** The multipart fields of Portainer's UI for an Edge agent environment (portainer-edge.md §2.5). */
+export function edgeEnvironmentForm(input: CreateEdgeEnvironmentInput): FormData {
+  const form = new FormData();
+  form.append('Name', input.name);
+  form.append('EndpointCreationType', '4');
+  form.append('URL', input.portainerUrl);
+  form.append('GroupID', String(input.groupId ?? 1));
+  form.append('TagIds', JSON.stringify(input.tagIds ?? []));
+  form.append('EdgeCheckinInterval', String(input.pollSeconds ?? 0));
+  form.append('TLS', 'true');
+  form.append('TLSSkipVerify', 'true');
+  form.append('TLSSkipClientVerify', 'true');
+  if (input.containerEngine) form.append('ContainerEngine', input.containerEngine);
+  return form;
+}
+
+// ---------- raw JSON → views ----------
+
+interface RawEndpoint {
+  Id?: number;
+  Name?: string;
+  Type?: number;
+  ContainerEngine?: string;
+  URL?: string;
+  GroupId?: number;
+  TagIds?: number[];
+  Status?: number;
+  EdgeID?: string;
+  EdgeKey?: string;
+  EdgeCheckinInterval?: number;
+  LastCheckInDate?: number;
+  QueryDate?: number;
+  Heartbeat?: boolean;
+  UserTrusted?: boolean;
+  Agent?: { Version?: string };
+}
+
+const EDGE_TYPES = new Set([4, 7]);
+
+export function environmentView(e: RawEndpoint): EnvironmentView {
+  const type = num(e.Type);
+  const lastCheckIn = num(e.LastCheckInDate);
+  const queryDate = num(e.QueryDate) || Math.floor(Date.now() / 1000);
+  const interval = num(e.EdgeCheckinInterval);
+  const heartbeat = typeof e.Heartbeat === 'boolean' ? e.Heartbeat : isHeartbeatAlive(queryDate, lastCheckIn, interval > 0 ? interval : 5);
+  const state: EnvironmentState = lastCheckIn <= 0 ? 'never' : heartbeat ? 'alive' : 'lost';
+  const view: EnvironmentView = {
+    id: num(e.Id),
+    name: str(e.Name),
+    type,
+    edge: EDGE_TYPES.has(type),
+    containerEngine: str(e.ContainerEngine),
+    groupId: num(e.GroupId),
+    tagIds: Array.isArray(e.TagIds) ? e.TagIds.filter((t) => typeof t === 'number') : [],
+    url: str(e.URL),
+    status: num(e.Status),
+    checkinInterval: interval,
+    lastCheckIn,
+    queryDate,
+    heartbeat,
+    state,
+    userTrusted: e.UserTrusted === true,
+  };
+  if (e.EdgeID) view.edgeId = e.EdgeID;
+  if (e.EdgeKey) view.edgeKey = e.EdgeKey;
+  const agentVersion = str(e.Agent?.Version);
+  if (agentVersion) view.agentVersion = agentVersion;
+  return view;
+}
+
+function groupView(g: Record<string, unknown>): GroupView {
+  return { id: num(g.Id), name: str(g.Name), description: str(g.Description), tagIds: Array.isArray(g.TagIds) ? (g.TagIds as unknown[]).filter((t): t is number => typeof t === 'number') : [] };
+}
+
+/** Tags are the one type whose key is `ID`, not `Id`. */
+function tagView(t: Record<string, unknown>): TagView {
+  return { id: num(t.ID ?? t.Id), name: str(t.Name) };
+}
+
+function str(v: unknown): string {
+  return typeof v === 'string' ? v : '';
+}
+function num(v: unknown): number {
+  return typeof v === 'number' && Number.isFinite(v) ? v : 0;
+}
+function parseJson(text: string): unknown {
+  if (text === '') return undefined;
+  try {
+    return JSON.parse(text);
+  } catch {
+    return undefined;
+  }
+}
+function isJsonType(ct: string): boolean {
+  return /json/i.test(ct);
+}

@@ -1,0 +1,260 @@
+import { z } from 'zod';
+import type { EdgeKeyFields, KeyWarning, Platform } from '../domain/types';
+
+/** Requests and views of the Portainer server calls (servers, environments, groups, tags). */
+
+export const tlsModeSchema = z.enum(['system', 'pinned', 'insecure']);
+export type TlsModeView = z.infer<typeof tlsModeSchema>;
+
+const urlText = z.string().trim().min(1, 'Enter the Portainer server address, e.g. https://portainer.example.com:9443.').max(2048);
+const secretText = z.string().min(1).max(4096);
+const id = z.number().int().positive();
+const nameText = z.string().trim().min(1, 'A name is required.').max(256);
+
+export const tlsSettingsSchema = z
+  .object({
+    mode: tlsModeSchema.default('system'),
+    pinnedSha256: z.string().trim().max(200).optional(),
+  })
+  .refine((t) => t.mode !== 'pinned' || (t.pinnedSha256 !== undefined && t.pinnedSha256 !== ''), {
+    message: 'Pinned mode needs the certificate fingerprint (SHA-256) to pin.',
+    path: ['pinnedSha256'],
+  });
+
+export const serversProbeRequest = z.object({ url: urlText });
+
+export const serversAddRequest = z.object({
+  name: nameText,
+  url: urlText,
+  auth: z.enum(['password', 'apiKey']).default('password'),
+  username: z.string().trim().max(256).optional(),
+  password: secretText.optional(),
+  apiKey: secretText.optional(),
+  tls: tlsSettingsSchema.default({ mode: 'system' }),
+  rememberSecret: z.boolean().default(false),
+  /** Make it the active server (default true). */
+  select: z.boolean().default(true),
+});
+
+export const serversUpdateRequest = z.object({
+  id: z.string().min(1).max(100),
+  name: nameText.optional(),
+  url: urlText.optional(),
+  auth: z.enum(['password', 'apiKey']).optional(),
+  username: z.string().trim().max(256).optional(),
+  password: secretText.optional(),
+  apiKey: secretText.optional(),
+  tls: tlsSettingsSchema.optional(),
+  rememberSecret: z.boolean().optional(),
+});
+
+export const serverIdRequest = z.object({ id: z.string().min(1).max(100) });
+
+export const serversSelectRequest = z.object({
+  id: z.string().min(1).max(100),
+  /** The password or API key, when the profile does not remember it and this session has none yet. */
+  password: secretText.optional(),
+  apiKey: secretText.optional(),
+});
+
+export const environmentStateSchema = z.enum(['alive', 'lost', 'never']);
+
+export const environmentsListRequest = z.object({
+  start: z.number().int().min(1).optional(),
+  limit: z.number().int().min(1).max(1000).optional(),
+  search: z.string().max(256).optional(),
+  sort: z.enum(['Name', 'Group', 'Status', 'LastCheckIn', 'EdgeID']).optional(),
+  order: z.enum(['asc', 'desc']).optional(),
+  groupIds: z.array(id).max(200).optional(),
+  tagIds: z.array(id).max(200).optional(),
+  state: environmentStateSchema.optional(),
+  /** Edge environments only (types 4 and 7); default true. */
+  edgeOnly: z.boolean().default(true),
+});
+
+export const environmentIdRequest = z.object({ id });
+
+const pollSeconds = z
+  .number()
+  .int('The poll interval is a whole number of seconds.')
+  .min(0, 'The poll interval cannot be negative (0 uses the server default).')
+  .max(7 * 24 * 3600, 'The poll interval is at most a week.');
+
+export const containerEngineSchema = z.enum(['docker', 'podman']);
+
+export const environmentsCreateRequest = z.object({
+  name: nameText,
+  /** The Portainer URL as the agents reach it; defaults to the server profile's URL. */
+  portainerUrl: z.string().trim().max(2048).optional(),
+  pollSeconds: pollSeconds.optional(),
+  groupId: id.optional(),
+  /** A group found by this name, or created when missing (ignored when groupId is set). */
+  groupName: z.string().trim().min(1).max(256).optional(),
+  tagIds: z.array(id).max(200).optional(),
+  /** Tags found by name, created when missing. */
+  tagNames: z.array(z.string().trim().min(1).max(256)).max(200).optional(),
+  containerEngine: containerEngineSchema.optional(),
+});
+
+export const environmentsUpdateRequest = z.object({
+  id,
+  name: nameText.optional(),
+  groupId: id.optional(),
+  tagIds: z.array(id).max(200).optional(),
+  pollSeconds: pollSeconds.optional(),
+});
+
+export const groupsCreateRequest = z.object({ name: nameText, description: z.string().max(1024).optional() });
+export const tagsCreateRequest = z.object({ name: nameText });
+
+// ---- views ----
+
+export interface ServerProfileView {
+  id: string;
+  name: string;
+  url: string;
+  auth: 'password' | 'apiKey';
+  username?: string;
+  tls: { mode: TlsModeView; pinnedSha256?: string };
+  rememberSecret: boolean;
+  builtIn: boolean;
+  active: boolean;
+  /** TLS verification is off: the UI must flag it. */
+  insecure: boolean;
+  /** Where the password/API key comes from: remembered on disk, this session only, or not available. */
+  secret: 'remembered' | 'session' | 'missing';
+  warnings: string[];
+}
+
+export interface CertificateView {
+  sha256: string;
+  subject: string;
+  issuer: string;
+  validFrom: string;
+  validTo: string;
+  selfSigned: boolean;
+  trustedBySystem: boolean;
+  untrustedReason?: string;
+  subjectAltNames: string[];
+}
+
+export interface ServerProbeView {
+  /** The normalised base URL. */
+  url: string;
+  https: boolean;
+  certificate: CertificateView | null;
+  /** Version from /api/system/status, when the server answered like Portainer. */
+  portainerVersion?: string;
+  warnings: string[];
+}
+
+export interface ServerVersionView {
+  version: string;
+  edition?: 'CE' | 'EE' | string;
+  instanceId?: string;
+}
+
+export interface ServerStatusView {
+  profile: ServerProfileView | null;
+  connected: boolean;
+  version?: string;
+  edition?: string;
+  insecure: boolean;
+  error?: { code: string; message: string; field?: string };
+  warnings: string[];
+}
+
+export interface ServerListView {
+  profiles: ServerProfileView[];
+  activeId?: string;
+  /** Set when secrets cannot be remembered on this system. */
+  secretsWarning?: string;
+}
+
+export interface ServerUpdateView {
+  profile: ServerProfileView;
+  /** Present when the connection changed and was checked again. */
+  server?: ServerVersionView;
+}
+
+export interface ServerAddView {
+  profile: ServerProfileView;
+  server: ServerVersionView;
+}
+
+export type EnvironmentState = z.infer<typeof environmentStateSchema>;
+
+export interface EnvironmentView {
+  id: number;
+  name: string;
+  /** Portainer's EndpointType: 4 Edge agent on Docker, 7 Edge agent on Kubernetes. */
+  type: number;
+  edge: boolean;
+  containerEngine: string;
+  groupId: number;
+  tagIds: number[];
+  url: string;
+  /** 1 up, 2 down (for Edge environments, prefer `state`). */
+  status: number;
+  /** The Edge ID bound by the server (absent until an agent associates, unless EnforceEdgeID). */
+  edgeId?: string;
+  edgeKey?: string;
+  /** Seconds; 0 means the server default (inspect returns it as stored). */
+  checkinInterval: number;
+  /** Unix seconds; 0 = never checked in. */
+  lastCheckIn: number;
+  /** Server clock at the query, unix seconds. */
+  queryDate: number;
+  heartbeat: boolean;
+  state: EnvironmentState;
+  agentVersion?: string;
+  userTrusted: boolean;
+}
+
+export interface EnvironmentPageView {
+  items: EnvironmentView[];
+  total: number;
+}
+
+export interface HeartbeatView {
+  alive: boolean;
+  state: EnvironmentState;
+  /** Unix seconds, 0 = never. */
+  lastCheckIn: number;
+  /** Seconds left before Portainer shows it as down; 0 when it is down. */
+  lostInSeconds: number;
+  /** 2 × interval + 20. */
+  lostAfterSeconds: number;
+  intervalSeconds: number;
+}
+
+export interface EnvironmentDetailView {
+  environment: EnvironmentView;
+  key: { fields: EdgeKeyFields; warnings: KeyWarning[] } | null;
+  keyError?: string;
+  /** The Edge ID to put in the install command. */
+  edgeId: { value: string; source: 'server' | 'generated'; bound: boolean };
+  heartbeat: HeartbeatView;
+  agentVersion?: string;
+  serverVersion: string;
+  platforms: { linux: Platform[]; windows: Platform[] };
+  /** Whether the server has an AGENT_SECRET the install must carry ('unknown' without admin rights). */
+  agentSecret: 'set' | 'none' | 'unknown';
+  warnings: string[];
+}
+
+export interface GroupView {
+  id: number;
+  name: string;
+  description: string;
+  tagIds: number[];
+}
+
+export interface TagView {
+  id: number;
+  name: string;
+}
+
+export interface EnvironmentCreateView extends EnvironmentDetailView {
+  created: { group?: GroupView; tags: TagView[] };
+}
