@@ -1,0 +1,138 @@
+// @vitest-environment happy-dom
+import { act } from 'react';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { App } from '../../../src-renderer/App';
+import { resetSimulator, useSimulator } from '../../../src-renderer/features/simulator/simulatorStore';
+import { listenToHash, parseHash } from '../../../src-renderer/route';
+import { useConnection } from '../../../src-renderer/transport/connection';
+import { render, useFakeApi, waitFor, type FakeTransport, type Rendered } from './harness';
+
+let transport: FakeTransport;
+let view: Rendered;
+let unlisten: () => void;
+
+beforeEach(() => {
+  transport = useFakeApi();
+  resetSimulator();
+  window.location.hash = '';
+  unlisten = listenToHash();
+});
+afterEach(() => {
+  view?.unmount();
+  unlisten();
+});
+
+const q = (sel: string) => view.container.querySelector(sel);
+
+async function go(hash: string) {
+  await act(async () => {
+    window.location.hash = hash;
+    window.dispatchEvent(new HashChangeEvent('hashchange'));
+  });
+}
+
+describe('App shell', () => {
+  it('parses hash routes, falling back to Environments', () => {
+    expect(parseHash('#/inspector')).toBe('inspector');
+    expect(parseHash('#/commands?x=1')).toBe('commands');
+    expect(parseHash('#inspector')).toBe('inspector');
+    expect(parseHash('')).toBe('environments');
+    expect(parseHash('#/nope')).toBe('environments');
+  });
+
+  it('has real links for every page and the tools, and marks the current one', async () => {
+    view = await render(<App />);
+    const links = [...view.container.querySelectorAll('a[data-testid^="nav-"]')].map((a) => [a.textContent, a.getAttribute('href')]);
+    expect(links).toEqual([
+      ['Environments', '#/environments'],
+      ['Install', '#/install'],
+      ['Simulator', '#/simulator'],
+      ['Export', '#/export'],
+      ['Settings', '#/settings'],
+      ['Join-token inspector', '#/inspector'],
+      ['Command builder', '#/commands'],
+    ]);
+    expect(q('[data-testid="nav-environments"]')!.getAttribute('aria-current')).toBe('page');
+    expect(view.container.textContent).toContain('Meanwhile: build install commands with the Command builder');
+  });
+
+  it('switches pages on hashchange and keeps a page’s state when coming back', async () => {
+    view = await render(<App />);
+    await go('#/inspector');
+    const input = await waitFor(() => {
+      const el = q('[data-testid="inspector-input"]');
+      expect(el).not.toBeNull();
+      return el as HTMLTextAreaElement;
+    });
+    expect(q('[data-testid="nav-inspector"]')!.getAttribute('aria-current')).toBe('page');
+    expect(document.title).toBe('Join-token inspector · Edgedeck');
+
+    const { useInspector } = await import('../../../src-renderer/features/inspector/inspectorStore');
+    act(() => useInspector.getState().setKey('still here'));
+    expect(input.value).toBe('still here');
+
+    await go('#/commands');
+    await waitFor(() => expect(q('[data-testid="command-empty"]')).not.toBeNull());
+    expect(q('[data-testid="inspector-input"]')).toBeNull();
+    await go('#/inspector');
+    await waitFor(() => expect((q('[data-testid="inspector-input"]') as HTMLTextAreaElement | null)?.value).toBe('still here'));
+  });
+
+  it('says "Local simulator — not a production server" when the embedded simulator runs', async () => {
+    transport.override('sim:status', { ok: true, data: { running: true, embedded: true, https: true, version: '2.23.0', url: 'https://127.0.0.1:9443' } });
+    view = await render(<App />);
+    await act(() => useSimulator.getState().loadStatus());
+    expect(q('[data-testid="server-badge"]')?.textContent).toBe('Local simulator — not a production server');
+
+    act(() => useSimulator.getState().onStatus({ running: false, embedded: true, https: true, version: '2.23.0' }));
+    expect(q('[data-testid="server-badge"]')?.textContent).toBe('No server connected');
+  });
+
+  it('shows the "connection lost — retrying" banner only while the event socket is down', async () => {
+    view = await render(<App />);
+    expect(q('[data-testid="connection-lost"]')).toBeNull();
+    act(() => useConnection.getState().set('open'));
+    act(() => useConnection.getState().set('retrying', 2000));
+    expect(q('[data-testid="connection-lost"]')?.textContent).toMatch(/Connection lost — retrying in 2 s/);
+    act(() => useConnection.getState().set('open'));
+    expect(q('[data-testid="connection-lost"]')).toBeNull();
+  });
+
+  it('renders the Simulator page from main’s answers and live events', async () => {
+    transport.override('sim:status', {
+      ok: true,
+      data: { running: true, embedded: false, https: true, version: '2.23.0', url: 'https://127.0.0.1:9443', tunnelAddress: '127.0.0.1:8000', username: 'admin', password: 's3cret-pass', fingerprint: 'fp' },
+    });
+    transport.override('sim:environments', {
+      ok: true,
+      data: { environments: [{ id: 3, name: 'edge-3', edgeKey: 'k', checkinInterval: 5, lastCheckIn: 0, heartbeat: true, tunnelVerified: false }] },
+    });
+    transport.override('agents:list', { ok: true, data: { groups: [] } });
+    const { subscribeSimulatorEvents } = await import('../../../src-renderer/features/simulator/simulatorStore');
+    const off = subscribeSimulatorEvents();
+    view = await render(<App />);
+    await go('#/simulator');
+    await waitFor(() => expect(q('[data-testid="sim-running"]')?.textContent).toBe('Running'));
+    expect((q('[data-testid="sim-url"]') as HTMLInputElement).value).toBe('https://127.0.0.1:9443');
+    const password = q('[data-testid="sim-password"]') as HTMLInputElement;
+    expect(password.type).toBe('password');
+    expect(password.value).toBe('s3cret-pass');
+    await waitFor(() => expect(view.container.textContent).toContain('edge-3'));
+    expect(view.container.textContent).toContain('Heartbeat');
+    expect(view.container.textContent).toContain('Tunnel not verified');
+
+    act(() => {
+      transport.emit('agents:groups', {
+        groups: [{ id: 'grp-1', environmentId: 3, count: 2, startedAt: 0, states: { starting: 0, polling: 2, 'tunnel-up': 0, 'tunnel-verified': 0, error: 0, stopped: 0 }, polls: 9, notModified: 7, errors: 1, lastError: 'HTTP 403: invalid Edge identifier' }],
+      });
+      transport.emit('agents:polls', { samples: [{ groupId: 'grp-1', edgeId: 'sim-agent-1', at: 1_700_000_000_000, status: 403, latencyMs: 12 }] });
+    });
+    const groups = q('[data-testid="agent-groups"]')!;
+    expect(groups.textContent).toContain('polling 2');
+    expect(groups.textContent).toContain('HTTP 403: invalid Edge identifier');
+    expect(q('[data-testid="poll-timeline"]')!.textContent).toContain('sim-agent-1');
+    expect(q('[data-testid="poll-budget"]')!.textContent).toContain('200'); // 1000 agents / 5 s
+    expect(q('[data-testid="poll-budget"]')!.textContent).toContain('30 s'); // 2 × 5 + 20
+    off();
+  });
+});
