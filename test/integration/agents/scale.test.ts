@@ -45,9 +45,10 @@ describe('AgentPool at scale (loopback)', () => {
   it('polls with shared keep-alive connections and carries 40 tunnels', async () => {
     const n = 1000;
     const withTunnel = 40;
+    const base = 50000 + Math.floor(Math.random() * 10000);
     for (let i = 1; i <= withTunnel; i++) {
       const edgeId = `scale-${i}`;
-      const port = 52000 + i + Math.floor(Math.random() * 5000);
+      const port = base + i;
       portFor.set(edgeId, port);
       tunnel.addUser({ username: `u-${edgeId}`, password: `p-${edgeId}`, allowed: new RegExp(`^R:0\\.0\\.0\\.0:${port}$`) });
     }
@@ -57,10 +58,11 @@ describe('AgentPool at scale (loopback)', () => {
     const g = pool.startGroup({ edgeKey: key, edgeIdPrefix: 'scale', count: n, firstPollSpreadMs: 1000 });
     const t0 = Date.now();
     try {
-      for (let i = 0; i < 200; i++) {
+      for (let i = 0; i < 400; i++) {
         if (tunnel.tunnels().length === withTunnel) break;
         await new Promise((r) => setTimeout(r, 50));
       }
+      if (tunnel.tunnels().length !== withTunnel) console.log('scale: agent errors', pool.agents(g).filter((a) => a.lastError).map((a) => `${a.edgeId}: ${a.lastError}`).slice(0, 5));
       expect(tunnel.tunnels()).toHaveLength(withTunnel);
       // the "server" reaches each agent through its tunnel
       const results = await Promise.all(
