@@ -247,10 +247,12 @@ export function createPortainerHandlers(deps: PortainerHandlerDeps): Pick<Handle
       let server: ServerVersionView;
       try {
         server = await validate(client);
-      } finally {
+      } catch (e) {
         await client.close();
+        throw e;
       }
       const profile = await profiles.add(input, secret);
+      await profiles.adopt(profile.id, client, server);
       if (req.select) profiles.select(profile.id);
       return { profile: await profiles.view(profile), server };
     },
@@ -281,10 +283,12 @@ export function createPortainerHandlers(deps: PortainerHandlerDeps): Pick<Handle
         const client = profiles.connectDraft(input, secret);
         try {
           server = await validate(client);
-        } finally {
+        } catch (e) {
           await client.close();
+          throw e;
         }
         const updated = await profiles.update(req.id, input, secret);
+        await profiles.adopt(updated.id, client, server);
         return { profile: await profiles.view(updated), server };
       }
       const patch: Partial<ProfileInput> = {};

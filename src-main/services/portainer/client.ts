@@ -91,6 +91,30 @@ interface Reply {
 export const REQUEST_TIMEOUT_MS = 30_000;
 
 /**
+ * Portainer bans an address for an hour after more than 10 POST /api/auth per second. Every
+ * client in this process shares one budget per server origin and stays at 5 logins per second.
+ */
+const LOGINS_PER_SECOND = 5;
+const recentLogins = new Map<string, number[]>();
+
+async function loginSlot(origin: string, signal?: AbortSignal): Promise<void> {
+  for (;;) {
+    const now = Date.now();
+    const times = (recentLogins.get(origin) ?? []).filter((t) => now - t < 1000);
+    if (times.length < LOGINS_PER_SECOND) {
+      times.push(now);
+      recentLogins.set(origin, times);
+      return;
+    }
+    try {
+      await sleep(1000 - (now - times[0]!) + 5, undefined, { signal });
+    } catch {
+      throw new AppError('cancelled', 'The login was cancelled.');
+    }
+  }
+}
+
+/**
  * A client for one Portainer server. Speaks JSON except for environment creation (multipart form,
  * as the UI posts it). Auth is either a JWT from POST /api/auth, held in memory only, or an API key;
  * exactly one of Authorization / X-API-KEY is ever sent, and no Cookie header at all (a
@@ -285,6 +309,7 @@ export class PortainerClient {
     const creds = this.credentials;
     this.login ??= (async () => {
       try {
+        await loginSlot(new URL(this.baseUrl).origin, signal);
         const reply = await this.raw('POST', '/api/auth', { json: { username: creds.username, password: creds.password }, auth: false, operation: 'auth', signal });
         if (reply.status !== 200) throw this.httpError('POST', '/api/auth', reply, 'auth');
         const jwt = str((parseJson(reply.text) as Record<string, unknown> | undefined)?.jwt);

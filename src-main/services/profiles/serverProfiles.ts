@@ -271,6 +271,14 @@ export class ServerProfiles {
     });
   }
 
+  /** Keeps a client that was just validated (logged in) as the profile's connection: no second login. */
+  async adopt(id: string, client: PortainerClient, server?: ServerVersionView): Promise<void> {
+    const profile = this.get(id);
+    await this.dropConnection(id);
+    const connection: Connection = server ? { profile, client, server } : { profile, client };
+    this.connections.set(id, connection);
+  }
+
   /** The cached connection of a profile (the active one by default). */
   async connection(id?: string): Promise<Connection> {
     const profileId = id ?? this.activeId();
