@@ -89,7 +89,7 @@ export async function startLocalServer(options: LocalServerOptions): Promise<Loc
   const bodyLimit = options.bodyLimit ?? BODY_LIMIT;
   mkdirSync(options.dataDir, { recursive: true, mode: 0o700 });
 
-  const { store } = Store.open(options.dataDir, logger, options.saveDebounceMs ?? 250);
+  const { store } = Store.open(options.dataDir, logger, options.saveDebounceMs ?? 1000);
   const initialPassword = await ensureAdmin(store, options.adminPassword, () => Math.floor(now() / 1000));
   store.doc.settings.AgentSecret = options.agentSecret ?? '';
   store.markDirty();
