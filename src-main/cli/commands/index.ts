@@ -3,6 +3,8 @@ import { keyCommand } from './key';
 import { commandCommand } from './command';
 import { serveCommand } from './serve';
 import { startCommand } from './start';
+import { simCommand } from './sim';
+import { agentsCommand } from './agents';
 
 /** Every subcommand, in the order `edgedeck --help` lists them. */
-export const commands: Command[] = [startCommand, serveCommand, keyCommand, commandCommand];
+export const commands: Command[] = [startCommand, serveCommand, keyCommand, commandCommand, simCommand, agentsCommand];

@@ -1,0 +1,185 @@
+import { randomBytes, randomUUID } from 'node:crypto';
+import { AppError } from '../../shared/contract/errors';
+import type { AgentGroupView, PollSample, SimEnvironmentView, SimStatus } from '../../shared/schemas/simulator';
+import { agentsStartRequest, simStartRequest } from '../../shared/schemas/simulator';
+import type { z } from 'zod';
+import { AgentPool } from '../agents';
+import { DEFAULT_VERSION, startLocalServer, type LocalServer } from '../localserver/server';
+import type { Logger } from '../logging/logger';
+import type { Redactor } from '../logging/redact';
+import type { EventHub } from '../rpc/eventHub';
+
+type StartRequest = z.output<typeof simStartRequest>;
+type AgentsRequest = z.output<typeof agentsStartRequest>;
+
+const SAMPLE_FLUSH_MS = 250;
+const GROUPS_EVERY_MS = 1000;
+
+/**
+ * The app's own Portainer-compatible server and its simulated agents: one server at a time,
+ * one agent pool beside it. Events go to the hub in batches so thousands of agents cannot flood
+ * the UI: poll samples every 250 ms, group counters every second.
+ */
+export class SimulatorService {
+  private server?: LocalServer;
+  private pool?: AgentPool;
+  private embedded = false;
+  private password?: string;
+  private pending: PollSample[] = [];
+  private flushTimer?: NodeJS.Timeout;
+  private groupsTimer?: NodeJS.Timeout;
+  private starting?: Promise<SimStatus>;
+
+  constructor(private readonly deps: { dataDir: string; logger: Logger; hub: EventHub; redactor?: Redactor }) {}
+
+  status(): SimStatus {
+    const s = this.server;
+    if (!s) return { running: false, embedded: false, https: true, version: DEFAULT_VERSION };
+    const status: SimStatus = {
+      running: true,
+      embedded: this.embedded,
+      https: s.https,
+      version: s.version,
+      url: s.url,
+      tunnelAddress: s.tunnelAddress,
+      username: s.username,
+      fingerprint: s.fingerprint,
+      dataDir: s.dataDir,
+    };
+    if (this.password) status.password = this.password;
+    return status;
+  }
+
+  /** The running server (for the embedded profile), if any. */
+  current(): { server: LocalServer; password?: string } | undefined {
+    return this.server ? { server: this.server, ...(this.password ? { password: this.password } : {}) } : undefined;
+  }
+
+  async start(request: StartRequest, options: { embedded?: boolean } = {}): Promise<SimStatus> {
+    if (this.starting) return this.starting;
+    if (this.server) throw new AppError('conflict', `The local server is already running at ${this.server.url}; stop it first to change its ports.`);
+    this.starting = this.doStart(request, options.embedded ?? false).finally(() => (this.starting = undefined));
+    return this.starting;
+  }
+
+  private async doStart(request: StartRequest, embedded: boolean): Promise<SimStatus> {
+    // A fresh admin password each launch, kept in memory only: the app needs no stored secret for its own simulator.
+    const password = randomBytes(12).toString('base64url');
+    this.deps.redactor?.add(password);
+    const server = await startLocalServer({
+      dataDir: this.deps.dataDir,
+      port: request.port,
+      tunnelPort: request.tunnelPort,
+      https: request.https,
+      adminPassword: password,
+      logger: this.deps.logger,
+    });
+    this.server = server;
+    this.password = password;
+    this.embedded = embedded;
+    this.pool = new AgentPool({
+      onPoll: (sample) => this.queueSample(sample),
+      samplesPerSecond: 40,
+      ...(server.caPem ? { ca: server.caPem } : {}),
+    });
+    this.groupsTimer = setInterval(() => this.pushGroups(), GROUPS_EVERY_MS);
+    this.groupsTimer.unref();
+    const status = this.status();
+    this.deps.hub.emit('sim:status', status);
+    return status;
+  }
+
+  async stop(): Promise<SimStatus> {
+    const server = this.server;
+    const pool = this.pool;
+    this.server = undefined;
+    this.pool = undefined;
+    this.password = undefined;
+    this.embedded = false;
+    if (this.groupsTimer) clearInterval(this.groupsTimer);
+    if (this.flushTimer) clearTimeout(this.flushTimer);
+    this.groupsTimer = this.flushTimer = undefined;
+    this.pending = [];
+    await pool?.stop();
+    await server?.close();
+    const status = this.status();
+    this.deps.hub.emit('sim:status', status);
+    this.deps.hub.emit('agents:groups', { groups: [] });
+    return status;
+  }
+
+  environments(): SimEnvironmentView[] {
+    return this.requireServer().listEnvironmentViews();
+  }
+
+  startAgents(request: AgentsRequest): AgentGroupView {
+    const server = this.requireServer();
+    const pool = this.pool!;
+    let edgeKey = request.edgeKey;
+    let edgeId = request.edgeId;
+    let environmentId = request.environmentId;
+    if (environmentId !== undefined) {
+      const env = server.listEnvironmentViews().find((e) => e.id === environmentId);
+      if (!env) throw new AppError('not_found', `Environment ${environmentId} does not exist on the local server; refresh the list.`, 'environmentId');
+      edgeKey = env.edgeKey;
+      // One agent takes the environment's bound Edge ID (or claims a new one); several get `<prefix>-<n>`.
+      if (request.count === 1 && !edgeId) edgeId = env.edgeId ?? randomUUID();
+    }
+    if (!edgeKey) throw new AppError('invalid_input', 'Pick an environment, or paste a join token.', 'environmentId');
+    const groupId = pool.startGroup({
+      edgeKey,
+      count: request.count,
+      ...(edgeId ? { edgeId } : {}),
+      edgeIdPrefix: request.edgeIdPrefix ?? `sim-${environmentId ?? 'key'}`,
+      insecurePoll: request.insecurePoll,
+      platform: request.platform,
+      ...(environmentId !== undefined ? { environmentId } : {}),
+    });
+    this.pushGroups();
+    return pool.groupView(groupId)!;
+  }
+
+  async stopAgents(groupId?: string): Promise<{ stopped: number }> {
+    const pool = this.pool;
+    if (!pool) return { stopped: 0 };
+    const ids = groupId ? [groupId] : pool.groupViews().map((g) => g.id);
+    let stopped = 0;
+    for (const id of ids) {
+      stopped += pool.groupView(id)?.count ?? 0;
+      await pool.stopGroup(id);
+    }
+    this.pushGroups();
+    return { stopped };
+  }
+
+  groups(): AgentGroupView[] {
+    return this.pool?.groupViews() ?? [];
+  }
+
+  async close(): Promise<void> {
+    await this.stop();
+  }
+
+  private requireServer(): LocalServer {
+    if (!this.server) throw new AppError('unavailable', 'The local server is not running: start it on the Simulator page.');
+    return this.server;
+  }
+
+  private queueSample(sample: PollSample): void {
+    this.pending.push(sample);
+    if (!this.flushTimer) {
+      this.flushTimer = setTimeout(() => {
+        this.flushTimer = undefined;
+        const samples = this.pending;
+        this.pending = [];
+        this.deps.hub.emit('agents:polls', { samples });
+      }, SAMPLE_FLUSH_MS);
+      this.flushTimer.unref();
+    }
+  }
+
+  private pushGroups(): void {
+    const groups = this.groups();
+    if (groups.length > 0 || this.pool) this.deps.hub.emit('agents:groups', { groups });
+  }
+}
