@@ -158,6 +158,20 @@ export class ServerProfiles {
     return profile;
   }
 
+  /**
+   * A profile that lives for this process only (the CLI's --server): not stored, secret in memory.
+   * Its Edge ID memory is still kept in the store under its id.
+   */
+  async registerEphemeral(input: ProfileInput & { id: string }, secret: string): Promise<ServerProfile> {
+    const n = normaliseProfileInput({ ...input, rememberSecret: false });
+    const profile: ServerProfile = { id: input.id, ...n, rememberSecret: false, builtIn: true };
+    this.builtIns.set(input.id, profile);
+    this.deps.redactor?.add(secret);
+    await this.secrets.set(secretKey(input.id), secret, false);
+    await this.dropConnection(input.id);
+    return profile;
+  }
+
   async unregisterBuiltIn(id: string): Promise<void> {
     if (!this.builtIns.delete(id)) return;
     await this.secrets.delete(secretKey(id));

@@ -1,0 +1,295 @@
+import { parseArgs } from 'node:util';
+import { createPortainerHandlers } from '../../services/handlers/portainer';
+import { createLogger } from '../../services/logging/logger';
+import { Redactor } from '../../services/logging/redact';
+import { normaliseSha256 } from '../../services/portainer/fingerprint';
+import { normaliseBaseUrl } from '../../services/portainer/url';
+import { ServerProfiles } from '../../services/profiles/serverProfiles';
+import { MemoryOnlySecrets } from '../../services/secrets/secretStore';
+import { createFileStore } from '../../services/stores/fileStore';
+import type { KeyValueStore } from '../../services/stores/keyValueStore';
+import { calls, type CallName } from '../../shared/contract/calls';
+import { AppError, invalidInput } from '../../shared/contract/errors';
+import type { EnvironmentDetailView, EnvironmentView } from '../../shared/schemas/portainer';
+import { defaultDataDir } from '../paths';
+import { EXIT_USAGE, reportError, type CliIo, type Command } from '../io';
+
+const USAGE = `edgedeck env <list|show|create|update|delete> [options]
+
+  list   [--search S] [--state alive|lost|never] [--start N] [--limit N] [--all-types] [--json]
+  show   ID
+  create --name N [--url PORTAINER_URL_FOR_AGENTS] [--poll SECONDS] [--group G] [--tags a,b] [--engine docker|podman]
+  update ID [--name N] [--poll SECONDS] [--group G] [--tags a,b]
+  delete ID
+
+Server (one of):
+  --server URL            e.g. https://portainer.example.com:9443
+  --profile NAME          a server saved in Edgedeck (serve mode data folder, or --data DIR)
+Credentials (read from standard input, never from the command line):
+  --username U --password-stdin     (username defaults to admin)
+  --api-key-stdin
+Certificate (https):
+  default: the system's CA store; --pin SHA256 to trust exactly one certificate; --insecure to skip checks
+
+Groups and tags are given by name and created when missing. create prints the environment as JSON,
+with the Edge key and the Edge ID to install the agent with. Exit codes: 0 ok, 2 bad input, 1 server error.`;
+
+const OPTIONS = {
+  server: { type: 'string' },
+  profile: { type: 'string' },
+  username: { type: 'string' },
+  'password-stdin': { type: 'boolean', default: false },
+  'api-key-stdin': { type: 'boolean', default: false },
+  insecure: { type: 'boolean', default: false },
+  pin: { type: 'string' },
+  data: { type: 'string' },
+  json: { type: 'boolean', default: false },
+  search: { type: 'string' },
+  state: { type: 'string' },
+  start: { type: 'string' },
+  limit: { type: 'string' },
+  'all-types': { type: 'boolean', default: false },
+  name: { type: 'string' },
+  url: { type: 'string' },
+  poll: { type: 'string' },
+  group: { type: 'string' },
+  tags: { type: 'string' },
+  engine: { type: 'string' },
+} as const;
+
+type Values = ReturnType<typeof parseArgs<{ options: typeof OPTIONS; allowPositionals: true }>>['values'];
+
+/** For tests: where the Edge ID memory and profiles live. */
+export interface EnvCommandDeps {
+  store?: KeyValueStore;
+}
+
+function int(value: string | undefined, flag: string, min = 0): number | undefined {
+  if (value === undefined) return undefined;
+  if (!/^\d+$/.test(value) || Number(value) < min) throw invalidInput(flag, `${flag} takes a whole number${min > 0 ? ` of at least ${min}` : ''}, not "${value}".`);
+  return Number(value);
+}
+
+function readSecret(text: string, flag: string): string {
+  const secret = text.replace(/\r?\n$/, '');
+  if (!secret) throw invalidInput(flag, `${flag} read nothing from standard input; pipe the secret in, e.g. printf %s "$PW" | edgedeck env ... ${flag}`);
+  return secret;
+}
+
+function parse<C extends CallName>(name: C, payload: unknown) {
+  const result = (calls[name].request as { safeParse(v: unknown): { success: boolean; data?: unknown; error?: { issues: { path: PropertyKey[]; message: string }[] } } }).safeParse(payload);
+  if (!result.success) {
+    const issue = result.error!.issues[0];
+    const field = issue?.path.map(String).join('.') || 'input';
+    throw invalidInput(field, issue?.message ?? 'invalid input');
+  }
+  return result.data;
+}
+
+function envId(positionals: string[]): number {
+  const text = positionals[1];
+  if (!text) throw invalidInput('ID', 'Give the environment ID, e.g. edgedeck env show 12.');
+  const id = int(text, 'ID', 1);
+  return id!;
+}
+
+function tagNames(text: string | undefined): string[] | undefined {
+  if (text === undefined) return undefined;
+  return text
+    .split(',')
+    .map((t) => t.trim())
+    .filter(Boolean);
+}
+
+function ago(nowSec: number, t: number): string {
+  if (t <= 0) return 'never';
+  const s = Math.max(0, nowSec - t);
+  if (s < 120) return `${s}s ago`;
+  if (s < 7200) return `${Math.round(s / 60)}m ago`;
+  if (s < 172800) return `${Math.round(s / 3600)}h ago`;
+  return `${Math.round(s / 86400)}d ago`;
+}
+
+function table(items: EnvironmentView[]): string {
+  const rows = [['ID', 'NAME', 'STATE', 'LAST CHECK-IN', 'POLL', 'GROUP', 'EDGE ID']];
+  for (const e of items) {
+    rows.push([String(e.id), e.name, e.edge ? e.state : `type ${e.type}`, ago(e.queryDate, e.lastCheckIn), e.checkinInterval ? `${e.checkinInterval}s` : 'default', String(e.groupId), e.edgeId ?? '-']);
+  }
+  const widths = rows[0]!.map((_, i) => Math.max(...rows.map((r) => r[i]!.length)));
+  return rows.map((r) => r.map((c, i) => (i === r.length - 1 ? c : c.padEnd(widths[i]!))).join('  ')).join('\n') + '\n';
+}
+
+/** The JSON printed for show/create/update: what an install script needs first. */
+function envJson(d: EnvironmentDetailView, extra: Record<string, unknown> = {}): string {
+  const e = d.environment;
+  const out = {
+    id: e.id,
+    name: e.name,
+    edgeKey: e.edgeKey ?? null,
+    edgeId: d.edgeId.value,
+    edgeIdSource: d.edgeId.source,
+    edgeIdBound: d.edgeId.bound,
+    portainerUrl: d.key?.fields.portainerUrl ?? null,
+    tunnelAddress: d.key?.fields.tunnelAddress ?? null,
+    groupId: e.groupId,
+    tagIds: e.tagIds,
+    pollSeconds: d.heartbeat.intervalSeconds,
+    containerEngine: e.containerEngine,
+    state: e.state,
+    lastCheckIn: e.lastCheckIn,
+    lostInSeconds: d.heartbeat.lostInSeconds,
+    agentVersion: d.agentVersion ?? null,
+    serverVersion: d.serverVersion,
+    agentSecret: d.agentSecret,
+    ...extra,
+    warnings: [...d.warnings, ...(d.key?.warnings.map((w) => `${w.field}: ${w.message}`) ?? []), ...(d.keyError ? [d.keyError] : [])],
+  };
+  return JSON.stringify(out, null, 2) + '\n';
+}
+
+export function makeEnvCommand(deps: EnvCommandDeps = {}): Command {
+  return {
+    name: 'env',
+    summary: 'List, show, create, update and delete Edge environments on a Portainer server.',
+    usage: USAGE,
+    async run(args: string[], io: CliIo): Promise<number> {
+      const { values, positionals } = parseArgs({ args, options: OPTIONS, allowPositionals: true, strict: true });
+      const verb = positionals[0];
+      if (!verb || !['list', 'show', 'create', 'update', 'delete'].includes(verb)) {
+        io.stderr(`edgedeck: env needs one of list, show, create, update, delete.\n\nUsage: ${USAGE}\n`);
+        return EXIT_USAGE;
+      }
+      const redactor = new Redactor();
+      const logger = createLogger({ scope: 'env', minLevel: 'warn', redactor, sink: (l) => io.stderr(l + '\n') });
+      const store = deps.store ?? createFileStore(values.data ?? defaultDataDir());
+      const profiles = new ServerProfiles({ store, secrets: new MemoryOnlySecrets(), redactor, logger });
+      try {
+        await connect(values, profiles, io);
+        return await runVerb(verb, values, positionals, profiles, io);
+      } catch (err) {
+        const code = reportError(err, io);
+        if (err instanceof AppError && err.field === 'tls') io.stderr('edgedeck: to go on, add --pin <the fingerprint above> (after checking it on the server), or --insecure.\n');
+        return code;
+      } finally {
+        await profiles.close();
+      }
+    },
+  };
+}
+
+async function connect(values: Values, profiles: ServerProfiles, io: CliIo): Promise<void> {
+  if (values['password-stdin'] && values['api-key-stdin']) throw invalidInput('--api-key-stdin', 'Use either --password-stdin or --api-key-stdin, not both.');
+  if (values.insecure && values.pin) throw invalidInput('--pin', 'Use either --pin or --insecure, not both.');
+  const secretFlag = values['api-key-stdin'] ? '--api-key-stdin' : values['password-stdin'] ? '--password-stdin' : undefined;
+  if (values.server && values.profile) throw invalidInput('--server', 'Use either --server or --profile, not both.');
+  if (!values.server && !values.profile) throw invalidInput('--server', 'Say which Portainer server: --server https://host:9443 (or --profile NAME).');
+  if (!secretFlag) throw invalidInput('--password-stdin', 'Give credentials on standard input: --password-stdin (with --username) or --api-key-stdin.');
+  const secret = readSecret(await io.readStdin(), secretFlag);
+  const auth = secretFlag === '--api-key-stdin' ? ('apiKey' as const) : ('password' as const);
+
+  if (values.profile) {
+    const p = profiles.findByName(values.profile);
+    if (!p) throw invalidInput('--profile', `No saved server is named "${values.profile}"; saved: ${profiles.list().map((x) => x.name).join(', ') || 'none'}.`);
+    if (p.auth !== auth) throw invalidInput(secretFlag, `The profile "${p.name}" uses ${p.auth === 'apiKey' ? 'an API key (--api-key-stdin)' : 'a password (--password-stdin)'}.`);
+    await profiles.provideSecret(p.id, secret);
+    profiles.select(p.id);
+    return;
+  }
+  const url = normaliseBaseUrl(values.server!, '--server');
+  const tls = values.pin ? { mode: 'pinned' as const, pinnedSha256: normaliseSha256(values.pin, '--pin') } : values.insecure ? { mode: 'insecure' as const } : { mode: 'system' as const };
+  if (tls.mode !== 'system' && url.startsWith('http:')) throw invalidInput(values.pin ? '--pin' : '--insecure', 'The server address uses http://; there is no certificate to pin or skip.');
+  if (tls.mode === 'insecure') io.stderr('edgedeck: warning: certificate verification is OFF (--insecure).\n');
+  const id = `cli:${url}`;
+  await profiles.registerEphemeral({ id, name: url, url, auth, username: auth === 'password' ? (values.username ?? 'admin') : undefined, tls, rememberSecret: false }, secret);
+  profiles.select(id);
+}
+
+async function runVerb(verb: string, values: Values, positionals: string[], profiles: ServerProfiles, io: CliIo): Promise<number> {
+  const h = createPortainerHandlers({ profiles, logger: createLogger({ minLevel: 'error', sink: (l) => io.stderr(l + '\n') }) });
+  switch (verb) {
+    case 'list': {
+      const req = parse('environments:list', {
+        search: values.search,
+        state: values.state,
+        start: int(values.start, '--start', 1),
+        limit: int(values.limit, '--limit', 1),
+        edgeOnly: !values['all-types'],
+      }) as Parameters<typeof h['environments:list']>[0];
+      const page = await h['environments:list'](req);
+      if (values.json) io.stdout(JSON.stringify(page, null, 2) + '\n');
+      else {
+        io.stdout(table(page.items));
+        io.stdout(`${page.items.length} shown of ${page.total}\n`);
+      }
+      return 0;
+    }
+    case 'show': {
+      const d = await h['environments:get']({ id: envId(positionals) });
+      io.stdout(envJson(d));
+      return 0;
+    }
+    case 'create': {
+      if (!values.name) throw invalidInput('--name', 'Give the environment a name: --name NAME.');
+      const group = values.group?.trim();
+      const req = parse('environments:create', {
+        name: values.name,
+        portainerUrl: values.url,
+        pollSeconds: int(values.poll, '--poll'),
+        ...(group ? { groupName: group } : {}),
+        tagNames: tagNames(values.tags),
+        containerEngine: values.engine,
+      }) as Parameters<typeof h['environments:create']>[0];
+      const d = await h['environments:create'](req);
+      io.stdout(envJson(d, { created: { group: d.created.group?.name ?? null, tags: d.created.tags.map((t) => t.name) } }));
+      return 0;
+    }
+    case 'update': {
+      const id = envId(positionals);
+      const conn = await profiles.connection();
+      let groupId: number | undefined;
+      let tagIds: number[] | undefined;
+      const created: string[] = [];
+      if (values.group) {
+        const name = values.group.trim();
+        const groups = await conn.client.listGroups();
+        let g = groups.find((x) => x.name === name) ?? groups.find((x) => x.name.toLowerCase() === name.toLowerCase());
+        if (!g) {
+          g = await conn.client.createGroup({ name });
+          created.push(`group "${g.name}"`);
+        }
+        groupId = g.id;
+      }
+      const names = tagNames(values.tags);
+      if (names) {
+        const tags = await conn.client.listTags();
+        tagIds = [];
+        for (const name of names) {
+          let t = tags.find((x) => x.name === name) ?? tags.find((x) => x.name.toLowerCase() === name.toLowerCase());
+          if (!t) {
+            t = await conn.client.createTag(name);
+            tags.push(t);
+            created.push(`tag "${t.name}"`);
+          }
+          if (!tagIds.includes(t.id)) tagIds.push(t.id);
+        }
+      }
+      const req = parse('environments:update', { id, name: values.name, pollSeconds: int(values.poll, '--poll'), groupId, tagIds }) as Parameters<typeof h['environments:update']>[0];
+      try {
+        const d = await h['environments:update'](req);
+        io.stdout(envJson(d, { created }));
+      } catch (e) {
+        if (created.length && e instanceof AppError) throw new AppError(e.code, `${e.message} Created before this failure (still on the server): ${created.join(', ')}.`, e.field);
+        throw e;
+      }
+      return 0;
+    }
+    case 'delete': {
+      const r = await h['environments:delete']({ id: envId(positionals) });
+      io.stdout(`deleted environment ${r.deleted}\n`);
+      return 0;
+    }
+  }
+  return EXIT_USAGE;
+}
+
+export const envCommand: Command = makeEnvCommand();
