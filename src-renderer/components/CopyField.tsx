@@ -11,7 +11,7 @@ export function CopyField({ label, value, description, testId }: { label: string
       value={text}
       placeholder="—"
       readOnly
-      ff="monospace"
+      styles={{ input: { fontFamily: 'var(--mantine-font-family-monospace)' } }}
       data-testid={testId}
       rightSection={<CopyIconButton value={text} label={`Copy ${label.toLowerCase()}`} />}
     />

@@ -139,7 +139,7 @@ export function webTransport(options: WebTransportOptions = {}): WebTransport {
     async invoke(channel, payload) {
       let response: Response;
       try {
-        response = await doFetch(new URL(`/rpc/${encodeURIComponent(channel)}`, origin).toString(), {
+        response = await doFetch(new URL(`/rpc/${channel.split(':').map(encodeURIComponent).join(':')}`, origin).toString(), {
           method: 'POST',
           credentials: 'same-origin',
           headers: { 'Content-Type': 'application/json' },

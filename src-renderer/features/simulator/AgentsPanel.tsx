@@ -36,6 +36,7 @@ export function AgentsPanel() {
   const startAgents = useSimulator((s) => s.startAgents);
   const stopAgents = useSimulator((s) => s.stopAgents);
   const single = form.count === 1;
+  const byKey = form.edgeKey.trim() !== '';
 
   return (
     <Paper withBorder p="md">
@@ -78,15 +79,25 @@ export function AgentsPanel() {
           <Button
             leftSection={<IconPlayerPlay size={16} />}
             loading={busy === 'agents'}
-            disabled={selected === undefined}
+            disabled={selected === undefined && !byKey}
             onClick={() => void startAgents()}
           >
             Start agents
           </Button>
         </Group>
-        {selected === undefined ? (
+        <TextInput
+          label="Or a join token"
+          description="Agents poll the server in this key (e.g. a real Portainer) instead of the environment picked above"
+          placeholder="Leave empty to use the picked environment"
+          value={form.edgeKey}
+          onChange={(e) => setForm({ edgeKey: e.currentTarget.value })}
+          styles={{ input: { fontFamily: 'var(--mantine-font-family-monospace)' } }}
+          autoComplete="off"
+          spellCheck={false}
+        />
+        {selected === undefined && !byKey ? (
           <Text size="sm" c="dimmed">
-            Pick an environment above to start agents against it.
+            Pick an environment above, or paste a join token, to start agents.
           </Text>
         ) : null}
 

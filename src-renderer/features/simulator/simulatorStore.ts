@@ -18,6 +18,8 @@ export interface AgentsForm {
   edgeId: string;
   insecurePoll: boolean;
   platform: 'docker' | 'kubernetes';
+  /** Instead of a local environment: any join token (e.g. of a real Portainer). */
+  edgeKey: string;
 }
 
 interface SimulatorState {
@@ -63,7 +65,7 @@ const initial = {
   groups: [],
   samples: [],
   startForm: { port: 0, tunnelPort: 0, https: true },
-  agentsForm: { count: 1, edgeId: 'sim-agent', insecurePoll: true, platform: 'docker' as const },
+  agentsForm: { count: 1, edgeId: 'sim-agent', insecurePoll: true, platform: 'docker' as const, edgeKey: '' },
 } satisfies Partial<SimulatorState>;
 
 export const useSimulator = create<SimulatorState>()((set, get) => ({
@@ -132,15 +134,16 @@ export const useSimulator = create<SimulatorState>()((set, get) => ({
 
   startAgents: async () => {
     const { agentsForm: form, selectedEnvironmentId } = get();
-    if (selectedEnvironmentId === undefined) {
-      notifyError('Pick an environment first', new Error('Start the local server and pick one of its environments, then start agents.'));
+    const edgeKey = form.edgeKey.trim();
+    if (edgeKey === '' && selectedEnvironmentId === undefined) {
+      notifyError('Pick an environment first', new Error('Pick an environment of the local server, or paste a join token, then start agents.'));
       return;
     }
     const edgeId = form.edgeId.trim();
     set({ busy: 'agents' });
     try {
       const group = await api.agents.start({
-        environmentId: selectedEnvironmentId,
+        ...(edgeKey !== '' ? { edgeKey } : { environmentId: selectedEnvironmentId }),
         count: form.count,
         insecurePoll: form.insecurePoll,
         platform: form.platform,

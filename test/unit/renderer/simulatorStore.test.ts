@@ -50,5 +50,12 @@ describe('simulator store', () => {
     expect(starts[1]).toMatchObject({ environmentId: 4, count: 20, edgeIdPrefix: 'dev' });
     expect(starts[1]).not.toHaveProperty('edgeId');
     expect(useSimulator.getState().groups).toHaveLength(2);
+
+    // A pasted join token wins over the picked environment.
+    useSimulator.getState().setAgentsForm({ count: 1, edgeId: 'x', edgeKey: ' abc ' });
+    await useSimulator.getState().startAgents();
+    const last = transport.log.filter((c) => c.channel === 'agents:start').at(-1)!.payload;
+    expect(last).toMatchObject({ edgeKey: 'abc', count: 1, edgeId: 'x' });
+    expect(last).not.toHaveProperty('environmentId');
   });
 });

@@ -48,7 +48,7 @@ describe('web transport: calls', () => {
     const envelope = await t.invoke('key:encode', { portainerUrl: 'https://x' });
     expect(envelope).toEqual({ ok: true, data: { key: 'abc' } });
     const [url, init] = fetch.mock.calls[0] as unknown as [string, RequestInit];
-    expect(url).toBe(`${ORIGIN}/rpc/key%3Aencode`);
+    expect(url).toBe(`${ORIGIN}/rpc/key:encode`);
     expect(init.method).toBe('POST');
     expect(init.credentials).toBe('same-origin');
     expect(new Headers(init.headers).get('Content-Type')).toBe('application/json');
