@@ -29,13 +29,13 @@ export class MemoryOnlySecrets implements SecretStore {
   async get(key: string): Promise<string | undefined> {
     return this.values.get(key);
   }
-  async set(key: string, value: string): Promise<void> {
+  async set(key: string, value: string, _remember = false): Promise<void> {
     this.values.set(key, value);
   }
   async delete(key: string): Promise<void> {
     this.values.delete(key);
   }
-  async isRemembered(): Promise<boolean> {
+  async isRemembered(_key?: string): Promise<boolean> {
     return false;
   }
 }
