@@ -7,6 +7,8 @@ import { PollTimeline } from './PollTimeline';
 import { ServerPanel } from './ServerPanel';
 import { useSimulator } from './simulatorStore';
 
+const ENVIRONMENTS_REFRESH_MS = 5000;
+
 export function SimulatorPage() {
   useEffect(() => {
     // Refresh on each visit; live updates come from the events main.tsx subscribed once.
@@ -15,6 +17,11 @@ export function SimulatorPage() {
       if (useSimulator.getState().status?.running) void useSimulator.getState().loadEnvironments();
     });
     void s.loadGroups();
+    // Check-ins and heartbeats have no event: refresh the environments while the page is open.
+    const timer = setInterval(() => {
+      if (useSimulator.getState().status?.running) void useSimulator.getState().loadEnvironments(true);
+    }, ENVIRONMENTS_REFRESH_MS);
+    return () => clearInterval(timer);
   }, []);
 
   return (

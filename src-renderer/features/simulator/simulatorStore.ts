@@ -40,7 +40,8 @@ interface SimulatorState {
   loadStatus(): Promise<void>;
   start(): Promise<void>;
   stop(): Promise<void>;
-  loadEnvironments(): Promise<void>;
+  /** quiet: a background refresh (no spinner, no notification on failure). */
+  loadEnvironments(quiet?: boolean): Promise<void>;
   selectEnvironment(id: number | undefined): void;
   loadGroups(): Promise<void>;
   startAgents(): Promise<void>;
@@ -105,8 +106,8 @@ export const useSimulator = create<SimulatorState>()((set, get) => ({
     }
   },
 
-  loadEnvironments: async () => {
-    set({ environmentsLoading: true });
+  loadEnvironments: async (quiet = false) => {
+    if (!quiet) set({ environmentsLoading: true });
     try {
       const { environments } = await api.sim.environments({});
       const selected = get().selectedEnvironmentId;
@@ -115,9 +116,9 @@ export const useSimulator = create<SimulatorState>()((set, get) => ({
         selectedEnvironmentId: environments.some((e) => e.id === selected) ? selected : environments[0]?.id,
       });
     } catch (err) {
-      notifyError('Could not list the local environments', err);
+      if (!quiet) notifyError('Could not list the local environments', err);
     } finally {
-      set({ environmentsLoading: false });
+      if (!quiet) set({ environmentsLoading: false });
     }
   },
 
