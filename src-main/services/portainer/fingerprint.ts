@@ -36,3 +36,9 @@ export function sameFingerprint(a: string, b: string): boolean {
     return false;
   }
 }
+
+/** The pin for a PEM certificate (e.g. the local server's `caPem`), in the canonical form. */
+export function sha256OfPem(pem: string): string {
+  const b64 = pem.replace(/-----(BEGIN|END) CERTIFICATE-----/g, '').replace(/\s+/g, '');
+  return sha256OfDer(Buffer.from(b64, 'base64'));
+}

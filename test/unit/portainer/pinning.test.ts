@@ -77,3 +77,11 @@ describe('certificate pinning', () => {
     expect(Date.parse(info.validTo)).toBeGreaterThan(Date.now());
   });
 });
+
+describe('sha256OfPem', () => {
+  it('matches Node’s fingerprint256 for the same certificate', async () => {
+    const { sha256OfPem } = await import('../../../src-main/services/portainer/fingerprint');
+    const pems = await generate([{ name: 'commonName', value: 'x' }], { keyType: 'ec', curve: 'P-256', algorithm: 'sha256' });
+    expect(sha256OfPem(pems.cert)).toBe(new X509Certificate(pems.cert).fingerprint256);
+  });
+});
