@@ -1,6 +1,7 @@
 import { Alert, Badge, Button, Group, NumberInput, Stack, Text, TextInput, Textarea, Title } from '@mantine/core';
 import { useDebouncedCallback } from '@mantine/hooks';
 import { IconAlertTriangle, IconInfoCircle } from '@tabler/icons-react';
+import { useEffect } from 'react';
 import { CopyField } from '../../components/CopyField';
 import { FieldTable } from '../../components/FieldTable';
 import type { EdgeKeyField, EdgeKeyFields } from '../../../src-main/shared/domain/types';
@@ -54,6 +55,11 @@ function DecodePanel() {
   const decode = useInspector((s) => s.decode);
   const editDecoded = useInspector((s) => s.editDecoded);
   const decodeSoon = useDebouncedCallback(() => void decode(), 150);
+
+  useEffect(() => {
+    // Coming back to the page: make sure what is shown matches the kept text.
+    if (useInspector.getState().key.trim() !== '') void useInspector.getState().decode();
+  }, []);
 
   return (
     <Stack gap="md">
