@@ -17,6 +17,7 @@ export function parseHostForEdge(rawUrl: string): { host: string } | { error: st
 
 /** The `Host` part Go's url.Parse would give (host[:port], brackets kept), or its error. */
 function goUrlHost(raw: string): { host: string } | { error: string } {
+  // eslint-disable-next-line no-control-regex -- Go's url.Parse refuses control characters; so do we
   if (/[\x00-\x1f\x7f]/.test(raw)) return { error: `parse "${raw}": net/url: invalid control character in URL` };
   const scheme = /^([A-Za-z][A-Za-z0-9+.-]*):/.exec(raw);
   let rest = raw;

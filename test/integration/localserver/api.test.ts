@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { decodeEdgeKey } from '../../../src-main/shared/domain/edgeKey';
-import { ADMIN_PASSWORD, createEdgeEnv, startHarness, type Harness } from './helpers';
+import { ADMIN_PASSWORD, createEdgeEnv, startHarness, type Harness, type J } from './helpers';
 
 let h: Harness;
 beforeAll(async () => {
@@ -212,29 +212,29 @@ describe('groups, tags, list, update, delete', () => {
   it('lists with paging, search, sort, filters and total headers', async () => {
     const token = await h.login();
     const tags = (await h.call('GET', '/api/tags', { token })).json;
-    const prod = tags.find((t: any) => t.Name === 'prod').ID;
+    const prod = tags.find((t: J) => t.Name === 'prod').ID;
     const groups = (await h.call('GET', '/api/endpoint_groups', { token })).json;
-    const siteA = groups.find((g: any) => g.Name === 'site-a').Id;
+    const siteA = groups.find((g: J) => g.Name === 'site-a').Id;
     for (const n of ['zeta', 'alpha', 'Mike']) await createEdgeEnv(h, `list-${n}`, { GroupID: String(siteA), TagIds: n === 'alpha' ? `[${prod}]` : '[]' });
     const all = await h.call('GET', '/api/endpoints', { token });
     const total = all.json.length;
     expect(all.headers['x-total-count']).toBe(String(total));
     expect(all.headers['x-total-available']).toBe(String(total));
     // List replaces EdgeCheckinInterval 0 with the global default; inspect keeps 0.
-    const zeta = all.json.find((e: any) => e.Name === 'list-zeta');
+    const zeta = all.json.find((e: J) => e.Name === 'list-zeta');
     expect(zeta.EdgeCheckinInterval).toBe(5);
     expect((await h.call('GET', `/api/endpoints/${zeta.Id}`, { token })).json.EdgeCheckinInterval).toBe(0);
     expect(zeta.QueryDate).toBe(Math.floor(h.clock.t / 1000));
     expect(zeta.Heartbeat).toBe(false);
 
     const s = await h.call('GET', '/api/endpoints?search=LIST-&sort=Name&order=asc&start=1&limit=2', { token });
-    expect(s.json.map((e: any) => e.Name)).toEqual(['list-alpha', 'list-Mike']);
+    expect(s.json.map((e: J) => e.Name)).toEqual(['list-alpha', 'list-Mike']);
     expect(s.headers['x-total-count']).toBe('3');
     expect(s.headers['x-total-available']).toBe(String(total));
     const p2 = await h.call('GET', '/api/endpoints?search=list-&sort=Name&order=desc&start=3&limit=2', { token });
-    expect(p2.json.map((e: any) => e.Name)).toEqual(['list-alpha']);
+    expect(p2.json.map((e: J) => e.Name)).toEqual(['list-alpha']);
     const byTag = await h.call('GET', `/api/endpoints?tagIds[]=${prod}`, { token });
-    expect(byTag.json.map((e: any) => e.Name)).toEqual(['list-alpha']);
+    expect(byTag.json.map((e: J) => e.Name)).toEqual(['list-alpha']);
     const byGroup = await h.call('GET', `/api/endpoints?groupIds[]=${siteA}`, { token });
     expect(byGroup.json).toHaveLength(3);
     const byType = await h.call('GET', '/api/endpoints?types[]=7', { token });
@@ -243,8 +243,8 @@ describe('groups, tags, list, update, delete', () => {
     expect(down.json).toHaveLength(3);
     const untrusted = await h.call('GET', '/api/endpoints?edgeDeviceUntrusted=true', { token });
     expect(untrusted.json).toHaveLength(0);
-    const tagsAfter = (await h.call('GET', '/api/tags', { token })).json.find((t: any) => t.ID === prod);
-    expect(Object.keys(tagsAfter.Endpoints)).toEqual([String(all.json.find((e: any) => e.Name === 'list-alpha').Id)]);
+    const tagsAfter = (await h.call('GET', '/api/tags', { token })).json.find((t: J) => t.ID === prod);
+    expect(Object.keys(tagsAfter.Endpoints)).toEqual([String(all.json.find((e: J) => e.Name === 'list-alpha').Id)]);
   });
 
   it('updates (409 on a duplicate name), disassociates and deletes', async () => {

@@ -18,11 +18,14 @@ export interface Harness {
   close(): Promise<void>;
 }
 
+// eslint-disable-next-line @typescript-eslint/no-explicit-any -- API responses are read field by field in the tests
+export type J = any;
+
 export interface Res {
   status: number;
   headers: Record<string, string | string[] | undefined>;
   text: string;
-  json: any;
+  json: J;
 }
 
 export async function startHarness(opts: Partial<LocalServerOptions> & { dir?: string } = {}): Promise<Harness> {

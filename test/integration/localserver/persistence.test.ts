@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { startLocalServer } from '../../../src-main/services/localserver';
-import { createEdgeEnv, pollHeaders, startHarness } from './helpers';
+import { createEdgeEnv, pollHeaders, startHarness, type J } from './helpers';
 
 const dirs: string[] = [];
 const tempDir = () => {
@@ -80,7 +80,7 @@ describe('persistence', () => {
       expect(r.status).toBe(403);
       expect(r.json.details).toBe('the device has not been trusted yet');
       const waiting = (await b.call('GET', '/api/endpoints?edgeDeviceUntrusted=true', { token })).json;
-      expect(waiting.map((e: any) => e.Id)).toEqual([env.Id]);
+      expect(waiting.map((e: J) => e.Id)).toEqual([env.Id]);
       expect('UserTrusted' in waiting[0]).toBe(false);
       await b.call('PUT', '/api/settings', { body: JSON.stringify({ TrustOnFirstConnect: true }), token });
       expect((await b.call('GET', `/api/endpoints/${env.Id}/edge/status`, { headers: pollHeaders('u1') })).status).toBe(200);

@@ -184,7 +184,7 @@ describe('GET /api/endpoints/{id}/edge/status', () => {
 
   it('emits poll events', async () => {
     const env = (await createEdgeEnv(h, 'poll-events')).json;
-    const seen: any[] = [];
+    const seen: unknown[] = [];
     h.server.events.on('poll', (e) => seen.push(e));
     await poll(env.Id, 'ev');
     expect(seen).toContainEqual({ environmentId: env.Id, status: 200, edgeId: 'ev', tunnel: 'REQUIRED' });

@@ -2,7 +2,7 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createEdgeEnv, pollHeaders, startHarness, type Harness } from './helpers';
+import { createEdgeEnv, pollHeaders, startHarness, type Harness, type J } from './helpers';
 
 const N = 10_000;
 const dir = mkdtempSync(join(tmpdir(), 'edgedeck-ls-scale-'));
@@ -41,7 +41,7 @@ describe(`${N} environments`, () => {
     expect(r.json).toHaveLength(50);
     expect(r.headers['x-total-count']).toBe(String(N));
     expect(r.headers['x-total-available']).toBe(String(N));
-    const names = r.json.map((e: any) => e.Name.toLowerCase());
+    const names = r.json.map((e: J) => e.Name.toLowerCase());
     expect([...names].sort().reverse()).toEqual(names);
     expect(ms).toBeLessThan(500);
   });
