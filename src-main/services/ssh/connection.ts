@@ -1,0 +1,524 @@
+import { existsSync, readFileSync } from 'node:fs';
+import { homedir } from 'node:os';
+import { join } from 'node:path';
+import type { Duplex } from 'node:stream';
+import { Client, utils, type AuthenticationType, type ClientChannel, type ConnectConfig, type SFTPWrapper } from 'ssh2';
+import { AppError } from '../../shared/contract/errors';
+import type { Redactor } from '../logging/redact';
+import { fingerprintOf, hostKeyAlgorithmOrder, hostKeyOf, type HostKeyDatabase } from './knownHosts';
+import type { Prompter } from './prompter';
+import { Semaphore } from './semaphore';
+import { formatTarget, knownHostsName } from './target';
+
+/** ask: prompt on unknown keys; accept-new: remember unknown keys silently (OpenSSH accept-new); strict: refuse unknown keys. */
+export type HostKeyPolicy = 'ask' | 'accept-new' | 'strict';
+
+export interface SshEndpoint {
+  host: string;
+  port: number;
+  user: string;
+  /** The name the user typed (ssh config alias), also checked in known_hosts. */
+  alias?: string;
+}
+
+export interface AuthOptions {
+  /** ssh-agent socket; default SSH_AUTH_SOCK; null disables the agent. */
+  agentSocket?: string | null;
+  /** Key files to try (in order); when empty, ~/.ssh/id_ed25519, id_ecdsa, id_rsa that exist. */
+  identityFiles?: string[];
+  /** A password known up front (CLI --ssh-password-stdin); otherwise the prompter is asked. */
+  password?: string;
+  /** Try the default key files when identityFiles is empty (default true). */
+  defaultKeys?: boolean;
+  home?: string;
+}
+
+export interface ConnectOptions {
+  endpoint: SshEndpoint;
+  auth: AuthOptions;
+  prompter: Prompter;
+  hostKeys: HostKeyDatabase;
+  hostKeyPolicy: HostKeyPolicy;
+  /** Connect through this (already connected) jump host. */
+  via?: SshConnection;
+  /** Handshake + auth budget (default 20 s). */
+  timeoutMs?: number;
+  keepaliveMs?: number;
+  signal?: AbortSignal;
+  redactor?: Redactor;
+  /** One line per notable event (auth method tried, host key decision). Never gets secrets. */
+  log?: (line: string) => void;
+}
+
+export interface ExecOptions {
+  /** Written to the command's stdin, then stdin is closed. Never logged. */
+  stdin?: string;
+  timeoutMs?: number;
+  signal?: AbortSignal;
+  /** Cap per stream (default 1 MiB); the rest is dropped. */
+  maxOutput?: number;
+}
+
+export interface ExecResult {
+  command: string;
+  code: number | null;
+  signal?: string;
+  stdout: string;
+  stderr: string;
+  durationMs: number;
+  timedOut: boolean;
+}
+
+/** Jump hosts see at most this many new connections (unauthenticated handshakes) at once: OpenSSH's MaxStartups starts dropping beyond 10. */
+export const JUMP_HANDSHAKE_LIMIT = 10;
+
+/** Thrown when a host presents a key different from the one on record. Never retried. */
+export class HostKeyChangedError extends AppError {
+  constructor(
+    readonly hostName: string,
+    readonly knownFingerprints: string[],
+    readonly presentedFingerprint: string,
+    readonly source: 'app' | 'file',
+  ) {
+    super(
+      'forbidden',
+      `HOST KEY CHANGED for ${hostName}: on record ${knownFingerprints.join(', ')} (${source === 'app' ? "Edgedeck's known hosts" : 'known_hosts file'}), ` +
+        `presented ${presentedFingerprint}. This can be a man-in-the-middle attack; the connection was refused. ` +
+        `If the host was legitimately reinstalled, verify the new fingerprint out of band and remove the old key.`,
+      'hostKey',
+    );
+    this.name = 'HostKeyChangedError';
+  }
+}
+
+export class HostKeyRejectedError extends AppError {
+  constructor(hostName: string, fingerprint: string, why: string) {
+    super('forbidden', `The host key of ${hostName} (${fingerprint}) was not accepted: ${why}.`, 'hostKey');
+    this.name = 'HostKeyRejectedError';
+  }
+}
+
+export class SshAuthError extends AppError {
+  constructor(message: string) {
+    super('unauthorized', message, 'auth');
+    this.name = 'SshAuthError';
+  }
+}
+
+/** Whether a failed connection is worth another attempt (network trouble, not a decision). */
+export function isRetryableConnectError(err: unknown): boolean {
+  if (err instanceof HostKeyChangedError || err instanceof HostKeyRejectedError || err instanceof SshAuthError) return false;
+  if (err instanceof AppError) return err.code === 'unavailable' || err.code === 'timeout';
+  return true;
+}
+
+export class SshConnection {
+  private readonly jumpSlots = new Semaphore(JUMP_HANDSHAKE_LIMIT);
+  private closed = false;
+  private readonly closeWaiters: Array<(reason: string) => void> = [];
+  closeReason?: string;
+
+  constructor(
+    readonly client: Client,
+    readonly endpoint: SshEndpoint,
+    readonly hostKeyFingerprint: string,
+  ) {
+    client.on('close', () => this.markClosed(this.closeReason ?? 'the connection closed'));
+    client.on('end', () => this.markClosed(this.closeReason ?? 'the server ended the connection'));
+  }
+
+  get label(): string {
+    return formatTarget(this.endpoint);
+  }
+
+  get isClosed(): boolean {
+    return this.closed;
+  }
+
+  private markClosed(reason: string): void {
+    if (this.closed) return;
+    this.closed = true;
+    this.closeReason = reason;
+    for (const w of this.closeWaiters.splice(0)) w(reason);
+  }
+
+  onClose(listener: (reason: string) => void): void {
+    if (this.closed) listener(this.closeReason ?? 'closed');
+    else this.closeWaiters.push(listener);
+  }
+
+  close(reason = 'closed by Edgedeck'): void {
+    if (!this.closed) this.closeReason = reason;
+    try {
+      this.client.end();
+    } catch {
+      /* already gone */
+    }
+    // end() waits for the server; destroy makes cancel immediate.
+    setTimeout(() => this.client.destroy(), 200).unref();
+    this.markClosed(reason);
+  }
+
+  /** Runs one command. Resolves with its exit code (null when killed or timed out); rejects only when the channel cannot open. */
+  exec(command: string, o: ExecOptions = {}): Promise<ExecResult> {
+    const started = Date.now();
+    const max = o.maxOutput ?? 1024 * 1024;
+    return new Promise((resolve, reject) => {
+      if (this.closed) return reject(new AppError('unavailable', `The SSH connection to ${this.label} is closed (${this.closeReason}).`));
+      if (o.signal?.aborted) return reject(new AppError('cancelled', 'Cancelled.'));
+      this.client.exec(command, (err, stream: ClientChannel) => {
+        if (err) return reject(new AppError('unavailable', `Could not run a command on ${this.label}: ${err.message}`));
+        let stdout = '';
+        let stderr = '';
+        let code: number | null = null;
+        let sig: string | undefined;
+        let timedOut = false;
+        let done = false;
+        const finish = () => {
+          if (done) return;
+          done = true;
+          clearTimeout(timer);
+          o.signal?.removeEventListener('abort', onAbort);
+          const r: ExecResult = { command, code, stdout, stderr, durationMs: Date.now() - started, timedOut };
+          if (sig !== undefined) r.signal = sig;
+          resolve(r);
+        };
+        const kill = () => {
+          try {
+            stream.signal('KILL');
+          } catch {
+            /* not supported */
+          }
+          stream.close();
+        };
+        const timer = setTimeout(() => {
+          timedOut = true;
+          kill();
+          setTimeout(finish, 1000).unref();
+        }, o.timeoutMs ?? 60_000);
+        const onAbort = () => {
+          kill();
+          finish();
+        };
+        o.signal?.addEventListener('abort', onAbort, { once: true });
+        stream.on('data', (d: Buffer) => {
+          if (stdout.length < max) stdout += d.toString('utf8');
+        });
+        stream.stderr.on('data', (d: Buffer) => {
+          if (stderr.length < max) stderr += d.toString('utf8');
+        });
+        stream.on('error', () => finish());
+        stream.on('exit', (c: number | null, s?: string) => {
+          code = typeof c === 'number' ? c : null;
+          if (s) sig = s;
+        });
+        stream.on('close', finish);
+        this.onClose(() => setTimeout(finish, 50));
+        if (o.stdin !== undefined) stream.end(o.stdin);
+        else stream.end();
+      });
+    });
+  }
+
+  private sftp(): Promise<SFTPWrapper> {
+    return new Promise((resolve, reject) => {
+      this.client.sftp((err, sftp) => (err ? reject(new AppError('unavailable', `SFTP is not available on ${this.label}: ${err.message}`)) : resolve(sftp)));
+    });
+  }
+
+  /** Writes a file over SFTP, created with `mode` (the file is opened with that mode and chmod'ed again). */
+  async writeFile(path: string, content: string | Buffer, mode = 0o600): Promise<void> {
+    const sftp = await this.sftp();
+    try {
+      await new Promise<void>((resolve, reject) => {
+        sftp.open(path, 'w', { mode }, (err, handle) => {
+          if (err) return reject(new AppError('unavailable', `Could not create ${path} on ${this.label}: ${err.message}`));
+          const data = Buffer.isBuffer(content) ? content : Buffer.from(content, 'utf8');
+          sftp.write(handle, data, 0, data.length, 0, (werr) => {
+            sftp.fchmod(handle, mode, (cerr) => {
+              sftp.close(handle, () => {
+                const e = werr ?? cerr;
+                if (e) reject(new AppError('unavailable', `Could not write ${path} on ${this.label}: ${e.message}`));
+                else resolve();
+              });
+            });
+          });
+        });
+      });
+    } finally {
+      sftp.end();
+    }
+  }
+
+  /** A TCP stream from this host to host:port (for jump hosts). */
+  forwardOut(host: string, port: number): Promise<ClientChannel> {
+    return new Promise((resolve, reject) => {
+      this.client.forwardOut('127.0.0.1', 0, host, port, (err, ch) => {
+        if (err) reject(new AppError('unavailable', `The jump host ${this.label} could not reach ${host}:${port}: ${err.message}`));
+        else resolve(ch);
+      });
+    });
+  }
+
+  /** Handshake slots for connections through this host as a jump host. */
+  get jumpLimiter(): Semaphore {
+    return this.jumpSlots;
+  }
+}
+
+const DEFAULT_KEYS = ['id_ed25519', 'id_ecdsa', 'id_rsa'];
+
+type AuthStep = { type: AuthenticationType; build: () => Promise<Record<string, unknown> | undefined> };
+
+/** Connects, verifies the host key against the database (policy + prompter), authenticates through the chain. */
+export async function connectSsh(o: ConnectOptions): Promise<SshConnection> {
+  const { endpoint } = o;
+  const label = formatTarget(endpoint);
+  const log = o.log ?? (() => {});
+  if (o.signal?.aborted) throw new AppError('cancelled', 'Cancelled.');
+  const names = [knownHostsName(endpoint.host, endpoint.port)];
+  if (o.endpoint.alias && o.endpoint.alias !== endpoint.host) names.push(knownHostsName(o.endpoint.alias, endpoint.port));
+
+  let release: (() => void) | undefined;
+  let sock: Duplex | undefined;
+  if (o.via) {
+    release = await o.via.jumpLimiter.acquire(o.signal);
+    try {
+      sock = await o.via.forwardOut(endpoint.host, endpoint.port);
+      sock.on('error', () => {});
+    } catch (e) {
+      release();
+      throw e;
+    }
+  }
+
+  const client = new Client();
+  let hostKeyError: AppError | undefined;
+  let presentedFingerprint = '';
+  let lastAuthProblem: string | undefined;
+  const steps = authSteps(o, label, (p) => (lastAuthProblem = p));
+
+  const config: ConnectConfig = {
+    host: endpoint.host,
+    port: endpoint.port,
+    username: endpoint.user,
+    readyTimeout: o.timeoutMs ?? 20_000,
+    keepaliveInterval: o.keepaliveMs ?? 15_000,
+    keepaliveCountMax: 3,
+    algorithms: { serverHostKey: hostKeyAlgorithmOrder(o.hostKeys.knownTypes(names)) as never },
+    hostVerifier: ((blob: Buffer, verify: (ok: boolean) => void) => {
+      const key = hostKeyOf(blob);
+      presentedFingerprint = fingerprintOf(blob);
+      void decideHostKey(o, label, names, key, presentedFingerprint)
+        .then(() => verify(true))
+        .catch((e: unknown) => {
+          hostKeyError = e instanceof AppError ? e : new HostKeyRejectedError(names[0]!, presentedFingerprint, String(e));
+          verify(false);
+        });
+    }) as unknown as ConnectConfig['hostVerifier'],
+    authHandler: ((methodsLeft: AuthenticationType[] | null, _partial: boolean | null, next: (m: unknown) => void) => {
+      void (async () => {
+        while (steps.length) {
+          const step = steps.shift()!;
+          if (methodsLeft && !methodsLeft.includes(step.type)) continue;
+          const built = await step.build().catch((e: unknown) => {
+            lastAuthProblem = e instanceof Error ? e.message : String(e);
+            return undefined;
+          });
+          if (!built) continue;
+          log(`auth: trying ${step.type}`);
+          return next({ type: step.type, username: endpoint.user, ...built });
+        }
+        next(false);
+      })();
+    }) as unknown as ConnectConfig['authHandler'],
+  };
+  if (sock) config.sock = sock as unknown as ConnectConfig['sock'];
+
+  try {
+    await new Promise<void>((resolve, reject) => {
+      let settled = false;
+      const onAbort = () => {
+        client.destroy();
+        fail(new AppError('cancelled', 'Cancelled.'));
+      };
+      const fail = (e: Error) => {
+        if (settled) return;
+        settled = true;
+        o.signal?.removeEventListener('abort', onAbort);
+        reject(e);
+      };
+      o.signal?.addEventListener('abort', onAbort, { once: true });
+      client.on('ready', () => {
+        if (settled) return;
+        settled = true;
+        o.signal?.removeEventListener('abort', onAbort);
+        resolve();
+      });
+      client.on('error', (err: Error & { level?: string; code?: string }) => {
+        if (hostKeyError) return fail(hostKeyError);
+        if (err.level === 'client-authentication') {
+          return fail(new SshAuthError(`Authentication to ${label} failed (tried ${triedSummary(o)})${lastAuthProblem ? `: ${lastAuthProblem}` : ''}.`));
+        }
+        if (err.level === 'client-timeout' || /timed out/i.test(err.message)) {
+          return fail(new AppError('timeout', `Timed out connecting to ${label} (no SSH handshake within ${Math.round((o.timeoutMs ?? 20_000) / 1000)} s).`));
+        }
+        const why = err.code === 'ECONNREFUSED' ? 'connection refused (is sshd running on that port?)' : err.message;
+        fail(new AppError('unavailable', `Could not connect to ${label}: ${why}`));
+      });
+      client.on('close', () => fail(hostKeyError ?? new AppError('unavailable', `The connection to ${label} closed during the handshake.`)));
+      client.connect(config);
+    });
+  } catch (e) {
+    client.destroy();
+    throw e;
+  } finally {
+    release?.();
+  }
+  client.on('error', () => {});
+  log(`connected to ${label}, host key ${presentedFingerprint}`);
+  const conn = new SshConnection(client, endpoint, presentedFingerprint);
+  if (o.signal) {
+    const onAbort = () => conn.close('cancelled');
+    o.signal.addEventListener('abort', onAbort, { once: true });
+    conn.onClose(() => o.signal?.removeEventListener('abort', onAbort));
+  }
+  if (o.via) o.via.onClose((r) => conn.close(`the jump host connection closed (${r})`));
+  return conn;
+}
+
+async function decideHostKey(o: ConnectOptions, label: string, names: string[], key: { type: string; base64: string }, fp: string): Promise<void> {
+  const verdict = o.hostKeys.verify(names, key);
+  const log = o.log ?? (() => {});
+  switch (verdict.kind) {
+    case 'known':
+      log(`host key ${fp} matches ${verdict.source === 'app' ? "Edgedeck's known hosts" : 'known_hosts'}`);
+      return;
+    case 'revoked':
+      throw new HostKeyRejectedError(names[0]!, fp, 'the key is marked @revoked in known_hosts');
+    case 'changed':
+      throw new HostKeyChangedError(names[0]!, verdict.knownFingerprints, fp, verdict.source);
+    case 'unknown': {
+      if (o.hostKeyPolicy === 'strict') throw new HostKeyRejectedError(names[0]!, fp, 'the host is not in known hosts and new keys are not accepted');
+      if (o.hostKeyPolicy === 'accept-new') {
+        o.hostKeys.app.remember(names[0]!, key);
+        log(`host key ${fp} (${key.type}) is new: remembered (accept-new)`);
+        return;
+      }
+      const q = { target: label, hostName: names[0]!, keyType: key.type, fingerprint: fp } as Parameters<Prompter['hostKey']>[0];
+      if (verdict.otherTypesKnown.length) q.note = `Keys of other types are on record for this host (${verdict.otherTypesKnown.join(', ')}).`;
+      const answer = await o.prompter.hostKey(q);
+      if (answer === 'remember') {
+        o.hostKeys.app.remember(names[0]!, key);
+        log(`host key ${fp} accepted and remembered`);
+        return;
+      }
+      if (answer === 'once') {
+        log(`host key ${fp} accepted for this connection only`);
+        return;
+      }
+      throw new HostKeyRejectedError(names[0]!, fp, 'rejected by the user');
+    }
+  }
+}
+
+function triedSummary(o: ConnectOptions): string {
+  const parts: string[] = [];
+  if (agentSocket(o.auth)) parts.push('ssh-agent');
+  const keys = keyFiles(o.auth);
+  if (keys.length) parts.push(`keys ${keys.join(', ')}`);
+  parts.push('password', 'keyboard-interactive');
+  return parts.join(', ');
+}
+
+function agentSocket(a: AuthOptions): string | undefined {
+  if (a.agentSocket === null) return undefined;
+  return a.agentSocket ?? process.env.SSH_AUTH_SOCK ?? undefined;
+}
+
+function keyFiles(a: AuthOptions): string[] {
+  if (a.identityFiles?.length) return a.identityFiles;
+  if (a.defaultKeys === false) return [];
+  const home = a.home ?? homedir();
+  return DEFAULT_KEYS.map((k) => join(home, '.ssh', k)).filter((f) => existsSync(f));
+}
+
+function authSteps(o: ConnectOptions, label: string, problem: (p: string) => void): AuthStep[] {
+  const steps: AuthStep[] = [];
+  const sock = agentSocket(o.auth);
+  if (sock) steps.push({ type: 'agent', build: async () => (existsSync(sock) ? { agent: sock } : undefined) });
+  for (const file of keyFiles(o.auth)) {
+    steps.push({ type: 'publickey', build: () => loadKey(file, o, label, problem) });
+  }
+  let passwordTries = 0;
+  const password: AuthStep = {
+    type: 'password',
+    build: async () => {
+      passwordTries++;
+      const pw = passwordTries === 1 && o.auth.password !== undefined ? o.auth.password : await o.prompter.secret({ kind: 'password', target: label, message: `Password for ${label}` });
+      if (pw === undefined) return undefined;
+      o.redactor?.add(pw);
+      if (passwordTries < 3) steps.splice(steps.indexOf(kbd), 0, password);
+      return { password: pw };
+    },
+  };
+  const kbd: AuthStep = {
+    type: 'keyboard-interactive',
+    build: async () => ({
+      prompt: (_n: string, _i: string, _l: string, prompts: Array<{ prompt: string; echo: boolean }>, finish: (answers: string[]) => void) => {
+        void (async () => {
+          const answers: string[] = [];
+          for (const p of prompts) {
+            const secret = !p.echo;
+            const ans =
+              secret && o.auth.password !== undefined && /password/i.test(p.prompt)
+                ? o.auth.password
+                : await o.prompter.secret({ kind: 'keyboard-interactive', target: label, message: p.prompt.trim(), echo: p.echo });
+            if (secret && ans) o.redactor?.add(ans);
+            answers.push(ans ?? '');
+          }
+          finish(answers);
+        })();
+      },
+    }),
+  };
+  steps.push(password, kbd);
+  return steps;
+}
+
+async function loadKey(file: string, o: ConnectOptions, label: string, problem: (p: string) => void): Promise<Record<string, unknown> | undefined> {
+  let data: Buffer;
+  try {
+    data = readFileSync(file);
+  } catch (e) {
+    problem(`cannot read ${file}: ${(e as Error).message}`);
+    return undefined;
+  }
+  let parsed = utils.parseKey(data);
+  if (!(parsed instanceof Error)) return { key: Array.isArray(parsed) ? parsed[0] : parsed };
+  if (!/passphrase|encrypted/i.test(parsed.message)) {
+    problem(`${file} is not a usable private key (${parsed.message})`);
+    return undefined;
+  }
+  for (let attempt = 0; attempt < 3; attempt++) {
+    const pass = await o.prompter.secret({ kind: 'passphrase', target: label, message: `Passphrase for ${file}${attempt ? ' (wrong passphrase, try again)' : ''}` });
+    if (pass === undefined) {
+      problem(`no passphrase given for ${file}`);
+      return undefined;
+    }
+    o.redactor?.add(pass);
+    parsed = utils.parseKey(data, pass);
+    if (!(parsed instanceof Error)) return { key: Array.isArray(parsed) ? parsed[0] : parsed };
+  }
+  problem(`wrong passphrase for ${file}`);
+  return undefined;
+}
+
+/** Reads ~/.ssh/config if present (empty text otherwise). */
+export function readUserSshConfig(home = homedir()): string {
+  try {
+    return readFileSync(join(home, '.ssh', 'config'), 'utf8');
+  } catch {
+    return '';
+  }
+}

@@ -1,0 +1,205 @@
+import { createHash, createHmac } from 'node:crypto';
+import { readFileSync } from 'node:fs';
+import type { KeyValueStore } from '../stores/keyValueStore';
+
+/**
+ * Host keys: the app's own known-hosts store (KeyValueStore-backed, writable) plus read-only
+ * OpenSSH known_hosts files (plain names, `[host]:port`, hashed `|1|salt|hash` entries, simple
+ * `*`/`?`/`!` patterns, `@revoked`). There is no "skip" path: every connection is checked here.
+ */
+
+export interface HostKey {
+  /** Key type from the SSH wire blob, e.g. ssh-ed25519, ecdsa-sha2-nistp256, ssh-rsa. */
+  type: string;
+  /** Base64 of the wire blob (as in known_hosts). */
+  base64: string;
+}
+
+export interface StoredHostKey extends HostKey {
+  fingerprint: string;
+  addedAt: string;
+}
+
+export type HostKeyVerdict =
+  | { kind: 'known'; source: 'app' | 'file' }
+  | { kind: 'unknown'; otherTypesKnown: string[] }
+  | { kind: 'changed'; knownFingerprints: string[]; source: 'app' | 'file' }
+  | { kind: 'revoked' };
+
+/** OpenSSH-style SHA256 fingerprint of a wire-format public key blob. */
+export function fingerprintOf(blob: Buffer | string): string {
+  const buf = typeof blob === 'string' ? Buffer.from(blob, 'base64') : blob;
+  return 'SHA256:' + createHash('sha256').update(buf).digest('base64').replace(/=+$/, '');
+}
+
+/** The key type named at the start of an SSH public key blob. */
+export function keyTypeOf(blob: Buffer): string {
+  if (blob.length < 4) return 'unknown';
+  const len = blob.readUInt32BE(0);
+  return blob.subarray(4, 4 + len).toString('latin1');
+}
+
+export function hostKeyOf(blob: Buffer): HostKey {
+  return { type: keyTypeOf(blob), base64: blob.toString('base64') };
+}
+
+interface FileEntry {
+  marker?: 'revoked' | 'cert-authority';
+  hosts: string;
+  type: string;
+  base64: string;
+}
+
+export function parseKnownHosts(text: string): FileEntry[] {
+  const out: FileEntry[] = [];
+  for (const raw of text.split(/\r?\n/)) {
+    const line = raw.trim();
+    if (line === '' || line.startsWith('#')) continue;
+    const parts = line.split(/\s+/);
+    let marker: FileEntry['marker'];
+    if (parts[0]?.startsWith('@')) {
+      const m = parts.shift()!;
+      if (m === '@revoked') marker = 'revoked';
+      else if (m === '@cert-authority') marker = 'cert-authority';
+      else continue;
+    }
+    const [hosts, type, base64] = parts;
+    if (!hosts || !type || !base64) continue;
+    out.push(marker ? { marker, hosts, type, base64 } : { hosts, type, base64 });
+  }
+  return out;
+}
+
+/** Whether a known_hosts host field (comma list, hashed, patterns, negation) names `name`. */
+export function hostFieldMatches(field: string, name: string): boolean {
+  if (field.startsWith('|1|')) {
+    const [, , salt, hash] = field.split('|');
+    if (!salt || !hash) return false;
+    const mac = createHmac('sha1', Buffer.from(salt, 'base64')).update(name).digest('base64');
+    return mac === hash;
+  }
+  let matched = false;
+  for (const p of field.split(',')) {
+    const negated = p.startsWith('!');
+    const pat = negated ? p.slice(1) : p;
+    const re = new RegExp('^' + pat.replace(/[.+^${}()|\\]/g, '\\$&').replace(/\[/g, '\\[').replace(/\]/g, '\\]').replace(/\*/g, '.*').replace(/\?/g, '.') + '$', 'i');
+    if (re.test(name)) {
+      if (negated) return false;
+      matched = true;
+    }
+  }
+  return matched;
+}
+
+const STORE_KEY = 'ssh.knownHosts';
+
+/** The app's writable known-hosts, keyed by the known_hosts name (`host` or `[host]:port`). */
+export class AppKnownHosts {
+  constructor(private readonly store: KeyValueStore) {}
+
+  list(name: string): StoredHostKey[] {
+    return this.all()[name] ?? [];
+  }
+
+  all(): Record<string, StoredHostKey[]> {
+    return this.store.get<Record<string, StoredHostKey[]>>(STORE_KEY) ?? {};
+  }
+
+  remember(name: string, key: HostKey, now = new Date()): StoredHostKey {
+    const all = this.all();
+    const entry: StoredHostKey = { ...key, fingerprint: fingerprintOf(key.base64), addedAt: now.toISOString() };
+    const kept = (all[name] ?? []).filter((k) => k.type !== key.type);
+    all[name] = [...kept, entry];
+    this.store.set(STORE_KEY, all);
+    return entry;
+  }
+
+  /** Removes the keys of a host (the user does this deliberately after a legitimate key change). */
+  forget(name: string): void {
+    const all = this.all();
+    delete all[name];
+    this.store.set(STORE_KEY, all);
+  }
+}
+
+export interface HostKeyDatabaseOptions {
+  app: AppKnownHosts;
+  /** Read-only OpenSSH files (e.g. ~/.ssh/known_hosts); missing files are skipped. */
+  files?: string[];
+}
+
+/** All host-key sources together. Key types in the RSA family compare as one type. */
+export class HostKeyDatabase {
+  constructor(private readonly o: HostKeyDatabaseOptions) {}
+
+  get app(): AppKnownHosts {
+    return this.o.app;
+  }
+
+  private fileEntries(names: string[]): FileEntry[] {
+    const out: FileEntry[] = [];
+    for (const f of this.o.files ?? []) {
+      let text: string;
+      try {
+        text = readFileSync(f, 'utf8');
+      } catch {
+        continue;
+      }
+      for (const e of parseKnownHosts(text)) {
+        if (e.marker === 'cert-authority') continue;
+        if (names.some((n) => hostFieldMatches(e.hosts, n))) out.push(e);
+      }
+    }
+    return out;
+  }
+
+  /** Key types known for a host, to order the server host key algorithms (known types first). */
+  knownTypes(names: string[]): string[] {
+    const types = new Set<string>();
+    for (const n of names) for (const k of this.o.app.list(n)) types.add(k.type);
+    for (const e of this.fileEntries(names)) if (!e.marker) types.add(e.type);
+    return [...types];
+  }
+
+  /**
+   * `names`: the known_hosts names to try, most specific first (e.g. `[1.2.3.4]:2222` then the
+   * alias the user typed). A key of the same type that differs is a change; keys of other types
+   * only make the host "unknown for this type".
+   */
+  verify(names: string[], key: HostKey): HostKeyVerdict {
+    const fileEntries = this.fileEntries(names);
+    if (fileEntries.some((e) => e.marker === 'revoked' && e.base64 === key.base64)) return { kind: 'revoked' };
+    const appKeys = names.flatMap((n) => this.o.app.list(n));
+    if (appKeys.some((k) => k.base64 === key.base64)) return { kind: 'known', source: 'app' };
+    const plain = fileEntries.filter((e) => !e.marker);
+    if (plain.some((e) => e.base64 === key.base64)) return { kind: 'known', source: 'file' };
+    const family = typeFamily(key.type);
+    const sameTypeApp = appKeys.filter((k) => typeFamily(k.type) === family);
+    if (sameTypeApp.length) return { kind: 'changed', source: 'app', knownFingerprints: sameTypeApp.map((k) => k.fingerprint) };
+    const sameTypeFile = plain.filter((e) => typeFamily(e.type) === family);
+    if (sameTypeFile.length) return { kind: 'changed', source: 'file', knownFingerprints: sameTypeFile.map((e) => fingerprintOf(e.base64)) };
+    const others = new Set([...appKeys.map((k) => k.type), ...plain.map((e) => e.type)]);
+    return { kind: 'unknown', otherTypesKnown: [...others] };
+  }
+}
+
+function typeFamily(t: string): string {
+  return t === 'ssh-rsa' || t.startsWith('rsa-sha2-') ? 'rsa' : t;
+}
+
+const DEFAULT_HOST_KEY_ALGOS = [
+  'ssh-ed25519',
+  'ecdsa-sha2-nistp256',
+  'ecdsa-sha2-nistp384',
+  'ecdsa-sha2-nistp521',
+  'rsa-sha2-512',
+  'rsa-sha2-256',
+  'ssh-rsa',
+];
+
+/** Server host key algorithms with the known types first, like OpenSSH does, so a known key is the one offered. */
+export function hostKeyAlgorithmOrder(knownTypes: string[]): string[] {
+  const families = new Set(knownTypes.map(typeFamily));
+  const first = DEFAULT_HOST_KEY_ALGOS.filter((a) => families.has(a.startsWith('rsa-sha2-') || a === 'ssh-rsa' ? 'rsa' : a));
+  return [...first, ...DEFAULT_HOST_KEY_ALGOS.filter((a) => !first.includes(a))];
+}
