@@ -3,11 +3,14 @@ import { join } from 'node:path';
 import { IPC_EVENT, IPC_INVOKE } from './shared/contract/ipcChannels';
 import { createAppServices, type AppServices } from './services/app/appServices';
 import { createLogger } from './services/logging/logger';
+import { Redactor } from './services/logging/redact';
+import { createSafeStorageSecrets } from './platform/safeStorageSecrets';
 import { createElectronStore } from './platform/electronStore';
 import { createMainWindow, isAppUrl, lockDownSession } from './window';
 
 /** Electron lifecycle only: services come from createAppServices, shared with `edgedeck serve`. */
-const logger = createLogger({ scope: 'main' });
+const redactor = new Redactor();
+const logger = createLogger({ scope: 'main', redactor });
 let services: AppServices | undefined;
 let mainWindow: BrowserWindow | undefined;
 
@@ -34,9 +37,12 @@ function trustedSender(event: IpcMainInvokeEvent): boolean {
 
 async function start(): Promise<void> {
   lockDownSession();
+  const store = createElectronStore();
   services = await createAppServices({
     dataDir: join(app.getPath('userData'), 'data'),
-    store: createElectronStore(),
+    store,
+    secrets: createSafeStorageSecrets(store),
+    redactor,
     transport: 'ipc',
     logger,
     embeddedServer: true,

@@ -3,7 +3,7 @@
 // Every step runs even when an earlier one fails, so one run shows everything; the last
 // line sums all suites as `N passed, N failed, N skipped` (typecheck and lint count as one check each).
 import { spawnSync } from 'node:child_process';
-import { existsSync, mkdirSync, readFileSync, rmSync } from 'node:fs';
+import { mkdirSync, readFileSync, rmSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 

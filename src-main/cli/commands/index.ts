@@ -5,6 +5,7 @@ import { serveCommand } from './serve';
 import { startCommand } from './start';
 import { simCommand } from './sim';
 import { agentsCommand } from './agents';
+import { envCommand } from './env';
 
 /** Every subcommand, in the order `edgedeck --help` lists them. */
-export const commands: Command[] = [startCommand, serveCommand, keyCommand, commandCommand, simCommand, agentsCommand];
+export const commands: Command[] = [startCommand, serveCommand, keyCommand, commandCommand, envCommand, simCommand, agentsCommand];

@@ -2,6 +2,8 @@ import { parseArgs } from 'node:util';
 import { startBridge } from '../../bridge/bridgeServer';
 import { createAppServices } from '../../services/app/appServices';
 import { createLogger } from '../../services/logging/logger';
+import { Redactor } from '../../services/logging/redact';
+import { MemoryOnlySecrets } from '../../services/secrets/secretStore';
 import { createFileStore } from '../../services/stores/fileStore';
 import { invalidInput } from '../../shared/contract/errors';
 import type { Command } from '../io';
@@ -37,10 +39,14 @@ export const serveCommand: Command = {
     if (!rendererBuilt()) io.stderr('edgedeck: the renderer is not built; only the API is served. Run `npm run build`.\n');
 
     const dataDir = values.data ?? defaultDataDir();
-    const logger = createLogger({ scope: 'serve' });
+    const redactor = new Redactor();
+    const logger = createLogger({ scope: 'serve', redactor });
     const services = await createAppServices({
       dataDir,
       store: createFileStore(dataDir),
+      // No OS keyring from a plain Node process: secrets stay in memory, and the UI says so.
+      secrets: new MemoryOnlySecrets(),
+      redactor,
       transport: 'web',
       logger,
       embeddedServer: !values['no-embedded-server'],

@@ -2,8 +2,8 @@ import { Duplex } from 'node:stream';
 
 /** Two in-memory Duplex ends wired to each other (Node 20 has no stream.duplexPair). */
 export function duplexPair(): [Duplex, Duplex] {
-  let a!: Duplex;
-  let b!: Duplex;
+  // Each end refers to the other, so they are looked up lazily.
+  const ends: Duplex[] = [];
   const make = (other: () => Duplex) =>
     new Duplex({
       read() {
@@ -23,8 +23,9 @@ export function duplexPair(): [Duplex, Duplex] {
         cb(err);
       },
     });
-  a = make(() => b);
-  b = make(() => a);
+  const a = make(() => ends[1]!);
+  const b = make(() => ends[0]!);
+  ends.push(a, b);
   // http.Server pokes at these on its sockets; make them harmless no-ops.
   for (const s of [a, b]) {
     const anyS = s as unknown as Record<string, unknown>;

@@ -3,9 +3,13 @@ import type { Handlers } from '../rpc/dispatcher';
 import { createDispatcher, type Dispatcher } from '../rpc/dispatcher';
 import { EventHub } from '../rpc/eventHub';
 import { edgeToolHandlers } from '../handlers/edgeTools';
+import { createPortainerHandlers } from '../handlers/portainer';
 import { createSimulatorHandlers } from '../handlers/simulator';
 import type { Logger } from '../logging/logger';
-import { Redactor } from '../logging/redact';
+import type { Redactor } from '../logging/redact';
+import { sha256OfPem } from '../portainer/fingerprint';
+import { ServerProfiles } from '../profiles/serverProfiles';
+import type { SecretStore } from '../secrets/secretStore';
 import { SimulatorService } from '../simulator/simulatorService';
 import type { KeyValueStore } from '../stores/keyValueStore';
 
@@ -16,6 +20,10 @@ import type { KeyValueStore } from '../stores/keyValueStore';
 export interface AppServicesOptions {
   dataDir: string;
   store: KeyValueStore;
+  /** safeStorage-backed in Electron, memory-only in serve mode. */
+  secrets: SecretStore;
+  /** The redactor behind `logger`: every secret the services handle is registered with it. */
+  redactor: Redactor;
   transport: 'ipc' | 'web';
   logger: Logger;
   /** Start the local Portainer-compatible server on free ports and connect to it (the default experience). */
@@ -27,14 +35,39 @@ export interface AppServices {
   dispatcher: Dispatcher;
   hub: EventHub;
   simulator: SimulatorService;
+  profiles: ServerProfiles;
   close(): Promise<void>;
 }
 
+/** The server profile that always points at the running local server. */
+export const LOCAL_PROFILE_ID = 'local';
+
 export async function createAppServices(options: AppServicesOptions): Promise<AppServices> {
-  const { logger } = options;
+  const { logger, redactor } = options;
   const hub = new EventHub();
-  const redactor = new Redactor();
-  const simulator = new SimulatorService({ dataDir: join(options.dataDir, 'local-server'), logger, hub, redactor });
+  const profiles = new ServerProfiles({ store: options.store, secrets: options.secrets, redactor, logger });
+  const simulator = new SimulatorService({
+    dataDir: join(options.dataDir, 'local-server'),
+    logger,
+    hub,
+    redactor,
+    onServer: async (server, password) => {
+      if (!server || !password) {
+        await profiles.unregisterBuiltIn(LOCAL_PROFILE_ID);
+        return;
+      }
+      // Pinned to the simulator's own self-signed certificate: no "skip verification" even locally.
+      await profiles.registerBuiltIn({
+        id: LOCAL_PROFILE_ID,
+        name: 'Local simulator',
+        url: server.url,
+        username: 'admin',
+        password,
+        tls: server.caPem ? { mode: 'pinned', pinnedSha256: sha256OfPem(server.caPem) } : { mode: 'system' },
+      });
+      if (!profiles.active()) profiles.select(LOCAL_PROFILE_ID);
+    },
+  });
   if (options.embeddedServer) {
     try {
       await simulator.start({ port: 0, tunnelPort: 0, https: true }, { embedded: true });
@@ -48,12 +81,17 @@ export async function createAppServices(options: AppServicesOptions): Promise<Ap
     'app:info': () => ({ name: 'Edgedeck', version: options.version ?? '0.1.0', transport: options.transport }),
     ...edgeToolHandlers,
     ...createSimulatorHandlers(simulator),
+    ...createPortainerHandlers({ profiles, logger }),
   };
 
   return {
     dispatcher: createDispatcher(handlers, logger),
     hub,
     simulator,
-    close: () => simulator.close(),
+    profiles,
+    close: async () => {
+      await simulator.close();
+      await profiles.close();
+    },
   };
 }

@@ -30,7 +30,16 @@ export class SimulatorService {
   private groupsTimer?: NodeJS.Timeout;
   private starting?: Promise<SimStatus>;
 
-  constructor(private readonly deps: { dataDir: string; logger: Logger; hub: EventHub; redactor?: Redactor }) {}
+  constructor(
+    private readonly deps: {
+      dataDir: string;
+      logger: Logger;
+      hub: EventHub;
+      redactor?: Redactor;
+      /** Told when a server comes up or goes away (the app keeps a server profile for it). */
+      onServer?: (server: LocalServer | undefined, password?: string) => Promise<void>;
+    },
+  ) {}
 
   status(): SimStatus {
     const s = this.server;
@@ -84,6 +93,7 @@ export class SimulatorService {
     });
     this.groupsTimer = setInterval(() => this.pushGroups(), GROUPS_EVERY_MS);
     this.groupsTimer.unref();
+    await this.deps.onServer?.(server, password);
     const status = this.status();
     this.deps.hub.emit('sim:status', status);
     return status;
@@ -102,6 +112,7 @@ export class SimulatorService {
     this.pending = [];
     await pool?.stop();
     await server?.close();
+    if (server) await this.deps.onServer?.(undefined);
     const status = this.status();
     this.deps.hub.emit('sim:status', status);
     this.deps.hub.emit('agents:groups', { groups: [] });
@@ -117,7 +128,7 @@ export class SimulatorService {
     const pool = this.pool!;
     let edgeKey = request.edgeKey;
     let edgeId = request.edgeId;
-    let environmentId = request.environmentId;
+    const environmentId = request.environmentId;
     if (environmentId !== undefined) {
       const env = server.listEnvironmentViews().find((e) => e.id === environmentId);
       if (!env) throw new AppError('not_found', `Environment ${environmentId} does not exist on the local server; refresh the list.`, 'environmentId');

@@ -21,9 +21,9 @@ import { createRequire } from 'node:module';
 import type { Duplex } from 'node:stream';
 
 const require = createRequire(import.meta.url);
-// eslint-disable-next-line @typescript-eslint/no-require-imports
+ 
 const { sendPacket } = require('ssh2/lib/protocol/utils.js') as { sendPacket: (proto: unknown, packet: Buffer) => boolean };
-// eslint-disable-next-line @typescript-eslint/no-require-imports
+ 
 const ChannelMod = require('ssh2/lib/Channel.js') as {
   Channel: new (client: unknown, info: unknown, opts?: unknown) => Duplex;
   MAX_WINDOW: number;
@@ -45,6 +45,8 @@ interface PacketWriter {
 }
 export interface ProtoInternals {
   _packetRW: { write: PacketWriter };
+  // ssh2's handler table is untyped internals; its argument lists differ per message.
+  // eslint-disable-next-line @typescript-eslint/no-explicit-any
   _handlers: Record<string, (...args: any[]) => unknown>;
   _onPayload: (payload: Buffer) => unknown;
   _onHeader: (header: unknown) => void;

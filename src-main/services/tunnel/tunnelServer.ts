@@ -60,6 +60,8 @@ interface ConnState {
   timer?: NodeJS.Timeout;
 }
 
+// Typed events for the EventEmitter subclass below (declaration merging is the intent here).
+// eslint-disable-next-line @typescript-eslint/no-unsafe-declaration-merging
 export interface TunnelServer {
   on<E extends keyof TunnelServerEvents>(event: E, listener: TunnelServerEvents[E]): this;
   once<E extends keyof TunnelServerEvents>(event: E, listener: TunnelServerEvents[E]): this;
@@ -84,6 +86,7 @@ function writeRawHttp(socket: Duplex, status: number, text: string, body: string
   }
 }
 
+// eslint-disable-next-line @typescript-eslint/no-unsafe-declaration-merging
 export class TunnelServer extends EventEmitter {
   private readonly options: TunnelServerOptions;
   private readonly logger: Logger;

@@ -91,6 +91,8 @@ function check(o: CommandOptions): Checked {
     throw invalidInput('edgeId', 'Give an Edge ID or an Edge ID generator, not both: the generator would replace the ID on the device.');
   }
   if (edgeId !== undefined) {
+    // Control characters are exactly what we look for here.
+    // eslint-disable-next-line no-control-regex
     const bad = /[\u0000-\u001f\u007f]/.exec(edgeId);
     if (bad) {
       throw invalidInput('edgeId', `The Edge ID contains ${controlName(bad[0])}; it is sent as an HTTP header, which cannot carry control characters. Use a plain identifier such as a UUID.`);
