@@ -40,7 +40,10 @@ export type PortainerCallName =
   | 'groups:list'
   | 'groups:create'
   | 'tags:list'
-  | 'tags:create';
+  | 'tags:create'
+  | 'servers:settings'
+  | 'servers:agentSecret'
+  | 'servers:check';
 
 export interface PortainerHandlerDeps {
   profiles: ServerProfiles;
@@ -390,5 +393,29 @@ export function createPortainerHandlers(deps: PortainerHandlerDeps): Pick<Handle
     'groups:create': async ({ name, description }) => (await profiles.connection()).client.createGroup({ name, description }),
     'tags:list': async () => ({ tags: await (await profiles.connection()).client.listTags() }),
     'tags:create': async ({ name }) => (await profiles.connection()).client.createTag(name),
+
+    'servers:settings': async () => {
+      const settings = await settingsOf((await profiles.connection()).client);
+      return {
+        edgePortainerUrl: settings?.edgePortainerUrl ?? '',
+        checkinInterval: settings?.edgeAgentCheckinInterval ?? 5,
+        enforceEdgeId: settings?.enforceEdgeId ?? false,
+        agentSecret: settings === null ? 'unknown' : settings.agentSecret ? 'set' : 'none',
+      };
+    },
+
+    // The secret leaves main only here, on the user's explicit reveal or copy. Never logged: the
+    // client registered it with the redactor when it read the settings.
+    'servers:agentSecret': async () => {
+      const settings = await settingsOf((await profiles.connection()).client);
+      if (settings === null) throw new AppError('forbidden', 'Only an administrator can read the agent secret (Settings → AGENT_SECRET) of this server.');
+      return { agentSecret: settings.agentSecret };
+    },
+
+    'servers:check': async ({ id }) => {
+      const target = id ?? profiles.activeId();
+      if (target) await profiles.dropConnection(target);
+      return statusOf(target);
+    },
   };
 }

@@ -45,6 +45,7 @@ function call<Res>() {
 }
 
 const none = z.object({}).strict();
+const serversCheckRequest = z.object({ id: z.string().min(1).max(100).optional() }).strict();
 
 export interface AppInfo {
   name: 'Edgedeck';
@@ -89,7 +90,24 @@ export const calls = {
   'groups:create': call<GroupView>()(groupsCreateRequest),
   'tags:list': call<{ tags: TagView[] }>()(none),
   'tags:create': call<TagView>()(tagsCreateRequest),
+
+  /** The active server's Edge settings, without the agent secret itself. */
+  'servers:settings': call<ServerEdgeSettingsView>()(none),
+  /** The active server's AGENT_SECRET (admin only): only on an explicit reveal or copy; never log it. */
+  'servers:agentSecret': call<{ agentSecret: string }>()(none),
+  /** Like servers:status, but drops the cached connection first: a fresh TLS handshake and login. */
+  'servers:check': call<ServerStatusView>()(serversCheckRequest),
 } as const;
+
+export interface ServerEdgeSettingsView {
+  /** Settings.EdgePortainerUrl ('' when unset or unknown). */
+  edgePortainerUrl: string;
+  /** The server's default poll interval in seconds. */
+  checkinInterval: number;
+  enforceEdgeId: boolean;
+  /** Whether the server has an AGENT_SECRET ('unknown' without admin rights). */
+  agentSecret: 'set' | 'none' | 'unknown';
+}
 
 export type Calls = typeof calls;
 export type CallName = keyof Calls;
