@@ -1,0 +1,486 @@
+import { createHash } from 'node:crypto';
+import { AppError, invalidInput } from '../../shared/contract/errors';
+import { installEnvEntries, type EnvEntry } from '../../shared/domain/installCommands';
+import { psQuote, shellQuote } from '../../shared/domain/shellQuote';
+import type { CommandOptions } from '../../shared/domain/types';
+import { AGENT_NAME, AGENT_VOLUME, renderEnvFile, runCommands } from '../install/installer';
+import type { BundleFormat, ExportFile, ExportOptions, PrestagedEnvironment } from './types';
+import { SECRET_FILE_MODE } from './types';
+import { yq } from './yamlText';
+
+/**
+ * One device's bundle, generated without any I/O: the input record and options in, the list of
+ * files (path relative to the export root, content, mode) out. The writer puts them on disk.
+ *
+ * install.sh runs the agent exactly as the SSH install does (services/install/installer.ts:
+ * the same env file renderer and `docker run ... --env-file` command, env file 0600 in the
+ * root-only /etc/portainer-edge).
+ */
+
+export const ENV_DIR = '/etc/portainer-edge';
+export const ENV_FILE = `${ENV_DIR}/agent.env`;
+/** Where cloud-init drops the bundle before install.sh moves the env file into ENV_DIR. */
+export const CLOUD_INIT_DIR = `${ENV_DIR}/bundle`;
+export const MANIFEST_FORMAT = 'edgedeck-prestage-bundle/1';
+
+/** An Edge ID goes into scripts, YAML and an HTTP header: keep it to plain identifier characters. */
+export const EDGE_ID_PATTERN = /^[A-Za-z0-9][A-Za-z0-9._:-]{0,127}$/;
+const EXPIRES_PATTERN = /^\d{4}-\d{2}-\d{2}$/;
+
+export function checkExpires(text: string, field = 'expires'): string {
+  const ok = EXPIRES_PATTERN.test(text) && !Number.isNaN(Date.parse(`${text}T00:00:00Z`)) && new Date(`${text}T00:00:00Z`).toISOString().startsWith(text);
+  if (!ok) throw invalidInput(field, `"${text}" is not a date; write it as YYYY-MM-DD, e.g. 2025-12-31.`);
+  return text;
+}
+
+/** A folder name for a device: its name with anything but letters, digits, . _ - turned into _. */
+export function safeFolderName(name: string): string {
+  const s = name
+    .normalize('NFKD')
+    .replace(/[^A-Za-z0-9._-]+/g, '_')
+    .replace(/^[._]+/, '')
+    .slice(0, 80);
+  return s || 'device';
+}
+
+/** The agent's environment for the device, from the one source of truth (installEnvEntries). */
+export function deviceEnvEntries(env: PrestagedEnvironment): EnvEntry[] {
+  if (!EDGE_ID_PATTERN.test(env.edgeId)) {
+    throw invalidInput('edgeId', `The Edge ID of "${env.name}" (${JSON.stringify(env.edgeId)}) has characters a bundle cannot carry safely; use letters, digits and . _ : - (e.g. a UUID).`);
+  }
+  const options: CommandOptions = {
+    platform: env.platform === 'podman' ? 'podman' : env.platform === 'kubernetes' ? 'kubernetes' : 'standalone',
+    os: env.platform === 'windows' ? 'windows' : 'linux',
+    agentVersion: env.agentVersion,
+    edgeKey: env.edgeKey,
+    edgeId: env.edgeId,
+    insecurePoll: env.insecurePoll,
+    ...(env.agentSecret ? { agentSecret: env.agentSecret } : {}),
+    ...(env.envVars ? { envVars: env.envVars } : {}),
+  };
+  const entries = installEnvEntries(options);
+  const bare = entries.find(([, v]) => v === undefined);
+  if (bare) {
+    throw invalidInput('envVars', `The extra env var ${bare[0]} has no value; a prestaged bundle cannot copy it from the device's environment later. Write it as ${bare[0]}=value.`);
+  }
+  return entries;
+}
+
+export function renderAgentEnv(env: PrestagedEnvironment): string {
+  const head = `# Portainer Edge agent settings for "${oneLine(env.name)}" (environment ${env.environmentId}), written by Edgedeck.\n# Holds the join token: keep this file private (mode 0600, root only).\n`;
+  return head + renderEnvFile(deviceEnvEntries(env));
+}
+
+function oneLine(s: string): string {
+  // Control characters are exactly what we replace here.
+  // eslint-disable-next-line no-control-regex
+  return s.replace(/[\u0000-\u001f\u007f]/g, ' ');
+}
+
+function image(env: PrestagedEnvironment): string {
+  return `portainer/agent:${env.agentVersion}`;
+}
+
+/** The run command(s) of the SSH install, with the env file path replaced by the script's variable. */
+function scriptRunCommands(env: PrestagedEnvironment): string[] {
+  const platform = env.platform === 'podman' ? 'podman' : 'standalone';
+  const runtime = platform === 'podman' ? 'podman' : 'docker';
+  const quoted = shellQuote(ENV_FILE);
+  return runCommands(platform, runtime, ENV_FILE, env.agentVersion).map((c) => {
+    const i = c.indexOf(`--env-file ${quoted} `);
+    return i < 0 ? c : `${c.slice(0, i)}--env-file "$ENV_FILE" ${c.slice(i + `--env-file ${quoted} `.length)}`;
+  });
+}
+
+function expiryNumber(expires: string | undefined): string {
+  return expires ? expires.replace(/-/g, '') : '';
+}
+
+export function renderInstallSh(env: PrestagedEnvironment, o: ExportOptions): string {
+  const runtime = env.platform === 'podman' ? 'podman' : 'docker';
+  const run = scriptRunCommands(env)
+    .map((c) => `${c} >/dev/null || fail "${runtime} could not start $NAME; see the message above"`)
+    .join('\n');
+  return `#!/bin/sh
+# Installs the Portainer Edge agent for "${oneLine(env.name)}" (environment ${env.environmentId})
+# from the agent.env next to this script. Written by Edgedeck; safe to run again.
+#   sudo sh install.sh
+# Environment overrides: EDGEDECK_ENV_DIR (default ${ENV_DIR}), EDGEDECK_DOCKER_WAIT (seconds
+# to wait for the ${runtime} daemon, default ${o.dockerWaitSeconds ?? 0}), EDGEDECK_IGNORE_EXPIRY=1.
+set -eu
+
+NAME=${AGENT_NAME}
+IMAGE=${shellQuote(image(env))}
+EDGE_ID_WANTED=${shellQuote(env.edgeId)}
+EXPIRES=${shellQuote(o.expires ?? '')}
+EXPIRES_NUM=${shellQuote(expiryNumber(o.expires))}
+ENV_DIR="\${EDGEDECK_ENV_DIR:-${ENV_DIR}}"
+ENV_FILE="$ENV_DIR/agent.env"
+WAIT="\${EDGEDECK_DOCKER_WAIT:-${o.dockerWaitSeconds ?? 0}}"
+HERE=$(CDPATH= cd -- "$(dirname -- "$0")" && pwd)
+ENV_SRC="$HERE/agent.env"
+
+say() { printf 'install.sh: %s\\n' "$*"; }
+fail() { printf 'install.sh: error: %s\\n' "$*" >&2; exit 1; }
+
+[ "$(id -u)" = 0 ] || fail "run this as root, e.g. sudo sh $0"
+if [ -n "$EXPIRES_NUM" ] && [ "\${EDGEDECK_IGNORE_EXPIRY:-0}" != 1 ]; then
+  if [ "$(date -u +%Y%m%d)" -gt "$EXPIRES_NUM" ]; then
+    fail "this bundle expired on $EXPIRES; ask for a new one (or set EDGEDECK_IGNORE_EXPIRY=1 if you are sure)"
+  fi
+fi
+command -v ${runtime} >/dev/null 2>&1 || fail "${runtime} is not installed (or not on PATH); install ${runtime === 'docker' ? 'Docker' : 'Podman'}, then run this again"
+waited=0
+until ${runtime} info >/dev/null 2>&1; do
+  [ "$waited" -lt "$WAIT" ] || fail "${runtime} is installed but its daemon is not reachable (is the service running? are you root?)"
+  sleep 2
+  waited=$((waited + 2))
+done
+[ -r "$ENV_SRC" ] || fail "agent.env not found next to this script ($ENV_SRC); copy the whole bundle folder"
+
+exists=0
+current=
+if ${runtime} inspect "$NAME" >/dev/null 2>&1; then
+  exists=1
+  current=$(${runtime} inspect "$NAME" 2>/dev/null | sed -n 's/.*"EDGE_ID=\\([^"]*\\)".*/\\1/p' | head -n 1)
+fi
+if [ "$exists" = 1 ] && [ "$current" = "$EDGE_ID_WANTED" ]; then
+  say "nothing to do: $NAME already runs with Edge ID $EDGE_ID_WANTED"
+  exit 0
+fi
+
+umask 077
+mkdir -p "$ENV_DIR"
+chmod 700 "$ENV_DIR"
+if [ "$ENV_SRC" != "$ENV_FILE" ]; then
+  cp "$ENV_SRC" "$ENV_FILE.tmp.$$"
+  chmod 600 "$ENV_FILE.tmp.$$"
+  mv -f "$ENV_FILE.tmp.$$" "$ENV_FILE"
+fi
+chmod 600 "$ENV_FILE"
+say "installed the agent settings to $ENV_FILE (mode 600)"
+
+if [ "$exists" = 1 ]; then
+  ${runtime} rm -f "$NAME" >/dev/null
+  say "removed the existing $NAME container (it had Edge ID \${current:-none}, this bundle has $EDGE_ID_WANTED)"
+fi
+${run}
+say "started $NAME ($IMAGE) with Edge ID $EDGE_ID_WANTED; it checks in with Portainer within a few poll intervals"
+`;
+}
+
+export function renderCompose(env: PrestagedEnvironment): string {
+  const podman = env.platform === 'podman';
+  const sock = podman ? '/run/podman/podman.sock:/var/run/docker.sock' : '/var/run/docker.sock:/var/run/docker.sock';
+  const vols = podman ? '/var/lib/containers/storage/volumes:/var/lib/docker/volumes' : '/var/lib/docker/volumes:/var/lib/docker/volumes';
+  return `# Portainer Edge agent for ${yq(oneLine(env.name))} (environment ${env.environmentId}), written by Edgedeck.
+# Run next to agent.env (which holds the join token): docker compose up -d
+services:
+  ${AGENT_NAME}:
+    image: ${yq(image(env))}
+    container_name: ${AGENT_NAME}
+    restart: always
+${podman ? '    privileged: true\n' : ''}    env_file:
+      - agent.env
+    volumes:
+      - ${yq(sock)}
+      - ${yq(vols)}
+      - "/:/host"
+      - "${AGENT_VOLUME}:/data"
+volumes:
+  ${AGENT_VOLUME}:
+    name: ${AGENT_VOLUME}
+`;
+}
+
+export function renderInstallPs1(env: PrestagedEnvironment, o: ExportOptions): string {
+  return `# Installs the Portainer Edge agent for ${psQuote(oneLine(env.name))} (environment ${env.environmentId}) on
+# Windows with Docker, from the agent.env next to this script. Written by Edgedeck; safe to run again.
+# Run in an elevated PowerShell:  powershell -ExecutionPolicy Bypass -File .\\install.ps1
+$ErrorActionPreference = 'Stop'
+$Name = '${AGENT_NAME}'
+$Image = ${psQuote(image(env))}
+$EdgeIdWanted = ${psQuote(env.edgeId)}
+$Expires = ${psQuote(o.expires ?? '')}
+$Here = Split-Path -Parent $MyInvocation.MyCommand.Path
+$EnvSrc = Join-Path $Here 'agent.env'
+$EnvDir = Join-Path $env:ProgramData 'portainer-edge'
+$EnvFile = Join-Path $EnvDir 'agent.env'
+
+if ($Expires -ne '' -and $env:EDGEDECK_IGNORE_EXPIRY -ne '1' -and (Get-Date).ToUniversalTime().ToString('yyyy-MM-dd') -gt $Expires) {
+  Write-Error "This bundle expired on $Expires; ask for a new one."; exit 1
+}
+if (-not (Get-Command docker -ErrorAction SilentlyContinue)) { Write-Error 'docker is not installed (or not on PATH); install Docker, then run this again.'; exit 1 }
+docker info *> $null
+if ($LASTEXITCODE -ne 0) { Write-Error 'docker is installed but its engine is not reachable (is the service running? is this shell elevated?).'; exit 1 }
+if (-not (Test-Path $EnvSrc)) { Write-Error "agent.env not found next to this script ($EnvSrc); copy the whole bundle folder."; exit 1 }
+
+$Exists = $false
+$Current = ''
+docker inspect $Name *> $null
+if ($LASTEXITCODE -eq 0) {
+  $Exists = $true
+  $Line = docker inspect --format '{{range .Config.Env}}{{println .}}{{end}}' $Name | Where-Object { $_ -like 'EDGE_ID=*' } | Select-Object -First 1
+  if ($Line) { $Current = $Line.Substring(8) }
+  if ($Current -eq $EdgeIdWanted) { Write-Output "nothing to do: $Name already runs with Edge ID $EdgeIdWanted"; exit 0 }
+}
+
+New-Item -ItemType Directory -Force -Path $EnvDir | Out-Null
+# Administrators and SYSTEM only: the file holds the join token.
+icacls $EnvDir /inheritance:r /grant:r 'Administrators:(OI)(CI)F' 'SYSTEM:(OI)(CI)F' | Out-Null
+Copy-Item -Force $EnvSrc $EnvFile
+Write-Output "installed the agent settings to $EnvFile"
+if ($Exists) {
+  docker rm -f $Name | Out-Null
+  Write-Output "removed the existing $Name container (it had Edge ID $Current, this bundle has $EdgeIdWanted)"
+}
+docker run -d \`
+  --mount type=npipe,src=\\\\.\\pipe\\docker_engine,dst=\\\\.\\pipe\\docker_engine \`
+  --mount type=bind,src=C:\\ProgramData\\docker\\volumes,dst=C:\\ProgramData\\docker\\volumes \`
+  --mount type=volume,src=${AGENT_VOLUME},dst=C:\\data \`
+  --restart always \`
+  --env-file $EnvFile \`
+  --name $Name \`
+  $Image | Out-Null
+if ($LASTEXITCODE -ne 0) { Write-Error "docker could not start $Name; see the message above."; exit 1 }
+Write-Output "started $Name ($Image) with Edge ID $EdgeIdWanted"
+`;
+}
+
+export function renderCloudInit(env: PrestagedEnvironment, o: ExportOptions): string {
+  const envText = Buffer.from(renderAgentEnv(env), 'utf8').toString('base64');
+  const script = Buffer.from(renderInstallSh(env, { ...o, dockerWaitSeconds: Math.max(o.dockerWaitSeconds ?? 0, 300) }), 'utf8').toString('base64');
+  return `#cloud-config
+# Portainer Edge agent for ${yq(oneLine(env.name))} (environment ${env.environmentId}), written by Edgedeck.
+# User-data for the device's first boot: holds the join token, keep it private.
+write_files:
+  - path: ${CLOUD_INIT_DIR}/agent.env
+    owner: "root:root"
+    permissions: "0600"
+    encoding: b64
+    content: ${envText}
+  - path: ${CLOUD_INIT_DIR}/install.sh
+    owner: "root:root"
+    permissions: "0700"
+    encoding: b64
+    content: ${script}
+runcmd:
+  - [chmod, "700", ${yq(ENV_DIR)}, ${yq(CLOUD_INIT_DIR)}]
+  - [sh, ${yq(`${CLOUD_INIT_DIR}/install.sh`)}]
+  - [rm, -f, ${yq(`${CLOUD_INIT_DIR}/agent.env`)}]
+`;
+}
+
+export function renderKubernetes(env: PrestagedEnvironment): string {
+  const entries = deviceEnvEntries(env);
+  const secretNames = new Set(['EDGE_KEY', 'AGENT_SECRET']);
+  const skip = new Set(['EDGE', ...secretNames]);
+  const secret = entries.filter(([n]) => secretNames.has(n));
+  const config = entries.filter(([n]) => !skip.has(n));
+  const kv = (list: EnvEntry[]) => list.map(([n, v]) => `  ${n}: ${yq(v ?? '')}`).join('\n');
+  return `# Portainer Edge agent for ${yq(oneLine(env.name))} (environment ${env.environmentId}), written by Edgedeck.
+# Self-contained (nothing is downloaded at install time): kubectl apply -f kubernetes.yaml
+# Holds the join token in a Secret: keep this file private.
+apiVersion: v1
+kind: Namespace
+metadata:
+  name: portainer
+---
+apiVersion: v1
+kind: ServiceAccount
+metadata:
+  name: portainer-sa-clusteradmin
+  namespace: portainer
+---
+apiVersion: rbac.authorization.k8s.io/v1
+kind: ClusterRoleBinding
+metadata:
+  name: portainer-crb-clusteradmin
+roleRef:
+  apiGroup: rbac.authorization.k8s.io
+  kind: ClusterRole
+  name: cluster-admin
+subjects:
+  - kind: ServiceAccount
+    name: portainer-sa-clusteradmin
+    namespace: portainer
+---
+apiVersion: v1
+kind: Secret
+metadata:
+  name: portainer-agent-edge-key
+  namespace: portainer
+type: Opaque
+stringData:
+${kv(secret)}
+---
+apiVersion: v1
+kind: ConfigMap
+metadata:
+  name: portainer-agent-edge
+  namespace: portainer
+data:
+${kv(config)}
+---
+apiVersion: v1
+kind: Service
+metadata:
+  name: portainer-agent
+  namespace: portainer
+spec:
+  clusterIP: None
+  selector:
+    app: portainer-agent
+  ports:
+    - name: agent
+      protocol: TCP
+      port: 80
+      targetPort: 80
+---
+apiVersion: apps/v1
+kind: Deployment
+metadata:
+  name: portainer-agent
+  namespace: portainer
+spec:
+  replicas: 1
+  selector:
+    matchLabels:
+      app: portainer-agent
+  template:
+    metadata:
+      labels:
+        app: portainer-agent
+    spec:
+      serviceAccountName: portainer-sa-clusteradmin
+      containers:
+        - name: portainer-agent
+          image: ${yq(image(env))}
+          imagePullPolicy: IfNotPresent
+          env:
+            - name: EDGE
+              value: "1"
+            - name: AGENT_CLUSTER_ADDR
+              value: "portainer-agent"
+            - name: KUBERNETES_POD_IP
+              valueFrom:
+                fieldRef:
+                  fieldPath: status.podIP
+          envFrom:
+            - configMapRef:
+                name: portainer-agent-edge
+            - secretRef:
+                name: portainer-agent-edge-key
+          ports:
+            - containerPort: 9001
+              protocol: TCP
+            - containerPort: 80
+              protocol: TCP
+`;
+}
+
+export interface ManifestFileEntry {
+  path: string;
+  sha256: string;
+  mode: string;
+}
+
+export function sha256Hex(content: string | Uint8Array): string {
+  return createHash('sha256').update(content).digest('hex');
+}
+
+function fileModeText(mode: number): string {
+  return mode.toString(8).padStart(4, '0');
+}
+
+/** Which per-device files a set of formats needs (env always when a script or compose needs it). */
+export function deviceFormats(formats: BundleFormat[]): Set<BundleFormat> {
+  const s = new Set(formats);
+  if (s.has('script') || s.has('compose') || s.has('ps1') || s.has('ansible')) s.add('env');
+  if (s.has('ansible')) s.add('script');
+  return s;
+}
+
+/** The files of one device's bundle under `folder` (relative), manifest last. */
+export function buildDeviceBundle(env: PrestagedEnvironment, folder: string, o: ExportOptions): ExportFile[] {
+  if (o.expires) checkExpires(o.expires);
+  const f = deviceFormats(o.formats);
+  const files: ExportFile[] = [];
+  const add = (name: string, content: string, mode: number) => files.push({ path: `${folder}/${name}`, content, mode });
+  if (f.has('env')) add('agent.env', renderAgentEnv(env), SECRET_FILE_MODE);
+  if (f.has('script')) add('install.sh', renderInstallSh(env, o), 0o755);
+  if (f.has('compose')) add('docker-compose.yml', renderCompose(env), 0o644);
+  if (f.has('ps1')) add('install.ps1', renderInstallPs1(env, o), 0o644);
+  if (f.has('cloud-init')) add('cloud-init.yaml', renderCloudInit(env, o), SECRET_FILE_MODE);
+  if (f.has('k8s')) add('kubernetes.yaml', renderKubernetes(env), SECRET_FILE_MODE);
+  add('README.txt', renderReadme(env, o, files.map((x) => x.path.slice(folder.length + 1))), 0o644);
+  const manifest = {
+    format: MANIFEST_FORMAT,
+    environment: { id: env.environmentId, name: env.name },
+    edgeId: env.edgeId,
+    platform: env.platform,
+    serverUrl: env.serverUrl,
+    portainerUrl: env.portainerUrl,
+    tunnelAddress: env.tunnelAddress,
+    fingerprint: env.fingerprint,
+    agentVersion: env.agentVersion,
+    insecurePoll: env.insecurePoll,
+    agentSecret: env.agentSecret ? 'included in agent.env' : 'none',
+    group: env.groupName ?? null,
+    tags: env.tags ?? [],
+    createdAt: o.createdAt,
+    environmentCreatedAt: env.createdAt,
+    expires: o.expires ?? null,
+    lastConfirmedWithServer: env.lastConfirmedWithServer,
+    files: files.map<ManifestFileEntry>((x) => ({ path: x.path.slice(folder.length + 1), sha256: sha256Hex(x.content), mode: fileModeText(x.mode) })),
+  };
+  add('manifest.json', JSON.stringify(manifest, null, 2) + '\n', 0o644);
+  return files;
+}
+
+function renderReadme(env: PrestagedEnvironment, o: ExportOptions, names: string[]): string {
+  const has = (n: string) => names.includes(n);
+  const lines = [
+    `Portainer Edge agent bundle for: ${oneLine(env.name)}`,
+    `Portainer environment ${env.environmentId} on ${env.serverUrl}`,
+    `Edge ID: ${env.edgeId}    Agent image: ${image(env)}`,
+    o.expires ? `Use before: ${o.expires} (install.sh refuses after that date)` : 'No expiry date was set for this bundle.',
+    `Data last confirmed with the server: ${env.lastConfirmedWithServer}`,
+    '',
+    'KEEP THIS FOLDER PRIVATE. agent.env, cloud-init.yaml and kubernetes.yaml hold the join token:',
+    'anyone with it can attach a device to this Portainer environment. Delete the folder after the install.',
+    '',
+    'Pick the one way that fits the device:',
+  ];
+  let n = 1;
+  if (has('install.sh')) {
+    lines.push(
+      `${n++}. Linux with ${env.platform === 'podman' ? 'Podman' : 'Docker'}: copy this folder to the device, then run as root:`,
+      '       sudo sh install.sh',
+      `   It installs agent.env to ${ENV_FILE} (mode 600) and starts the ${AGENT_NAME} container.`,
+      '   Running it again is safe: an agent with the same Edge ID is left alone; one with another',
+      '   Edge ID is replaced.',
+    );
+  }
+  if (has('docker-compose.yml')) lines.push(`${n++}. Docker Compose: in this folder run  docker compose up -d  (reads agent.env next to it).`);
+  if (has('install.ps1')) lines.push(`${n++}. Windows with Docker: in an elevated PowerShell run  powershell -ExecutionPolicy Bypass -File .\\install.ps1`);
+  if (has('cloud-init.yaml')) lines.push(`${n++}. New machine with cloud-init: give cloud-init.yaml as user-data; the agent starts on first boot`, '   (Docker must be in the image or installed by your own user-data).');
+  if (has('kubernetes.yaml')) lines.push(`${n++}. Kubernetes: kubectl apply -f kubernetes.yaml  (namespace portainer; nothing is downloaded but the agent image).`);
+  if (has('agent.env') && !has('install.sh')) lines.push(`${n++}. By hand: docker run ... --env-file agent.env ... ${image(env)} (see Portainer's install command).`);
+  lines.push(
+    '',
+    'Check afterwards: docker logs portainer_edge_agent; the environment turns green in Portainer within',
+    'a few poll intervals. "invalid Edge identifier" means the environment is bound to another Edge ID:',
+    'disassociate it in Portainer, then run install.sh again.',
+    '',
+    'manifest.json lists the SHA-256 of every file: compare with  sha256sum <file>.',
+    '',
+  );
+  return lines.join('\n');
+}
+
+export function assertBundleable(env: PrestagedEnvironment): void {
+  if (!env.edgeKey) throw new AppError('invalid_input', `Environment ${env.environmentId} ("${env.name}") has no join token; it is not an Edge environment.`, 'environments');
+  deviceEnvEntries(env);
+}
+
