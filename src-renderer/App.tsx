@@ -12,13 +12,15 @@ import {
 } from '@tabler/icons-react';
 import { lazy, Suspense, useEffect, type ReactNode } from 'react';
 import { ConnectionBanner } from './components/ConnectionBanner';
-import { ServerBadge } from './components/ServerBadge';
-import { EnvironmentsPage, ExportPage, InstallPage, SettingsPage } from './features/placeholders/Placeholders';
+import { ExportPage, InstallPage } from './features/placeholders/Placeholders';
+import { ServerPicker } from './features/servers/ServerPicker';
 import { hrefOf, useRoute, type Route } from './route';
 
 // Feature pages load on first visit, so the first paint carries only the shell.
 const Inspector = lazy(() => import('./features/inspector/Inspector').then((m) => ({ default: m.Inspector })));
 const CommandBuilder = lazy(() => import('./features/commands/CommandBuilder').then((m) => ({ default: m.CommandBuilder })));
+const EnvironmentsPage = lazy(() => import('./features/environments/EnvironmentsPage').then((m) => ({ default: m.EnvironmentsPage })));
+const SettingsPage = lazy(() => import('./features/servers/SettingsPage').then((m) => ({ default: m.SettingsPage })));
 const SimulatorPage = lazy(() => import('./features/simulator/SimulatorPage').then((m) => ({ default: m.SimulatorPage })));
 
 interface NavItem {
@@ -103,7 +105,7 @@ export function App() {
               Edgedeck
             </Title>
           </Group>
-          <ServerBadge />
+          <ServerPicker />
         </Group>
       </AppShell.Header>
 

@@ -1,22 +1,6 @@
 import { PageLink, Placeholder } from '../../components/Placeholder';
 import { hrefOf } from '../../route';
 
-export function EnvironmentsPage() {
-  return (
-    <Placeholder
-      title="Environments"
-      comes="Connect to a Portainer server and add Edge environments here, with their join tokens and Edge IDs — coming next."
-      meanwhile={
-        <>
-          build install commands with the <PageLink href={hrefOf('commands')}>Command builder</PageLink>, check a join token with the{' '}
-          <PageLink href={hrefOf('inspector')}>Join-token inspector</PageLink>, or rehearse against the local server in the{' '}
-          <PageLink href={hrefOf('simulator')}>Simulator</PageLink>.
-        </>
-      }
-    />
-  );
-}
-
 export function InstallPage() {
   return (
     <Placeholder
@@ -42,16 +26,6 @@ export function ExportPage() {
           <PageLink href={hrefOf('commands')}>Command builder</PageLink>.
         </>
       }
-    />
-  );
-}
-
-export function SettingsPage() {
-  return (
-    <Placeholder
-      title="Settings"
-      comes="Saved Portainer servers, remembered secrets (kept encrypted by the OS keyring), SSH known hosts and defaults for new commands — coming soon."
-      meanwhile="nothing is stored yet: the app keeps what you type only until you close it."
     />
   );
 }

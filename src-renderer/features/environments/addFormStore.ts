@@ -1,0 +1,179 @@
+import { create } from 'zustand';
+import { api } from '../../api';
+import { routeError } from '../../components/fieldErrors';
+import { hostClass } from '../../../src-main/shared/domain/edgeKey';
+import type { EnvironmentCreateView, GroupView, TagView } from '../../../src-main/shared/schemas/portainer';
+import { useEnvList } from './envListStore';
+
+export interface AddFormValues {
+  name: string;
+  portainerUrl: string;
+  /** Seconds as text for the Select; '0' = the server default. */
+  poll: string;
+  /** An existing group's name, or a new one to create ('' = Unassigned). */
+  group: string;
+  /** Existing tag names or new ones to create. */
+  tags: string[];
+}
+
+export type AddFormField = keyof AddFormValues;
+
+/** Request fields an AppError may name → the form field that shows it. */
+const fieldOfRequest: Record<string, AddFormField> = {
+  name: 'name',
+  portainerUrl: 'portainerUrl',
+  pollSeconds: 'poll',
+  groupName: 'group',
+  groupId: 'group',
+  tagNames: 'tags',
+  tagIds: 'tags',
+};
+
+export interface UrlAdvice {
+  error?: string;
+  warning?: string;
+}
+
+/** What Portainer and the Edge devices will make of the URL the agents get in their join token. */
+export function urlAdvice(text: string): UrlAdvice {
+  const url = text.trim();
+  if (url === '') return {};
+  let parsed: URL;
+  try {
+    parsed = new URL(url);
+  } catch {
+    return { error: 'Enter a full address such as https://portainer.example.com:9443.' };
+  }
+  if (parsed.protocol !== 'https:' && parsed.protocol !== 'http:') return { error: 'The address must start with https:// (or http://).' };
+  const host = parsed.hostname;
+  switch (hostClass(host)) {
+    case 'localhost':
+      return {
+        error: `Portainer refuses "localhost" as the URL for agents ("cannot use localhost as environment URL"): each Edge device would call itself. Use an address or name the devices can reach (127.0.0.1 works only for agents on this machine).`,
+      };
+    case 'loopback':
+      return { warning: `${host} is a loopback address: only agents on this very machine can reach it (fine for the local simulator). Edge hosts elsewhere cannot.` };
+    case 'private':
+      return { warning: `${host} is a private (RFC 1918) address: Edge hosts outside this network, or behind NAT, may not reach it.` };
+    case 'link-local':
+      return { warning: `${host} is a link-local address: only hosts on the same network segment can reach it.` };
+    default:
+      return parsed.protocol === 'http:' ? { warning: 'Plain http://: the agents poll without TLS and the tunnel runs unencrypted (ws://).' } : {};
+  }
+}
+
+const emptyValues: AddFormValues = { name: '', portainerUrl: '', poll: '0', group: '', tags: [] };
+
+interface AddFormState {
+  values: AddFormValues;
+  errors: Partial<Record<AddFormField, string>>;
+  busy: boolean;
+  /** Server defaults for the form (prefill and labels). */
+  defaults?: { portainerUrl: string; checkinInterval: number };
+  groups: GroupView[];
+  tags: TagView[];
+  /** Groups or tags the server created before a failure (still on the server). */
+  partial?: string;
+  created?: EnvironmentCreateView;
+
+  init(): Promise<void>;
+  set(patch: Partial<AddFormValues>): void;
+  submit(): Promise<EnvironmentCreateView | undefined>;
+  reset(): void;
+}
+
+const initial = {
+  values: emptyValues,
+  errors: {},
+  busy: false,
+  defaults: undefined,
+  groups: [],
+  tags: [],
+  partial: undefined,
+  created: undefined,
+} satisfies Partial<AddFormState>;
+
+export const useAddForm = create<AddFormState>()((set, get) => ({
+  ...initial,
+
+  init: async () => {
+    const [settings, status, groups, tags] = await Promise.allSettled([api.servers.settings(), api.servers.status(), api.groups.list(), api.tags.list()]);
+    const profileUrl = status.status === 'fulfilled' ? (status.value.profile?.url ?? '') : '';
+    const edgeUrl = settings.status === 'fulfilled' ? settings.value.edgePortainerUrl : '';
+    const portainerUrl = edgeUrl || profileUrl;
+    const checkinInterval = settings.status === 'fulfilled' ? settings.value.checkinInterval : 5;
+    set((s) => ({
+      defaults: { portainerUrl, checkinInterval },
+      groups: groups.status === 'fulfilled' ? groups.value.groups : s.groups,
+      tags: tags.status === 'fulfilled' ? tags.value.tags : s.tags,
+      values: s.values.portainerUrl === '' && !s.created ? { ...s.values, portainerUrl } : s.values,
+    }));
+  },
+
+  set: (patch) =>
+    set((s) => {
+      if (s.created) return {};
+      const errors = { ...s.errors };
+      for (const k of Object.keys(patch)) delete errors[k as AddFormField];
+      return { values: { ...s.values, ...patch }, errors };
+    }),
+
+  reset: () => set({ ...initial }),
+
+  submit: async () => {
+    const { values, groups, tags, busy, created } = get();
+    if (busy || created) return undefined;
+    const errors: AddFormState['errors'] = {};
+    const name = values.name.trim();
+    if (name === '') errors.name = 'A name is required.';
+    const advice = urlAdvice(values.portainerUrl);
+    if (advice.error) errors.portainerUrl = advice.error;
+    if (Object.keys(errors).length) {
+      set({ errors });
+      return undefined;
+    }
+    const groupText = values.group.trim();
+    const group = groupText === '' ? undefined : (groups.find((g) => g.name === groupText) ?? groups.find((g) => g.name.toLowerCase() === groupText.toLowerCase()));
+    const tagIds: number[] = [];
+    const tagNames: string[] = [];
+    for (const raw of values.tags) {
+      const t = raw.trim();
+      if (!t) continue;
+      const found = tags.find((x) => x.name === t) ?? tags.find((x) => x.name.toLowerCase() === t.toLowerCase());
+      if (found) tagIds.push(found.id);
+      else tagNames.push(t);
+    }
+    const poll = Number(values.poll);
+    set({ busy: true, errors: {}, partial: undefined });
+    try {
+      const view = await api.environments.create({
+        name,
+        ...(values.portainerUrl.trim() ? { portainerUrl: values.portainerUrl.trim() } : {}),
+        ...(poll > 0 ? { pollSeconds: poll } : {}),
+        ...(group ? { groupId: group.id } : groupText ? { groupName: groupText } : {}),
+        ...(tagIds.length ? { tagIds } : {}),
+        ...(tagNames.length ? { tagNames } : {}),
+      });
+      set({ created: view });
+      useEnvList.getState().reload();
+      return view;
+    } catch (err) {
+      const message = err instanceof Error ? err.message : String(err);
+      const partialAt = message.indexOf('Created before this failure');
+      const partial = partialAt >= 0 ? message.slice(partialAt) : /failed after creating/.test(message) ? message : undefined;
+      const routed = routeError(err, Object.keys(fieldOfRequest), 'Could not create the environment');
+      const fieldErrors: AddFormState['errors'] = {};
+      for (const [k, v] of Object.entries(routed)) fieldErrors[fieldOfRequest[k]!] = partialAt >= 0 ? message.slice(0, partialAt).trim() : v;
+      set({ errors: fieldErrors, partial });
+      if (partial) void get().init();
+      return undefined;
+    } finally {
+      set({ busy: false });
+    }
+  },
+}));
+
+/** For tests. */
+export function resetAddForm(): void {
+  useAddForm.setState({ ...initial });
+}

@@ -1,0 +1,165 @@
+import { create } from 'zustand';
+import { api } from '../../api';
+import { routeError } from '../../components/fieldErrors';
+import { errorMessage, notifyError } from '../../components/notify';
+import type { EnvironmentDetailView } from '../../../src-main/shared/schemas/portainer';
+import { useEnvList } from './envListStore';
+
+export const DETAILS_POLL_MS = 3000;
+
+export interface DetailsEntry {
+  view?: EnvironmentDetailView;
+  /** Date.now() when the view arrived (the countdown runs from there). */
+  fetchedAt: number;
+  error?: { message: string; code?: string; field?: string };
+  /** From the local simulator's own data; undefined when the server cannot tell. */
+  tunnelVerified?: boolean;
+}
+
+export interface EditValues {
+  name: string;
+  groupId: string;
+  tagIds: string[];
+  poll: string;
+}
+
+interface DetailsState {
+  entries: Record<number, DetailsEntry>;
+  busy?: 'update' | 'disassociate' | 'delete' | 'agent';
+  editErrors: Partial<Record<keyof EditValues, string>>;
+  /** Whether the active server is the built-in local simulator. */
+  localServer: boolean;
+
+  seed(view: EnvironmentDetailView): void;
+  load(id: number, quiet?: boolean): Promise<void>;
+  update(id: number, values: EditValues): Promise<boolean>;
+  disassociate(id: number): Promise<boolean>;
+  remove(id: number): Promise<boolean>;
+  startAgent(id: number): Promise<boolean>;
+  clearEditErrors(): void;
+}
+
+const initial = { entries: {}, busy: undefined, editErrors: {}, localServer: false } satisfies Partial<DetailsState>;
+
+const editFieldOf: Record<string, keyof EditValues> = { name: 'name', groupId: 'groupId', tagIds: 'tagIds', pollSeconds: 'poll' };
+
+export const useDetails = create<DetailsState>()((set, get) => {
+  const put = (id: number, patch: Partial<DetailsEntry>) =>
+    set((s) => ({ entries: { ...s.entries, [id]: { fetchedAt: Date.now(), ...s.entries[id], ...patch } } }));
+
+  async function tunnelOf(id: number): Promise<boolean | undefined> {
+    try {
+      const status = await api.servers.status();
+      const local = status.profile?.builtIn === true;
+      set({ localServer: local });
+      if (!local) return undefined;
+      const { environments } = await api.sim.environments();
+      return environments.find((e) => e.id === id)?.tunnelVerified;
+    } catch {
+      return undefined;
+    }
+  }
+
+  return {
+    ...initial,
+
+    seed: (view) => put(view.environment.id, { view, fetchedAt: Date.now(), error: undefined }),
+
+    load: async (id, quiet = false) => {
+      try {
+        const [view, tunnelVerified] = await Promise.all([api.environments.get({ id }), tunnelOf(id)]);
+        put(id, { view, fetchedAt: Date.now(), error: undefined, tunnelVerified });
+      } catch (err) {
+        const e = err as { code?: string; field?: string };
+        // A background refresh keeps the last view; the error shows next to it.
+        put(id, { error: { message: errorMessage(err), code: e.code, field: e.field } });
+        if (!quiet && e.code !== 'not_found') notifyError('Could not load the environment', err);
+      }
+    },
+
+    update: async (id, values) => {
+      const name = values.name.trim();
+      if (name === '') {
+        set({ editErrors: { name: 'A name is required.' } });
+        return false;
+      }
+      set({ busy: 'update', editErrors: {} });
+      try {
+        const view = await api.environments.update({
+          id,
+          name,
+          ...(values.groupId ? { groupId: Number(values.groupId) } : {}),
+          tagIds: values.tagIds.map(Number),
+          pollSeconds: Number(values.poll) || 0,
+        });
+        put(id, { view, fetchedAt: Date.now(), error: undefined });
+        useEnvList.getState().reload();
+        return true;
+      } catch (err) {
+        const routed = routeError(err, Object.keys(editFieldOf), 'Could not save the environment');
+        const editErrors: DetailsState['editErrors'] = {};
+        for (const [k, v] of Object.entries(routed)) editErrors[editFieldOf[k]!] = v;
+        set({ editErrors });
+        return false;
+      } finally {
+        set({ busy: undefined });
+      }
+    },
+
+    disassociate: async (id) => {
+      set({ busy: 'disassociate' });
+      try {
+        const view = await api.environments.disassociate({ id });
+        put(id, { view, fetchedAt: Date.now(), error: undefined, tunnelVerified: await tunnelOf(id) });
+        return true;
+      } catch (err) {
+        notifyError('Could not disassociate the environment', err);
+        return false;
+      } finally {
+        set({ busy: undefined });
+      }
+    },
+
+    remove: async (id) => {
+      set({ busy: 'delete' });
+      try {
+        await api.environments.delete({ id });
+        set((s) => {
+          const entries = { ...s.entries };
+          delete entries[id];
+          return { entries };
+        });
+        useEnvList.getState().setSelected([id], false);
+        useEnvList.getState().reload();
+        return true;
+      } catch (err) {
+        notifyError('Could not delete the environment', err);
+        return false;
+      } finally {
+        set({ busy: undefined });
+      }
+    },
+
+    startAgent: async (id) => {
+      const view = get().entries[id]?.view;
+      set({ busy: 'agent' });
+      try {
+        // The Edge ID shown on this page, so the agent binds exactly what the install command says.
+        await api.agents.start({ environmentId: id, count: 1, insecurePoll: true, ...(view ? { edgeId: view.edgeId.value } : {}) });
+        return true;
+      } catch (err) {
+        notifyError('Could not start a simulated agent', err);
+        return false;
+      } finally {
+        set({ busy: undefined });
+      }
+    },
+
+    clearEditErrors: () => set({ editErrors: {} }),
+  };
+});
+
+/** For tests. */
+export function resetDetails(): void {
+  useDetails.setState({ ...initial });
+}

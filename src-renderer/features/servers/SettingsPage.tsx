@@ -1,0 +1,15 @@
+import { Stack, Text, Title } from '@mantine/core';
+import { ServersSettings } from './ServersSettings';
+
+/** #/settings: Portainer servers (more sections later). */
+export function SettingsPage() {
+  return (
+    <Stack gap="lg" maw={900}>
+      <Title order={2}>Settings</Title>
+      <ServersSettings />
+      <Text c="dimmed" size="sm">
+        SSH known hosts and defaults for new commands come here next.
+      </Text>
+    </Stack>
+  );
+}
