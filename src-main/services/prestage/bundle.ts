@@ -175,6 +175,7 @@ export function renderCompose(env: PrestagedEnvironment): string {
   const vols = podman ? '/var/lib/containers/storage/volumes:/var/lib/docker/volumes' : '/var/lib/docker/volumes:/var/lib/docker/volumes';
   return `# Portainer Edge agent for ${yq(oneLine(env.name))} (environment ${env.environmentId}), written by Edgedeck.
 # Run next to agent.env (which holds the join token): docker compose up -d
+---
 services:
   ${AGENT_NAME}:
     image: ${yq(image(env))}
@@ -253,6 +254,7 @@ export function renderCloudInit(env: PrestagedEnvironment, o: ExportOptions): st
   return `#cloud-config
 # Portainer Edge agent for ${yq(oneLine(env.name))} (environment ${env.environmentId}), written by Edgedeck.
 # User-data for the device's first boot: holds the join token, keep it private.
+---
 write_files:
   - path: ${CLOUD_INIT_DIR}/agent.env
     owner: "root:root"
@@ -281,6 +283,7 @@ export function renderKubernetes(env: PrestagedEnvironment): string {
   return `# Portainer Edge agent for ${yq(oneLine(env.name))} (environment ${env.environmentId}), written by Edgedeck.
 # Self-contained (nothing is downloaded at install time): kubectl apply -f kubernetes.yaml
 # Holds the join token in a Secret: keep this file private.
+---
 apiVersion: v1
 kind: Namespace
 metadata:
@@ -466,7 +469,7 @@ function renderReadme(env: PrestagedEnvironment, o: ExportOptions, names: string
   if (has('install.ps1')) lines.push(`${n++}. Windows with Docker: in an elevated PowerShell run  powershell -ExecutionPolicy Bypass -File .\\install.ps1`);
   if (has('cloud-init.yaml')) lines.push(`${n++}. New machine with cloud-init: give cloud-init.yaml as user-data; the agent starts on first boot`, '   (Docker must be in the image or installed by your own user-data).');
   if (has('kubernetes.yaml')) lines.push(`${n++}. Kubernetes: kubectl apply -f kubernetes.yaml  (namespace portainer; nothing is downloaded but the agent image).`);
-  if (has('agent.env') && !has('install.sh')) lines.push(`${n++}. By hand: docker run ... --env-file agent.env ... ${image(env)} (see Portainer's install command).`);
+  if (has('agent.env') && !has('install.sh')) lines.push(`${n}. By hand: docker run ... --env-file agent.env ... ${image(env)} (see Portainer's install command).`);
   lines.push(
     '',
     'Check afterwards: docker logs portainer_edge_agent; the environment turns green in Portainer within',

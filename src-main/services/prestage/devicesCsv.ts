@@ -187,9 +187,8 @@ export function parseDevicesCsv(input: Uint8Array | string): DevicesCsv {
       });
       continue;
     }
-    // Control characters in a name are what this rejects.
-    // eslint-disable-next-line no-control-regex
     if (!name) problems.push('has no name; every device needs one (it becomes the environment name).');
+    // Control characters in a name are what this rejects.
     // eslint-disable-next-line no-control-regex
     else if (/[\u0000-\u001f\u007f]/.test(name)) problems.push('has a line break or control character in its name; remove it.');
     else if (name.length > 256) problems.push('has a name longer than 256 characters; shorten it.');

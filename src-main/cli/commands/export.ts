@@ -1,0 +1,305 @@
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { parseArgs } from 'node:util';
+import { createLogger } from '../../services/logging/logger';
+import { Redactor } from '../../services/logging/redact';
+import { normaliseSha256 } from '../../services/portainer/fingerprint';
+import { normaliseBaseUrl } from '../../services/portainer/url';
+import { PrestageCache } from '../../services/prestage/cache';
+import { parseDevicesCsv, problemText } from '../../services/prestage/devicesCsv';
+import type { AgeTarget } from '../../services/prestage/encrypt';
+import { createPrestageFileStore } from '../../services/prestage/prestageFileStore';
+import { PrestageService, type ImportPlan, type PrestageConnection } from '../../services/prestage/prestageService';
+import { BUNDLE_FORMATS, DEVICE_PLATFORMS, type BundleFormat, type DevicePlatform } from '../../services/prestage/types';
+import { ServerProfiles } from '../../services/profiles/serverProfiles';
+import { MemoryOnlySecrets } from '../../services/secrets/secretStore';
+import { createFileStore } from '../../services/stores/fileStore';
+import type { KeyValueStore } from '../../services/stores/keyValueStore';
+import { AppError, invalidInput } from '../../shared/contract/errors';
+import { defaultDataDir } from '../paths';
+import { EXIT_USAGE, reportError, type CliIo, type Command } from '../io';
+
+const USAGE = `edgedeck export: prestaged join-token bundles for installing agents later, offline if need be.
+
+  edgedeck export --server URL [credentials] (--environments 1,2,3 | --csv devices.csv --create [--dry-run])
+                  --out DIR [--formats ${BUNDLE_FORMATS.join(',')}] [--expires YYYY-MM-DD]
+                  [--age-passphrase-stdin | --age-recipient age1… (repeatable)]
+  edgedeck export --server URL [credentials] --unused-days N [--delete --yes]
+
+Server and credentials (as in "edgedeck env"):
+  --server URL  --username U --password-stdin | --api-key-stdin   [--insecure | --pin SHA256]
+  --offline     export --environments from Edgedeck's local copy, without contacting the server
+                (an unreachable server falls back to the local copy on its own)
+  --data DIR    where the local copy lives (default: Edgedeck's data folder)
+Devices CSV (--csv): columns name, group, tags (;-separated), poll, platform, edge_id, host.
+  --dry-run        report what would be created (creates nothing)
+  --create         create the environments, then export them
+  --create-groups  create groups that do not exist yet (otherwise such rows are errors)
+  --url URL        Portainer URL the agents use (default: --server)
+Bundle options:
+  --platform ${DEVICE_PLATFORMS.join('|')}   --no-insecure-poll   --env NAME=value,...
+  --labels-include-key   put the join token into the label QR codes (off by default)
+Encryption (age; decrypt with "age -d"): the export becomes one .tar.age file in --out.
+  With both --password-stdin and --age-passphrase-stdin, standard input holds the password on
+  the first line and the age passphrase on the second.
+Unused tokens: lists Edge environments that never checked in, created N or more days ago
+(creation dates come from Edgedeck's local copy); --delete --yes removes them.
+Exit codes: 0 ok, 2 bad input (also: CSV rows in error), 1 server or write error.`;
+
+const OPTIONS = {
+  server: { type: 'string' },
+  username: { type: 'string' },
+  'password-stdin': { type: 'boolean', default: false },
+  'api-key-stdin': { type: 'boolean', default: false },
+  insecure: { type: 'boolean', default: false },
+  pin: { type: 'string' },
+  data: { type: 'string' },
+  offline: { type: 'boolean', default: false },
+  environments: { type: 'string' },
+  csv: { type: 'string' },
+  create: { type: 'boolean', default: false },
+  'dry-run': { type: 'boolean', default: false },
+  'create-groups': { type: 'boolean', default: false },
+  url: { type: 'string' },
+  out: { type: 'string' },
+  formats: { type: 'string' },
+  expires: { type: 'string' },
+  platform: { type: 'string' },
+  'no-insecure-poll': { type: 'boolean', default: false },
+  env: { type: 'string' },
+  'labels-include-key': { type: 'boolean', default: false },
+  'age-passphrase-stdin': { type: 'boolean', default: false },
+  'age-recipient': { type: 'string', multiple: true },
+  'unused-days': { type: 'string' },
+  delete: { type: 'boolean', default: false },
+  yes: { type: 'boolean', default: false },
+  json: { type: 'boolean', default: false },
+} as const;
+
+type Values = ReturnType<typeof parseArgs<{ options: typeof OPTIONS; allowPositionals: false }>>['values'];
+
+export interface ExportCommandDeps {
+  /** Profiles / Edge ID memory store (default: the data folder's settings file). */
+  store?: KeyValueStore;
+  /** The offline copy (default: <data>/prestage.json, mode 0600). */
+  prestageStore?: KeyValueStore;
+  now?: () => number;
+  /** Lower scrypt work factor in tests. */
+  scryptWorkFactor?: number;
+}
+
+function ids(text: string): number[] {
+  const out = text
+    .split(',')
+    .map((s) => s.trim())
+    .filter(Boolean)
+    .map((s) => {
+      if (!/^\d+$/.test(s) || Number(s) < 1) throw invalidInput('--environments', `"${s}" is not an environment ID; give IDs like 1,2,3.`);
+      return Number(s);
+    });
+  if (out.length === 0) throw invalidInput('--environments', 'Give at least one environment ID, e.g. --environments 1,2,3.');
+  return [...new Set(out)];
+}
+
+function formats(text: string | undefined): BundleFormat[] {
+  if (text === undefined) return [...BUNDLE_FORMATS];
+  const list = text
+    .split(',')
+    .map((s) => s.trim())
+    .filter(Boolean);
+  for (const f of list) if (!(BUNDLE_FORMATS as readonly string[]).includes(f)) throw invalidInput('--formats', `Unknown format "${f}"; use any of ${BUNDLE_FORMATS.join(',')}.`);
+  return list as BundleFormat[];
+}
+
+/** Secrets from standard input: the password (first line) and/or the age passphrase (next line). */
+function stdinSecrets(text: string, wantPassword: string | undefined, wantPassphrase: boolean): { password?: string; passphrase?: string } {
+  const lines = text.split(/\r?\n/);
+  const out: { password?: string; passphrase?: string } = {};
+  let i = 0;
+  if (wantPassword) {
+    out.password = lines[i++] ?? '';
+    if (!out.password) throw invalidInput(wantPassword, `${wantPassword} read nothing from standard input; pipe the secret in, e.g. printf '%s\\n' "$PW" | edgedeck export ...`);
+  }
+  if (wantPassphrase) {
+    out.passphrase = lines[i] ?? '';
+    if (!out.passphrase) throw invalidInput('--age-passphrase-stdin', `--age-passphrase-stdin read no passphrase from standard input${wantPassword ? ' (expected on the line after the password)' : ''}.`);
+  }
+  return out;
+}
+
+export function makeExportCommand(deps: ExportCommandDeps = {}): Command {
+  return {
+    name: 'export',
+    summary: 'Export prestaged join-token bundles (env file, install.sh, compose, PowerShell, cloud-init, Kubernetes, Ansible, labels); bulk-create from CSV; clean up unused tokens.',
+    usage: USAGE,
+    async run(args: string[], io: CliIo): Promise<number> {
+      let values: Values;
+      try {
+        values = parseArgs({ args, options: OPTIONS, allowPositionals: false, strict: true }).values;
+      } catch (err) {
+        io.stderr(`edgedeck: ${(err as Error).message}\n\nUsage: ${USAGE}\n`);
+        return EXIT_USAGE;
+      }
+      const redactor = new Redactor();
+      const logger = createLogger({ scope: 'export', minLevel: 'warn', redactor, sink: (l) => io.stderr(l + '\n') });
+      const dataDir = values.data ?? defaultDataDir();
+      let profiles: ServerProfiles | undefined;
+      try {
+        const store = deps.store ?? createFileStore(dataDir);
+        profiles = new ServerProfiles({ store, secrets: new MemoryOnlySecrets(), redactor, logger });
+        const service = new PrestageService({ cache: new PrestageCache(deps.prestageStore ?? createPrestageFileStore(join(dataDir, 'prestage'))), edgeIds: profiles.edgeIds, ...(deps.now ? { now: deps.now } : {}) });
+        return await runExport(values, io, profiles, service, redactor, deps);
+      } catch (err) {
+        const code = reportError(err, io);
+        if (err instanceof AppError && err.field === 'tls') io.stderr('edgedeck: to go on, add --pin <the fingerprint above> (after checking it on the server), or --insecure.\n');
+        return code;
+      } finally {
+        await profiles?.close();
+      }
+    },
+  };
+}
+
+async function runExport(values: Values, io: CliIo, profiles: ServerProfiles, service: PrestageService, redactor: Redactor, deps: ExportCommandDeps): Promise<number> {
+  // ---- which mode
+  const modes = [values.environments !== undefined, values.csv !== undefined, values['unused-days'] !== undefined].filter(Boolean).length;
+  if (modes !== 1) throw invalidInput('--environments', 'Say what to do: --environments 1,2,3, or --csv devices.csv --create|--dry-run, or --unused-days N.');
+  if (!values.server) throw invalidInput('--server', 'Say which Portainer server: --server https://host:9443.');
+  const serverUrl = normaliseBaseUrl(values.server, '--server');
+  if (values.insecure && values.pin) throw invalidInput('--pin', 'Use either --pin or --insecure, not both.');
+  if (values.offline && values.environments === undefined) throw invalidInput('--offline', '--offline works with --environments only (creating and the unused report need the server).');
+  if (values.csv !== undefined && values.create === values['dry-run']) throw invalidInput('--csv', 'With --csv, give either --dry-run (report only) or --create.');
+  if (values.delete && values['unused-days'] === undefined) throw invalidInput('--delete', '--delete goes with --unused-days N.');
+  const exporting = values['unused-days'] === undefined && !values['dry-run'];
+  if (exporting && !values.out) throw invalidInput('--out', 'Say where to write the export: --out DIR (a new folder; with encryption, the folder for the .tar.age file).');
+  const platform = values.platform;
+  if (platform !== undefined && !(DEVICE_PLATFORMS as readonly string[]).includes(platform)) throw invalidInput('--platform', `Use one of ${DEVICE_PLATFORMS.join(', ')}.`);
+  const fmts = formats(values.formats);
+  const recipients = values['age-recipient'] ?? [];
+  if (recipients.length && values['age-passphrase-stdin']) throw invalidInput('--age-recipient', 'Encrypt with either --age-recipient or --age-passphrase-stdin, not both.');
+
+  // ---- secrets from stdin
+  const secretFlag = values['api-key-stdin'] ? '--api-key-stdin' : values['password-stdin'] ? '--password-stdin' : undefined;
+  if (values['password-stdin'] && values['api-key-stdin']) throw invalidInput('--api-key-stdin', 'Use either --password-stdin or --api-key-stdin, not both.');
+  if (!secretFlag && !values.offline) throw invalidInput('--password-stdin', 'Give credentials on standard input: --password-stdin (with --username) or --api-key-stdin (or --offline to export from the local copy).');
+  const needStdin = (secretFlag && !values.offline) || values['age-passphrase-stdin'];
+  const secrets = needStdin ? stdinSecrets(await io.readStdin(), values.offline ? undefined : secretFlag, values['age-passphrase-stdin']) : {};
+  redactor.add(secrets.password);
+  redactor.add(secrets.passphrase);
+  const encrypt: AgeTarget | undefined = secrets.passphrase ? { passphrase: secrets.passphrase } : recipients.length ? { recipients } : undefined;
+
+  let connection: PrestageConnection | undefined;
+  const connect = async (): Promise<PrestageConnection> => {
+    if (connection) return connection;
+    const auth = secretFlag === '--api-key-stdin' ? ('apiKey' as const) : ('password' as const);
+    const tls = values.pin ? { mode: 'pinned' as const, pinnedSha256: normaliseSha256(values.pin, '--pin') } : values.insecure ? { mode: 'insecure' as const } : { mode: 'system' as const };
+    if (tls.mode !== 'system' && serverUrl.startsWith('http:')) throw invalidInput(values.pin ? '--pin' : '--insecure', 'The server address uses http://; there is no certificate to pin or skip.');
+    if (tls.mode === 'insecure') io.stderr('edgedeck: warning: certificate verification is OFF (--insecure).\n');
+    const id = `cli:${serverUrl}`;
+    await profiles.registerEphemeral({ id, name: serverUrl, url: serverUrl, auth, username: auth === 'password' ? (values.username ?? 'admin') : undefined, tls, rememberSecret: false }, secrets.password!);
+    profiles.select(id);
+    const conn = await profiles.connection(id);
+    await conn.client.authenticate();
+    connection = { client: conn.client, serverUrl, profileId: id };
+    return connection;
+  };
+  const loadOptions = {
+    ...(platform ? { platform: platform as DevicePlatform } : {}),
+    ...(values['no-insecure-poll'] ? { insecurePoll: false } : {}),
+    ...(values.env !== undefined ? { envVars: values.env } : {}),
+  };
+  const exportRequest = () => ({
+    outDir: values.out!,
+    formats: fmts,
+    ...(values.expires ? { expires: values.expires } : {}),
+    ...(values['labels-include-key'] ? { labelsIncludeKey: true } : {}),
+    ...(encrypt ? { encrypt } : {}),
+    ...(deps.scryptWorkFactor !== undefined ? { scryptWorkFactor: deps.scryptWorkFactor } : {}),
+  });
+
+  // ---- unused tokens
+  if (values['unused-days'] !== undefined) {
+    const text = values['unused-days'];
+    if (!/^\d+$/.test(text)) throw invalidInput('--unused-days', `--unused-days takes a whole number of days, not "${text}".`);
+    const conn = await connect();
+    const report = await service.unusedReport(conn, Number(text));
+    if (values.json && !values.delete) {
+      io.stdout(JSON.stringify(report, null, 2) + '\n');
+      return 0;
+    }
+    io.stdout(`Edge environments that never checked in: ${report.items.length}; created ${report.days} or more days ago: ${report.eligible.length}.\n`);
+    for (const i of report.items) {
+      io.stdout(`  ${String(i.environmentId).padStart(5)}  ${i.name}  ${i.createdAt ? `created ${i.createdAt.slice(0, 10)} (${i.ageDays} d)` : 'creation date unknown (not created through Edgedeck): never deleted in bulk'}${i.eligible ? '  ← unused' : ''}\n`);
+    }
+    if (!values.delete) {
+      if (report.eligible.length) io.stdout(`To delete the ${report.eligible.length} unused environment(s): add --delete --yes.\n`);
+      return 0;
+    }
+    if (!values.yes) {
+      io.stderr(`edgedeck: --delete removes ${report.eligible.length} environment(s) (${report.eligible.join(', ') || 'none'}) from ${serverUrl}; confirm with --yes.\n`);
+      return EXIT_USAGE;
+    }
+    const r = await service.deleteUnused(conn, report.eligible, true);
+    for (const x of r.removed) io.stdout(`removed environment ${x.id} (${x.name})\n`);
+    for (const x of r.skipped) io.stdout(`kept environment ${x.id}: ${x.reason}\n`);
+    io.stdout(`${r.removed.length} removed, ${r.skipped.length} kept.\n`);
+    return 0;
+  }
+
+  // ---- CSV: dry run / create
+  if (values.csv !== undefined) {
+    let bytes: Uint8Array;
+    try {
+      bytes = readFileSync(values.csv);
+    } catch (e) {
+      throw invalidInput('--csv', `Cannot read ${values.csv}: ${(e as NodeJS.ErrnoException).code === 'ENOENT' ? 'no such file' : (e as Error).message}.`);
+    }
+    const csv = parseDevicesCsv(bytes);
+    for (const w of csv.warnings) io.stderr(`edgedeck: note: ${w}\n`);
+    const conn = await connect();
+    const plan = await service.planImport(conn, csv.rows, csv.errors, { createGroups: values['create-groups'] });
+    printPlan(plan, io, values.json);
+    if (values['dry-run']) {
+      io.stdout(`Dry run: nothing was created. ${plan.create} to create, ${plan.exists} existing, ${plan.errors} in error.\n`);
+      return plan.errors ? EXIT_USAGE : 0;
+    }
+    if (plan.errors) {
+      io.stderr(`edgedeck: ${plan.errors} row(s) have problems (listed above); fix the CSV and run again. Nothing was created.\n`);
+      return EXIT_USAGE;
+    }
+    const result = await service.runImport(conn, plan, { ...loadOptions, portainerUrl: values.url ? normaliseBaseUrl(values.url, '--url') : serverUrl });
+    for (const i of result.items) if (i.action === 'failed') io.stderr(`edgedeck: row ${i.row} (${i.name}): ${i.message}\n`);
+    io.stdout(`Created ${result.created}, existing ${result.items.filter((i) => i.action === 'existing').length}, failed ${result.failed}.\n`);
+    if (result.envs.length === 0) return 1;
+    const out = await service.exportTo(result.envs, exportRequest());
+    io.stdout(exportText(out));
+    return result.failed ? 1 : 0;
+  }
+
+  // ---- existing environments
+  const wanted = ids(values.environments!);
+  const loaded = await service.loadForExport(values.offline ? undefined : connect, serverUrl, wanted, loadOptions);
+  for (const w of loaded.warnings) io.stderr(`edgedeck: warning: ${w}\n`);
+  const out = await service.exportTo(loaded.envs, exportRequest());
+  io.stdout(exportText(out));
+  return 0;
+}
+
+function printPlan(plan: ImportPlan, io: CliIo, json: boolean): void {
+  if (json) {
+    io.stdout(JSON.stringify({ ...plan, items: plan.items.map(({ device: _d, ...rest }) => rest) }, null, 2) + '\n');
+    return;
+  }
+  const word = { create: 'will create', exists: 'exists', error: 'ERROR' } as const;
+  for (const i of plan.items) {
+    io.stdout(i.action === 'error' ? `  ${problemText({ row: i.row, ...(i.name ? { name: i.name } : {}), message: i.message }).replace(/^row/, 'row')}\n` : `  row ${i.row} (${i.name}): ${word[i.action]}: ${i.message}\n`);
+  }
+}
+
+function exportText(o: { path: string; files: number; devices: number; encrypted: boolean }): string {
+  return o.encrypted
+    ? `Wrote ${o.path} (age-encrypted tar of ${o.files} files for ${o.devices} device(s)); open it with: age -d ${o.path} | tar x\n`
+    : `Wrote ${o.files} files for ${o.devices} device(s) to ${o.path} (folders 0700; files with the join token 0600).\n`;
+}
+
+export const exportCommand: Command = makeExportCommand();
