@@ -2,11 +2,11 @@
 // then N simulated agents polling every 5 s. Server and baseline run in a child process so that
 // CPU and RSS are theirs alone; the load generator / agents run here. Loopback only.
 import { fork } from 'node:child_process';
-import { mkdirSync, readFileSync, writeFileSync, existsSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { Pool } from 'undici';
 import { register } from 'tsx/esm/api';
+import { writeSection } from './report.mjs';
 
 register();
 
@@ -147,13 +147,4 @@ for (const r of rows) lines.push(`| ${r.n} | ${r.pollsPerSec.toFixed(0)} (${r.ex
 const text = lines.join('\n') + '\n';
 process.stdout.write(text);
 
-const docFile = join(root, 'docs', 'benchmarks.md');
-mkdirSync(dirname(docFile), { recursive: true });
-const marker = '## Local server: Edge poll';
-let existing = existsSync(docFile) ? readFileSync(docFile, 'utf8') : '# Benchmarks\n\n';
-const at = existing.indexOf(marker);
-if (at >= 0) {
-  const next = existing.indexOf('\n## ', at + marker.length);
-  existing = existing.slice(0, at) + (next >= 0 ? existing.slice(next + 1) : '');
-}
-writeFileSync(docFile, existing.trimEnd() + '\n\n' + text);
+writeSection('## Local server: Edge poll', text);
