@@ -167,7 +167,10 @@ export class SshConnection {
       if (this.closed) return reject(new AppError('unavailable', `The SSH connection to ${this.label} is closed (${this.closeReason}).`));
       if (o.signal?.aborted) return reject(new AppError('cancelled', 'Cancelled.'));
       this.client.exec(command, (err, stream: ClientChannel) => {
-        if (err) return reject(new AppError('unavailable', `Could not run a command on ${this.label}: ${err.message}`));
+        if (err) {
+          const lost = this.closed || /No response|not connected|closed/i.test(err.message);
+          return reject(new AppError('unavailable', lost ? `Lost the SSH connection to ${this.label} (${err.message}).` : `Could not run a command on ${this.label}: ${err.message}`));
+        }
         let stdout = '';
         let stderr = '';
         let code: number | null = null;

@@ -1,0 +1,257 @@
+import { randomBytes } from 'node:crypto';
+import { existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { AppError } from '../../shared/contract/errors';
+import { targetSlug } from '../ssh/target';
+
+/**
+ * The fleet runner: a batch of targets with a concurrency limit, canary hosts first, a stop when
+ * failures exceed a percentage, cancel through an AbortSignal, and resume by run id (only failed
+ * and not-started hosts run again). A run lives in <runsDir>/<runId>/: summary.json plus one
+ * transcript per host attempt under hosts/.
+ */
+export type HostStatus = 'pending' | 'running' | 'succeeded' | 'unchanged' | 'failed' | 'cancelled' | 'skipped';
+
+export interface HostRecord {
+  target: string;
+  status: HostStatus;
+  reason?: string;
+  /** Portainer environment this host is bound to (kept across resumes). */
+  environmentId?: number;
+  edgeId?: string;
+  attempts: number;
+  startedAt?: string;
+  finishedAt?: string;
+  ms?: number;
+  transcript?: string;
+  checkedIn?: boolean;
+  tunnel?: string;
+  /** Extra facts a job wants in the summary (no secrets). */
+  detail?: Record<string, unknown>;
+}
+
+export interface RunSummary {
+  runId: string;
+  createdAt: string;
+  updatedAt: string;
+  finished: boolean;
+  stoppedBecause?: string;
+  /** Non-secret options of the run, for display and resume. */
+  options: Record<string, unknown>;
+  hosts: HostRecord[];
+  counts: Record<HostStatus, number>;
+}
+
+export interface HostJobContext {
+  runId: string;
+  attempt: number;
+  record: HostRecord;
+  transcriptFile: string;
+  signal: AbortSignal;
+}
+
+export type HostJobResult = Pick<HostRecord, 'status' | 'reason' | 'environmentId' | 'edgeId' | 'checkedIn' | 'tunnel' | 'detail'>;
+
+export interface FleetOptions {
+  runsDir: string;
+  /** New run: the targets. Resume: omit and give resumeRunId. */
+  targets?: string[];
+  resumeRunId?: string;
+  runId?: string;
+  options?: Record<string, unknown>;
+  concurrency?: number;
+  /** The first N hosts run (with the same concurrency) before the rest; any canary failure stops the run. */
+  canary?: number;
+  /** Stop starting hosts once failures exceed this percentage of the hosts in the run (default 100 = never). */
+  maxFailPct?: number;
+  signal?: AbortSignal;
+  job: (target: string, ctx: HostJobContext) => Promise<HostJobResult>;
+  onUpdate?: (summary: RunSummary, changed?: HostRecord) => void;
+}
+
+const OK: HostStatus[] = ['succeeded', 'unchanged'];
+
+export function newRunId(): string {
+  return `${new Date().toISOString().replace(/[-:]/g, '').replace(/\..*/, '')}-${randomBytes(3).toString('hex')}`;
+}
+
+function validRunId(id: string): boolean {
+  return /^[A-Za-z0-9_-]{1,64}$/.test(id);
+}
+
+export function runDir(runsDir: string, runId: string): string {
+  if (!validRunId(runId)) throw new AppError('invalid_input', `"${runId}" is not a run id.`, 'runId');
+  return join(runsDir, runId);
+}
+
+export function readRunSummary(runsDir: string, runId: string): RunSummary {
+  const f = join(runDir(runsDir, runId), 'summary.json');
+  if (!existsSync(f)) throw new AppError('not_found', `There is no run ${runId} in ${runsDir}.`, 'runId');
+  return JSON.parse(readFileSync(f, 'utf8')) as RunSummary;
+}
+
+export function listRuns(runsDir: string): Array<Pick<RunSummary, 'runId' | 'createdAt' | 'finished' | 'counts'>> {
+  if (!existsSync(runsDir)) return [];
+  return readdirSync(runsDir)
+    .filter((d) => validRunId(d) && existsSync(join(runsDir, d, 'summary.json')))
+    .map((d) => {
+      const s = readRunSummary(runsDir, d);
+      return { runId: s.runId, createdAt: s.createdAt, finished: s.finished, counts: s.counts };
+    })
+    .sort((a, b) => b.createdAt.localeCompare(a.createdAt));
+}
+
+/** Reads one host transcript of a run (JSON text), by the path recorded in the summary. */
+export function readTranscript(runsDir: string, runId: string, target: string): unknown {
+  const s = readRunSummary(runsDir, runId);
+  const h = s.hosts.find((x) => x.target === target);
+  if (!h?.transcript) throw new AppError('not_found', `No transcript for ${target} in run ${runId}.`, 'target');
+  return JSON.parse(readFileSync(join(runDir(runsDir, runId), h.transcript), 'utf8'));
+}
+
+function count(hosts: HostRecord[]): Record<HostStatus, number> {
+  const c: Record<HostStatus, number> = { pending: 0, running: 0, succeeded: 0, unchanged: 0, failed: 0, cancelled: 0, skipped: 0 };
+  for (const h of hosts) c[h.status]++;
+  return c;
+}
+
+export async function runFleet(o: FleetOptions): Promise<RunSummary> {
+  let summary: RunSummary;
+  if (o.resumeRunId) {
+    summary = readRunSummary(o.runsDir, o.resumeRunId);
+    for (const h of summary.hosts) {
+      if (!OK.includes(h.status)) {
+        h.status = 'pending';
+        delete h.reason;
+      }
+    }
+    summary.finished = false;
+    delete summary.stoppedBecause;
+    if (o.options) summary.options = { ...summary.options, ...o.options };
+  } else {
+    const targets = o.targets ?? [];
+    if (!targets.length) throw new AppError('invalid_input', 'No targets: give at least one user@host.', 'targets');
+    const seen = new Set<string>();
+    for (const t of targets) {
+      if (seen.has(t)) throw new AppError('invalid_input', `The target ${t} is listed twice.`, 'targets');
+      seen.add(t);
+    }
+    const now = new Date().toISOString();
+    summary = { runId: o.runId ?? newRunId(), createdAt: now, updatedAt: now, finished: false, options: o.options ?? {}, hosts: targets.map((t) => ({ target: t, status: 'pending', attempts: 0 })), counts: count([]) };
+  }
+  const dir = runDir(o.runsDir, summary.runId);
+  mkdirSync(join(dir, 'hosts'), { recursive: true, mode: 0o700 });
+  const save = (changed?: HostRecord) => {
+    summary.counts = count(summary.hosts);
+    summary.updatedAt = new Date().toISOString();
+    writeFileSync(join(dir, 'summary.json'), JSON.stringify(summary, null, 2), { mode: 0o600 });
+    o.onUpdate?.(summary, changed);
+  };
+  save();
+
+  const controller = new AbortController();
+  const onAbort = () => controller.abort(o.signal?.reason);
+  if (o.signal?.aborted) controller.abort();
+  o.signal?.addEventListener('abort', onAbort, { once: true });
+  const concurrency = Math.max(1, o.concurrency ?? 10);
+  const maxFailPct = o.maxFailPct ?? 100;
+  const total = summary.hosts.length;
+  let stopped: string | undefined;
+
+  const runOne = async (h: HostRecord) => {
+    h.attempts++;
+    h.status = 'running';
+    h.startedAt = new Date().toISOString();
+    delete h.finishedAt;
+    const rel = join('hosts', `${targetSlug(h.target)}.attempt${h.attempts}.json`);
+    h.transcript = rel;
+    save(h);
+    const started = Date.now();
+    try {
+      const r = await o.job(h.target, { runId: summary.runId, attempt: h.attempts, record: h, transcriptFile: join(dir, rel), signal: controller.signal });
+      Object.assign(h, r);
+      if (controller.signal.aborted && !OK.includes(h.status)) {
+        h.status = 'cancelled';
+        h.reason = 'cancelled';
+      }
+    } catch (e) {
+      h.status = controller.signal.aborted ? 'cancelled' : 'failed';
+      h.reason = controller.signal.aborted ? 'cancelled' : e instanceof Error ? e.message : String(e);
+    }
+    h.finishedAt = new Date().toISOString();
+    h.ms = Date.now() - started;
+    save(h);
+  };
+
+  const pool = async (hosts: HostRecord[], checkFailures: boolean) => {
+    let next = 0;
+    const worker = async () => {
+      for (;;) {
+        if (controller.signal.aborted || stopped) return;
+        const h = hosts[next++];
+        if (!h) return;
+        await runOne(h);
+        if (checkFailures && !stopped) {
+          const failed = summary.hosts.filter((x) => x.status === 'failed').length;
+          if ((failed / total) * 100 > maxFailPct) stopped = `failures (${failed} of ${total}) exceeded ${maxFailPct}%`;
+        }
+      }
+    };
+    await Promise.all(Array.from({ length: Math.min(concurrency, hosts.length) }, worker));
+  };
+
+  const todo = summary.hosts.filter((h) => h.status === 'pending');
+  const canaryN = Math.min(o.canary ?? 0, todo.length);
+  if (canaryN > 0) {
+    const canaries = todo.slice(0, canaryN);
+    await pool(canaries, false);
+    const bad = canaries.filter((h) => !OK.includes(h.status));
+    if (bad.length && !controller.signal.aborted) stopped = `canary ${bad.map((h) => h.target).join(', ')} failed`;
+  }
+  if (!stopped) await pool(todo.slice(canaryN), true);
+
+  for (const h of summary.hosts) {
+    if (h.status === 'pending') {
+      h.status = controller.signal.aborted ? 'cancelled' : 'skipped';
+      h.reason = controller.signal.aborted ? 'cancelled before it started' : `not started: ${stopped}`;
+    }
+  }
+  if (controller.signal.aborted) stopped = 'cancelled';
+  if (stopped) summary.stoppedBecause = stopped;
+  summary.finished = true;
+  o.signal?.removeEventListener('abort', onAbort);
+  save();
+  return summary;
+}
+
+/** Connection attempts with a fixed delay (parallel-ssh's defaults: 3 × 5 s). Non-retryable errors end at once. */
+export async function withRetries<T>(
+  attempt: (n: number) => Promise<T>,
+  o: { attempts?: number; delayMs?: number; sleep?: (ms: number, signal?: AbortSignal) => Promise<void>; retryable: (e: unknown) => boolean; signal?: AbortSignal; onRetry?: (n: number, e: unknown) => void },
+): Promise<T> {
+  const attempts = o.attempts ?? 3;
+  const sleep = o.sleep ?? defaultSleep;
+  for (let n = 1; ; n++) {
+    try {
+      return await attempt(n);
+    } catch (e) {
+      if (n >= attempts || !o.retryable(e) || o.signal?.aborted) throw e;
+      o.onRetry?.(n, e);
+      await sleep(o.delayMs ?? 5000, o.signal);
+    }
+  }
+}
+
+function defaultSleep(ms: number, signal?: AbortSignal): Promise<void> {
+  return new Promise((resolve, reject) => {
+    const onAbort = () => {
+      clearTimeout(t);
+      reject(new AppError('cancelled', 'Cancelled.'));
+    };
+    const t = setTimeout(() => {
+      signal?.removeEventListener('abort', onAbort);
+      resolve();
+    }, ms);
+    signal?.addEventListener('abort', onAbort, { once: true });
+  });
+}

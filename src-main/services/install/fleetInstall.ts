@@ -1,0 +1,227 @@
+import { AppError } from '../../shared/contract/errors';
+import type { Platform } from '../../shared/domain/types';
+import type { Redactor } from '../logging/redact';
+import { connectSsh, isRetryableConnectError, type AuthOptions, type HostKeyPolicy, type SshConnection, type SshEndpoint } from '../ssh/connection';
+import type { HostKeyDatabase } from '../ssh/knownHosts';
+import type { Prompter } from '../ssh/prompter';
+import { resolveHostConfig } from '../ssh/sshConfig';
+import { parseTarget } from '../ssh/target';
+import { runFleet, withRetries, type HostJobResult, type RunSummary } from './fleet';
+import { installOnHost, newEdgeId, type CheckinProbe, type InstallMode } from './installer';
+import { HostTranscript } from './transcript';
+
+/** What the fleet install needs from Portainer. The CLI backs it with PortainerClient (portainerServerApi.ts). */
+export interface InstallServerApi extends CheckinProbe {
+  agentVersion(signal?: AbortSignal): Promise<string>;
+  /** Server-wide check-in interval (s) and AGENT_SECRET ('' when none). */
+  settings(signal?: AbortSignal): Promise<{ checkinInterval: number; agentSecret: string }>;
+  createEnvironment(input: { name: string; groupId?: number; tagIds?: number[]; pollSeconds?: number }, signal?: AbortSignal): Promise<{ id: number; edgeKey: string; checkinInterval: number }>;
+  environment(id: number, signal?: AbortSignal): Promise<{ id: number; edgeKey: string; edgeId?: string; checkinInterval: number }>;
+  /** A key with the server's URLs (environment 0) for preflight-only / dry runs that must not create anything. */
+  previewKey(signal?: AbortSignal): Promise<string>;
+}
+
+export type EnvironmentChoice = { mode: 'existing'; id: number } | { mode: 'create'; nameTemplate: string; groupId?: number; tagIds?: number[]; pollSeconds?: number };
+
+export interface FleetInstallOptions {
+  runsDir: string;
+  targets?: string[];
+  resumeRunId?: string;
+  server: InstallServerApi;
+  environment: EnvironmentChoice;
+  platform: Platform;
+  insecurePoll: boolean;
+  envVars?: string;
+  auth: AuthOptions;
+  hostKeys: HostKeyDatabase;
+  hostKeyPolicy: HostKeyPolicy;
+  /** user@host[:port] of a jump host for every target (ProxyJump in ssh config also works per host). */
+  jump?: string;
+  sshConfigText?: string;
+  connectTimeoutMs?: number;
+  prompter: Prompter;
+  redactor: Redactor;
+  sudoPassword?: string;
+  concurrency?: number;
+  canary?: number;
+  maxFailPct?: number;
+  retry?: { attempts?: number; delayMs?: number; sleep?: (ms: number, signal?: AbortSignal) => Promise<void> };
+  mode?: InstallMode;
+  replaceExisting?: 'ask' | 'always' | 'never';
+  /** Env file folder on the target; a function for tests (many "hosts" on one machine). */
+  remoteDir?: string | ((target: string) => string);
+  signal?: AbortSignal;
+  onUpdate?: (summary: RunSummary) => void;
+  /** One redacted progress line per event, prefixed by the target. */
+  onLog?: (target: string, line: string) => void;
+  pollMs?: number;
+  startGraceS?: number;
+}
+
+function endpointFor(text: string, o: FleetInstallOptions, field: string): { endpoint: SshEndpoint; identityFiles: string[]; proxyJump?: string } {
+  const t = parseTarget(text, field);
+  const cfg = o.sshConfigText ? resolveHostConfig(o.sshConfigText, t.host) : { identityFiles: [] as string[] };
+  const user = t.user ?? cfg.user ?? process.env.USER ?? 'root';
+  const endpoint: SshEndpoint = { host: cfg.hostName ?? t.host, port: t.port ?? cfg.port ?? 22, user };
+  if (cfg.hostName && cfg.hostName !== t.host) endpoint.alias = t.host;
+  const out: { endpoint: SshEndpoint; identityFiles: string[]; proxyJump?: string } = { endpoint, identityFiles: cfg.identityFiles };
+  if (cfg.proxyJump) out.proxyJump = cfg.proxyJump;
+  return out;
+}
+
+/** Installs the Edge agent on many hosts (see runFleet for batching, canary, failure stop, resume). */
+export async function runFleetInstall(o: FleetInstallOptions): Promise<RunSummary> {
+  const [agentVersion, settings] = await Promise.all([o.server.agentVersion(o.signal), o.server.settings(o.signal)]);
+  o.redactor.add(settings.agentSecret);
+  const jumps = new Map<string, Promise<SshConnection>>();
+  const mode = o.mode ?? 'install';
+
+  const connectTo = async (text: string, signal: AbortSignal, log: (l: string) => void, field: string): Promise<SshConnection> => {
+    const e = endpointFor(text, o, field);
+    const jumpSpec = o.jump ?? e.proxyJump;
+    let via: SshConnection | undefined;
+    if (jumpSpec) {
+      let p = jumps.get(jumpSpec);
+      if (!p) {
+        p = connectTo(jumpSpec, signal, log, 'jump');
+        jumps.set(jumpSpec, p);
+        p.catch(() => jumps.delete(jumpSpec));
+      }
+      via = await p;
+      if (via.isClosed) {
+        jumps.delete(jumpSpec);
+        via = await connectTo(jumpSpec, signal, log, 'jump');
+      }
+    }
+    const auth: AuthOptions = { ...o.auth };
+    if (!auth.identityFiles?.length && e.identityFiles.length) auth.identityFiles = e.identityFiles;
+    return connectSsh({
+      endpoint: e.endpoint,
+      auth,
+      prompter: o.prompter,
+      hostKeys: o.hostKeys,
+      hostKeyPolicy: o.hostKeyPolicy,
+      redactor: o.redactor,
+      signal,
+      log,
+      ...(via ? { via } : {}),
+      ...(o.connectTimeoutMs ? { timeoutMs: o.connectTimeoutMs } : {}),
+    });
+  };
+
+  try {
+    return await runFleet({
+      runsDir: o.runsDir,
+      ...(o.targets ? { targets: o.targets } : {}),
+      ...(o.resumeRunId ? { resumeRunId: o.resumeRunId } : {}),
+      options: { platform: o.platform, insecurePoll: o.insecurePoll, environment: o.environment, mode, agentVersion },
+      ...(o.concurrency !== undefined ? { concurrency: o.concurrency } : {}),
+      ...(o.canary !== undefined ? { canary: o.canary } : {}),
+      ...(o.maxFailPct !== undefined ? { maxFailPct: o.maxFailPct } : {}),
+      ...(o.signal ? { signal: o.signal } : {}),
+      ...(o.onUpdate ? { onUpdate: o.onUpdate } : {}),
+      job: async (target, ctx): Promise<HostJobResult> => {
+        const t = new HostTranscript(target, ctx.runId, ctx.attempt, o.redactor, ctx.transcriptFile, (l) => o.onLog?.(target, l));
+        let conn: SshConnection | undefined;
+        try {
+          t.step('connect');
+          conn = await withRetries((n) => (n > 1 && t.note(`connection attempt ${n}`), connectTo(target, ctx.signal, (l) => t.note(l), 'target')), {
+            ...(o.retry?.attempts !== undefined ? { attempts: o.retry.attempts } : {}),
+            ...(o.retry?.delayMs !== undefined ? { delayMs: o.retry.delayMs } : {}),
+            ...(o.retry?.sleep ? { sleep: o.retry.sleep } : {}),
+            retryable: isRetryableConnectError,
+            signal: ctx.signal,
+            onRetry: (n, e) => t.note(`attempt ${n} failed: ${e instanceof Error ? e.message : String(e)}; retrying`),
+          });
+          t.note(`connected as ${conn.endpoint.user}; host key ${conn.hostKeyFingerprint}`);
+
+          t.step('environment');
+          let environmentId = ctx.record.environmentId;
+          let edgeKey: string;
+          let interval: number;
+          let serverEdgeId: string | undefined;
+          if (environmentId === undefined && o.environment.mode === 'existing') environmentId = o.environment.id;
+          if (environmentId !== undefined) {
+            const env = await o.server.environment(environmentId, ctx.signal);
+            edgeKey = env.edgeKey;
+            interval = env.checkinInterval;
+            serverEdgeId = env.edgeId;
+          } else if (mode !== 'install') {
+            edgeKey = await o.server.previewKey(ctx.signal);
+            interval = settings.checkinInterval;
+            t.note('no environment is created in a preflight-only or dry run; checks use the server URLs');
+          } else {
+            const c = o.environment as Extract<EnvironmentChoice, { mode: 'create' }>;
+            const p = parseTarget(target);
+            const name = c.nameTemplate.replace(/\{host\}/g, p.host).replace(/\{user\}/g, p.user ?? '').replace(/\{target\}/g, target).replace(/\{port\}/g, String(p.port ?? 22));
+            const env = await o.server.createEnvironment({ name, ...(c.groupId !== undefined ? { groupId: c.groupId } : {}), ...(c.tagIds ? { tagIds: c.tagIds } : {}), ...(c.pollSeconds ? { pollSeconds: c.pollSeconds } : {}) }, ctx.signal);
+            environmentId = env.id;
+            edgeKey = env.edgeKey;
+            interval = env.checkinInterval;
+            ctx.record.environmentId = env.id;
+            t.note(`created environment ${env.id} "${name}"`);
+          }
+          o.redactor.add(edgeKey);
+          const edgeId = ctx.record.edgeId ?? serverEdgeId ?? newEdgeId();
+          ctx.record.edgeId = edgeId;
+          t.note(`environment ${environmentId ?? '(none)'}, Edge ID ${edgeId}`);
+          const remoteDir = typeof o.remoteDir === 'function' ? o.remoteDir(target) : o.remoteDir;
+          const out = await installOnHost({
+            conn,
+            plan: {
+              platform: o.platform,
+              agentVersion,
+              edgeKey,
+              edgeId,
+              insecurePoll: o.insecurePoll,
+              ...(settings.agentSecret ? { agentSecret: settings.agentSecret } : {}),
+              ...(o.envVars ? { envVars: o.envVars } : {}),
+              environmentId: environmentId ?? 0,
+              checkinIntervalS: interval || settings.checkinInterval,
+            },
+            probe: o.server,
+            transcript: t,
+            redactor: o.redactor,
+            prompter: o.prompter,
+            target,
+            mode,
+            signal: ctx.signal,
+            ...(o.sudoPassword !== undefined ? { sudoPassword: o.sudoPassword } : {}),
+            ...(remoteDir ? { remoteDir } : {}),
+            ...(o.replaceExisting ? { replaceExisting: o.replaceExisting } : {}),
+            ...(o.pollMs ? { pollMs: o.pollMs } : {}),
+            ...(o.startGraceS !== undefined ? { startGraceS: o.startGraceS } : {}),
+          });
+          t.finish(out.status === 'failed' ? `failed: ${out.reason}` : out.status, out.status === 'failed');
+          const ok = out.status !== 'failed';
+          const result: HostJobResult = {
+            status: !ok ? 'failed' : out.status === 'unchanged' ? 'unchanged' : 'succeeded',
+            ...(environmentId !== undefined ? { environmentId } : {}),
+            edgeId,
+            ...(out.checkedIn !== undefined ? { checkedIn: out.checkedIn } : {}),
+            ...(out.tunnel ? { tunnel: out.tunnel } : {}),
+            detail: {
+              outcome: out.status,
+              checks: out.checks,
+              ...(out.diagnoses?.length ? { diagnoses: out.diagnoses } : {}),
+              ...(out.commands && mode === 'dry-run' ? { commands: out.commands } : {}),
+            },
+          };
+          if (out.reason) result.reason = out.reason;
+          return result;
+        } catch (e) {
+          const reason = o.redactor.redact(e instanceof Error ? e.message : String(e));
+          t.finish(`failed: ${reason}`, true);
+          const r: HostJobResult = { status: 'failed', reason };
+          if (ctx.record.environmentId !== undefined) r.environmentId = ctx.record.environmentId;
+          if (e instanceof AppError && e.field === 'hostKey') r.detail = { hostKey: true };
+          return r;
+        } finally {
+          conn?.close('install finished');
+        }
+      },
+    });
+  } finally {
+    for (const p of jumps.values()) void p.then((c) => c.close('run finished')).catch(() => undefined);
+  }
+}

@@ -1,0 +1,428 @@
+import { lookup } from 'node:dns/promises';
+import { randomBytes } from 'node:crypto';
+import { AppError } from '../../shared/contract/errors';
+import { decodeEdgeKey } from '../../shared/domain/edgeKey';
+import { installEnvEntries, type EnvEntry } from '../../shared/domain/installCommands';
+import { shellQuote } from '../../shared/domain/shellQuote';
+import type { Platform } from '../../shared/domain/types';
+import type { Redactor } from '../logging/redact';
+import type { SshConnection } from '../ssh/connection';
+import type { Prompter } from '../ssh/prompter';
+import { diagnoseAgentLogs, type Diagnosis } from './logSignatures';
+import {
+  checkClock,
+  checkDns,
+  checkExistingAgent,
+  checkHttps,
+  checkOs,
+  checkPrivileges,
+  checkRuntime,
+  checkTunnel,
+  DOCKER_INFO_FORMAT,
+  parseExistingAgent,
+  parseProbe,
+  parseWhich,
+  probeScript,
+  type Check,
+} from './preflight';
+import { RemoteHost } from './remoteHost';
+import type { HostTranscript } from './transcript';
+
+/** What the installer needs from Portainer to verify a host (the lead may back it with the real client). */
+export interface CheckinProbe {
+  getEnvironment(id: number, signal?: AbortSignal): Promise<{ lastCheckIn: number; edgeId?: string; heartbeat: boolean; tunnelVerified?: boolean }>;
+}
+
+export interface HostPlan {
+  platform: Platform;
+  agentVersion: string;
+  edgeKey: string;
+  edgeId: string;
+  insecurePoll: boolean;
+  agentSecret?: string;
+  /** Extra env vars, Portainer's comma-separated field (NAME=value or bare NAME from the target's environment). */
+  envVars?: string;
+  environmentId: number;
+  /** The environment's check-in interval in seconds (server default when 0). */
+  checkinIntervalS: number;
+}
+
+export type InstallMode = 'install' | 'preflight-only' | 'dry-run';
+
+export interface InstallHostOptions {
+  conn: SshConnection;
+  plan: HostPlan;
+  probe?: CheckinProbe;
+  transcript: HostTranscript;
+  redactor: Redactor;
+  prompter: Prompter;
+  target: string;
+  /** Known up front (CLI --sudo-password-stdin); else the prompter is asked when sudo needs one. */
+  sudoPassword?: string;
+  /** Root-only folder for the env file; default /etc/portainer-edge. */
+  remoteDir?: string;
+  /** What to do with an existing, different agent: ask the prompter (default), always replace, or never. */
+  replaceExisting?: 'ask' | 'always' | 'never';
+  mode?: InstallMode;
+  signal?: AbortSignal;
+  now?: () => number;
+  resolveOnDesktop?: (host: string) => Promise<string[]>;
+  pollMs?: number;
+  containerWaitMs?: number;
+  /** Extra seconds on top of 2 × interval + 20 for the first check-in (agent start time). */
+  startGraceS?: number;
+}
+
+export interface HostOutcome {
+  status: 'installed' | 'unchanged' | 'preflight-ok' | 'dry-run' | 'failed';
+  reason?: string;
+  checks: Check[];
+  diagnoses?: Diagnosis[];
+  checkedIn?: boolean;
+  tunnel?: 'verified' | 'not-verified' | 'unknown';
+  /** The commands the install runs (dry-run shows them; never holds secrets). */
+  commands?: string[];
+}
+
+export const AGENT_NAME = 'portainer_edge_agent';
+export const AGENT_VOLUME = 'portainer_agent_data';
+
+class HostFailure extends Error {
+  constructor(
+    message: string,
+    readonly diagnoses?: Diagnosis[],
+  ) {
+    super(message);
+  }
+}
+
+/** The equivalent of Portainer's command (same image, mounts, restart policy, name) reading the env from a file. */
+export function runCommands(platform: Platform, runtime: string, envFile: string, agentVersion: string): string[] {
+  const image = `portainer/agent:${agentVersion}`;
+  const f = shellQuote(envFile);
+  switch (platform) {
+    case 'standalone':
+      return [
+        `${runtime} run -d -v /var/run/docker.sock:/var/run/docker.sock -v /var/lib/docker/volumes:/var/lib/docker/volumes -v /:/host -v ${AGENT_VOLUME}:/data --restart always --env-file ${f} --name ${AGENT_NAME} ${image}`,
+      ];
+    case 'podman':
+      return [
+        'systemctl enable --now podman.socket',
+        `${runtime} volume create portainer`,
+        `${runtime} run -d -v /run/podman/podman.sock:/var/run/docker.sock -v /var/lib/containers/storage/volumes:/var/lib/docker/volumes -v /:/host -v ${AGENT_VOLUME}:/data --restart always --privileged --env-file ${f} --name ${AGENT_NAME} ${image}`,
+      ];
+    case 'swarm':
+      return [
+        `${runtime} network create --driver overlay portainer_agent_network`,
+        `${runtime} service create --name ${AGENT_NAME} --network portainer_agent_network --env-file ${f} --mode global --constraint 'node.platform.os == linux' ` +
+          `--mount type=bind,src=//var/run/docker.sock,dst=/var/run/docker.sock --mount type=bind,src=//var/lib/docker/volumes,dst=/var/lib/docker/volumes ` +
+          `--mount type=bind,src=//,dst=/host --mount type=volume,src=${AGENT_VOLUME},dst=/data ${image}`,
+      ];
+    default:
+      throw new AppError('unsupported', `The SSH install supports standalone, swarm and podman; for ${platform} use the copy-paste command.`, 'platform');
+  }
+}
+
+/**
+ * Renders the env file (docker --env-file format: NAME=value per line, no quoting). A bare NAME
+ * is resolved from the target's environment by the caller, never left for sudo's reset env.
+ */
+export function renderEnvFile(entries: EnvEntry[]): string {
+  return (
+    entries
+      .map(([name, value]) => {
+        if (value === undefined) throw new AppError('invalid_input', `The env var ${name} has no value.`, 'envVars');
+        if (/[\r\n\0]/.test(value)) throw new AppError('invalid_input', `The value of ${name} has a line break or NUL, which an env file cannot carry.`, 'envVars');
+        return `${name}=${value}`;
+      })
+      .join('\n') + '\n'
+  );
+}
+
+/** Runs preflight, then (unless preflight-only / dry-run) the install and its verification on one host. */
+export async function installOnHost(o: InstallHostOptions): Promise<HostOutcome> {
+  const t = o.transcript;
+  const host = new RemoteHost(o.conn, t, o.signal);
+  const checks: Check[] = [];
+  const now = o.now ?? Date.now;
+  const plan = o.plan;
+  o.redactor.add(plan.edgeKey);
+  o.redactor.add(plan.agentSecret);
+  o.redactor.add(o.sudoPassword);
+  const mode = o.mode ?? 'install';
+  let commands: string[] | undefined;
+  try {
+    // ---------------- preflight
+    t.step('preflight');
+    const key = decodeEdgeKey(plan.edgeKey);
+    const url = new URL(key.portainerUrl);
+    const portainerHost = url.hostname.replace(/^\[|\]$/g, '');
+    const tIdx = key.tunnelAddress.lastIndexOf(':');
+    const tunnelHost = key.tunnelAddress.slice(0, tIdx).replace(/^\[|\]$/g, '');
+    const tunnelPort = Number(key.tunnelAddress.slice(tIdx + 1));
+    const probe = await host.run(probeScript({ portainerUrl: key.portainerUrl, portainerHost, tunnelHost, tunnelPort }), { timeoutMs: 60_000 });
+    const s = parseProbe(probe.stdout);
+    const which = parseWhich(s.which);
+    checks.push(checkOs(s.uname, s.osrelease));
+    const priv = checkPrivileges(s.id, s.sudo, which, o.sudoPassword !== undefined);
+    host.privilege = priv.privilege;
+    if (priv.privilege === 'sudo-password') {
+      const pw = o.sudoPassword ?? (await o.prompter.secret({ kind: 'sudo', target: o.target, message: `sudo password for ${o.target}` }));
+      if (pw === undefined) {
+        priv.check.status = 'fail';
+        priv.check.fix = 'Give the sudo password (--sudo-password-stdin or the prompt).';
+      } else {
+        o.redactor.add(pw);
+        host.setSudoPassword(pw);
+        priv.check.status = 'pass';
+        priv.check.found = priv.check.found.replace(': sudo needs a password', ' with sudo (password sent on stdin)');
+      }
+    }
+    checks.push(priv.check);
+    const runtimeBin = plan.platform === 'podman' ? 'podman' : 'docker';
+    const runtime = which[runtimeBin] ?? runtimeBin;
+    let info;
+    let kubeContext;
+    if (plan.platform === 'kubernetes') {
+      kubeContext = await host.run('kubectl config current-context');
+    } else if (which[runtimeBin]) {
+      const canPriv = priv.privilege !== 'none' && priv.check.status === 'pass';
+      const r = await host.run(`${shellQuote(runtime)} info --format ${shellQuote(DOCKER_INFO_FORMAT)}`, { privileged: canPriv });
+      info = { out: (r.stdout + r.stderr).trim(), rc: r.code ?? 255 };
+    }
+    checks.push(checkRuntime(plan.platform, { which, ...(info ? { info } : {}), ...(kubeContext ? { kubeContext: { out: kubeContext.stdout, rc: kubeContext.code ?? 255 } } : {}) }));
+    const desktop = await (o.resolveOnDesktop ?? defaultResolve)(portainerHost).catch(() => []);
+    checks.push(checkDns(portainerHost, s.dns, desktop));
+    checks.push(checkHttps(key.portainerUrl, s.https, s.https_k, plan.insecurePoll));
+    checks.push(checkTunnel(key.tunnelAddress, s.tunnel));
+    checks.push(checkClock(s.date, Math.floor(now() / 1000)).check);
+
+    const image = `portainer/agent:${plan.agentVersion}`;
+    let action: 'install' | 'unchanged' | 'replace' = 'install';
+    if (plan.platform !== 'kubernetes' && info?.rc === 0) {
+      const r = await host.run(`${shellQuote(runtime)} inspect --type container ${AGENT_NAME}`, { privileged: true, quietStdout: '(docker inspect JSON not recorded: it holds the agent env)' });
+      const existing = parseExistingAgent({ out: r.stdout, rc: r.code ?? 255 }, plan.agentSecret !== undefined ? { edgeKey: plan.edgeKey, agentSecret: plan.agentSecret } : { edgeKey: plan.edgeKey });
+      const ex = checkExistingAgent(existing, { image, edgeId: plan.edgeId });
+      checks.push(ex.check);
+      action = ex.action;
+    }
+    for (const c of checks) t.note(`[${c.status}] ${c.title}: ${c.found}${c.fix && c.status !== 'pass' ? ` — fix: ${c.fix}` : ''}`);
+    const failed = checks.filter((c) => c.status === 'fail');
+    if (failed.length) {
+      t.endStep('failed');
+      return { status: 'failed', reason: `preflight: ${failed.map((c) => `${c.title}: ${c.found}`).join('; ')}`, checks };
+    }
+    t.endStep(checks.some((c) => c.status === 'warn') ? 'warn' : 'ok');
+
+    const remoteDir = o.remoteDir ?? '/etc/portainer-edge';
+    const envPath = `${remoteDir.replace(/\/+$/, '')}/agent.env`;
+    commands = runCommands(plan.platform, runtime, envPath, plan.agentVersion);
+    if (mode === 'preflight-only') return { status: 'preflight-ok', checks };
+    if (mode === 'dry-run') {
+      t.step('dry run');
+      for (const c of commands) t.note(`would run: ${c}`);
+      t.note(`would write ${envPath} (0600, root-only folder ${remoteDir} 0700) with: ${installEnvEntries(envOptions(plan)).map(([n]) => n).join(', ')}`);
+      return { status: 'dry-run', checks, commands };
+    }
+
+    if (action === 'unchanged') {
+      t.step('verify existing agent');
+      t.note('The agent already runs with this image, Edge ID and key: nothing to change.');
+      const v = await waitForCheckin(o, host, runtime, Math.floor(now() / 1000) - (2 * interval(plan) + 20), now);
+      return { status: 'unchanged', checks, commands, ...v };
+    }
+    if (action === 'replace') {
+      t.step('replace existing agent');
+      const decision = o.replaceExisting ?? 'ask';
+      const ok = decision === 'always' || (decision === 'ask' && (await o.prompter.confirm({ target: o.target, message: `${o.target} already runs a different Edge agent (${checks.at(-1)?.found}). Remove it and its ${AGENT_VOLUME} volume, then install?` })));
+      if (!ok) throw new HostFailure(`an existing, different Edge agent runs on this host (${checks.at(-1)?.found}) and replacing it was not confirmed (use --replace-existing)`);
+      await host.run(`${shellQuote(runtime)} rm -f ${AGENT_NAME}`, { privileged: true });
+      await host.run(`${shellQuote(runtime)} volume rm ${AGENT_VOLUME}`, { privileged: true });
+    }
+
+    // ---------------- env file
+    t.step('write env file');
+    const entries = await resolveBareNames(installEnvEntries(envOptions(plan)), host);
+    const content = renderEnvFile(entries);
+    await uploadRootOnly(host, remoteDir, envPath, content);
+    t.note(`wrote ${envPath} (0600 root:root in ${remoteDir} 0700) with ${entries.map(([n]) => n).join(', ')} — values not shown`);
+
+    // ---------------- run
+    t.step('start agent');
+    const started = Math.floor(now() / 1000);
+    try {
+      for (const c of commands) {
+        const r = await host.run(c, { privileged: true, timeoutMs: 10 * 60_000 });
+        if (r.code !== 0 && !/network create/.test(c)) throw new HostFailure(`${c.split(' ').slice(1, 3).join(' ')} failed (exit ${r.code}): ${(r.stderr || r.stdout).trim().split('\n').pop()}`);
+      }
+    } finally {
+      // DECISION (env file afterwards): removed right after the run. Docker/Podman copy the env
+      // into the container (or service) config, which root-only storage keeps for restarts, so a
+      // second copy of the join token and agent secret at rest would only add exposure. A
+      // reinstall writes a fresh file. Also written to the transcript.
+      await host.run(`rm -f ${shellQuote(envPath)}`, { privileged: true }).catch(() => undefined);
+      t.note(`removed ${envPath}: the runtime keeps the env in its root-only container config for restarts; no second copy of the secrets stays at rest.`);
+    }
+
+    // ---------------- verify
+    t.step('verify');
+    const v = await waitForCheckin(o, host, runtime, started - 5, now);
+    return { status: 'installed', checks, commands, ...v };
+  } catch (e) {
+    if (o.signal?.aborted) {
+      t.note('cancelled');
+      return { status: 'failed', reason: 'cancelled', checks, ...(commands ? { commands } : {}) };
+    }
+    const reason = `${t.currentStep ? `${t.currentStep}: ` : ''}${e instanceof Error ? e.message : String(e)}`;
+    t.note(`failed: ${reason}`);
+    t.endStep('failed');
+    return { status: 'failed', reason: o.redactor.redact(reason), checks, ...(e instanceof HostFailure && e.diagnoses ? { diagnoses: e.diagnoses } : {}), ...(commands ? { commands } : {}) };
+  }
+}
+
+function envOptions(plan: HostPlan) {
+  return {
+    platform: plan.platform,
+    os: 'linux' as const,
+    agentVersion: plan.agentVersion,
+    edgeKey: plan.edgeKey,
+    edgeId: plan.edgeId,
+    insecurePoll: plan.insecurePoll,
+    ...(plan.agentSecret ? { agentSecret: plan.agentSecret } : {}),
+    ...(plan.envVars ? { envVars: plan.envVars } : {}),
+  };
+}
+
+function interval(plan: HostPlan): number {
+  return plan.checkinIntervalS > 0 ? plan.checkinIntervalS : 5;
+}
+
+async function defaultResolve(host: string): Promise<string[]> {
+  return (await lookup(host, { all: true })).map((a) => a.address);
+}
+
+/** A bare NAME takes its value from the target's login environment (printenv), or the install refuses. */
+async function resolveBareNames(entries: EnvEntry[], host: RemoteHost): Promise<EnvEntry[]> {
+  const out: EnvEntry[] = [];
+  for (const [name, value] of entries) {
+    if (value !== undefined) {
+      out.push([name, value]);
+      continue;
+    }
+    const r = await host.run(`printenv ${name}`, { quietStdout: `(value of ${name} not recorded)` });
+    if (r.code !== 0) throw new HostFailure(`the env var ${name} is to be copied from the host, but it is not set in the SSH session's environment on the target; give NAME=value instead`);
+    out.push([name, r.stdout.replace(/\n$/, '')]);
+  }
+  return out;
+}
+
+/**
+ * Puts `content` at `path` with mode 0600 in a 0700 root-only folder. As root: SFTP straight
+ * there. Otherwise: SFTP into a private temp file (0600, created by mktemp as the user), then
+ * `sudo install -m 0600` it into place and remove the temp file. The content only ever travels
+ * inside the SFTP channel, never on a command line.
+ */
+async function uploadRootOnly(host: RemoteHost, dir: string, path: string, content: string): Promise<void> {
+  const d = shellQuote(dir);
+  if (host.privilege === 'root') {
+    const r = await host.run(`install -d -m 0700 -o root -g root ${d}`);
+    if (r.code !== 0) throw new HostFailure(`could not create ${dir}: ${r.stderr.trim()}`);
+    await host.conn.writeFile(path, content, 0o600);
+    return;
+  }
+  const tmp = await host.run(`umask 077; mktemp /tmp/edgedeck-env.XXXXXXXXXX`);
+  const tmpPath = tmp.stdout.trim();
+  if (tmp.code !== 0 || !tmpPath.startsWith('/tmp/edgedeck-env.')) throw new HostFailure(`could not create a private temp file: ${tmp.stderr.trim()}`);
+  try {
+    await host.conn.writeFile(tmpPath, content, 0o600);
+    const r = await host.run(`install -d -m 0700 -o root -g root ${d} && install -m 0600 -o root -g root ${shellQuote(tmpPath)} ${shellQuote(path)}`, { privileged: true });
+    if (r.code !== 0) throw new HostFailure(`could not install the env file into ${dir}: ${(r.stderr || r.stdout).trim()}`);
+  } finally {
+    await host.run(`rm -f ${shellQuote(tmpPath)}`).catch(() => undefined);
+  }
+}
+
+async function waitForCheckin(o: InstallHostOptions, host: RemoteHost, runtime: string, sinceEpoch: number, now: () => number): Promise<Pick<HostOutcome, 'checkedIn' | 'tunnel'>> {
+  const t = o.transcript;
+  const plan = o.plan;
+  const pollMs = o.pollMs ?? 1000;
+  const sleep = (ms: number) =>
+    new Promise<void>((resolve, reject) => {
+      const onAbort = () => {
+        clearTimeout(timer);
+        reject(new AppError('cancelled', 'Cancelled.'));
+      };
+      const timer = setTimeout(() => {
+        o.signal?.removeEventListener('abort', onAbort);
+        resolve();
+      }, ms);
+      o.signal?.addEventListener('abort', onAbort, { once: true });
+    });
+  const inspect = async () => {
+    const r = await host.run(`${shellQuote(runtime)} inspect --type container ${AGENT_NAME}`, { privileged: true, quietStdout: '(inspect JSON not recorded)' });
+    try {
+      const arr = JSON.parse(r.stdout) as Array<{ State?: { Running?: boolean; Status?: string } }>;
+      return arr[0]?.State;
+    } catch {
+      return undefined;
+    }
+  };
+  const logsDiagnosis = async (why: string): Promise<never> => {
+    const r = await host.run(`${shellQuote(runtime)} logs --tail 50 ${AGENT_NAME}`, { privileged: true }).catch(() => undefined);
+    const logs = o.redactor.redact(`${r?.stdout ?? ''}\n${r?.stderr ?? ''}`);
+    const d = diagnoseAgentLogs(logs);
+    const hint = d.length ? ` Likely cause: ${d[0]!.cause} Fix: ${d[0]!.fix} (log: ${d[0]!.line})` : logs.trim() ? ` Last log line: ${logs.trim().split('\n').pop()}` : '';
+    throw new HostFailure(`${why}.${hint}`, d);
+  };
+
+  if (plan.platform !== 'swarm' && plan.platform !== 'kubernetes') {
+    const until = now() + (o.containerWaitMs ?? 60_000);
+    for (;;) {
+      const st = await inspect();
+      if (st?.Running) {
+        t.note('container running');
+        break;
+      }
+      if (now() > until) await logsDiagnosis(`the agent container is not running (${st?.Status ?? 'not found'})`);
+      await sleep(pollMs);
+    }
+  }
+  if (!o.probe) {
+    t.note('no Portainer connection given: check-in not verified');
+    return { checkedIn: false, tunnel: 'unknown' };
+  }
+  const budgetS = 2 * interval(plan) + 20 + (o.startGraceS ?? 15);
+  const deadline = now() + budgetS * 1000;
+  t.note(`waiting up to ${budgetS} s (2 × ${interval(plan)} s interval + 20 s + start time) for the first check-in of environment ${plan.environmentId}`);
+  let checkedIn = false;
+  let tunnel: HostOutcome['tunnel'] = 'unknown';
+  while (now() < deadline) {
+    const e = await o.probe.getEnvironment(plan.environmentId, o.signal).catch(() => undefined);
+    if (e && e.lastCheckIn >= sinceEpoch && (!e.edgeId || e.edgeId === plan.edgeId)) {
+      if (!checkedIn) t.note(`checked in (last check-in ${new Date(e.lastCheckIn * 1000).toISOString()}, Edge ID ${e.edgeId ?? plan.edgeId})`);
+      checkedIn = true;
+      if (e.tunnelVerified === undefined) break;
+      if (e.tunnelVerified) {
+        tunnel = 'verified';
+        t.note('tunnel verified: the server reached the agent through the tunnel');
+        break;
+      }
+      tunnel = 'not-verified';
+    } else if (e?.edgeId && e.edgeId !== plan.edgeId) {
+      await logsDiagnosis(`environment ${plan.environmentId} is associated with another Edge ID (${e.edgeId})`);
+    }
+    await sleep(pollMs);
+  }
+  if (!checkedIn) await logsDiagnosis(`no check-in within ${budgetS} s`);
+  if (tunnel === 'not-verified') await logsDiagnosis(`the agent checks in, but the tunnel was not verified within ${budgetS} s (port ${decodeEdgeKey(plan.edgeKey).tunnelAddress})`);
+  return { checkedIn, tunnel };
+}
+
+/** A random Edge ID for a new device (Portainer's UI uses a UUID too). */
+export function newEdgeId(): string {
+  const b = randomBytes(16);
+  b[6] = (b[6]! & 0x0f) | 0x40;
+  b[8] = (b[8]! & 0x3f) | 0x80;
+  const h = b.toString('hex');
+  return `${h.slice(0, 8)}-${h.slice(8, 12)}-${h.slice(12, 16)}-${h.slice(16, 20)}-${h.slice(20)}`;
+}

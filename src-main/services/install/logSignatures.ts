@@ -1,0 +1,66 @@
+/**
+ * Known Edge agent log lines (field-notes §2) mapped to a cause and a fix. Pure; used on
+ * `docker logs --tail 50` after an install that did not check in.
+ */
+export interface Diagnosis {
+  signature: string;
+  cause: string;
+  fix: string;
+  /** The matching log line (as the agent wrote it; redact before showing). */
+  line: string;
+}
+
+const SIGNATURES: Array<{ re: RegExp; signature: string; cause: string; fix: string }> = [
+  {
+    re: /invalid Edge identifier/i,
+    signature: 'invalid Edge identifier',
+    cause: 'The environment is already associated with another Edge ID (a reinstall, a cloned machine, or the key used on two devices).',
+    fix: 'Disassociate the environment in Portainer (or with Edgedeck) and reinstall, removing the portainer_agent_data volume; give every device its own Edge ID.',
+  },
+  {
+    re: /x509|certificate signed by unknown authority|certificate is not valid|tls: failed to verify/i,
+    signature: 'x509 / certificate',
+    cause: "The agent does not trust the Portainer server's TLS certificate (self-signed or private CA).",
+    fix: 'Reinstall with insecure poll (EDGE_INSECURE_POLL=1) or give the server a certificate the host trusts (or mount the CA with the MTLS_* variables).',
+  },
+  {
+    re: /Missing request signature headers|Invalid request signature/i,
+    signature: 'signature headers / Invalid request signature',
+    cause: "AGENT_SECRET on the agent does not match the Portainer server's AGENT_SECRET.",
+    fix: "Reinstall with the server's agent secret (Settings → AgentSecret), or remove it on both sides.",
+  },
+  {
+    re: /not been trusted yet|waiting room|not trusted/i,
+    signature: 'not been trusted yet',
+    cause: 'The environment waits for approval in the Portainer waiting room.',
+    fix: 'Trust the device in Portainer (Edge → Waiting room) or turn off "Trust on first connect" requirements.',
+  },
+  {
+    re: /context deadline exceeded|Client\.Timeout|i\/o timeout/i,
+    signature: 'context deadline exceeded',
+    cause: 'The agent cannot reach the Portainer API URL in the Edge key in time (firewall, wrong URL or DNS, proxy).',
+    fix: 'From the host, check `curl -v <Portainer URL>`; fix DNS/firewall, or re-key the environment with a URL the host can reach.',
+  },
+  {
+    re: /connection refused/i,
+    signature: 'connection refused',
+    cause: 'Nothing listens at the address in the Edge key (wrong port, server down, or the tunnel port 8000 is not published).',
+    fix: 'Check that the Portainer API port and the tunnel port are open from the host; fix the URLs in the key if they are wrong.',
+  },
+  {
+    re: /short poll request failed|poll request failed|unable to poll/i,
+    signature: 'short poll request failed',
+    cause: 'The poll to Portainer failed (network, URL in the key, or TLS).',
+    fix: 'Check DNS and HTTPS from the host to the Portainer URL (see the preflight), and insecure poll for self-signed servers.',
+  },
+];
+
+export function diagnoseAgentLogs(logs: string): Diagnosis[] {
+  const out: Diagnosis[] = [];
+  const lines = logs.split(/\r?\n/);
+  for (const s of SIGNATURES) {
+    const line = [...lines].reverse().find((l) => s.re.test(l));
+    if (line) out.push({ signature: s.signature, cause: s.cause, fix: s.fix, line: line.trim() });
+  }
+  return out;
+}

@@ -1,0 +1,221 @@
+import { isIP } from 'node:net';
+import { shellQuote } from '../../shared/domain/shellQuote';
+import type { Platform } from '../../shared/domain/types';
+
+/**
+ * Preflight on the target: each check is a pure function over command outputs (unit-tested),
+ * and a thin runner (runPreflight in installer.ts) gathers those outputs over SSH.
+ */
+export type CheckStatus = 'pass' | 'warn' | 'fail';
+
+export interface Check {
+  id: string;
+  title: string;
+  status: CheckStatus;
+  found: string;
+  fix?: string;
+}
+
+export interface ProbeSection {
+  out: string;
+  rc: number;
+}
+
+const MARK = '@@edgedeck';
+
+/** One shell script that gathers the unprivileged facts, section by section, with exit codes. */
+export function probeScript(o: { portainerUrl: string; tunnelHost: string; tunnelPort: number; portainerHost: string }): string {
+  const sections: Array<[string, string]> = [
+    ['uname', 'uname -sm'],
+    ['osrelease', 'cat /etc/os-release 2>/dev/null'],
+    ['id', 'id -u; id -un; id -nG'],
+    ['which', 'for c in docker podman kubectl curl sudo getent; do printf "%s=%s\\n" "$c" "$(command -v $c)"; done'],
+    ['sudo', 'command -v sudo >/dev/null 2>&1 || exit 127; sudo -n true 2>&1'],
+    ['dns', `getent hosts ${shellQuote(o.portainerHost)}`],
+    ['https', `curl -sS -o /dev/null -m 10 -w '%{http_code}' ${shellQuote(o.portainerUrl.replace(/\/+$/, '') + '/api/system/status')}`],
+    ['https_k', `curl -k -sS -o /dev/null -m 10 -w '%{http_code}' ${shellQuote(o.portainerUrl.replace(/\/+$/, '') + '/api/system/status')}`],
+    ['tunnel', `curl -sS -m 5 ${shellQuote(`http://${o.tunnelHost.includes(':') ? `[${o.tunnelHost}]` : o.tunnelHost}:${o.tunnelPort}/health`)}`],
+    ['date', 'date +%s'],
+  ];
+  return sections.map(([name, cmd]) => `echo '${MARK} ${name}'; ( ${cmd} ) 2>&1; echo "${MARK}-rc $?"`).join('\n');
+}
+
+export function parseProbe(text: string): Record<string, ProbeSection> {
+  const out: Record<string, ProbeSection> = {};
+  const re = new RegExp(`^${MARK} (\\w+)\\n([\\s\\S]*?)${MARK}-rc (\\d+)$`, 'gm');
+  for (const m of text.matchAll(re)) out[m[1]!] = { out: m[2]!.replace(/\n$/, ''), rc: Number(m[3]) };
+  return out;
+}
+
+const ARCHES: Record<string, string> = { x86_64: 'amd64', amd64: 'amd64', aarch64: 'arm64', arm64: 'arm64', armv7l: 'arm', s390x: 's390x', ppc64le: 'ppc64le' };
+
+export function checkOs(uname: ProbeSection | undefined, osRelease: ProbeSection | undefined): Check {
+  const title = 'Operating system and architecture';
+  if (!uname || uname.rc !== 0) return { id: 'os', title, status: 'fail', found: 'uname failed: not a Unix shell?', fix: 'The SSH install supports Linux targets; use the copy-paste command for Windows.' };
+  const [kernel = '', arch = ''] = uname.out.trim().split(/\s+/);
+  const pretty = /^PRETTY_NAME="?([^"\n]*)"?/m.exec(osRelease?.out ?? '')?.[1] ?? kernel;
+  const found = `${pretty}, ${arch}`;
+  if (kernel !== 'Linux') return { id: 'os', title, status: 'fail', found, fix: 'The Edge agent images run on Linux (and Windows, not supported over SSH here).' };
+  if (!ARCHES[arch]) return { id: 'os', title, status: 'warn', found, fix: `portainer/agent may have no image for ${arch}.` };
+  return { id: 'os', title, status: 'pass', found };
+}
+
+export interface RuntimeFacts {
+  which: Record<string, string>;
+  /** `docker info --format ...` (run with privileges when needed). */
+  info?: ProbeSection;
+  /** kubectl config current-context */
+  kubeContext?: ProbeSection;
+}
+
+export function parseWhich(s: ProbeSection | undefined): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const line of (s?.out ?? '').split('\n')) {
+    const i = line.indexOf('=');
+    if (i > 0 && line.slice(i + 1).trim()) out[line.slice(0, i)] = line.slice(i + 1).trim();
+  }
+  return out;
+}
+
+/** `docker info --format` fields the runtime check reads, in this order. */
+export const DOCKER_INFO_FORMAT = '{{.ServerVersion}}|{{.Swarm.LocalNodeState}}|{{.Swarm.ControlAvailable}}|{{.OSType}}|{{.Architecture}}';
+
+export function checkRuntime(platform: Platform, f: RuntimeFacts): Check {
+  const title = 'Container runtime';
+  if (platform === 'kubernetes') {
+    if (!f.which.kubectl) return { id: 'runtime', title, status: 'fail', found: 'kubectl not found', fix: 'Install kubectl on the target and configure its context (or run the install on a host that has it).' };
+    const ctx = f.kubeContext;
+    if (!ctx || ctx.rc !== 0 || !ctx.out.trim()) return { id: 'runtime', title, status: 'fail', found: `kubectl at ${f.which.kubectl}, no current context`, fix: 'Set a kubeconfig context (kubectl config use-context …).' };
+    return { id: 'runtime', title, status: 'pass', found: `kubectl context ${ctx.out.trim()}` };
+  }
+  const bin = platform === 'podman' ? 'podman' : 'docker';
+  if (!f.which[bin]) return { id: 'runtime', title, status: 'fail', found: `${bin} not found on PATH`, fix: `Install ${bin === 'docker' ? 'Docker Engine' : 'Podman'} on the target first.` };
+  const info = f.info;
+  if (!info || info.rc !== 0) {
+    const out = info?.out ?? '';
+    const why = /permission denied/i.test(out) ? 'permission denied on the daemon socket' : /Cannot connect|Is the docker daemon running/i.test(out) ? 'the daemon is not running' : out.split('\n')[0] || 'no answer';
+    return { id: 'runtime', title, status: 'fail', found: `${bin} at ${f.which[bin]}, but ${bin} info failed: ${why}`, fix: /permission/i.test(why) ? 'Use root, sudo, or add the user to the docker group.' : `Start the ${bin} service (systemctl start ${bin === 'docker' ? 'docker' : 'podman.socket'}).` };
+  }
+  const [version = '', swarmState = '', control = ''] = info.out.trim().split('|');
+  if (platform === 'swarm') {
+    if (swarmState !== 'active') return { id: 'runtime', title, status: 'fail', found: `Docker ${version}, swarm ${swarmState || 'inactive'}`, fix: 'Run the Swarm install on a swarm manager (docker swarm init / join), or choose Docker Standalone.' };
+    if (control !== 'true') return { id: 'runtime', title, status: 'fail', found: `Docker ${version}, swarm worker`, fix: 'Target a swarm manager node: services are created from managers.' };
+    return { id: 'runtime', title, status: 'pass', found: `Docker ${version}, swarm manager` };
+  }
+  const note = platform === 'standalone' && swarmState === 'active' ? ' (this node is in a swarm; the Swarm install may fit better)' : '';
+  return { id: 'runtime', title, status: note ? 'warn' : 'pass', found: `${bin === 'docker' ? 'Docker' : 'Podman'} ${version}${note}` };
+}
+
+export function checkPrivileges(idSection: ProbeSection | undefined, sudo: ProbeSection | undefined, which: Record<string, string>, sudoPasswordGiven: boolean): { check: Check; privilege: 'root' | 'sudo-nopasswd' | 'sudo-password' | 'none' } {
+  const title = 'Privileges';
+  const [uid = '', user = '', groups = ''] = (idSection?.out ?? '').split('\n');
+  if (uid.trim() === '0') return { check: { id: 'privileges', title, status: 'pass', found: 'root' }, privilege: 'root' };
+  const inDocker = groups.split(/\s+/).includes('docker');
+  const extra = inDocker ? ' (in the docker group, but writing the root-only env file still needs root)' : '';
+  if (!which.sudo) return { check: { id: 'privileges', title, status: 'fail', found: `${user}, no sudo${extra}`, fix: 'Connect as root or install sudo for this user.' }, privilege: 'none' };
+  if (sudo?.rc === 0) return { check: { id: 'privileges', title, status: 'pass', found: `${user} with passwordless sudo${extra}` }, privilege: 'sudo-nopasswd' };
+  if (/password is required|a terminal is required|askpass/i.test(sudo?.out ?? '')) {
+    return sudoPasswordGiven
+      ? { check: { id: 'privileges', title, status: 'pass', found: `${user} with sudo (password given, sent on stdin)` }, privilege: 'sudo-password' }
+      : { check: { id: 'privileges', title, status: 'warn', found: `${user}: sudo needs a password`, fix: 'Give the sudo password (it is held in memory and sent on stdin only).' }, privilege: 'sudo-password' };
+  }
+  return { check: { id: 'privileges', title, status: 'fail', found: `${user} may not use sudo: ${(sudo?.out ?? '').split('\n')[0]}`, fix: 'Allow the user to sudo, or connect as root.' }, privilege: 'none' };
+}
+
+export function checkDns(host: string, target: ProbeSection | undefined, desktop: string[]): Check {
+  const title = `DNS of ${host}`;
+  if (isIP(host)) return { id: 'dns', title, status: 'pass', found: `${host} is an IP address` };
+  if (!target || target.rc !== 0 || !target.out.trim()) {
+    return { id: 'dns', title, status: 'fail', found: `the target cannot resolve ${host}${desktop.length ? ` (this computer resolves it to ${desktop.join(', ')})` : ''}`, fix: 'Fix the target\'s DNS (or /etc/hosts), or re-key the environment with an address the target can resolve.' };
+  }
+  const addrs = [...new Set(target.out.split('\n').map((l) => l.trim().split(/\s+/)[0]!).filter(Boolean))];
+  const same = desktop.length === 0 || addrs.some((a) => desktop.includes(a));
+  return same
+    ? { id: 'dns', title, status: 'pass', found: `${addrs.join(', ')}` }
+    : { id: 'dns', title, status: 'warn', found: `target: ${addrs.join(', ')}; this computer: ${desktop.join(', ')}`, fix: 'Split DNS: make sure the address the target gets reaches the same Portainer server.' };
+}
+
+const CURL_ERRORS: Record<number, string> = { 6: 'could not resolve the host', 7: 'connection refused or unreachable', 28: 'timed out', 35: 'TLS handshake failed', 60: 'certificate not trusted', 51: 'certificate name mismatch', 127: 'curl is not installed' };
+
+export function checkHttps(url: string, verified: ProbeSection | undefined, insecure: ProbeSection | undefined, insecurePoll: boolean): Check {
+  const title = `HTTPS to ${url}`;
+  if (!verified || verified.rc === 127) return { id: 'https', title, status: 'warn', found: 'curl is not installed on the target: not tested', fix: 'Install curl to let the preflight test the connection, or go ahead.' };
+  const code = (s: ProbeSection | undefined) => /(\d{3})\s*$/.exec(s?.out ?? '')?.[1] ?? '000';
+  if (verified.rc === 0 && code(verified) !== '000') {
+    return { id: 'https', title, status: code(verified).startsWith('2') ? 'pass' : 'warn', found: `HTTP ${code(verified)} with certificate verification` };
+  }
+  if (insecure && insecure.rc === 0 && code(insecure) !== '000') {
+    const found = `reachable (HTTP ${code(insecure)}) only without certificate verification (${CURL_ERRORS[verified.rc] ?? `curl exit ${verified.rc}`}): self-signed or private CA`;
+    return insecurePoll
+      ? { id: 'https', title, status: 'pass', found: `${found}; insecure poll is on` }
+      : { id: 'https', title, status: 'fail', found, fix: 'Turn on insecure poll (EDGE_INSECURE_POLL=1, --insecure-poll) or give Portainer a certificate the target trusts.' };
+  }
+  return { id: 'https', title, status: 'fail', found: `not reachable from the target: ${CURL_ERRORS[verified.rc] ?? `curl exit ${verified.rc}`}`, fix: 'Open the Portainer API port from the target (firewall, proxy) or re-key with a URL the target can reach.' };
+}
+
+export function checkTunnel(address: string, s: ProbeSection | undefined): Check {
+  const title = `Tunnel port ${address}`;
+  if (!s || s.rc === 127) return { id: 'tunnel', title, status: 'warn', found: 'curl is not installed on the target: not tested' };
+  if (s.rc === 0 && s.out.trim() === 'OK') return { id: 'tunnel', title, status: 'pass', found: 'GET /health answered OK (the tunnel server listens)' };
+  if (s.rc === 0) return { id: 'tunnel', title, status: 'fail', found: `GET /health answered ${JSON.stringify(s.out.trim().slice(0, 80))}, not OK: a proxy or another service is on that port`, fix: 'Publish Portainer\'s tunnel port (8000) directly; HTTP-only proxies cannot carry the tunnel.' };
+  return { id: 'tunnel', title, status: 'fail', found: `not reachable: ${CURL_ERRORS[s.rc] ?? `curl exit ${s.rc}`}`, fix: 'Open the tunnel port from the target; without it the heartbeat works but the environment cannot be browsed.' };
+}
+
+export function checkClock(remote: ProbeSection | undefined, localEpoch: number): { check: Check; skew: number } {
+  const title = 'Clock';
+  const t = Number(remote?.out.trim());
+  if (!remote || remote.rc !== 0 || !Number.isFinite(t)) return { check: { id: 'clock', title, status: 'warn', found: 'could not read the target clock' }, skew: 0 };
+  const skew = t - localEpoch;
+  const found = `target clock ${skew === 0 ? 'in sync' : `${skew > 0 ? '+' : ''}${skew} s`} relative to this computer`;
+  if (Math.abs(skew) > 300) return { check: { id: 'clock', title, status: 'fail', found, fix: 'Sync the clock (timedatectl set-ntp true): TLS and check-in times break with this skew.' }, skew };
+  if (Math.abs(skew) > 30) return { check: { id: 'clock', title, status: 'warn', found, fix: 'Turn on NTP on the target.' }, skew };
+  return { check: { id: 'clock', title, status: 'pass', found }, skew };
+}
+
+export interface ExistingAgent {
+  image: string;
+  running: boolean;
+  edgeId?: string;
+  /** Whether the container's EDGE_KEY equals the one we would install (compared, never shown). */
+  sameKey: boolean;
+  sameSecret: boolean;
+}
+
+/** Reads `docker inspect` JSON of portainer_edge_agent; undefined when there is none. */
+export function parseExistingAgent(inspect: ProbeSection | undefined, desired: { edgeKey: string; agentSecret?: string }): ExistingAgent | undefined {
+  if (!inspect || inspect.rc !== 0) return undefined;
+  let arr: unknown;
+  try {
+    arr = JSON.parse(inspect.out);
+  } catch {
+    return undefined;
+  }
+  const c = Array.isArray(arr) ? (arr[0] as { Config?: { Image?: string; Env?: string[] }; State?: { Running?: boolean } }) : undefined;
+  if (!c) return undefined;
+  const env = new Map((c.Config?.Env ?? []).map((l) => [l.slice(0, l.indexOf('=') < 0 ? l.length : l.indexOf('=')), l.slice(l.indexOf('=') + 1)]));
+  const out: ExistingAgent = {
+    image: c.Config?.Image ?? '',
+    running: c.State?.Running === true,
+    sameKey: env.get('EDGE_KEY') === desired.edgeKey,
+    sameSecret: (env.get('AGENT_SECRET') ?? '') === (desired.agentSecret ?? ''),
+  };
+  const id = env.get('EDGE_ID');
+  if (id !== undefined) out.edgeId = id;
+  return out;
+}
+
+export function checkExistingAgent(existing: ExistingAgent | undefined, desired: { image: string; edgeId: string }): { check: Check; action: 'install' | 'unchanged' | 'replace' } {
+  const title = 'Existing Edge agent';
+  if (!existing) return { check: { id: 'existing', title, status: 'pass', found: 'none (fresh install)' }, action: 'install' };
+  const diffs: string[] = [];
+  if (existing.image !== desired.image) diffs.push(`image ${existing.image} → ${desired.image}`);
+  if (existing.edgeId !== desired.edgeId) diffs.push(`Edge ID ${existing.edgeId ?? '(none)'} → ${desired.edgeId}`);
+  if (!existing.sameKey) diffs.push('a different Edge key');
+  if (!existing.sameSecret) diffs.push('a different agent secret');
+  if (!existing.running) diffs.push('the container is not running');
+  if (diffs.length === 0) return { check: { id: 'existing', title, status: 'pass', found: `portainer_edge_agent already runs ${existing.image} with this Edge ID and key: nothing to do` }, action: 'unchanged' };
+  return {
+    check: { id: 'existing', title, status: 'warn', found: `portainer_edge_agent exists with ${diffs.join(', ')}`, fix: 'Replacing removes the container and the portainer_agent_data volume (confirmation needed).' },
+    action: 'replace',
+  };
+}

@@ -1,0 +1,212 @@
+import { execFileSync } from 'node:child_process';
+import { existsSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { startLocalServer, type LocalServer } from '../../../src-main/services/localserver';
+import { silentLogger } from '../../../src-main/services/logging/logger';
+import { Redactor } from '../../../src-main/services/logging/redact';
+import { readRunSummary } from '../../../src-main/services/install/fleet';
+import { runFleetInstall, type FleetInstallOptions } from '../../../src-main/services/install/fleetInstall';
+import { AppKnownHosts, HostKeyDatabase } from '../../../src-main/services/ssh/knownHosts';
+import type { Prompter } from '../../../src-main/services/ssh/prompter';
+import { parseTarget } from '../../../src-main/services/ssh/target';
+import { MemoryStore } from '../../../src-main/services/stores/keyValueStore';
+import { createUsers, makeClientKey, sharedTempDir, startSshd, type SshdHost, type TestUsers } from '../../fixtures/ssh/harness';
+import { localServerApi } from '../../fixtures/ssh/localServerApi';
+
+const ADMIN_PW = 'local-admin-pw-1234';
+const AGENT_SECRET = 'agent-secret-Zq81-never-shown';
+
+let users: TestUsers;
+let root: string;
+let hosts: SshdHost[];
+let server: LocalServer;
+let api: ReturnType<typeof localServerApi>;
+let key: { path: string; pub: string };
+const logLines: string[] = [];
+let runNo = 0;
+
+beforeAll(async () => {
+  users = createUsers();
+  root = sharedTempDir('edt-ssh-install-');
+  hosts = await Promise.all(['h1', 'h2', 'h3'].map((n) => startSshd(n, users.all, root)));
+  key = makeClientKey(root, 'id_fleet');
+  for (const h of hosts) h.authorize(users.key.name, key.pub);
+  server = await startLocalServer({ dataDir: join(root, 'server'), port: 0, tunnelPort: 0, https: true, adminPassword: ADMIN_PW, agentSecret: AGENT_SECRET, logger: silentLogger, saveDebounceMs: 50 });
+  api = localServerApi(server, ADMIN_PW);
+}, 60_000);
+
+afterAll(async () => {
+  for (const h of hosts ?? []) h.killContainers();
+  await Promise.all((hosts ?? []).map((h) => h.stop()));
+  await api?.close();
+  await server?.close();
+  users?.remove();
+  if (root && !process.env.EDT_KEEP_TMP) rmSync(root, { recursive: true, force: true });
+});
+
+function hostOf(target: string): SshdHost {
+  const port = parseTarget(target).port;
+  return hosts.find((h) => h.port === port)!;
+}
+
+function options(targets: string[] | undefined, extra: Partial<FleetInstallOptions> = {}): FleetInstallOptions {
+  const prompter: Prompter = {
+    hostKey: async () => 'reject',
+    secret: async (q) => {
+      if (q.kind === 'password') return users.all.find((u) => q.target.startsWith(`${u.name}@`))?.password;
+      return undefined;
+    },
+    confirm: async () => false,
+  };
+  return {
+    runsDir: join(root, 'runs'),
+    ...(targets ? { targets } : {}),
+    server: api,
+    platform: 'standalone',
+    insecurePoll: true,
+    auth: { agentSocket: null, identityFiles: [key.path] },
+    hostKeys: new HostKeyDatabase({ app: new AppKnownHosts(new MemoryStore()) }),
+    hostKeyPolicy: 'accept-new',
+    prompter,
+    redactor: new Redactor(),
+    sudoPassword: users.sudo.password,
+    concurrency: 3,
+    retry: { attempts: 3, delayMs: 10 },
+    environment: { mode: 'create', nameTemplate: `run${++runNo}-{host}-{port}` },
+    remoteDir: (t) => hostOf(t).remoteDir,
+    onLog: (t, l) => logLines.push(`${t} ${l}`),
+    pollMs: 300,
+    ...extra,
+  };
+}
+
+function allFiles(dir: string): string[] {
+  if (!existsSync(dir)) return [];
+  return readdirSync(dir, { withFileTypes: true }).flatMap((d) => (d.isDirectory() ? allFiles(join(dir, d.name)) : [join(dir, d.name)]));
+}
+
+describe('fleet install over real sshd to a local Portainer-compatible server', () => {
+  let edgeKeys: string[] = [];
+
+  it('installs on 3 hosts (key auth, password auth, sudo with password), each checks in and the tunnel is verified', async () => {
+    const targets = [`${users.key.name}@127.0.0.1:${hosts[0]!.port}`, `${users.pw.name}@127.0.0.1:${hosts[1]!.port}`, `${users.sudo.name}@127.0.0.1:${hosts[2]!.port}`];
+    const summary = await runFleetInstall(options(targets, { auth: { agentSocket: null, identityFiles: [key.path] } }));
+    const why = summary.hosts.map((h) => `${h.target}: ${h.status} ${h.reason ?? ''}`).join('\n');
+    expect(summary.counts.succeeded, why).toBe(3);
+    for (const h of summary.hosts) {
+      expect(h).toMatchObject({ status: 'succeeded', checkedIn: true, tunnel: 'verified' });
+      const env = await api.environment(h.environmentId!);
+      edgeKeys.push(env.edgeKey);
+      expect(env.edgeId).toBe(h.edgeId);
+    }
+    // Delivery went through a 0600 root-owned env file, which was removed afterwards.
+    for (const h of hosts) {
+      const files = h.envFilesLog();
+      expect(files).toHaveLength(1);
+      expect(files[0]).toMatchObject({ mode: '600', uid: 0 });
+      expect(files[0]!.content).toContain('EDGE_KEY=');
+      expect(files[0]!.content).toContain(`AGENT_SECRET=${AGENT_SECRET}`);
+      expect(existsSync(join(h.remoteDir, 'agent.env'))).toBe(false);
+      expect(statSync(h.remoteDir).mode & 0o777).toBe(0o700);
+    }
+    const s = readRunSummary(join(root, 'runs'), summary.runId);
+    expect(s.finished).toBe(true);
+  }, 120_000);
+
+  it('secret scan: no join token, agent secret or password in transcripts, logs, recorded argv/cmdlines, ps or shell history', async () => {
+    const secrets = [...edgeKeys, AGENT_SECRET, users.sudo.password, users.pw.password];
+    expect(edgeKeys).toHaveLength(3);
+    const haystacks: Array<[string, string]> = [];
+    for (const f of allFiles(join(root, 'runs'))) haystacks.push([f, readFileSync(f, 'utf8')]);
+    haystacks.push(['progress log', logLines.join('\n')]);
+    for (const h of hosts) {
+      haystacks.push([`${h.name} argv.log`, JSON.stringify(h.argvLog())]);
+      haystacks.push([`${h.name} sshd log`, h.sshdLog()]);
+    }
+    for (const u of users.all) {
+      for (const f of ['.bash_history', '.sh_history']) {
+        const p = `/home/${u.name}/${f}`;
+        if (existsSync(p)) haystacks.push([p, readFileSync(p, 'utf8')]);
+      }
+    }
+    haystacks.push(['ps', execFileSync('ps', ['-eo', 'args'], { encoding: 'utf8' })]);
+    expect(haystacks.length).toBeGreaterThan(8);
+    for (const [where, text] of haystacks) for (const s of secrets) expect(text.includes(s), `${where} holds a secret`).toBe(false);
+    // The sudo user's privileged docker calls ran under sudo -S (password on stdin).
+    const sudoCalls = hosts[2]!.argvLog().filter((r) => r.argv[0] === 'run');
+    expect(sudoCalls[0]!.cmdlines.some((c) => c[0] === 'sudo' && c.includes('-S'))).toBe(true);
+  });
+
+  it('a second run finds the agents unchanged (idempotent)', async () => {
+    const s0 = readRunSummary(join(root, 'runs'), readdirSync(join(root, 'runs'))[0]!);
+    const targets = s0.hosts.map((h) => h.target).slice(0, 1);
+    const summary = await runFleetInstall(options(targets, { environment: { mode: 'existing', id: s0.hosts[0]!.environmentId! } }));
+    expect(summary.hosts[0]!.status, summary.hosts[0]!.reason).toBe('unchanged');
+    expect(hosts[0]!.envFilesLog()).toHaveLength(1);
+  }, 90_000);
+
+  it('a host that drops mid-install fails with a clear reason while the others finish; resume retries only it', async () => {
+    for (const h of hosts) {
+      h.killContainers();
+      rmSync(join(h.stateDir, 'state.json'), { force: true });
+    }
+    const targets = hosts.map((h) => `${users.key.name}@127.0.0.1:${h.port}`);
+    const victim = targets[1]!;
+    let killed = false;
+    const summary = await runFleetInstall(
+      options(targets, {
+        retry: { attempts: 1, delayMs: 10 },
+        onLog: (t, l) => {
+          if (t === victim && l === '== write env file' && !killed) {
+            killed = true;
+            void hosts[1]!.stop();
+          }
+        },
+      }),
+    );
+    const byTarget = new Map(summary.hosts.map((h) => [h.target, h]));
+    expect(byTarget.get(victim)!.status).toBe('failed');
+    expect(byTarget.get(victim)!.reason, byTarget.get(victim)!.reason).toMatch(/connection|closed|lost|not running/i);
+    expect(byTarget.get(targets[0]!)!.status, byTarget.get(targets[0]!)!.reason).toBe('succeeded');
+    expect(byTarget.get(targets[2]!)!.status).toBe('succeeded');
+
+    await hosts[1]!.start();
+    const resumed = await runFleetInstall(options(undefined, { resumeRunId: summary.runId }));
+    const after = new Map(resumed.hosts.map((h) => [h.target, h]));
+    expect(after.get(victim)!.status, after.get(victim)!.reason).toBe('succeeded');
+    expect(after.get(victim)!.attempts).toBe(2);
+    expect(after.get(victim)!.environmentId).toBe(byTarget.get(victim)!.environmentId);
+    expect(after.get(targets[0]!)!.attempts).toBe(1);
+    expect(after.get(targets[2]!)!.attempts).toBe(1);
+  }, 150_000);
+
+  it('cancel stops the run: the running host is cancelled, the rest never start, SSH sessions close', async () => {
+    for (const h of hosts) {
+      h.killContainers();
+      rmSync(join(h.stateDir, 'state.json'), { force: true });
+    }
+    const targets = hosts.map((h) => `${users.key.name}@127.0.0.1:${h.port}`);
+    const controller = new AbortController();
+    let abortedAt = 0;
+    const started = Date.now();
+    const summary = await runFleetInstall(
+      options(targets, {
+        concurrency: 1,
+        signal: controller.signal,
+        onLog: (_t, l) => {
+          if (l === '== verify' && !abortedAt) {
+            abortedAt = Date.now();
+            controller.abort();
+          }
+        },
+      }),
+    );
+    expect(abortedAt).toBeGreaterThan(0);
+    expect(Date.now() - abortedAt).toBeLessThan(5000);
+    expect(summary.stoppedBecause).toBe('cancelled');
+    expect(summary.hosts[0]!.status).toBe('cancelled');
+    expect(summary.hosts.slice(1).every((h) => h.status === 'cancelled' && h.attempts === 0)).toBe(true);
+    expect(Date.now() - started).toBeLessThan(60_000);
+  }, 90_000);
+});
