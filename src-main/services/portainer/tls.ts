@@ -1,3 +1,4 @@
+import type { CertificateView } from '../../shared/schemas/portainer';
 import { X509Certificate } from 'node:crypto';
 import { isIP } from 'node:net';
 import tls, { type PeerCertificate, type TLSSocket } from 'node:tls';
@@ -84,20 +85,8 @@ function judge(socket: TLSSocket, mode: TlsMode, pinned: string | undefined): Ce
   return new CertificateRefused('untrusted', presented, reason);
 }
 
-export interface CertificateInfo {
-  sha256: string;
-  subject: string;
-  issuer: string;
-  /** ISO 8601. */
-  validFrom: string;
-  validTo: string;
-  selfSigned: boolean;
-  /** The system CA store accepts the chain and the name matches the host. */
-  trustedBySystem: boolean;
-  /** Why the system does not trust it (OpenSSL's code), when it does not. */
-  untrustedReason?: string;
-  subjectAltNames: string[];
-}
+/** What the first-contact prompt shows about a server's certificate (one shape, shared with the UI). */
+export type CertificateInfo = CertificateView;
 
 /** Connects once to read the certificate an HTTPS server presents; sends no HTTP request. */
 export function probeCertificate(baseUrl: string, options: { timeoutMs?: number; signal?: AbortSignal } = {}): Promise<CertificateInfo> {
