@@ -1,0 +1,120 @@
+import { AppError } from '../../shared/contract/errors';
+import type { PrestageCachedView, PrestageExportView, PrestagePlanView } from '../../shared/schemas/prestage';
+import type { Logger } from '../logging/logger';
+import { normaliseBaseUrl } from '../portainer/url';
+import { PrestageCache } from '../prestage/cache';
+import { parseDevicesCsv } from '../prestage/devicesCsv';
+import { PrestageService, type ExportRequest, type ImportPlan, type PrestageConnection } from '../prestage/prestageService';
+import type { BundleFormat, DevicePlatform } from '../prestage/types';
+import type { ServerProfiles } from '../profiles/serverProfiles';
+import type { Handlers } from '../rpc/dispatcher';
+import type { KeyValueStore } from '../stores/keyValueStore';
+
+export type PrestageCallName = 'prestage:export' | 'prestage:importPlan' | 'prestage:importRun' | 'prestage:unused' | 'prestage:deleteUnused' | 'prestage:cached';
+
+export interface PrestageHandlerDeps {
+  profiles: ServerProfiles;
+  /** Holds the offline copy of prestaged environments, join tokens included: must be private to the user. */
+  store: KeyValueStore;
+  logger: Logger;
+  now?: () => number;
+}
+
+interface ExportFields {
+  outDir: string;
+  formats?: BundleFormat[] | undefined;
+  expires?: string | undefined;
+  labelsIncludeKey: boolean;
+  platform?: DevicePlatform | undefined;
+  insecurePoll?: boolean | undefined;
+  envVars?: string | undefined;
+  encrypt?: { passphrase: string } | { recipients: string[] } | undefined;
+}
+
+function exportRequest(r: ExportFields): ExportRequest {
+  return {
+    outDir: r.outDir,
+    formats: r.formats ?? [],
+    ...(r.expires ? { expires: r.expires } : {}),
+    ...(r.labelsIncludeKey ? { labelsIncludeKey: true } : {}),
+    ...(r.encrypt ? { encrypt: r.encrypt } : {}),
+  };
+}
+
+function loadOptions(r: ExportFields) {
+  return { ...(r.platform ? { platform: r.platform } : {}), ...(r.insecurePoll !== undefined ? { insecurePoll: r.insecurePoll } : {}), ...(r.envVars !== undefined ? { envVars: r.envVars } : {}) };
+}
+
+function planView(plan: ImportPlan, warnings: string[]): PrestagePlanView {
+  return {
+    items: plan.items.map((i) => ({ row: i.row, name: i.name, action: i.action, message: i.message, ...(i.environmentId !== undefined ? { environmentId: i.environmentId } : {}) })),
+    create: plan.create,
+    exists: plan.exists,
+    errors: plan.errors,
+    newGroups: plan.newGroups,
+    newTags: plan.newTags,
+    warnings,
+  };
+}
+
+/** Handlers of the prestage calls, on the active server profile. The lead wires this into appServices. */
+export function createPrestageHandlers(deps: PrestageHandlerDeps): Pick<Handlers, PrestageCallName> {
+  const { profiles } = deps;
+  const service = new PrestageService({ cache: new PrestageCache(deps.store), edgeIds: profiles.edgeIds, ...(deps.now ? { now: deps.now } : {}) });
+
+  function activeUrl(): string {
+    const p = profiles.active();
+    if (!p) throw new AppError('invalid_input', 'Choose a Portainer server first.', 'server');
+    return normaliseBaseUrl(p.url);
+  }
+
+  async function connect(): Promise<PrestageConnection> {
+    const conn = await profiles.connectionWithVersion();
+    return { client: conn.client, serverUrl: normaliseBaseUrl(conn.profile.url), profileId: conn.profile.id };
+  }
+
+  return {
+    async 'prestage:export'(r) {
+      const loaded = await service.loadForExport(r.offline ? undefined : connect, activeUrl(), r.environmentIds, loadOptions(r));
+      const out = await service.exportTo(loaded.envs, exportRequest(r));
+      return { ...out, source: loaded.source, warnings: loaded.warnings } satisfies PrestageExportView;
+    },
+    async 'prestage:importPlan'(r) {
+      const csv = parseDevicesCsv(r.csv);
+      const plan = await service.planImport(await connect(), csv.rows, csv.errors, { createGroups: r.createGroups });
+      return planView(plan, csv.warnings);
+    },
+    async 'prestage:importRun'(r) {
+      const csv = parseDevicesCsv(r.csv);
+      const conn = await connect();
+      const plan = await service.planImport(conn, csv.rows, csv.errors, { createGroups: r.createGroups });
+      const view = planView(plan, csv.warnings);
+      if (plan.errors) return { items: [], created: 0, failed: 0, plan: view };
+      const result = await service.runImport(conn, plan, { ...loadOptions(r), portainerUrl: r.portainerUrl ? normaliseBaseUrl(r.portainerUrl, 'portainerUrl') : conn.serverUrl });
+      const items = result.items.map((i) => ({ row: i.row, name: i.name, action: i.action, ...(i.environmentId !== undefined ? { environmentId: i.environmentId } : {}), ...(i.message ? { message: i.message } : {}) }));
+      if (result.envs.length === 0) return { items, created: result.created, failed: result.failed, plan: view };
+      const out = await service.exportTo(result.envs, exportRequest(r));
+      return { items, created: result.created, failed: result.failed, plan: view, export: { ...out, source: 'server' as const, warnings: [] } };
+    },
+    async 'prestage:unused'(r) {
+      return service.unusedReport(await connect(), r.days);
+    },
+    async 'prestage:deleteUnused'(r) {
+      return service.deleteUnused(await connect(), r.ids, r.confirm);
+    },
+    'prestage:cached'() {
+      const url = profiles.active() ? activeUrl() : undefined;
+      const environments = service.cache.list(url).map((e) => ({
+        environmentId: e.environmentId,
+        name: e.name,
+        edgeId: e.edgeId,
+        serverUrl: e.serverUrl,
+        agentVersion: e.agentVersion,
+        platform: e.platform,
+        createdAt: e.createdAt,
+        lastConfirmedWithServer: e.lastConfirmedWithServer,
+      }));
+      return { environments } satisfies PrestageCachedView;
+    },
+  };
+}
