@@ -16,6 +16,14 @@ import {
   serversUpdateRequest,
   tagsCreateRequest,
 } from '../schemas/portainer';
+import {
+  prestageDeleteUnusedRequest,
+  prestageExportRequest,
+  prestageImportPlanRequest,
+  prestageImportRunRequest,
+  prestageUnusedRequest,
+} from '../schemas/prestage';
+import type { PrestageCachedView, PrestageExportView, PrestageImportView, PrestagePlanView, PrestageUnusedView } from '../schemas/prestage';
 import type {
   EnvironmentCreateView,
   EnvironmentDetailView,
@@ -97,6 +105,18 @@ export const calls = {
   'servers:agentSecret': call<{ agentSecret: string }>()(none),
   /** Like servers:status, but drops the cached connection first: a fresh TLS handshake and login. */
   'servers:check': call<ServerStatusView>()(serversCheckRequest),
+  /** Prestaged join tokens: export bundles (server first, the local copy when it is unreachable or offline is asked). */
+  'prestage:export': call<PrestageExportView>()(prestageExportRequest),
+  /** Dry run of a devices CSV: will create / exists / error per row; creates nothing. */
+  'prestage:importPlan': call<PrestagePlanView>()(prestageImportPlanRequest),
+  /** Creates the CSV's devices (nothing when any row is in error), then exports them. */
+  'prestage:importRun': call<PrestageImportView>()(prestageImportRunRequest),
+  /** Edge environments that never checked in, with their age from the local copy. */
+  'prestage:unused': call<PrestageUnusedView>()(prestageUnusedRequest),
+  /** Deletes never-checked-in environments (re-checked one by one); needs confirm: true. */
+  'prestage:deleteUnused': call<{ removed: Array<{ id: number; name: string }>; skipped: Array<{ id: number; reason: string }> }>()(prestageDeleteUnusedRequest),
+  /** The local copy's environments (no join tokens). */
+  'prestage:cached': call<PrestageCachedView>()(none),
 } as const;
 
 export interface ServerEdgeSettingsView {
