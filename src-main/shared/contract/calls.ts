@@ -37,6 +37,8 @@ import type {
   TagView,
 } from '../schemas/portainer';
 
+import { sshInstallRequest, sshResumeRequest, sshRunRequest, sshTranscriptRequest, taskAnswerRequest, taskIdRequest } from '../schemas/install';
+import type { SshRunStarted, TaskView } from '../schemas/install';
 /**
  * The one contract between the UI (or any client) and main. Every call is `domain:verb`,
  * with the zod schema main validates the request against before the handler runs, and
@@ -105,6 +107,15 @@ export const calls = {
   'servers:agentSecret': call<{ agentSecret: string }>()(none),
   /** Like servers:status, but drops the cached connection first: a fresh TLS handshake and login. */
   'servers:check': call<ServerStatusView>()(serversCheckRequest),
+  'ssh:install': call<SshRunStarted>()(sshInstallRequest),
+  'ssh:resume': call<SshRunStarted>()(sshResumeRequest),
+  'ssh:runs': call<{ runs: Array<{ runId: string; createdAt: string; finished: boolean; counts: Record<string, number> }> }>()(none),
+  'ssh:run': call<{ summary: Record<string, unknown> }>()(sshRunRequest),
+  'ssh:transcript': call<{ transcript: Record<string, unknown> }>()(sshTranscriptRequest),
+  'tasks:list': call<{ tasks: TaskView[] }>()(none),
+  'tasks:get': call<TaskView & { log: string[] }>()(taskIdRequest),
+  'tasks:cancel': call<TaskView>()(taskIdRequest),
+  'tasks:answer': call<{ answered: true }>()(taskAnswerRequest),
   /** Prestaged join tokens: export bundles (server first, the local copy when it is unreachable or offline is asked). */
   'prestage:export': call<PrestageExportView>()(prestageExportRequest),
   /** Dry run of a devices CSV: will create / exists / error per row; creates nothing. */

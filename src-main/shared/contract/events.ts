@@ -1,3 +1,4 @@
+import type { TaskLogEvent, TaskPromptEvent, TaskView } from '../schemas/install';
 import type { AgentGroupView, PollSample, SimStatus } from '../schemas/simulator';
 
 /** Every event main pushes to the UI, by name. */
@@ -5,8 +6,11 @@ export interface EventMap {
   'sim:status': SimStatus;
   'agents:groups': { groups: AgentGroupView[] };
   'agents:polls': { samples: PollSample[] };
+  'task:update': TaskView;
+  'task:log': TaskLogEvent;
+  'task:prompt': TaskPromptEvent;
 }
 
 export type EventName = keyof EventMap;
 
-export const eventNames: EventName[] = ['sim:status', 'agents:groups', 'agents:polls'];
+export const eventNames: EventName[] = ['sim:status', 'agents:groups', 'agents:polls', 'task:update', 'task:log', 'task:prompt'];

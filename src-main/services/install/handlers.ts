@@ -1,0 +1,74 @@
+import type { ParsedRequest } from '../../shared/contract/calls';
+import type { HostKeyDatabase } from '../ssh/knownHosts';
+import type { TaskManager } from '../tasks/taskManager';
+import { listRuns, newRunId, readRunSummary, readTranscript } from './fleet';
+import { runFleetInstall, type InstallServerApi } from './fleetInstall';
+
+/**
+ * Handlers for ssh:* and tasks:* (the lead spreads them into the app's handler table).
+ * ssh:install / ssh:resume return a task id at once; progress, logs and prompts (host key,
+ * passphrase, password, sudo password, replace confirmation) arrive as task:* events.
+ */
+export interface InstallHandlerDeps {
+  tasks: TaskManager;
+  runsDir: string;
+  hostKeys: HostKeyDatabase;
+  /** The Portainer connection of a saved server profile (or the selected one). */
+  serverApi: (serverId?: string) => Promise<InstallServerApi>;
+  sshConfigText?: () => string;
+}
+
+export function createInstallHandlers(d: InstallHandlerDeps) {
+  const start = async (req: ParsedRequest<'ssh:install'> | undefined, resume?: ParsedRequest<'ssh:resume'>) => {
+    const server = await d.serverApi(req?.serverId ?? resume?.serverId);
+    const prev = resume ? readRunSummary(d.runsDir, resume.runId) : undefined;
+    const runId = resume?.runId ?? newRunId();
+    const o = (req ?? (prev!.options as unknown as ParsedRequest<'ssh:install'>)) as ParsedRequest<'ssh:install'>;
+    const total = req?.targets.length ?? prev!.hosts.length;
+    const taskId = d.tasks.create('ssh:install', `Install the Edge agent on ${total} host${total === 1 ? '' : 's'}`, async (ctx) => {
+      const summary = await runFleetInstall({
+        runsDir: d.runsDir,
+        ...(resume ? { resumeRunId: resume.runId } : { targets: req!.targets }),
+        server,
+        environment: o.environment,
+        platform: o.platform,
+        insecurePoll: o.insecurePoll,
+        ...(o.envVars ? { envVars: o.envVars } : {}),
+        auth: o.identityFile ? { identityFiles: [o.identityFile] } : {},
+        hostKeys: d.hostKeys,
+        hostKeyPolicy: o.hostKeyPolicy ?? 'ask',
+        ...(o.jump ? { jump: o.jump } : {}),
+        ...(d.sshConfigText ? { sshConfigText: d.sshConfigText() } : {}),
+        prompter: ctx.prompter,
+        redactor: ctx.redactor,
+        concurrency: o.concurrency ?? 10,
+        canary: o.canary ?? 0,
+        maxFailPct: o.maxFailPct ?? 100,
+        mode: o.mode ?? 'install',
+        replaceExisting: o.replaceExisting ?? 'ask',
+        signal: ctx.signal,
+        onLog: (t, l) => ctx.log(`${t}: ${l}`),
+        onUpdate: (s) => {
+          const done = s.hosts.filter((h) => !['pending', 'running'].includes(h.status)).length;
+          ctx.progress(s.hosts.length ? done / s.hosts.length : 0, `${done}/${s.hosts.length} hosts done`);
+        },
+      });
+      return summary;
+    });
+    return { taskId, runId };
+  };
+  return {
+    'ssh:install': (req: ParsedRequest<'ssh:install'>) => start(req),
+    'ssh:resume': (req: ParsedRequest<'ssh:resume'>) => start(undefined, req),
+    'ssh:runs': async () => ({ runs: listRuns(d.runsDir) }),
+    'ssh:run': async (req: ParsedRequest<'ssh:run'>) => ({ summary: readRunSummary(d.runsDir, req.runId) as unknown as Record<string, unknown> }),
+    'ssh:transcript': async (req: ParsedRequest<'ssh:transcript'>) => ({ transcript: readTranscript(d.runsDir, req.runId, req.target) as Record<string, unknown> }),
+    'tasks:list': async () => ({ tasks: d.tasks.list() }),
+    'tasks:get': async (req: ParsedRequest<'tasks:get'>) => d.tasks.get(req.taskId),
+    'tasks:cancel': async (req: ParsedRequest<'tasks:cancel'>) => d.tasks.cancel(req.taskId),
+    'tasks:answer': async (req: ParsedRequest<'tasks:answer'>) => {
+      d.tasks.answer(req.taskId, req.promptId, req.answer);
+      return { answered: true as const };
+    },
+  };
+}

@@ -1,0 +1,83 @@
+import { z } from 'zod';
+
+/** Requests and views of the SSH install and of tasks (contract: ssh:*, tasks:*; events task:*). */
+
+const target = z.string().trim().min(1).max(300);
+
+export const sshInstallRequest = z
+  .object({
+    /** Saved server profile to use (the handler resolves its client). */
+    serverId: z.string().min(1).optional(),
+    environment: z.discriminatedUnion('mode', [
+      z.object({ mode: z.literal('existing'), id: z.number().int().positive() }),
+      z.object({
+        mode: z.literal('create'),
+        nameTemplate: z.string().min(1).max(200).default('{host}'),
+        groupId: z.number().int().positive().optional(),
+        tagIds: z.array(z.number().int().positive()).max(100).optional(),
+        pollSeconds: z.number().int().min(1).max(3600).optional(),
+      }),
+    ]),
+    platform: z.enum(['standalone', 'swarm', 'podman']),
+    insecurePoll: z.boolean().default(true),
+    envVars: z.string().max(4000).optional(),
+    targets: z.array(target).min(1).max(10_000),
+    jump: target.optional(),
+    identityFile: z.string().max(1000).optional(),
+    concurrency: z.number().int().min(1).max(200).default(10),
+    canary: z.number().int().min(0).max(10_000).default(0),
+    maxFailPct: z.number().min(0).max(100).default(100),
+    hostKeyPolicy: z.enum(['ask', 'accept-new', 'strict']).default('ask'),
+    mode: z.enum(['install', 'preflight-only', 'dry-run']).default('install'),
+    replaceExisting: z.enum(['ask', 'always', 'never']).default('ask'),
+  })
+  .strict();
+
+export const sshResumeRequest = z.object({ runId: z.string().regex(/^[A-Za-z0-9_-]{1,64}$/), serverId: z.string().min(1).optional() }).strict();
+export const sshRunRequest = z.object({ runId: z.string().regex(/^[A-Za-z0-9_-]{1,64}$/) }).strict();
+export const sshTranscriptRequest = z.object({ runId: z.string().regex(/^[A-Za-z0-9_-]{1,64}$/), target }).strict();
+export const taskIdRequest = z.object({ taskId: z.string().uuid() }).strict();
+export const taskAnswerRequest = z.object({ taskId: z.string().uuid(), promptId: z.string().uuid(), answer: z.string().max(4096).optional() }).strict();
+
+export type TaskStatus = 'running' | 'cancelling' | 'succeeded' | 'failed' | 'cancelled';
+
+export interface TaskPromptView {
+  id: string;
+  kind: 'host-key' | 'passphrase' | 'password' | 'sudo' | 'keyboard-interactive' | 'confirm';
+  target: string;
+  message: string;
+  /** Fixed answers (host-key: once/remember/reject; confirm: yes/no); absent = free text. */
+  choices?: string[];
+  /** The UI must mask the input and never echo it back. */
+  secret: boolean;
+  fingerprint?: string;
+}
+
+export interface TaskView {
+  id: string;
+  kind: string;
+  title: string;
+  status: TaskStatus;
+  progress: number;
+  message?: string;
+  createdAt: string;
+  finishedAt?: string;
+  pendingPrompts: TaskPromptView[];
+  result?: unknown;
+  error?: { code: string; message: string };
+}
+
+export interface TaskLogEvent {
+  taskId: string;
+  line: string;
+}
+
+export interface TaskPromptEvent {
+  taskId: string;
+  prompt: TaskPromptView;
+}
+
+export interface SshRunStarted {
+  taskId: string;
+  runId: string;
+}
