@@ -14,6 +14,7 @@ import { ADMIN_PASSWORD, adminClient, captureIo, dockerStandIn, ensureTool, skip
  * which polls the local Portainer-compatible server started here. Asserted through its API.
  */
 const isRoot = process.getuid?.() === 0;
+const notRoot = isRoot ? undefined : 'install.sh must run as root (the tests are not root)';
 const ansibleMissing = ensureTool('ansible-playbook', 'ansible');
 
 let server: LocalServer;
@@ -66,7 +67,7 @@ describe('install.sh', () => {
     expect(statSync(out).mode & 0o777).toBe(0o700);
   });
 
-  it.skipIf(!isRoot)('runs as root: installs the env file 0600, starts the agent, which checks in; a second run does nothing; another Edge ID replaces it', async () => {
+  it.skipIf(skipReason('running install.sh', notRoot))('runs as root: installs the env file 0600, starts the agent, which checks in; a second run does nothing; another Edge ID replaces it', async () => {
     const docker = dockerStandIn();
     standIns.push(docker);
     const etc = join(tmp('etc'), 'portainer-edge');
@@ -138,8 +139,7 @@ function existsOnPath(bin: string): boolean {
 }
 
 describe('Ansible playbook', () => {
-  if (ansibleMissing) console.log(`SKIP ansible-playbook run: ${ansibleMissing}`);
-  it.skipIf(!!ansibleMissing || !isRoot)('ansible-playbook (connection local, become) copies the bundle and runs install.sh; the agent checks in', async () => {
+  it.skipIf(skipReason('ansible-playbook run', ansibleMissing ?? notRoot))('ansible-playbook (connection local, become) copies the bundle and runs install.sh; the agent checks in', async () => {
     const docker = dockerStandIn();
     standIns.push(docker);
     const c = envs[2]!;

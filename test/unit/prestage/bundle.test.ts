@@ -1,0 +1,114 @@
+import { execFileSync } from 'node:child_process';
+import { existsSync, mkdtempSync, readdirSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { renderEnvFile } from '../../../src-main/services/install/installer';
+import { buildDeviceBundle, deviceEnvEntries, sha256Hex } from '../../../src-main/services/prestage/bundle';
+import { buildExport, labelPayload } from '../../../src-main/services/prestage/fleet';
+import { tarArchive } from '../../../src-main/services/prestage/tar';
+import type { ExportOptions, PrestagedEnvironment } from '../../../src-main/services/prestage/types';
+import { writeExportAtomically } from '../../../src-main/services/prestage/writer';
+import { AppError } from '../../../src-main/shared/contract/errors';
+import { encodeEdgeKey } from '../../../src-main/shared/domain/edgeKey';
+import { installEnvEntries } from '../../../src-main/shared/domain/installCommands';
+
+const key = encodeEdgeKey({ portainerUrl: 'https://p.example:9443', tunnelAddress: 'p.example:8000', tunnelFingerprint: 'SHA256:abc', environmentId: 5 });
+const env: PrestagedEnvironment = {
+  environmentId: 5,
+  name: 'edge-5',
+  edgeKey: key,
+  edgeId: 'edge-id-5',
+  serverUrl: 'https://p.example:9443',
+  portainerUrl: 'https://p.example:9443',
+  tunnelAddress: 'p.example:8000',
+  fingerprint: 'SHA256:abc',
+  agentVersion: '2.23.0',
+  insecurePoll: false,
+  agentSecret: 'topsecret',
+  envVars: 'A=1',
+  platform: 'standalone',
+  createdAt: '2025-01-01T00:00:00.000Z',
+  lastConfirmedWithServer: '2025-01-02T00:00:00.000Z',
+};
+const all: ExportOptions = { formats: ['env', 'script', 'compose', 'ps1', 'cloud-init', 'k8s', 'ansible', 'labels'], createdAt: '2025-01-03T00:00:00.000Z', expires: '2025-02-01' };
+
+describe('device bundle', () => {
+  it('agent.env is the shared env list (installEnvEntries) rendered by the SSH install\'s renderEnvFile', () => {
+    const files = buildDeviceBundle(env, 'd', all);
+    const envFile = files.find((f) => f.path === 'd/agent.env')!;
+    const entries = installEnvEntries({ platform: 'standalone', os: 'linux', agentVersion: '2.23.0', edgeKey: key, edgeId: 'edge-id-5', insecurePoll: false, agentSecret: 'topsecret', envVars: 'A=1' });
+    expect(String(envFile.content).split('\n').filter((l) => !l.startsWith('#')).join('\n')).toBe(renderEnvFile(entries));
+    expect(deviceEnvEntries(env).map(([n]) => n)).toEqual(['EDGE', 'EDGE_ID', 'EDGE_KEY', 'EDGE_INSECURE_POLL', 'AGENT_SECRET', 'A']);
+  });
+
+  it('every file holding the key or secret is 0600, the others carry neither', () => {
+    for (const f of buildDeviceBundle(env, 'd', all)) {
+      const text = String(f.content);
+      const secret = text.includes(key) || text.includes('topsecret') || text.includes(Buffer.from(key).toString('base64').slice(0, 20)) || f.path.endsWith('cloud-init.yaml');
+      if (secret) expect(f.mode, f.path).toBe(0o600);
+      else expect(f.mode & 0o077, f.path).not.toBe(0);
+    }
+  });
+
+  it('manifest lists the sha256 of every other file, the expiry and when the data was confirmed', () => {
+    const files = buildDeviceBundle(env, 'd', all);
+    const m = JSON.parse(String(files.at(-1)!.content));
+    expect(m.files.map((f: { path: string }) => f.path)).toEqual(files.slice(0, -1).map((f) => f.path.slice(2)));
+    for (const f of m.files) expect(f.sha256).toBe(sha256Hex(files.find((x) => x.path === `d/${f.path}`)!.content));
+    expect(m).toMatchObject({ environment: { id: 5, name: 'edge-5' }, expires: '2025-02-01', lastConfirmedWithServer: '2025-01-02T00:00:00.000Z', tunnelAddress: 'p.example:8000', fingerprint: 'SHA256:abc', agentVersion: '2.23.0' });
+    expect(JSON.stringify(m)).not.toContain(key);
+  });
+
+  it('refuses values a bundle cannot carry, with the fix', () => {
+    expect(() => buildDeviceBundle({ ...env, envVars: 'FROM_HOST' }, 'd', all)).toThrow(/FROM_HOST has no value.*FROM_HOST=value/);
+    expect(() => buildDeviceBundle({ ...env, edgeId: 'a b' }, 'd', all)).toThrow(/Edge ID/);
+    expect(() => buildDeviceBundle(env, 'd', { ...all, expires: '2025-02-30' })).toThrow(/YYYY-MM-DD/);
+  });
+
+  it('labels never hold the key unless asked', () => {
+    const plan = buildExport([env], all);
+    const labels = String(plan.files.find((f) => f.path === 'labels.html')!.content);
+    expect(labels).not.toContain(key);
+    expect(labelPayload(env, false)).toBe('{"name":"edge-5","edgeId":"edge-id-5","environmentId":5}');
+    const withKey = buildExport([env], { ...all, labelsIncludeKey: true }).files.find((f) => f.path === 'labels.html')!;
+    expect(withKey.mode).toBe(0o600);
+    expect(labelPayload(env, true)).toContain(key);
+  });
+
+  it('device folders are unique and safe', () => {
+    const plan = buildExport([env, { ...env, environmentId: 6, name: 'edge 5' }, { ...env, environmentId: 7, name: '../../etc' }], { ...all, formats: ['env'] });
+    expect([...plan.folders.values()]).toEqual(['devices/edge-5', 'devices/edge_5', 'devices/etc']);
+  });
+});
+
+describe('tar and writer', () => {
+  it('tar -t lists the archive with modes and long paths', () => {
+    const long = `devices/${'x'.repeat(90)}/agent.env`;
+    const tar = tarArchive([{ path: long, content: 'A=1\n', mode: 0o600 }, { path: 'fleet.csv', content: 'name\n', mode: 0o644 }], 'root', 0o700, 1_700_000_000);
+    const dir = mkdtempSync(join(tmpdir(), 'edgedeck-tar-'));
+    writeFileSync(join(dir, 'a.tar'), tar);
+    const list = execFileSync('tar', ['-tvf', join(dir, 'a.tar')], { encoding: 'utf8' });
+    expect(list).toMatch(/^drwx------ .*root\/$/m);
+    expect(list).toContain(`-rw------- root/root         4 `);
+    expect(list).toContain(`root/${long}`);
+  });
+
+  it('an unwritable output names the folder; a failure removes the partial output', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'edgedeck-w-'));
+    writeFileSync(join(dir, 'file'), 'x');
+    const err = (() => {
+      try {
+        writeExportAtomically(join(dir, 'file', 'out'), [{ path: 'a', content: 'b', mode: 0o600 }]);
+      } catch (e) {
+        return e as AppError;
+      }
+    })();
+    expect(err?.message).toContain(`Cannot create the folder ${join(dir, 'file')}`);
+    expect(() => writeExportAtomically(join(dir, 'out'), [{ path: 'ok', content: 'b', mode: 0o600 }, { path: '../escape', content: 'b', mode: 0o600 }])).toThrow(/the partial output was removed/);
+    expect(existsSync(join(dir, 'out'))).toBe(false);
+    expect(readdirSync(dir)).toEqual(['file']);
+    writeExportAtomically(join(dir, 'out'), [{ path: 'ok', content: 'b', mode: 0o600 }]);
+    expect(() => writeExportAtomically(join(dir, 'out'), [])).toThrow(/already exists/);
+  });
+});
