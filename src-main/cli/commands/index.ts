@@ -6,6 +6,7 @@ import { startCommand } from './start';
 import { simCommand } from './sim';
 import { agentsCommand } from './agents';
 import { envCommand } from './env';
+import { exportCommand } from './export';
 
 /** Every subcommand, in the order `edgedeck --help` lists them. */
-export const commands: Command[] = [startCommand, serveCommand, keyCommand, commandCommand, envCommand, simCommand, agentsCommand];
+export const commands: Command[] = [startCommand, serveCommand, keyCommand, commandCommand, envCommand, exportCommand, simCommand, agentsCommand];

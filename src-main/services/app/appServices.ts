@@ -1,10 +1,17 @@
+import { existsSync, readFileSync } from 'node:fs';
+import { homedir } from 'node:os';
 import { join } from 'node:path';
 import type { Handlers } from '../rpc/dispatcher';
 import { createDispatcher, type Dispatcher } from '../rpc/dispatcher';
 import { EventHub } from '../rpc/eventHub';
 import { edgeToolHandlers } from '../handlers/edgeTools';
 import { createPortainerHandlers } from '../handlers/portainer';
+import { createPrestageHandlers } from '../handlers/prestage';
 import { createSimulatorHandlers } from '../handlers/simulator';
+import { createInstallHandlers } from '../install/handlers';
+import { portainerServerApi } from '../install/portainerServerApi';
+import { AppKnownHosts, HostKeyDatabase } from '../ssh/knownHosts';
+import { TaskManager } from '../tasks/taskManager';
 import type { Logger } from '../logging/logger';
 import type { Redactor } from '../logging/redact';
 import { sha256OfPem } from '../portainer/fingerprint';
@@ -77,11 +84,32 @@ export async function createAppServices(options: AppServicesOptions): Promise<Ap
     }
   }
 
+  // Long work (SSH installs) runs as tasks whose progress, logs and prompts go out as events.
+  const tasks = new TaskManager({ redactor, emit: (e) => hub.emit(e.name, e.payload as never) });
+  const sshDir = join(homedir(), '.ssh');
+  const hostKeys = new HostKeyDatabase({ app: new AppKnownHosts(options.store), files: [join(sshDir, 'known_hosts')] });
+  const installHandlers = createInstallHandlers({
+    tasks,
+    runsDir: join(options.dataDir, 'runs'),
+    hostKeys,
+    serverApi: async (serverId) => {
+      const { client, profile } = await profiles.connection(serverId);
+      const local = profile.id === LOCAL_PROFILE_ID ? simulator.current()?.server : undefined;
+      return portainerServerApi(client, local ? { tunnelVerified: (id) => local.listEnvironmentViews().find((e) => e.id === id)?.tunnelVerified } : {});
+    },
+    sshConfigText: () => {
+      const file = join(sshDir, 'config');
+      return existsSync(file) ? readFileSync(file, 'utf8') : '';
+    },
+  });
+
   const handlers: Handlers = {
     'app:info': () => ({ name: 'Edgedeck', version: options.version ?? '0.1.0', transport: options.transport }),
     ...edgeToolHandlers,
     ...createSimulatorHandlers(simulator),
     ...createPortainerHandlers({ profiles, logger }),
+    ...installHandlers,
+    ...createPrestageHandlers({ profiles, store: options.store, logger }),
   };
 
   return {
@@ -90,6 +118,8 @@ export async function createAppServices(options: AppServicesOptions): Promise<Ap
     simulator,
     profiles,
     close: async () => {
+      // Closing the app cancels running installs: their SSH connections close with the signal.
+      for (const t of tasks.list()) if (t.status === 'running') tasks.cancel(t.id);
       await simulator.close();
       await profiles.close();
     },

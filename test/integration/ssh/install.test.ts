@@ -87,7 +87,7 @@ function allFiles(dir: string): string[] {
 }
 
 describe('fleet install over real sshd to a local Portainer-compatible server', () => {
-  let edgeKeys: string[] = [];
+  const edgeKeys: string[] = [];
 
   it('installs on 3 hosts (key auth, password auth, sudo with password), each checks in and the tunnel is verified', async () => {
     const targets = [`${users.key.name}@127.0.0.1:${hosts[0]!.port}`, `${users.pw.name}@127.0.0.1:${hosts[1]!.port}`, `${users.sudo.name}@127.0.0.1:${hosts[2]!.port}`];

@@ -1,0 +1,48 @@
+import { decodeEdgeKey, encodeEdgeKey } from '../../shared/domain/edgeKey';
+import type { PortainerClient } from '../portainer/client';
+import type { InstallServerApi } from './fleetInstall';
+
+export interface PortainerServerApiOptions {
+  /** "Tunnel verified" where the server can tell (the local simulator); real Portainer cannot. */
+  tunnelVerified?: (environmentId: number) => boolean | undefined;
+}
+
+/**
+ * What the fleet installer needs from Portainer, backed by the real REST client. Every call goes
+ * through PortainerClient, so TLS pinning, auth and error messages are the same as elsewhere.
+ */
+export function portainerServerApi(client: PortainerClient, options: PortainerServerApiOptions = {}): InstallServerApi {
+  return {
+    agentVersion: async (signal) => (await client.status(signal)).version,
+    settings: async (signal) => {
+      const s = await client.settings(signal);
+      return { checkinInterval: s.edgeAgentCheckinInterval, agentSecret: s.agentSecret };
+    },
+    createEnvironment: async (input, signal) => {
+      const env = await client.createEdgeEnvironment({ ...input, portainerUrl: client.baseUrl }, signal);
+      return { id: env.id, edgeKey: env.edgeKey ?? '', checkinInterval: env.checkinInterval };
+    },
+    environment: async (id, signal) => {
+      const env = await client.getEnvironment(id, signal);
+      return { id: env.id, edgeKey: env.edgeKey ?? '', checkinInterval: env.checkinInterval, ...(env.edgeId ? { edgeId: env.edgeId } : {}) };
+    },
+    getEnvironment: async (id, signal) => {
+      const env = await client.getEnvironment(id, signal);
+      const verified = options.tunnelVerified?.(id);
+      return {
+        lastCheckIn: env.lastCheckIn,
+        heartbeat: env.heartbeat,
+        ...(env.edgeId ? { edgeId: env.edgeId } : {}),
+        ...(verified !== undefined ? { tunnelVerified: verified } : {}),
+      };
+    },
+    previewKey: async (signal) => {
+      // The tunnel address and fingerprint exist only inside keys: borrow them from any environment
+      // (CE builds every key from the same server values); otherwise assume Portainer's default port.
+      const page = await client.listEnvironments({ start: 1, limit: 1 }, signal);
+      const sample = page.items[0]?.edgeKey;
+      const fields = sample ? decodeEdgeKey(sample) : { tunnelAddress: `${new URL(client.baseUrl).hostname}:8000`, tunnelFingerprint: '' };
+      return encodeEdgeKey({ portainerUrl: client.baseUrl, tunnelAddress: fields.tunnelAddress, tunnelFingerprint: fields.tunnelFingerprint, environmentId: 0 });
+    },
+  };
+}
