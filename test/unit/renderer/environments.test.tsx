@@ -1,0 +1,199 @@
+// @vitest-environment happy-dom
+import { act } from 'react';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { encodeEdgeKey } from '../../../src-main/shared/domain/edgeKey';
+import type { EnvironmentDetailView, EnvironmentView } from '../../../src-main/shared/schemas/portainer';
+import { AddEnvironmentForm } from '../../../src-renderer/features/environments/AddEnvironmentForm';
+import { resetAddForm, urlAdvice } from '../../../src-renderer/features/environments/addFormStore';
+import { resetDetails } from '../../../src-renderer/features/environments/detailsStore';
+import { EnvironmentDetails } from '../../../src-renderer/features/environments/EnvironmentDetails';
+import { EnvironmentList, ROW_HEIGHT } from '../../../src-renderer/features/environments/EnvironmentList';
+import { PAGE_SIZE, resetEnvList, SEARCH_DEBOUNCE_MS } from '../../../src-renderer/features/environments/envListStore';
+import { resetServers } from '../../../src-renderer/features/servers/serversStore';
+import { click, errorOf, render, typeInto, useFakeApi, waitFor, type FakeTransport, type Rendered } from './harness';
+
+let transport: FakeTransport;
+let view: Rendered | undefined;
+
+const ok = <T,>(data: T) => ({ ok: true as const, data });
+
+function env(id: number, patch: Partial<EnvironmentView> = {}): EnvironmentView {
+  return {
+    id,
+    name: `env-${String(id).padStart(5, '0')}`,
+    type: 4,
+    edge: true,
+    containerEngine: 'docker',
+    groupId: 1,
+    tagIds: [],
+    url: '192.168.1.10',
+    status: 2,
+    edgeKey: encodeEdgeKey({ portainerUrl: 'https://192.168.1.10:9443', tunnelAddress: '192.168.1.10:8000', tunnelFingerprint: 'xx//IJjB6QNm1CV2o0eJ2oh4hSo7VH+xWGCOktg6COI=', environmentId: id }),
+    checkinInterval: 0,
+    lastCheckIn: 0,
+    queryDate: 1_800_000_000,
+    heartbeat: false,
+    state: 'never',
+    userTrusted: true,
+    ...patch,
+  };
+}
+
+/** Main's Edge ID memory: one generated ID per environment, kept across visits. */
+const edgeIds = new Map<number, string>();
+function detail(id: number): EnvironmentDetailView {
+  if (!edgeIds.has(id)) edgeIds.set(id, crypto.randomUUID());
+  return {
+    environment: env(id),
+    key: { fields: { portainerUrl: 'https://192.168.1.10:9443', tunnelAddress: '192.168.1.10:8000', tunnelFingerprint: 'xx//IJjB6QNm1CV2o0eJ2oh4hSo7VH+xWGCOktg6COI=', environmentId: id, global: false }, warnings: [] },
+    edgeId: { value: edgeIds.get(id)!, source: 'generated', bound: false },
+    heartbeat: { alive: false, state: 'never', lastCheckIn: 0, lostInSeconds: 0, lostAfterSeconds: 30, intervalSeconds: 5 },
+    serverVersion: '2.23.0',
+    platforms: { linux: ['kubernetes', 'swarm', 'standalone', 'podman'], windows: ['swarm', 'standalone'] },
+    agentSecret: 'none',
+    warnings: [],
+  };
+}
+
+const TOTAL = 10_000;
+
+beforeEach(() => {
+  transport = useFakeApi();
+  resetEnvList();
+  resetAddForm();
+  resetDetails();
+  resetServers();
+  edgeIds.clear();
+  transport.override('servers:status', ok({ profile: null, connected: false, insecure: false, warnings: [] }));
+  transport.override('servers:settings', ok({ edgePortainerUrl: 'https://192.168.1.10:9443', checkinInterval: 5, enforceEdgeId: false, agentSecret: 'none' }));
+  transport.override('groups:list', ok({ groups: [{ id: 1, name: 'Unassigned', description: '', tagIds: [] }] }));
+  transport.override('tags:list', ok({ tags: [] }));
+  transport.override('environments:list', (payload) => {
+    const req = payload as { start?: number; limit?: number; search?: string };
+    const total = req.search ? 42 : TOTAL;
+    const from = (req.start ?? 1) - 1;
+    const items = Array.from({ length: Math.max(0, Math.min(req.limit ?? 100, total - from)) }, (_, i) => env(from + i + 1));
+    return ok({ items, total });
+  });
+  transport.override('environments:get', (payload) => ok(detail((payload as { id: number }).id)));
+});
+afterEach(() => {
+  view?.unmount();
+  view = undefined;
+});
+
+const q = (sel: string) => view!.container.querySelector(sel);
+const calls = (channel: string) => transport.log.filter((l) => l.channel === channel).map((l) => l.payload as Record<string, unknown>);
+
+describe('Add environment form', () => {
+  it('shows a 409 from the server on the name field', async () => {
+    transport.override('environments:create', { ok: false, error: { code: 'conflict', message: 'An environment with this name exists already.', field: 'name' } });
+    view = await render(<AddEnvironmentForm />);
+    await waitFor(() => expect((q('[data-testid="env-form-url"]') as HTMLInputElement).value).toBe('https://192.168.1.10:9443'));
+    // A private address is allowed, with a warning that edge hosts may not reach it.
+    expect(q('[data-testid="env-form-url-warning"]')?.textContent).toContain('private');
+    const name = q('[data-testid="env-form-name"]') as HTMLInputElement;
+    await typeInto(name, 'edge-1');
+    await click(q('[data-testid="env-form-submit"]'));
+    await waitFor(() => expect(errorOf(name)).toBe('An environment with this name exists already.'));
+    expect(calls('environments:create')).toEqual([{ name: 'edge-1', portainerUrl: 'https://192.168.1.10:9443' }]);
+    // Nothing else turned read-only: the user fixes the name and tries again.
+    expect(name.readOnly).toBe(false);
+  });
+
+  it('refuses localhost inline, with the reason, and sends nothing', async () => {
+    view = await render(<AddEnvironmentForm />);
+    const url = q('[data-testid="env-form-url"]') as HTMLInputElement;
+    await typeInto(url, 'https://localhost:9443');
+    await waitFor(() => expect(errorOf(url)).toContain('Portainer refuses "localhost"'));
+    await typeInto(q('[data-testid="env-form-name"]'), 'edge-1');
+    await click(q('[data-testid="env-form-submit"]'));
+    expect(calls('environments:create')).toEqual([]);
+    expect(urlAdvice('https://127.0.0.1:9443').warning).toContain('loopback');
+    expect(urlAdvice('https://portainer.example.com').warning).toBeUndefined();
+  });
+
+  it('sends new group and tag names, then turns read-only and shows what was created', async () => {
+    transport.override('environments:create', () => ({ ok: true, data: { ...detail(7), created: { group: { id: 2, name: 'shops', description: '', tagIds: [] }, tags: [{ id: 1, name: 'a' }] } } }));
+    view = await render(<AddEnvironmentForm />);
+    await typeInto(q('[data-testid="env-form-name"]'), 'edge-7');
+    await typeInto(q('[data-testid="env-form-group"]'), 'shops');
+    await click(q('[data-testid="env-form-submit"]'));
+    await waitFor(() => expect(q('[data-testid="env-form-created"]')?.textContent).toContain('New group “shops”'));
+    expect(calls('environments:create')[0]).toMatchObject({ name: 'edge-7', groupName: 'shops' });
+    expect((q('[data-testid="env-form-name"]') as HTMLInputElement).readOnly).toBe(true);
+    await waitFor(() => expect(q('[data-testid="env-details"]')).not.toBeNull());
+  });
+});
+
+describe('Environment details', () => {
+  it('keeps the same Edge ID across two visits', async () => {
+    view = await render(<EnvironmentDetails id={12} />);
+    const first = await waitFor(() => {
+      const v = (q('[data-testid="env-edge-id"]') as HTMLInputElement | null)?.value;
+      expect(v).toMatch(/^[0-9a-f-]{36}$/);
+      return v;
+    });
+    view.unmount();
+    resetDetails();
+    view = await render(<EnvironmentDetails id={12} />);
+    await waitFor(() => expect((q('[data-testid="env-edge-id"]') as HTMLInputElement | null)?.value).toBe(first));
+    expect(calls('environments:get').length).toBeGreaterThanOrEqual(2);
+    // The command carries that Edge ID.
+    expect(q('[data-testid="env-command"]')?.textContent).toContain(`EDGE_ID=${first}`);
+    // The token is hidden until revealed.
+    expect((q('[data-testid="env-token"]') as HTMLInputElement).type).toBe('password');
+  });
+});
+
+describe('Environments list', () => {
+  it('asks the server for the first page only, then the page scrolled to, and searches debounced', async () => {
+    view = await render(<EnvironmentList />);
+    await waitFor(() => expect(q('[data-testid="env-total"]')?.textContent).toBe('10,000 environments'));
+    expect(calls('environments:list')).toEqual([{ start: 1, limit: PAGE_SIZE, sort: 'Name', order: 'asc' }]);
+    const rows = () => [...view!.container.querySelectorAll('[data-testid="env-row"]')];
+    expect(rows().length).toBeGreaterThan(5);
+    expect(rows().length).toBeLessThan(60);
+    expect(rows()[0]!.textContent).toContain('env-00001');
+
+    // Scroll to row 5,000: the page holding it (start 4,901) is asked for, not everything before it.
+    const scroller = q('[data-testid="env-list-scroll"]') as HTMLElement;
+    await act(async () => {
+      scroller.scrollTop = 5000 * ROW_HEIGHT;
+      scroller.dispatchEvent(new Event('scroll'));
+    });
+    await waitFor(() => expect(calls('environments:list').some((c) => c.start === 4901)).toBe(true));
+    expect(calls('environments:list').every((c) => c.limit === PAGE_SIZE)).toBe(true);
+    expect(calls('environments:list').length).toBeLessThanOrEqual(4);
+    await waitFor(() => expect(rows().some((r) => r.textContent?.includes('env-05000'))).toBe(true));
+
+    // Typing: one request after the debounce, from the first page.
+    const before = calls('environments:list').length;
+    const search = q('[data-testid="env-search"]') as HTMLInputElement;
+    await typeInto(search, 'e');
+    await typeInto(search, 'ed');
+    await typeInto(search, 'edge');
+    expect(calls('environments:list').length).toBe(before);
+    await act(async () => {
+      await new Promise((r) => setTimeout(r, SEARCH_DEBOUNCE_MS + 50));
+    });
+    await waitFor(() => expect(q('[data-testid="env-total"]')?.textContent).toBe('42 matching'));
+    const after = calls('environments:list').slice(before);
+    expect(after[0]).toEqual({ start: 1, limit: PAGE_SIZE, sort: 'Name', order: 'asc', search: 'edge' });
+    expect(after.filter((c) => c.search !== 'edge')).toEqual([]);
+  });
+
+  it('keeps multi-selection in the store and opens details on a row click', async () => {
+    view = await render(<EnvironmentList />);
+    await waitFor(() => expect(q('[data-testid="env-row"]')).not.toBeNull());
+    const boxes = [...view.container.querySelectorAll('[data-testid="env-row-select"]')] as HTMLInputElement[];
+    await click(boxes[0]!);
+    await click(boxes[2]!);
+    const { useEnvList } = await import('../../../src-renderer/features/environments/envListStore');
+    expect([...useEnvList.getState().selected].sort()).toEqual([1, 3]);
+    expect(q('[data-testid="env-selected-count"]')?.textContent).toBe('2 selected');
+    expect(window.location.hash).not.toBe('#/environments/1');
+    await click(q('[data-testid="env-row"]'));
+    expect(window.location.hash).toBe('#/environments/1');
+  });
+});
