@@ -69,6 +69,8 @@ test('add an Edge environment, install an agent, watch it come alive, edit, disa
 
     // The same Edge ID on the details page proper (a fresh visit).
     await page.goto(`${served.origin}/#/environments/${envId}`);
+    await page.reload();
+    await expect(page.getByTestId('env-form-created')).toHaveCount(0);
     await expect(page.getByTestId('env-edge-id')).toHaveValue(edgeId);
     await expect(page.getByTestId('env-summary')).toContainText('group e2e-group');
     await expect(page.getByTestId('env-summary')).toContainText('tags alpha, beta');
