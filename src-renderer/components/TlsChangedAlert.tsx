@@ -15,13 +15,13 @@ export function TlsChangedAlert({ change, serverName }: { change: TlsChange; ser
         <Text size="sm" fw={700}>
           Pinned (old):
         </Text>
-        <Code block data-testid="tls-old-fingerprint">
+        <Code block data-testid="tls-old-fingerprint" style={{ color: 'var(--mantine-color-black)', background: 'var(--mantine-color-white)' }}>
           {change.pinned}
         </Code>
         <Text size="sm" fw={700}>
           Presented now (new):
         </Text>
-        <Code block data-testid="tls-new-fingerprint">
+        <Code block data-testid="tls-new-fingerprint" style={{ color: 'var(--mantine-color-black)', background: 'var(--mantine-color-white)' }}>
           {change.presented}
         </Code>
       </Stack>
