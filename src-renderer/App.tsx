@@ -12,7 +12,7 @@ import {
 } from '@tabler/icons-react';
 import { lazy, Suspense, useEffect, type ReactNode } from 'react';
 import { ConnectionBanner } from './components/ConnectionBanner';
-import { ExportPage, InstallPage } from './features/placeholders/Placeholders';
+import { InstallPage } from './features/placeholders/Placeholders';
 import { ServerPicker } from './features/servers/ServerPicker';
 import { hrefOf, useRoute, type Route } from './route';
 
@@ -22,6 +22,7 @@ const CommandBuilder = lazy(() => import('./features/commands/CommandBuilder').t
 const EnvironmentsPage = lazy(() => import('./features/environments/EnvironmentsPage').then((m) => ({ default: m.EnvironmentsPage })));
 const SettingsPage = lazy(() => import('./features/servers/SettingsPage').then((m) => ({ default: m.SettingsPage })));
 const SimulatorPage = lazy(() => import('./features/simulator/SimulatorPage').then((m) => ({ default: m.SimulatorPage })));
+const ExportPage = lazy(() => import('./features/export/ExportPage').then((m) => ({ default: m.ExportPage })));
 
 interface NavItem {
   route: Route;

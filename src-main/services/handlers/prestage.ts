@@ -1,3 +1,6 @@
+import { existsSync } from 'node:fs';
+import { homedir } from 'node:os';
+import { join } from 'node:path';
 import { AppError } from '../../shared/contract/errors';
 import type { PrestageCachedView, PrestageExportView, PrestagePlanView } from '../../shared/schemas/prestage';
 import type { Logger } from '../logging/logger';
@@ -10,7 +13,7 @@ import type { ServerProfiles } from '../profiles/serverProfiles';
 import type { Handlers } from '../rpc/dispatcher';
 import type { KeyValueStore } from '../stores/keyValueStore';
 
-export type PrestageCallName = 'prestage:export' | 'prestage:importPlan' | 'prestage:importRun' | 'prestage:unused' | 'prestage:deleteUnused' | 'prestage:cached';
+export type PrestageCallName = 'prestage:export' | 'prestage:importPlan' | 'prestage:importRun' | 'prestage:unused' | 'prestage:deleteUnused' | 'prestage:cached' | 'prestage:defaults';
 
 export interface PrestageHandlerDeps {
   profiles: ServerProfiles;
@@ -115,6 +118,18 @@ export function createPrestageHandlers(deps: PrestageHandlerDeps): Pick<Handlers
         lastConfirmedWithServer: e.lastConfirmedWithServer,
       }));
       return { environments } satisfies PrestageCachedView;
+    },
+    'prestage:defaults'() {
+      const home = homedir();
+      const downloads = join(home, 'Downloads');
+      const baseDir = existsSync(downloads) ? downloads : home;
+      // Local time, to the second: an export never overwrites a folder, so each suggestion is new.
+      const d = new Date((deps.now ?? Date.now)());
+      const p = (n: number) => String(n).padStart(2, '0');
+      const stem = `edgedeck-export-${d.getFullYear()}-${p(d.getMonth() + 1)}-${p(d.getDate())}-${p(d.getHours())}${p(d.getMinutes())}${p(d.getSeconds())}`;
+      let outDir = join(baseDir, stem);
+      for (let n = 2; existsSync(outDir) && n < 100; n++) outDir = join(baseDir, `${stem}-${n}`);
+      return { outDir, baseDir };
     },
   };
 }

@@ -128,6 +128,8 @@ export const calls = {
   'prestage:deleteUnused': call<{ removed: Array<{ id: number; name: string }>; skipped: Array<{ id: number; reason: string }> }>()(prestageDeleteUnusedRequest),
   /** The local copy's environments (no join tokens). */
   'prestage:cached': call<PrestageCachedView>()(none),
+  /** Suggestions for the export form: a new output folder (under Downloads, else the home folder); nothing is created. */
+  'prestage:defaults': call<{ outDir: string; baseDir: string }>()(none),
 } as const;
 
 export interface ServerEdgeSettingsView {

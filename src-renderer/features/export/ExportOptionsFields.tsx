@@ -1,0 +1,148 @@
+import { Alert, Button, Checkbox, Group, PasswordInput, SegmentedControl, SimpleGrid, Stack, Text, Textarea, TextInput } from '@mantine/core';
+import { IconAlertTriangle, IconRefresh } from '@tabler/icons-react';
+import { useEffect } from 'react';
+import { ALL_FORMATS, FORMAT_INFO } from './formats';
+import { useExportOptions, type Encryption } from './optionsStore';
+
+/** Formats, expiry, encryption and output folder: the options of prestage:export and importRun. */
+export function ExportOptionsFields({ idPrefix }: { idPrefix: string }) {
+  const o = useExportOptions();
+  const store = useExportOptions.getState;
+
+  useEffect(() => {
+    if (store().outDir === '') void store().suggestOutDir();
+  }, [store]);
+
+  return (
+    <Stack gap="md" data-testid={`${idPrefix}-options`}>
+      <div role="group" aria-labelledby={`${idPrefix}-formats-label`}>
+        <Text size="sm" fw={500} id={`${idPrefix}-formats-label`}>
+          Formats
+        </Text>
+        <Text size="xs" c="dimmed" mb={6}>
+          Each device gets its own folder with the files of the chosen formats, a README.txt and a manifest.json (SHA-256 of every file).
+        </Text>
+        <SimpleGrid cols={{ base: 1, sm: 2 }} spacing={6}>
+          {ALL_FORMATS.map((f) => (
+            <Checkbox
+              key={f}
+              label={
+                <>
+                  <b>{f}</b> · {FORMAT_INFO[f].label}
+                </>
+              }
+              description={FORMAT_INFO[f].files}
+              checked={o.formats.includes(f)}
+              onChange={(e) => store().toggleFormat(f, e.currentTarget.checked)}
+              data-testid={`${idPrefix}-format-${f}`}
+            />
+          ))}
+        </SimpleGrid>
+        {o.errors.formats ? (
+          <Text size="xs" c="red" mt={4} role="alert" data-testid={`${idPrefix}-formats-error`}>
+            {o.errors.formats}
+          </Text>
+        ) : null}
+      </div>
+
+      {o.formats.includes('labels') ? (
+        <div>
+          <Checkbox
+            label="Put the join token in the label QR codes"
+            description="Off by default: labels are printed and stuck on devices, and anyone who scans one can attach a device to the environment."
+            checked={o.labelsIncludeKey}
+            onChange={(e) => store().set({ labelsIncludeKey: e.currentTarget.checked })}
+            data-testid={`${idPrefix}-labels-key`}
+          />
+          {o.labelsIncludeKey ? (
+            <Alert color="orange" icon={<IconAlertTriangle size={16} />} mt="xs" data-testid={`${idPrefix}-labels-key-warning`}>
+              The labels will carry the join token. Treat the printed labels like passwords: keep them off public devices and destroy spares. labels.html is written with mode 600.
+            </Alert>
+          ) : null}
+        </div>
+      ) : null}
+
+      <TextInput
+        type="date"
+        label="Use before (optional)"
+        description="Portainer join tokens never expire; install.sh refuses to run after this date, and every manifest records it."
+        value={o.expires}
+        onChange={(e) => store().set({ expires: e.currentTarget.value })}
+        error={o.errors.expires}
+        w={260}
+        data-testid={`${idPrefix}-expires`}
+      />
+
+      <div>
+        <Text size="sm" fw={500} id={`${idPrefix}-encryption-label`}>
+          Encryption
+        </Text>
+        <Text size="xs" c="dimmed" mb={6}>
+          Encrypted exports are one .tar.age file; decrypt with <code>age -d</code>.
+        </Text>
+        <SegmentedControl
+          aria-labelledby={`${idPrefix}-encryption-label`}
+          data={[
+            { value: 'none', label: 'None' },
+            { value: 'passphrase', label: 'Passphrase' },
+            { value: 'age', label: 'age recipients' },
+          ]}
+          value={o.encryption}
+          onChange={(v) => store().set({ encryption: v as Encryption })}
+          data-testid={`${idPrefix}-encryption`}
+        />
+      </div>
+      {o.encryption === 'none' ? (
+        <Text size="xs" c="orange" data-testid={`${idPrefix}-plain-note`}>
+          Not encrypted: the folder holds join tokens in plain files (mode 600, folders 700). Move it only over channels you trust.
+        </Text>
+      ) : null}
+      {o.encryption === 'passphrase' ? (
+        <PasswordInput
+          label="Passphrase"
+          description="At least 8 characters; better 4–5 random words. Edgedeck does not keep it: you need it to decrypt."
+          value={o.passphrase}
+          onChange={(e) => store().set({ passphrase: e.currentTarget.value })}
+          error={o.errors.passphrase}
+          autoComplete="new-password"
+          w={420}
+          data-testid={`${idPrefix}-passphrase`}
+        />
+      ) : null}
+      {o.encryption === 'age' ? (
+        <Textarea
+          label="age recipients"
+          description="Public keys (age1…), one per line; any of the matching identities can decrypt."
+          value={o.recipients}
+          onChange={(e) => store().set({ recipients: e.currentTarget.value })}
+          error={o.errors.recipients}
+          autosize
+          minRows={3}
+          styles={{ input: { fontFamily: 'var(--mantine-font-family-monospace)' } }}
+          data-testid={`${idPrefix}-recipients`}
+        />
+      ) : null}
+
+      <Group align="flex-end" gap="xs" wrap="nowrap">
+        <TextInput
+          label="Output folder"
+          description={
+            o.encryption === 'none'
+              ? 'A new folder on this computer (an export never overwrites one).'
+              : 'The folder the .tar.age file is written to; it is created if missing.'
+          }
+          value={o.outDir}
+          onChange={(e) => store().set({ outDir: e.currentTarget.value })}
+          error={o.errors.outDir}
+          placeholder="/home/me/edgedeck-export-…"
+          styles={{ input: { fontFamily: 'var(--mantine-font-family-monospace)' } }}
+          style={{ flex: 1 }}
+          data-testid={`${idPrefix}-outdir`}
+        />
+        <Button variant="default" leftSection={<IconRefresh size={16} />} onClick={() => void store().suggestOutDir(true)} mb={o.errors.outDir ? 22 : 0}>
+          New folder name
+        </Button>
+      </Group>
+    </Stack>
+  );
+}

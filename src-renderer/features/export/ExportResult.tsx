@@ -1,0 +1,74 @@
+import { Alert, Badge, Code, Group, List, Stack, Text } from '@mantine/core';
+import { IconAlertTriangle, IconCircleCheck } from '@tabler/icons-react';
+import { CopyField } from '../../components/CopyField';
+import type { PrestageExportView } from '../../../src-main/shared/schemas/prestage';
+import { deviceFiles, topFiles, type BundleFormat } from './formats';
+
+/** What an export wrote, and where (main writes it; the page only shows the path). */
+export function ExportResult({ result, formats, names, testId }: { result: PrestageExportView; formats: BundleFormat[]; names: string[]; testId: string }) {
+  const perDevice = deviceFiles(formats);
+  const top = topFiles(formats);
+  const root = result.encrypted ? 'edgedeck-export/' : '';
+  return (
+    <Stack gap="sm" data-testid={testId}>
+      <Alert color="teal" icon={<IconCircleCheck size={18} />} title={result.encrypted ? 'Encrypted export written' : 'Export written'}>
+        <Text size="sm" data-testid={`${testId}-summary`}>
+          {result.devices} device{result.devices === 1 ? '' : 's'}, {result.files} file{result.files === 1 ? '' : 's'}
+          {result.encrypted ? ' in one age-encrypted archive' : ''}, from {result.source === 'server' ? 'the server' : 'the offline copy'}.
+        </Text>
+      </Alert>
+      <CopyField
+        label={result.encrypted ? 'Encrypted archive' : 'Export folder'}
+        value={result.path}
+        description={result.encrypted ? 'Decrypt with: age -d -o export.tar FILE (passphrase or identity), then tar -xf export.tar.' : 'On this computer; it holds the join tokens — keep it private and delete it after the install.'}
+        testId={`${testId}-path`}
+      />
+      <div>
+        <Text size="sm" fw={500}>
+          What is inside{result.encrypted ? ' the archive' : ''}
+        </Text>
+        <List size="sm" spacing={2}>
+          <List.Item>
+            <Code>{root}devices/&lt;device&gt;/</Code> for each device: {perDevice.map((f, i) => (
+              <span key={f}>
+                {i > 0 ? ', ' : ''}
+                <Code>{f}</Code>
+              </span>
+            ))}
+          </List.Item>
+          <List.Item>
+            At the top: {top.map((f, i) => (
+              <span key={f}>
+                {i > 0 ? ', ' : ''}
+                <Code>{root}{f}</Code>
+              </span>
+            ))}{' '}
+            (fleet.csv maps each device to its folder and Edge ID; it holds no secrets)
+          </List.Item>
+        </List>
+      </div>
+      {names.length ? (
+        <Group gap={4} data-testid={`${testId}-devices`}>
+          <Text size="sm" c="dimmed">
+            Devices:
+          </Text>
+          {names.slice(0, 50).map((n) => (
+            <Badge key={n} variant="light" tt="none">
+              {n}
+            </Badge>
+          ))}
+          {names.length > 50 ? <Text size="sm">and {names.length - 50} more</Text> : null}
+        </Group>
+      ) : null}
+      {result.warnings.length ? (
+        <Alert color="orange" icon={<IconAlertTriangle size={18} />} title="Warnings" data-testid={`${testId}-warnings`}>
+          <List size="sm">
+            {result.warnings.map((w) => (
+              <List.Item key={w}>{w}</List.Item>
+            ))}
+          </List>
+        </Alert>
+      ) : null}
+    </Stack>
+  );
+}

@@ -1,0 +1,188 @@
+import { Alert, Badge, Button, Checkbox, Group, Loader, ScrollArea, SegmentedControl, Stack, Table, Text, TextInput, Title } from '@mantine/core';
+import { IconCloudOff, IconDownload, IconSearch } from '@tabler/icons-react';
+import { useEffect } from 'react';
+import { stateColors, stateLabels } from '../environments/format';
+import { onActiveServerChange } from '../servers/serversStore';
+import { ExportOptionsFields } from './ExportOptionsFields';
+import { ExportResult } from './ExportResult';
+import { LIST_LIMIT, useExportStore, type Source } from './exportStore';
+
+function when(iso: string | undefined): string {
+  if (!iso) return '—';
+  const t = Date.parse(iso);
+  return Number.isNaN(t) ? iso : new Date(t).toLocaleString();
+}
+
+function EnvironmentPicker() {
+  const s = useExportStore();
+  const store = useExportStore.getState;
+  const allShown = s.rows.length > 0 && s.rows.every((r) => s.selected.has(r.id));
+  const someShown = s.rows.some((r) => s.selected.has(r.id));
+  const oldest = s.source === 'cache' ? s.rows.map((r) => r.lastConfirmed ?? '').filter(Boolean).sort()[0] : undefined;
+
+  return (
+    <Stack gap="sm">
+      <Group justify="space-between" align="flex-end">
+        <Group align="flex-end" gap="sm">
+          <TextInput
+            label="Search"
+            placeholder="Name, ID, Edge ID…"
+            leftSection={<IconSearch size={16} />}
+            value={s.search}
+            onChange={(e) => store().setSearch(e.currentTarget.value)}
+            w={260}
+            data-testid="export-search"
+          />
+          <div>
+            <Text size="sm" fw={500} mb={4} id="export-source-label">
+              Environments from
+            </Text>
+            <SegmentedControl
+              aria-labelledby="export-source-label"
+              data={[
+                { value: 'server', label: 'The server' },
+                { value: 'cache', label: 'Offline copy' },
+              ]}
+              value={s.source}
+              onChange={(v) => void store().setSource(v as Source)}
+              data-testid="export-source"
+            />
+          </div>
+        </Group>
+        {s.loading ? <Loader size="sm" aria-label="Loading environments" /> : null}
+      </Group>
+
+      {s.source === 'cache' ? (
+        <Alert color={s.unreachable ? 'orange' : 'blue'} icon={<IconCloudOff size={18} />} data-testid="export-offline" title={s.unreachable ? 'The server is unreachable: showing the offline copy' : 'Offline copy'}>
+          {s.unreachable ? <Text size="sm">{s.unreachable}</Text> : null}
+          <Text size="sm">
+            These are the environments Edgedeck exported or created before, with their join tokens kept on this computer. The export uses them without contacting the server
+            {oldest ? `; the oldest data was last confirmed with the server at ${when(oldest)}` : ''}. Each row says when its data was last confirmed; if an environment was deleted or
+            re-associated in Portainer since, its bundle will not work.
+          </Text>
+        </Alert>
+      ) : null}
+      {s.listError ? (
+        <Alert color="red" title="Could not list the environments" data-testid="export-list-error">
+          {s.listError}
+        </Alert>
+      ) : null}
+
+      <Group gap="sm" mih={28}>
+        <Checkbox
+          label="Select all shown"
+          checked={allShown}
+          indeterminate={!allShown && someShown}
+          disabled={s.rows.length === 0}
+          onChange={(e) => store().setRowsSelected(s.rows, e.currentTarget.checked)}
+          data-testid="export-select-shown"
+        />
+        <Text size="sm" data-testid="export-selected-count">
+          {s.selected.size} selected
+        </Text>
+        {s.selected.size ? (
+          <Button size="compact-sm" variant="subtle" onClick={() => store().clearSelection()}>
+            Clear selection
+          </Button>
+        ) : null}
+        {s.source === 'server' && s.total > s.rows.length ? (
+          <Text size="sm" c="dimmed" data-testid="export-more">
+            Showing the first {LIST_LIMIT} of {s.total}; search to narrow.
+          </Text>
+        ) : null}
+      </Group>
+
+      <ScrollArea.Autosize mah={360} type="auto">
+        <Table striped highlightOnHover stickyHeader data-testid="export-env-table">
+          <Table.Thead>
+            <Table.Tr>
+              <Table.Th w={40} />
+              <Table.Th>Name</Table.Th>
+              <Table.Th w={80}>ID</Table.Th>
+              <Table.Th>{s.source === 'cache' ? 'Last confirmed with the server' : 'State'}</Table.Th>
+            </Table.Tr>
+          </Table.Thead>
+          <Table.Tbody>
+            {s.rows.map((r) => (
+              <Table.Tr key={r.id} data-testid="export-env-row" data-env-id={r.id} aria-selected={s.selected.has(r.id)}>
+                <Table.Td>
+                  <Checkbox aria-label={`Select ${r.name}`} checked={s.selected.has(r.id)} onChange={(e) => store().toggle(r, e.currentTarget.checked)} />
+                </Table.Td>
+                <Table.Td fw={600}>{r.name}</Table.Td>
+                <Table.Td>{r.id}</Table.Td>
+                <Table.Td>
+                  {s.source === 'cache' ? (
+                    <Text size="sm">{when(r.lastConfirmed)}</Text>
+                  ) : r.state ? (
+                    <Badge color={stateColors[r.state]} variant="light">
+                      {stateLabels[r.state]}
+                    </Badge>
+                  ) : null}
+                </Table.Td>
+              </Table.Tr>
+            ))}
+            {!s.loading && s.rows.length === 0 && !s.listError ? (
+              <Table.Tr>
+                <Table.Td colSpan={4}>
+                  <Text size="sm" c="dimmed" data-testid="export-empty">
+                    {s.source === 'cache'
+                      ? 'The offline copy has no environments of this server yet: export once while the server is reachable.'
+                      : s.search
+                        ? 'No Edge environment matches the search.'
+                        : 'This server has no Edge environments yet: add them on the Environments page or import a devices CSV.'}
+                  </Text>
+                </Table.Td>
+              </Table.Tr>
+            ) : null}
+          </Table.Tbody>
+        </Table>
+      </ScrollArea.Autosize>
+    </Stack>
+  );
+}
+
+/** Export tab: choose environments and options, write the bundles. */
+export function ExportTab() {
+  const exporting = useExportStore((s) => s.exporting);
+  const exportError = useExportStore((s) => s.exportError);
+  const outcome = useExportStore((s) => s.outcome);
+  const count = useExportStore((s) => s.selected.size);
+
+  useEffect(() => {
+    void useExportStore.getState().load();
+    return onActiveServerChange(() => void useExportStore.getState().setSource('server'));
+  }, []);
+
+  return (
+    <Stack gap="lg">
+      <section aria-labelledby="export-envs-title">
+        <Title order={3} size="h4" id="export-envs-title" mb="xs">
+          1. Environments
+        </Title>
+        <EnvironmentPicker />
+      </section>
+      <section aria-labelledby="export-options-title">
+        <Title order={3} size="h4" id="export-options-title" mb="xs">
+          2. Options
+        </Title>
+        <ExportOptionsFields idPrefix="export" />
+      </section>
+      <Group>
+        <Button leftSection={<IconDownload size={18} />} onClick={() => void useExportStore.getState().runExport()} loading={exporting} disabled={count === 0} data-testid="export-run">
+          {count === 0 ? 'Export' : `Export ${count} environment${count === 1 ? '' : 's'}`}
+        </Button>
+        {exporting ? (
+          <Text size="sm" c="dimmed" data-testid="export-progress">
+            Reading the join tokens and writing the bundles…
+          </Text>
+        ) : null}
+      </Group>
+      {exportError ? (
+        <Alert color="red" title="Nothing was exported" data-testid="export-error">
+          {exportError}
+        </Alert>
+      ) : null}
+      {outcome ? <ExportResult result={outcome.result} formats={outcome.formats} names={outcome.names} testId="export-result" /> : null}
+    </Stack>
+  );
+}
