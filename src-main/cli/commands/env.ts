@@ -2,8 +2,6 @@ import { parseArgs } from 'node:util';
 import { createPortainerHandlers } from '../../services/handlers/portainer';
 import { createLogger } from '../../services/logging/logger';
 import { Redactor } from '../../services/logging/redact';
-import { normaliseSha256 } from '../../services/portainer/fingerprint';
-import { normaliseBaseUrl } from '../../services/portainer/url';
 import { ServerProfiles } from '../../services/profiles/serverProfiles';
 import { MemoryOnlySecrets } from '../../services/secrets/secretStore';
 import { createFileStore } from '../../services/stores/fileStore';
@@ -13,6 +11,7 @@ import { AppError, invalidInput } from '../../shared/contract/errors';
 import type { EnvironmentDetailView, EnvironmentView } from '../../shared/schemas/portainer';
 import { defaultDataDir } from '../paths';
 import { EXIT_USAGE, reportError, type CliIo, type Command } from '../io';
+import { checkServerFlags, connectServer, TLS_HINT } from '../serverConnection';
 
 const USAGE = `edgedeck env <list|show|create|update|delete> [options]
 
@@ -168,7 +167,7 @@ export function makeEnvCommand(deps: EnvCommandDeps = {}): Command {
         return await runVerb(verb, values, positionals, profiles, io);
       } catch (err) {
         const code = reportError(err, io);
-        if (err instanceof AppError && err.field === 'tls') io.stderr('edgedeck: to go on, add --pin <the fingerprint above> (after checking it on the server), or --insecure.\n');
+        if (err instanceof AppError && err.field === 'tls') io.stderr(TLS_HINT);
         return code;
       } finally {
         await profiles.close();
@@ -178,30 +177,9 @@ export function makeEnvCommand(deps: EnvCommandDeps = {}): Command {
 }
 
 async function connect(values: Values, profiles: ServerProfiles, io: CliIo): Promise<void> {
-  if (values['password-stdin'] && values['api-key-stdin']) throw invalidInput('--api-key-stdin', 'Use either --password-stdin or --api-key-stdin, not both.');
-  if (values.insecure && values.pin) throw invalidInput('--pin', 'Use either --pin or --insecure, not both.');
-  const secretFlag = values['api-key-stdin'] ? '--api-key-stdin' : values['password-stdin'] ? '--password-stdin' : undefined;
-  if (values.server && values.profile) throw invalidInput('--server', 'Use either --server or --profile, not both.');
-  if (!values.server && !values.profile) throw invalidInput('--server', 'Say which Portainer server: --server https://host:9443 (or --profile NAME).');
-  if (!secretFlag) throw invalidInput('--password-stdin', 'Give credentials on standard input: --password-stdin (with --username) or --api-key-stdin.');
+  const secretFlag = checkServerFlags(values, { profiles: true });
   const secret = readSecret(await io.readStdin(), secretFlag);
-  const auth = secretFlag === '--api-key-stdin' ? ('apiKey' as const) : ('password' as const);
-
-  if (values.profile) {
-    const p = profiles.findByName(values.profile);
-    if (!p) throw invalidInput('--profile', `No saved server is named "${values.profile}"; saved: ${profiles.list().map((x) => x.name).join(', ') || 'none'}.`);
-    if (p.auth !== auth) throw invalidInput(secretFlag, `The profile "${p.name}" uses ${p.auth === 'apiKey' ? 'an API key (--api-key-stdin)' : 'a password (--password-stdin)'}.`);
-    await profiles.provideSecret(p.id, secret);
-    profiles.select(p.id);
-    return;
-  }
-  const url = normaliseBaseUrl(values.server!, '--server');
-  const tls = values.pin ? { mode: 'pinned' as const, pinnedSha256: normaliseSha256(values.pin, '--pin') } : values.insecure ? { mode: 'insecure' as const } : { mode: 'system' as const };
-  if (tls.mode !== 'system' && url.startsWith('http:')) throw invalidInput(values.pin ? '--pin' : '--insecure', 'The server address uses http://; there is no certificate to pin or skip.');
-  if (tls.mode === 'insecure') io.stderr('edgedeck: warning: certificate verification is OFF (--insecure).\n');
-  const id = `cli:${url}`;
-  await profiles.registerEphemeral({ id, name: url, url, auth, username: auth === 'password' ? (values.username ?? 'admin') : undefined, tls, rememberSecret: false }, secret);
-  profiles.select(id);
+  await connectServer(values, profiles, io, secretFlag, secret);
 }
 
 async function runVerb(verb: string, values: Values, positionals: string[], profiles: ServerProfiles, io: CliIo): Promise<number> {

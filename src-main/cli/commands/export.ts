@@ -3,7 +3,6 @@ import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { createLogger } from '../../services/logging/logger';
 import { Redactor } from '../../services/logging/redact';
-import { normaliseSha256 } from '../../services/portainer/fingerprint';
 import { normaliseBaseUrl } from '../../services/portainer/url';
 import { PrestageCache } from '../../services/prestage/cache';
 import { parseDevicesCsv, problemText } from '../../services/prestage/devicesCsv';
@@ -18,6 +17,7 @@ import type { KeyValueStore } from '../../services/stores/keyValueStore';
 import { AppError, invalidInput } from '../../shared/contract/errors';
 import { defaultDataDir } from '../paths';
 import { EXIT_USAGE, reportError, type CliIo, type Command } from '../io';
+import { connectServer, secretFlagOf, TLS_HINT } from '../serverConnection';
 
 const USAGE = `edgedeck export: prestaged join-token bundles for installing agents later, offline if need be.
 
@@ -151,7 +151,7 @@ export function makeExportCommand(deps: ExportCommandDeps = {}): Command {
         return await runExport(values, io, profiles, service, redactor, deps);
       } catch (err) {
         const code = reportError(err, io);
-        if (err instanceof AppError && err.field === 'tls') io.stderr('edgedeck: to go on, add --pin <the fingerprint above> (after checking it on the server), or --insecure.\n');
+        if (err instanceof AppError && err.field === 'tls') io.stderr(TLS_HINT);
         return code;
       } finally {
         await profiles?.close();
@@ -179,8 +179,7 @@ async function runExport(values: Values, io: CliIo, profiles: ServerProfiles, se
   if (recipients.length && values['age-passphrase-stdin']) throw invalidInput('--age-recipient', 'Encrypt with either --age-recipient or --age-passphrase-stdin, not both.');
 
   // ---- secrets from stdin
-  const secretFlag = values['api-key-stdin'] ? '--api-key-stdin' : values['password-stdin'] ? '--password-stdin' : undefined;
-  if (values['password-stdin'] && values['api-key-stdin']) throw invalidInput('--api-key-stdin', 'Use either --password-stdin or --api-key-stdin, not both.');
+  const secretFlag = secretFlagOf(values);
   if (!secretFlag && !values.offline) throw invalidInput('--password-stdin', 'Give credentials on standard input: --password-stdin (with --username) or --api-key-stdin (or --offline to export from the local copy).');
   const needStdin = (secretFlag && !values.offline) || values['age-passphrase-stdin'];
   const secrets = needStdin ? stdinSecrets(await io.readStdin(), values.offline ? undefined : secretFlag, values['age-passphrase-stdin']) : {};
@@ -191,13 +190,7 @@ async function runExport(values: Values, io: CliIo, profiles: ServerProfiles, se
   let connection: PrestageConnection | undefined;
   const connect = async (): Promise<PrestageConnection> => {
     if (connection) return connection;
-    const auth = secretFlag === '--api-key-stdin' ? ('apiKey' as const) : ('password' as const);
-    const tls = values.pin ? { mode: 'pinned' as const, pinnedSha256: normaliseSha256(values.pin, '--pin') } : values.insecure ? { mode: 'insecure' as const } : { mode: 'system' as const };
-    if (tls.mode !== 'system' && serverUrl.startsWith('http:')) throw invalidInput(values.pin ? '--pin' : '--insecure', 'The server address uses http://; there is no certificate to pin or skip.');
-    if (tls.mode === 'insecure') io.stderr('edgedeck: warning: certificate verification is OFF (--insecure).\n');
-    const id = `cli:${serverUrl}`;
-    await profiles.registerEphemeral({ id, name: serverUrl, url: serverUrl, auth, username: auth === 'password' ? (values.username ?? 'admin') : undefined, tls, rememberSecret: false }, secrets.password!);
-    profiles.select(id);
+    const id = await connectServer({ ...values, server: serverUrl }, profiles, io, secretFlag!, secrets.password!);
     const conn = await profiles.connection(id);
     await conn.client.authenticate();
     connection = { client: conn.client, serverUrl, profileId: id };
