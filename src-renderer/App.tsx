@@ -12,7 +12,6 @@ import {
 } from '@tabler/icons-react';
 import { lazy, Suspense, useEffect, type ReactNode } from 'react';
 import { ConnectionBanner } from './components/ConnectionBanner';
-import { InstallPage } from './features/placeholders/Placeholders';
 import { ServerPicker } from './features/servers/ServerPicker';
 import { hrefOf, useRoute, type Route } from './route';
 
@@ -23,6 +22,7 @@ const EnvironmentsPage = lazy(() => import('./features/environments/Environments
 const SettingsPage = lazy(() => import('./features/servers/SettingsPage').then((m) => ({ default: m.SettingsPage })));
 const SimulatorPage = lazy(() => import('./features/simulator/SimulatorPage').then((m) => ({ default: m.SimulatorPage })));
 const ExportPage = lazy(() => import('./features/export/ExportPage').then((m) => ({ default: m.ExportPage })));
+const InstallPage = lazy(() => import('./features/install/InstallPage').then((m) => ({ default: m.InstallPage })));
 
 interface NavItem {
   route: Route;
