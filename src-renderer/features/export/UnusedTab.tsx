@@ -5,7 +5,9 @@ import { useUnusedStore } from './unusedStore';
 function ConfirmModal() {
   const confirming = useUnusedStore((s) => s.confirming);
   const deleting = useUnusedStore((s) => s.deleting);
-  const chosen = useUnusedStore((s) => (s.confirming ? s.chosen() : []));
+  const report = useUnusedStore((s) => s.report);
+  const selected = useUnusedStore((s) => s.selected);
+  const chosen = confirming ? (report?.items ?? []).filter((i) => selected.has(i.environmentId)) : [];
   const store = useUnusedStore.getState;
   const n = chosen.length;
   return (
