@@ -1,0 +1,72 @@
+import { expect, test } from './serveFixture';
+import { shot } from './shots';
+
+// The Install screen against a real `edgedeck serve` (embedded local server): a target where
+// nothing listens (loopback port 1) fails with the reason and what to do, the summary offers a
+// retry, and the run survives navigating away and back.
+test.use({ viewport: { width: 1360, height: 900 } });
+
+test('install on a host that refuses SSH: the host fails with a clear reason, the summary shows, the page keeps its state', async ({ page, served }) => {
+  test.setTimeout(120_000);
+  await page.goto(served.url);
+  await expect(page.getByTestId('server-badge')).toHaveText('Local simulator — not a production server');
+  await page.getByTestId('nav-install').click();
+  await expect(page).toHaveURL(/#\/install$/);
+  await expect(page.getByTestId('install-page')).toBeVisible();
+
+  // A bad line is refused with the reason; a good one is added with Enter.
+  const input = page.getByTestId('install-target-input');
+  await input.fill('nobody@127.0.0.1:70000');
+  await input.press('Enter');
+  await expect(page.getByText('"70000" is not a port (1-65535).')).toBeVisible();
+  await input.fill('nobody@127.0.0.1:1');
+  await input.press('Enter');
+  await expect(page.getByTestId('install-target-row')).toHaveCount(1);
+  await expect(page.getByTestId('install-target-row')).toContainText('nobody@127.0.0.1:1');
+
+  // Create one environment per host; Kubernetes is off with the reason.
+  await page.getByTestId('install-env-mode').getByText('Create one per host').click();
+  await expect(page.getByTestId('install-name-template')).toHaveValue('{host}');
+  await expect(page.getByTestId('install-platform')).toContainText('Not over SSH');
+  await shot(page, 'install-form');
+  await page.getByTestId('install-start').click();
+
+  // The run: one host row that fails with "connection refused" and says what to do.
+  const row = page.locator('[data-testid="install-host-row"][data-target="nobody@127.0.0.1:1"]');
+  await expect(row).toBeVisible();
+  await expect(row).toHaveAttribute('data-status', 'failed', { timeout: 60_000 });
+  await expect(row.getByTestId('install-host-reason')).toContainText('connection refused');
+  await expect(row.getByTestId('install-host-fix')).toContainText('What to do:');
+  const summary = page.getByTestId('install-summary');
+  await expect(summary).toBeVisible();
+  await expect(page.getByTestId('install-count-failed')).toHaveText('1 failed');
+  await expect(page.getByTestId('install-retry')).toBeVisible();
+  await expect(page.getByTestId('install-status')).toHaveText('succeeded');
+  // The live log (xterm, loaded on demand) shows the host's steps.
+  await expect(page.getByTestId('install-log-terminal')).toContainText('== connect');
+  await expect(page.getByTestId('install-log-terminal')).toContainText('connection refused');
+  await shot(page, 'install-failed-host');
+
+  // Away and back: the same run, rows, summary and log.
+  await page.getByTestId('nav-environments').click();
+  await expect(page.getByTestId('env-list')).toBeVisible();
+  await page.getByTestId('nav-install').click();
+  await expect(row).toHaveAttribute('data-status', 'failed');
+  await expect(page.getByTestId('install-count-failed')).toHaveText('1 failed');
+  await expect(page.getByTestId('install-log-terminal')).toContainText('connection refused');
+
+  // The run is listed under Past runs, with its transcript.
+  await expect(page.getByTestId('install-past-run')).toHaveCount(1);
+  await page.getByTestId('install-past-run-open').click();
+  await page.getByTestId('install-transcript-open').click();
+  await expect(page.getByTestId('install-transcript')).toContainText('connection refused');
+  await page.keyboard.press('Escape');
+  await page.keyboard.press('Escape');
+
+  // Retry failed and not-started: the same run again, the host fails again.
+  await page.getByTestId('install-retry').click();
+  await expect(page.getByTestId('install-status')).toHaveText(/running|succeeded/);
+  await expect(row).toHaveAttribute('data-status', 'failed', { timeout: 60_000 });
+  await expect(page.getByTestId('install-summary')).toBeVisible();
+  await expect(page.getByTestId('install-past-run')).toHaveCount(1);
+});
