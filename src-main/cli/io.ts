@@ -37,3 +37,22 @@ export function reportError(err: unknown, io: CliIo): number {
 function stripFieldPrefix(message: string, field: string | undefined): string {
   return field && message.startsWith(`${field}: `) ? message.slice(field.length + 2) : message;
 }
+
+/**
+ * Waits until the user stops the command (Ctrl-C / SIGTERM) or `durationMs` passes. It holds a
+ * referenced timer meanwhile: services unref their own timers, and without one Node would exit
+ * as soon as nothing else is pending.
+ */
+export function untilStopped(signal: AbortSignal, durationMs?: number): Promise<void> {
+  return new Promise<void>((resolve) => {
+    if (signal.aborted) return resolve();
+    const keepAlive = setInterval(() => undefined, 1 << 30);
+    const limit = durationMs !== undefined ? setTimeout(done, durationMs) : undefined;
+    function done() {
+      clearInterval(keepAlive);
+      if (limit) clearTimeout(limit);
+      resolve();
+    }
+    signal.addEventListener('abort', done, { once: true });
+  });
+}

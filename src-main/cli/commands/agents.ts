@@ -3,7 +3,7 @@ import { invalidInput } from '../../shared/contract/errors';
 import { decodeEdgeKey } from '../../shared/domain/edgeKey';
 import { AgentPool } from '../../services/agents/pool';
 import type { SimAgent } from '../../services/agents/simAgent';
-import { EXIT_USAGE, reportError, type Command } from '../io';
+import { EXIT_USAGE, reportError, untilStopped, type Command } from '../io';
 
 const USAGE =
   'edgedeck agents --edge-key K (--edge-id ID | --count N --edge-id-prefix P) [--insecure-poll] [--platform docker|kubernetes]\n' +
@@ -79,18 +79,7 @@ export const agentsCommand: Command = {
     }
     io.stderr(`edgedeck: ${opts.count} agent${opts.count === 1 ? '' : 's'} started; Ctrl-C to stop.\n`);
 
-    await new Promise<void>((resolve) => {
-      if (io.stopSignal.aborted) return resolve();
-      const t = opts.durationS !== undefined ? setTimeout(resolve, opts.durationS * 1000) : undefined;
-      io.stopSignal.addEventListener(
-        'abort',
-        () => {
-          if (t) clearTimeout(t);
-          resolve();
-        },
-        { once: true },
-      );
-    });
+    await untilStopped(io.stopSignal, opts.durationS !== undefined ? opts.durationS * 1000 : undefined);
     const view = pool.groupView(groupId);
     await pool.stop();
     io.stdout(

@@ -6,7 +6,7 @@ import { Redactor } from '../../services/logging/redact';
 import { MemoryOnlySecrets } from '../../services/secrets/secretStore';
 import { createFileStore } from '../../services/stores/fileStore';
 import { invalidInput } from '../../shared/contract/errors';
-import type { Command } from '../io';
+import { untilStopped, type Command } from '../io';
 import { openBrowser } from '../openBrowser';
 import { defaultDataDir, rendererBuilt, rendererDir } from '../paths';
 import { ensureBuilt } from '../build';
@@ -55,10 +55,7 @@ export const serveCommand: Command = {
     io.stdout(`Edgedeck is running at ${bridge.url}\n`);
     if (!values['no-open']) openBrowser(bridge.url, io);
 
-    await new Promise<void>((resolve) => {
-      if (io.stopSignal.aborted) resolve();
-      io.stopSignal.addEventListener('abort', () => resolve(), { once: true });
-    });
+    await untilStopped(io.stopSignal);
     io.stderr('edgedeck: stopping…\n');
     await bridge.close();
     await services.close();

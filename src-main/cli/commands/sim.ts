@@ -4,7 +4,7 @@ import { parseArgs } from 'node:util';
 import { createLogger } from '../../services/logging/logger';
 import { startLocalServer } from '../../services/localserver';
 import { invalidInput } from '../../shared/contract/errors';
-import type { Command } from '../io';
+import { untilStopped, type Command } from '../io';
 
 const LOOPBACK = /^(127\.\d{1,3}\.\d{1,3}\.\d{1,3}|::1|localhost)$/;
 
@@ -69,10 +69,7 @@ export const simCommand: Command = {
     io.stdout(JSON.stringify({ url: server.url, tunnelAddress: server.tunnelAddress, username: server.username, password, fingerprint: server.fingerprint }) + '\n');
     if (password === null) io.stderr(`edgedeck: the admin password was printed when ${dataDir} was first used; pass --admin-password to set a new one.\n`);
 
-    await new Promise<void>((resolve) => {
-      if (io.stopSignal.aborted) return resolve();
-      io.stopSignal.addEventListener('abort', () => resolve(), { once: true });
-    });
+    await untilStopped(io.stopSignal);
     io.stderr('edgedeck: stopping the local server…\n');
     await server.close();
     return 0;

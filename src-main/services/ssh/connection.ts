@@ -2,13 +2,16 @@ import { existsSync, readFileSync } from 'node:fs';
 import { homedir } from 'node:os';
 import { join } from 'node:path';
 import type { Duplex } from 'node:stream';
-import { Client, utils, type AuthenticationType, type ClientChannel, type ConnectConfig, type SFTPWrapper } from 'ssh2';
+import ssh2, { type AuthenticationType, type Client as SshClient, type ClientChannel, type ConnectConfig, type SFTPWrapper } from 'ssh2';
 import { AppError } from '../../shared/contract/errors';
 import type { Redactor } from '../logging/redact';
 import { fingerprintOf, hostKeyAlgorithmOrder, hostKeyOf, type HostKeyDatabase } from './knownHosts';
 import type { Prompter } from './prompter';
 import { Semaphore } from './semaphore';
 import { formatTarget, knownHostsName } from './target';
+
+// ssh2 is CommonJS: Node's ESM loader (tsx, Electron main) sees only its default export.
+const { Client, utils } = ssh2;
 
 /** ask: prompt on unknown keys; accept-new: remember unknown keys silently (OpenSSH accept-new); strict: refuse unknown keys. */
 export type HostKeyPolicy = 'ask' | 'accept-new' | 'strict';
@@ -119,7 +122,7 @@ export class SshConnection {
   closeReason?: string;
 
   constructor(
-    readonly client: Client,
+    readonly client: SshClient,
     readonly endpoint: SshEndpoint,
     readonly hostKeyFingerprint: string,
   ) {

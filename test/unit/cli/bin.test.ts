@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { spawnSync } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 
 const root = fileURLToPath(new URL('../../..', import.meta.url));
@@ -15,4 +15,19 @@ describe('edgedeck binary', () => {
       '{"portainerUrl":"https://portainer.example.com:9443","tunnelAddress":"portainer.example.com:8000","tunnelFingerprint":"Zm9vYmFyYmF6cXV4Zm9vYmFyYmF6cXV4Zm9vYmFyYmE=","environmentId":7,"global":false}\n',
     );
   });
+
+  it('keeps long-running commands alive until they are stopped (agents without --duration)', async () => {
+    // Services unref their timers; the command itself must keep the process up until SIGTERM.
+    const child = spawn(process.execPath, ['src-main/cli/bin.mjs', 'agents', '--edge-key', KEY, '--edge-id', 'keepalive-1'], { cwd: root });
+    let out = '';
+    let err = '';
+    child.stdout.on('data', (d: Buffer) => (out += d.toString()));
+    child.stderr.on('data', (d: Buffer) => (err += d.toString()));
+    const exited = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));
+    await new Promise((r) => setTimeout(r, 4000));
+    expect(child.exitCode, err).toBeNull();
+    child.kill('SIGTERM');
+    expect(await exited).toBe(0);
+    expect(out).toContain('"summary":true');
+  }, 30_000);
 });
