@@ -69,7 +69,7 @@ export function ExportOptionsFields({ idPrefix }: { idPrefix: string }) {
         value={o.expires}
         onChange={(e) => store().set({ expires: e.currentTarget.value })}
         error={o.errors.expires}
-        w={260}
+        maw={560}
         data-testid={`${idPrefix}-expires`}
       />
 

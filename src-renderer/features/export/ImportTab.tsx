@@ -18,7 +18,7 @@ function PlanTable({ plan }: { plan: PrestagePlanView }) {
           <Table.Tr>
             <Table.Th w={70}>Row</Table.Th>
             <Table.Th>Name</Table.Th>
-            <Table.Th w={110}>Status</Table.Th>
+            <Table.Th w={130}>Status</Table.Th>
             <Table.Th>What happens / how to fix it</Table.Th>
           </Table.Tr>
         </Table.Thead>
@@ -28,7 +28,7 @@ function PlanTable({ plan }: { plan: PrestagePlanView }) {
               <Table.Td>{i.row}</Table.Td>
               <Table.Td fw={600}>{i.name || <Text c="dimmed">(no name)</Text>}</Table.Td>
               <Table.Td>
-                <Badge color={actionColors[i.action]} variant="light">
+                <Badge color={actionColors[i.action]} variant="light" tt="none">
                   {actionLabels[i.action]}
                 </Badge>
               </Table.Td>
@@ -198,7 +198,7 @@ export function ImportTab() {
                 <Table.Tr>
                   <Table.Th w={70}>Row</Table.Th>
                   <Table.Th>Name</Table.Th>
-                  <Table.Th w={110}>Result</Table.Th>
+                  <Table.Th w={130}>Result</Table.Th>
                   <Table.Th w={110}>Environment</Table.Th>
                   <Table.Th>Message</Table.Th>
                 </Table.Tr>
@@ -209,7 +209,7 @@ export function ImportTab() {
                     <Table.Td>{i.row}</Table.Td>
                     <Table.Td fw={600}>{i.name}</Table.Td>
                     <Table.Td>
-                      <Badge color={actionColors[i.action]} variant="light">
+                      <Badge color={actionColors[i.action]} variant="light" tt="none">
                         {actionLabels[i.action]}
                       </Badge>
                     </Table.Td>

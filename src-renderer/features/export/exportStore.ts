@@ -183,7 +183,7 @@ export const useExportStore = create<ExportState>()((set, get) => ({
       const result = await api.prestage.export({ environmentIds: [...selected.keys()], offline: source === 'cache', ...value });
       set({ outcome: { result, formats: value.formats, names: [...selected.values()] } });
       // The folder now exists and an export never overwrites one: suggest a new one for the next.
-      void useExportOptions.getState().suggestOutDir();
+      void useExportOptions.getState().suggestOutDir(!result.encrypted);
     } catch (err) {
       const field = optionFieldOf(err, options.encryption);
       if (field) useExportOptions.getState().setErrors({ ...useExportOptions.getState().errors, [field]: errorMessage(err) });

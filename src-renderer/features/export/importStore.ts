@@ -88,7 +88,7 @@ export const useImportStore = create<ImportState>()((set, get) => ({
     try {
       const result = await api.prestage.importRun({ csv, createGroups, ...value });
       set({ result, plan: result.plan, resultFormats: value.formats });
-      if (result.export) void useExportOptions.getState().suggestOutDir();
+      if (result.export) void useExportOptions.getState().suggestOutDir(!result.export.encrypted);
     } catch (err) {
       const field = optionFieldOf(err, options.encryption);
       if (field) useExportOptions.getState().setErrors({ ...useExportOptions.getState().errors, [field]: errorMessage(err) });
