@@ -1,3 +1,4 @@
+import { keyFieldLabels } from '../../components/keyFieldLabels';
 import { Alert, Anchor, Badge, Button, Code, Group, List, Loader, Modal, MultiSelect, Paper, Select, SimpleGrid, Stack, Text, TextInput, Title } from '@mantine/core';
 import { IconPlayerPlay, IconPencil, IconTrash, IconUnlink } from '@tabler/icons-react';
 import { useEffect, useState, type FormEvent } from 'react';
@@ -276,7 +277,9 @@ export function EnvironmentDetails({ id, initial, embedded = false }: { id: numb
             <Alert color="yellow" title="About this join token" data-testid="env-key-warnings">
               <List size="sm">
                 {view.key.warnings.map((w) => (
-                  <List.Item key={`${w.field}:${w.message}`}>{w.message}</List.Item>
+                  <List.Item key={`${w.field}:${w.message}`}>
+                    <b>{keyFieldLabels[w.field]}:</b> {w.message}
+                  </List.Item>
                 ))}
               </List>
             </Alert>

@@ -7,13 +7,9 @@ import { FieldTable } from '../../components/FieldTable';
 import type { EdgeKeyField, EdgeKeyFields } from '../../../src-main/shared/domain/types';
 import { fingerprintKind, fingerprintKindLabel } from './fingerprint';
 import { useInspector } from './inspectorStore';
+import { keyFieldLabels } from '../../components/keyFieldLabels';
 
-const fieldLabels: Record<EdgeKeyField, string> = {
-  portainerUrl: 'Portainer URL',
-  tunnelAddress: 'Tunnel address',
-  tunnelFingerprint: 'Tunnel fingerprint',
-  environmentId: 'Environment ID',
-};
+const fieldLabels = keyFieldLabels;
 
 function fieldRows(fields: EdgeKeyFields) {
   const kind = fingerprintKind(fields.tunnelFingerprint);
