@@ -41,7 +41,7 @@ test('install on a host that refuses SSH: the host fails with a clear reason, th
   await expect(summary).toBeVisible();
   await expect(page.getByTestId('install-count-failed')).toHaveText('1 failed');
   await expect(page.getByTestId('install-retry')).toBeVisible();
-  await expect(page.getByTestId('install-status')).toHaveText('succeeded');
+  await expect(page.getByTestId('install-status')).toHaveText('run finished');
   // The live log (xterm, loaded on demand) shows the host's steps.
   await expect(page.getByTestId('install-log-terminal')).toContainText('== connect');
   await expect(page.getByTestId('install-log-terminal')).toContainText('connection refused');
@@ -65,7 +65,7 @@ test('install on a host that refuses SSH: the host fails with a clear reason, th
 
   // Retry failed and not-started: the same run again, the host fails again.
   await page.getByTestId('install-retry').click();
-  await expect(page.getByTestId('install-status')).toHaveText(/running|succeeded/);
+  await expect(page.getByTestId('install-status')).toHaveText(/running|run finished/);
   await expect(row).toHaveAttribute('data-status', 'failed', { timeout: 60_000 });
   await expect(page.getByTestId('install-summary')).toBeVisible();
   await expect(page.getByTestId('install-past-run')).toHaveCount(1);

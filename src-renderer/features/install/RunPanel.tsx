@@ -92,8 +92,8 @@ export function RunPanel() {
             </Text>
           </div>
           <Group gap="xs">
-            <Badge color={TASK_COLOR[status] ?? 'gray'} size="lg" data-testid="install-status">
-              {status}
+            <Badge color={TASK_COLOR[status] ?? 'gray'} size="lg" data-testid="install-status" data-status={status}>
+              {status === 'succeeded' ? 'run finished' : status === 'failed' ? 'run failed' : status}
             </Badge>
             {!done && (
               <Button color="red" variant="light" leftSection={<IconPlayerStop size={16} />} loading={cancelling || task?.status === 'cancelling'} onClick={() => void useInstall.getState().cancel()} data-testid="install-cancel">
@@ -135,8 +135,9 @@ export function RunPanel() {
                   ))}
               </Group>
               {run.stoppedBecause && <Text size="sm">Stopped: {run.stoppedBecause}.</Text>}
+              {task?.error && <Text size="sm">No host was started. Fix the cause above (e.g. connect a Portainer server in the header), then start a new install.</Text>}
               <Group gap="xs">
-                {retryable > 0 && run.runId && (
+                {retryable > 0 && run.runId && !task?.error && (
                   <Button size="xs" leftSection={<IconRefresh size={16} />} loading={starting} onClick={() => void useInstall.getState().resume()} data-testid="install-retry">
                     Retry failed and not-started ({retryable})
                   </Button>
