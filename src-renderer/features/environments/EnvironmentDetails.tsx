@@ -1,6 +1,6 @@
 import { keyFieldLabels } from '../../components/keyFieldLabels';
 import { Alert, Anchor, Badge, Button, Code, Group, List, Loader, Modal, MultiSelect, Paper, Select, SimpleGrid, Stack, Text, TextInput, Title } from '@mantine/core';
-import { IconPlayerPlay, IconPencil, IconTrash, IconUnlink } from '@tabler/icons-react';
+import { IconCloudUpload, IconPlayerPlay, IconPencil, IconTrash, IconUnlink } from '@tabler/icons-react';
 import { useEffect, useState, type FormEvent } from 'react';
 import { CopyField } from '../../components/CopyField';
 import { FieldTable } from '../../components/FieldTable';
@@ -206,6 +206,9 @@ export function EnvironmentDetails({ id, initial, embedded = false }: { id: numb
           </Text>
         </Stack>
         <Group gap="xs">
+          <Button component="a" href={`#/install?environment=${env.id}`} leftSection={<IconCloudUpload size={16} />} variant="light" data-testid="env-install-ssh">
+            Install over SSH
+          </Button>
           {localServer ? (
             <Button
               leftSection={<IconPlayerPlay size={16} />}

@@ -1,3 +1,4 @@
+import { useExportStore } from '../export/exportStore';
 import { Alert, Badge, Button, Checkbox, Group, MultiSelect, SegmentedControl, Select, Skeleton, Stack, Text, TextInput, Title } from '@mantine/core';
 import { IconPlus, IconSearch } from '@tabler/icons-react';
 import { observeElementRect, useVirtualizer, type Virtualizer } from '@tanstack/react-virtual';
@@ -166,6 +167,14 @@ function Toolbar() {
   );
 }
 
+/** Hands the selection to the Export page (prestaged bundles for offline install). */
+function exportSelected(): void {
+  const { selected, pages } = useEnvList.getState();
+  const names = new Map(Object.values(pages).flat().map((e) => [e.id, e.name]));
+  useExportStore.getState().select([...selected].map((id) => ({ id, name: names.get(id) ?? `#${id}` })));
+  goTo('#/export');
+}
+
 function SelectionBar({ visibleIds }: { visibleIds: number[] }) {
   const count = useEnvList((s) => s.selected.size);
   const allVisible = useEnvList((s) => visibleIds.length > 0 && visibleIds.every((id) => s.selected.has(id)));
@@ -184,6 +193,9 @@ function SelectionBar({ visibleIds }: { visibleIds: number[] }) {
           <Text size="sm" data-testid="env-selected-count">
             {count} selected
           </Text>
+          <Button size="compact-sm" variant="light" onClick={exportSelected} data-testid="env-export-selected">
+            Export bundles…
+          </Button>
           <Button size="compact-sm" variant="subtle" onClick={() => useEnvList.getState().clearSelection()}>
             Clear selection
           </Button>
