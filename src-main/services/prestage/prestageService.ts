@@ -10,7 +10,7 @@ import type { DeviceRow, RowProblem } from './devicesCsv';
 import { ageEncrypt, type AgeTarget } from './encrypt';
 import { buildExport } from './fleet';
 import { tarArchive } from './tar';
-import type { BundleFormat, DevicePlatform, ExportOptions, PrestagedEnvironment } from './types';
+import type { BundleFormat, DevicePlatform, ExportFile, ExportOptions, PrestagedEnvironment } from './types';
 import { BUNDLE_FORMATS, DIR_MODE, SECRET_FILE_MODE } from './types';
 import { writeExportAtomically, writeFileAtomically } from './writer';
 
@@ -276,14 +276,14 @@ export class PrestageService {
     const plan = buildExport(envs, options);
     if (!o.encrypt) {
       const w = writeExportAtomically(o.outDir, plan.files);
-      return { path: w.outDir, files: w.files, devices: envs.length, encrypted: false };
+      return { path: w.outDir, files: w.files, devices: envs.length, encrypted: false, layout: exportLayout(plan.files) };
     }
     const root = 'edgedeck-export';
     const tar = tarArchive(plan.files, root, DIR_MODE, Math.floor(this.now() / 1000));
     const data = await ageEncrypt(tar, o.encrypt, o.scryptWorkFactor);
     const path = `${o.outDir.replace(/\/+$/, '')}/${o.archiveName ?? `edgedeck-export-${createdAt.slice(0, 10)}.tar.age`}`;
     writeFileAtomically(path, data, SECRET_FILE_MODE);
-    return { path, files: plan.files.length, devices: envs.length, encrypted: true };
+    return { path, files: plan.files.length, devices: envs.length, encrypted: true, layout: exportLayout(plan.files) };
   }
 
   // ---------------------------------------------------------------------------------------------
@@ -389,6 +389,22 @@ export interface ExportOutcome {
   files: number;
   devices: number;
   encrypted: boolean;
+  layout: ExportLayout;
+}
+
+/** What an export holds, read off the files really generated (so the UI never guesses). */
+export interface ExportLayout {
+  /** Files at the export root (fleet.csv, Ansible files, labels). */
+  top: string[];
+  /** The file names in each device folder (devices/<device>/…); every device gets the same set. */
+  perDevice: string[];
+}
+
+export function exportLayout(files: ExportFile[]): ExportLayout {
+  const top = files.filter((f) => !f.path.includes('/')).map((f) => f.path);
+  const first = files.find((f) => f.path.startsWith('devices/'))?.path.split('/')[1];
+  const perDevice = first === undefined ? [] : files.filter((f) => f.path.startsWith(`devices/${first}/`)).map((f) => f.path.slice(`devices/${first}/`.length));
+  return { top, perDevice };
 }
 
 export interface UnusedItem {

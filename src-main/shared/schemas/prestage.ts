@@ -62,6 +62,8 @@ export interface PrestageExportView {
   encrypted: boolean;
   source: 'server' | 'cache';
   warnings: string[];
+  /** Files at the top and in each device folder, as written. */
+  layout: { top: string[]; perDevice: string[] };
 }
 
 export interface PrestagePlanItemView {

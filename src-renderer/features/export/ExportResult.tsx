@@ -2,12 +2,10 @@ import { Alert, Badge, Code, Group, List, Stack, Text } from '@mantine/core';
 import { IconAlertTriangle, IconCircleCheck } from '@tabler/icons-react';
 import { CopyField } from '../../components/CopyField';
 import type { PrestageExportView } from '../../../src-main/shared/schemas/prestage';
-import { deviceFiles, topFiles, type BundleFormat } from './formats';
 
 /** What an export wrote, and where (main writes it; the page only shows the path). */
-export function ExportResult({ result, formats, names, testId }: { result: PrestageExportView; formats: BundleFormat[]; names: string[]; testId: string }) {
-  const perDevice = deviceFiles(formats);
-  const top = topFiles(formats);
+export function ExportResult({ result, names, testId }: { result: PrestageExportView; names: string[]; testId: string }) {
+  const { perDevice, top } = result.layout;
   const root = result.encrypted ? 'edgedeck-export/' : '';
   return (
     <Stack gap="sm" data-testid={testId}>

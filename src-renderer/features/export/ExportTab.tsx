@@ -182,7 +182,7 @@ export function ExportTab() {
           {exportError}
         </Alert>
       ) : null}
-      {outcome ? <ExportResult result={outcome.result} formats={outcome.formats} names={outcome.names} testId="export-result" /> : null}
+      {outcome ? <ExportResult result={outcome.result} names={outcome.names} testId="export-result" /> : null}
     </Stack>
   );
 }

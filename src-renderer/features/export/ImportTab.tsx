@@ -224,7 +224,7 @@ export function ImportTab() {
               </Table.Tbody>
             </Table>
             {result.export ? (
-              <ExportResult result={result.export} formats={s.resultFormats} names={done.map((d) => d.name)} testId="import-export-result" />
+              <ExportResult result={result.export} names={done.map((d) => d.name)} testId="import-export-result" />
             ) : (
               <Alert color="orange" title="Nothing was exported" data-testid="import-no-export">
                 {result.plan.errors ? 'The CSV had rows in error, so nothing was created or exported; check it again.' : 'No environment could be created or read, so there was nothing to export; see the messages above.'}

@@ -15,27 +15,3 @@ export const FORMAT_INFO: Record<BundleFormat, { label: string; files: string; s
   ansible: { label: 'Ansible', files: 'inventory.yml and playbook.yml at the top (adds install.sh per device)', secret: false },
   labels: { label: 'Printable QR labels', files: 'labels.html at the top (name, Edge ID; no join token unless you opt in)', secret: false },
 };
-
-/** The files in each device's folder for a set of formats (bundle.ts deviceFormats/buildDeviceBundle). */
-export function deviceFiles(formats: readonly BundleFormat[]): string[] {
-  const f = new Set(formats);
-  if (f.has('script') || f.has('compose') || f.has('ps1') || f.has('ansible')) f.add('env');
-  if (f.has('ansible')) f.add('script');
-  const out: string[] = [];
-  if (f.has('env')) out.push('agent.env');
-  if (f.has('script')) out.push('install.sh');
-  if (f.has('compose')) out.push('docker-compose.yml');
-  if (f.has('ps1')) out.push('install.ps1');
-  if (f.has('cloud-init')) out.push('cloud-init.yaml');
-  if (f.has('k8s')) out.push('kubernetes.yaml');
-  out.push('README.txt', 'manifest.json');
-  return out;
-}
-
-/** The files at the top of the export (fleet.ts buildExport). */
-export function topFiles(formats: readonly BundleFormat[]): string[] {
-  const out = ['fleet.csv'];
-  if (formats.includes('ansible')) out.push('inventory.yml', 'playbook.yml');
-  if (formats.includes('labels')) out.push('labels.html');
-  return out;
-}

@@ -54,7 +54,8 @@ function answer<C extends CallName>(channel: C, fn: (req: never) => unknown): vo
 }
 
 function exportView(devices: number, patch: Partial<PrestageExportView> = {}): PrestageExportView {
-  return { path: OUT, files: devices * 5 + 1, devices, encrypted: false, source: 'server', warnings: [], ...patch };
+  const layout = { top: ['fleet.csv'], perDevice: ['agent.env', 'install.sh', 'docker-compose.yml', 'README.txt', 'manifest.json'] };
+  return { path: OUT, files: devices * 5 + 1, devices, encrypted: false, source: 'server', warnings: [], layout, ...patch };
 }
 
 const calledWith = (channel: string) => transport.log.filter((l) => l.channel === channel).map((l) => l.payload as Record<string, unknown>);
@@ -92,7 +93,7 @@ async function openTab(tab: 'export' | 'import' | 'unused') {
 
 describe('Export tab', () => {
   it('sends the chosen environments, formats, expiry and passphrase encryption', async () => {
-    answer('prestage:export', (req: { environmentIds: number[] }) => exportView(req.environmentIds.length, { encrypted: true, path: `${OUT}/edgedeck-export-2030-01-01.tar.age` }));
+    answer('prestage:export', (req: { environmentIds: number[] }) => exportView(req.environmentIds.length, { encrypted: true, path: `${OUT}/edgedeck-export-2030-01-01.tar.age`, layout: { top: ['fleet.csv'], perDevice: ['agent.env', 'install.ps1', 'README.txt', 'manifest.json'] } }));
     view = await render(<ExportPage />);
     await waitFor(() => expect(view!.container.querySelectorAll('[data-testid="export-env-row"]').length).toBe(3));
     // The output folder is main's suggestion.
