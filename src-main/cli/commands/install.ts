@@ -1,3 +1,4 @@
+import { EventEmitter, setMaxListeners } from 'node:events';
 import { existsSync, readFileSync } from 'node:fs';
 import { homedir } from 'node:os';
 import { isAbsolute, join } from 'node:path';
@@ -659,6 +660,9 @@ export function makeInstallCommand(deps: InstallCommandDeps = {}): Command {
             }
           },
         };
+        // Every running host adds an abort listener to the run's signal: allow the concurrency without Node's leak warning.
+        const listeners = 2 * (concurrency ?? 10) + 10;
+        if (EventEmitter.defaultMaxListeners < listeners) setMaxListeners(listeners);
         if (p.resume) out(`edgedeck: resuming run ${p.resume}: the hosts that did not succeed run again.`);
         const summary = await runFleetInstall(options);
         const json = summaryJson(summary, p.runsDir, p.mode, prompter.needs, redactor, Date.now() - started);
