@@ -1,5 +1,6 @@
 import { createRawApi, type RawApi } from '../src-main/shared/contract/client';
-import { callNames, type CallName, type CallRequest, type CallResponse } from '../src-main/shared/contract/calls';
+import type { CallName, CallRequest, CallResponse } from '../src-main/shared/contract/calls';
+import { callNames } from '../src-main/shared/contract/callNames';
 import { unwrap } from '../src-main/shared/contract/errors';
 import type { EventMap, EventName } from '../src-main/shared/contract/events';
 import { webTransport } from './transport/web';

@@ -148,7 +148,7 @@ export type CallRequest<C extends CallName> = z.input<Calls[C]['request']>;
 export type ParsedRequest<C extends CallName> = z.output<Calls[C]['request']>;
 export type CallResponse<C extends CallName> = NonNullable<Calls[C]['response']>;
 
-export const callNames = Object.keys(calls) as CallName[];
+export { callNames } from './callNames';
 
 export function isCallName(name: string): name is CallName {
   return Object.prototype.hasOwnProperty.call(calls, name);

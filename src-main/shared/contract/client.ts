@@ -1,4 +1,5 @@
-import { callNames, type CallName, type CallRequest, type CallResponse } from './calls';
+import type { CallName, CallRequest, CallResponse } from './calls';
+import { callNames } from './callNames';
 import type { Envelope } from './errors';
 import type { EventMap, EventName } from './events';
 
