@@ -1,4 +1,5 @@
 import { randomBytes } from 'node:crypto';
+import { setMaxListeners } from 'node:events';
 import { existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { AppError } from '../../shared/contract/errors';
@@ -9,6 +10,14 @@ import { targetSlug } from '../ssh/target';
  * failures exceed a percentage, cancel through an AbortSignal, and resume by run id (only failed
  * and not-started hosts run again). A run lives in <runsDir>/<runId>/: summary.json plus one
  * transcript per host attempt under hosts/.
+ *
+ * PIPELINE: the concurrency limit is on SSH work (sessions and handshakes: sshd MaxStartups, jump
+ * hosts), not on hosts in progress. A job holds one of `concurrency` slots from its start and may
+ * give it back early with ctx.slot.release() — the SSH installer does once `docker run` returned
+ * and the container runs; the wait for the agent's first check-in (Portainer API only) then runs
+ * outside the slot while the next host starts. A job that needs SSH again (docker logs after a
+ * failed verification) takes a slot back with ctx.slot.reacquire(), ahead of hosts not started.
+ * The host stays 'running' until its job ends; `phase` says which part it is in.
  */
 export type HostStatus = 'pending' | 'running' | 'succeeded' | 'unchanged' | 'failed' | 'cancelled' | 'skipped';
 
@@ -28,6 +37,13 @@ export interface HostRecord {
   tunnel?: string;
   /** Extra facts a job wants in the summary (no secrets). */
   detail?: Record<string, unknown>;
+  /**
+   * While status is 'running': 'ssh' (holds a concurrency slot: connect, preflight, install) or
+   * 'verifying' (slot given back; waiting for the agent's first check-in through the API). Cleared
+   * when the host finishes. (The status stays 'running' so readers of the summary that know only
+   * the statuses keep working.)
+   */
+  phase?: 'ssh' | 'verifying';
 }
 
 export interface RunSummary {
@@ -42,12 +58,22 @@ export interface RunSummary {
   counts: Record<HostStatus, number>;
 }
 
+/** The job's hold on one of the run's concurrency slots (see PIPELINE above). */
+export interface SlotLease {
+  /** Gives the slot back (idempotent) and marks the host 'verifying': the next host may start. */
+  release(): void;
+  /** Takes a slot again, ahead of hosts not yet started; call the returned function when done. */
+  reacquire(): Promise<() => void>;
+  readonly held: boolean;
+}
+
 export interface HostJobContext {
   runId: string;
   attempt: number;
   record: HostRecord;
   transcriptFile: string;
   signal: AbortSignal;
+  slot: SlotLease;
 }
 
 export type HostJobResult = Pick<HostRecord, 'status' | 'reason' | 'environmentId' | 'edgeId' | 'checkedIn' | 'tunnel' | 'detail'>;
@@ -62,7 +88,12 @@ export interface FleetOptions {
   concurrency?: number;
   /** The first N hosts run (with the same concurrency) before the rest; any canary failure stops the run. */
   canary?: number;
-  /** Stop starting hosts once failures exceed this percentage of the hosts in the run (default 100 = never). */
+  /**
+   * Stop starting hosts once failures exceed this percentage of the hosts in the run (default 100 =
+   * never). Verification failures count when they are known; so that a failure every host shares
+   * (e.g. agents that cannot reach Portainer) stops the run about as early as without the pipeline,
+   * a run with a limit keeps at most 2 × concurrency hosts in progress (in a slot or verifying).
+   */
   maxFailPct?: number;
   signal?: AbortSignal;
   job: (target: string, ctx: HostJobContext) => Promise<HostJobResult>;
@@ -109,6 +140,43 @@ export function readTranscript(runsDir: string, runId: string, target: string): 
   return JSON.parse(readFileSync(join(runDir(runsDir, runId), h.transcript), 'utf8'));
 }
 
+/** Counting slots, FIFO, with a queue that goes first (hosts already under way that need SSH again). */
+class Slots {
+  private active = 0;
+  private readonly queue: Array<() => void> = [];
+  private readonly urgent: Array<() => void> = [];
+  constructor(private readonly limit: number) {}
+
+  acquire(signal: AbortSignal, urgent = false): Promise<() => void> {
+    const grant = (): (() => void) => {
+      this.active++;
+      let done = false;
+      return () => {
+        if (done) return;
+        done = true;
+        this.active--;
+        (this.urgent.shift() ?? this.queue.shift())?.();
+      };
+    };
+    if (signal.aborted) return Promise.reject(new AppError('cancelled', 'Cancelled.'));
+    if (this.active < this.limit && !this.urgent.length && !this.queue.length) return Promise.resolve(grant());
+    const q = urgent ? this.urgent : this.queue;
+    return new Promise((resolve, reject) => {
+      const wake = () => {
+        signal.removeEventListener('abort', onAbort);
+        resolve(grant());
+      };
+      const onAbort = () => {
+        const i = q.indexOf(wake);
+        if (i >= 0) q.splice(i, 1);
+        reject(new AppError('cancelled', 'Cancelled.'));
+      };
+      signal.addEventListener('abort', onAbort, { once: true });
+      q.push(wake);
+    });
+  }
+}
+
 function count(hosts: HostRecord[]): Record<HostStatus, number> {
   const c: Record<HostStatus, number> = { pending: 0, running: 0, succeeded: 0, unchanged: 0, failed: 0, cancelled: 0, skipped: 0 };
   for (const h of hosts) c[h.status]++;
@@ -123,6 +191,7 @@ export async function runFleet(o: FleetOptions): Promise<RunSummary> {
       if (!OK.includes(h.status)) {
         h.status = 'pending';
         delete h.reason;
+        delete h.phase;
       }
     }
     summary.finished = false;
@@ -150,6 +219,8 @@ export async function runFleet(o: FleetOptions): Promise<RunSummary> {
   save();
 
   const controller = new AbortController();
+  // Every host in progress (in a slot or verifying) may listen on the run's signal.
+  setMaxListeners(0, controller.signal);
   const onAbort = () => controller.abort(o.signal?.reason);
   if (o.signal?.aborted) controller.abort();
   o.signal?.addEventListener('abort', onAbort, { once: true });
@@ -157,47 +228,91 @@ export async function runFleet(o: FleetOptions): Promise<RunSummary> {
   const maxFailPct = o.maxFailPct ?? 100;
   const total = summary.hosts.length;
   let stopped: string | undefined;
+  const slots = new Slots(concurrency);
+  const inProgress = new Slots(maxFailPct < 100 ? 2 * concurrency : Number.MAX_SAFE_INTEGER);
 
-  const runOne = async (h: HostRecord) => {
-    h.attempts++;
-    h.status = 'running';
-    h.startedAt = new Date().toISOString();
-    delete h.finishedAt;
-    const rel = join('hosts', `${targetSlug(h.target)}.attempt${h.attempts}.json`);
-    h.transcript = rel;
-    save(h);
-    const started = Date.now();
+  const runOne = async (h: HostRecord, releaseSlot: () => void) => {
+    let held = true;
+    const slot: SlotLease = {
+      release: () => {
+        if (!held) return;
+        held = false;
+        releaseSlot();
+        if (h.status === 'running') {
+          h.phase = 'verifying';
+          save(h);
+        }
+      },
+      reacquire: () => slots.acquire(controller.signal, true),
+      get held() {
+        return held;
+      },
+    };
     try {
-      const r = await o.job(h.target, { runId: summary.runId, attempt: h.attempts, record: h, transcriptFile: join(dir, rel), signal: controller.signal });
-      Object.assign(h, r);
-      if (controller.signal.aborted && !OK.includes(h.status)) {
-        h.status = 'cancelled';
-        h.reason = 'cancelled';
+      h.attempts++;
+      h.status = 'running';
+      h.phase = 'ssh';
+      h.startedAt = new Date().toISOString();
+      delete h.finishedAt;
+      const rel = join('hosts', `${targetSlug(h.target)}.attempt${h.attempts}.json`);
+      h.transcript = rel;
+      save(h);
+      const started = Date.now();
+      try {
+        const r = await o.job(h.target, { runId: summary.runId, attempt: h.attempts, record: h, transcriptFile: join(dir, rel), signal: controller.signal, slot });
+        Object.assign(h, r);
+        if (controller.signal.aborted && !OK.includes(h.status)) {
+          h.status = 'cancelled';
+          h.reason = 'cancelled';
+        }
+      } catch (e) {
+        h.status = controller.signal.aborted ? 'cancelled' : 'failed';
+        h.reason = controller.signal.aborted ? 'cancelled' : e instanceof Error ? e.message : String(e);
       }
-    } catch (e) {
-      h.status = controller.signal.aborted ? 'cancelled' : 'failed';
-      h.reason = controller.signal.aborted ? 'cancelled' : e instanceof Error ? e.message : String(e);
+      h.finishedAt = new Date().toISOString();
+      h.ms = Date.now() - started;
+      delete h.phase;
+      save(h);
+    } finally {
+      held = false;
+      releaseSlot();
     }
-    h.finishedAt = new Date().toISOString();
-    h.ms = Date.now() - started;
-    save(h);
   };
 
+  /** Starts the hosts in order as slots free up; resolves when every started host has finished. */
   const pool = async (hosts: HostRecord[], checkFailures: boolean) => {
-    let next = 0;
-    const worker = async () => {
-      for (;;) {
-        if (controller.signal.aborted || stopped) return;
-        const h = hosts[next++];
-        if (!h) return;
-        await runOne(h);
-        if (checkFailures && !stopped) {
-          const failed = summary.hosts.filter((x) => x.status === 'failed').length;
-          if ((failed / total) * 100 > maxFailPct) stopped = `failures (${failed} of ${total}) exceeded ${maxFailPct}%`;
-        }
+    const started: Array<Promise<void>> = [];
+    for (const h of hosts) {
+      if (controller.signal.aborted || stopped) break;
+      let doneInProgress: () => void;
+      let releaseSlot: () => void;
+      try {
+        doneInProgress = await inProgress.acquire(controller.signal);
+      } catch {
+        break;
       }
-    };
-    await Promise.all(Array.from({ length: Math.min(concurrency, hosts.length) }, worker));
+      try {
+        releaseSlot = await slots.acquire(controller.signal);
+      } catch {
+        doneInProgress();
+        break;
+      }
+      if (controller.signal.aborted || stopped) {
+        releaseSlot();
+        doneInProgress();
+        break;
+      }
+      started.push(
+        runOne(h, releaseSlot).finally(() => {
+          doneInProgress();
+          if (checkFailures && !stopped) {
+            const failed = summary.hosts.filter((x) => x.status === 'failed').length;
+            if ((failed / total) * 100 > maxFailPct) stopped = `failures (${failed} of ${total}) exceeded ${maxFailPct}%`;
+          }
+        }),
+      );
+    }
+    await Promise.all(started);
   };
 
   const todo = summary.hosts.filter((h) => h.status === 'pending');

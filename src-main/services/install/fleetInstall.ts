@@ -6,8 +6,9 @@ import type { HostKeyDatabase } from '../ssh/knownHosts';
 import type { Prompter } from '../ssh/prompter';
 import { resolveHostConfig } from '../ssh/sshConfig';
 import { parseTarget } from '../ssh/target';
+import { CheckinPoller, type CheckinPollerOptions } from './checkinPoller';
 import { runFleet, withRetries, type HostJobResult, type RunSummary } from './fleet';
-import { installOnHost, newEdgeId, type CheckinProbe, type InstallMode } from './installer';
+import { installOnHost, newEdgeId, type CheckinProbe, type InstallMode, type SshLease } from './installer';
 import { HostTranscript } from './transcript';
 
 /** What the fleet install needs from Portainer. The CLI backs it with PortainerClient (portainerServerApi.ts). */
@@ -54,7 +55,10 @@ export interface FleetInstallOptions {
   onUpdate?: (summary: RunSummary) => void;
   /** One redacted progress line per event, prefixed by the target. */
   onLog?: (target: string, line: string) => void;
+  /** Slow check-in probe interval and container check interval (ms; tests). */
   pollMs?: number;
+  /** The shared check-in poller's pacing (default: 500 ms for the first 10 s, then 1 s, ≤ 20 calls/s in all). */
+  checkinPolling?: CheckinPollerOptions;
   startGraceS?: number;
 }
 
@@ -75,6 +79,8 @@ export async function runFleetInstall(o: FleetInstallOptions): Promise<RunSummar
   o.redactor.add(settings.agentSecret);
   const jumps = new Map<string, Promise<SshConnection>>();
   const mode = o.mode ?? 'install';
+  // One poller for every host waiting for its first check-in (they wait outside the SSH slots).
+  const checkins = new CheckinPoller(o.server, { ...(o.pollMs !== undefined ? { fastMs: Math.min(500, o.pollMs), slowMs: o.pollMs } : {}), ...o.checkinPolling });
 
   const connectTo = async (text: string, signal: AbortSignal, log: (l: string) => void, field: string): Promise<SshConnection> => {
     const e = endpointFor(text, o, field);
@@ -123,9 +129,8 @@ export async function runFleetInstall(o: FleetInstallOptions): Promise<RunSummar
       job: async (target, ctx): Promise<HostJobResult> => {
         const t = new HostTranscript(target, ctx.runId, ctx.attempt, o.redactor, ctx.transcriptFile, (l) => o.onLog?.(target, l));
         let conn: SshConnection | undefined;
-        try {
-          t.step('connect');
-          conn = await withRetries((n) => (n > 1 && t.note(`connection attempt ${n}`), connectTo(target, ctx.signal, (l) => t.note(l), 'target')), {
+        const connect = () =>
+          withRetries((n) => (n > 1 && t.note(`connection attempt ${n}`), connectTo(target, ctx.signal, (l) => t.note(l), 'target')), {
             ...(o.retry?.attempts !== undefined ? { attempts: o.retry.attempts } : {}),
             ...(o.retry?.delayMs !== undefined ? { delayMs: o.retry.delayMs } : {}),
             ...(o.retry?.sleep ? { sleep: o.retry.sleep } : {}),
@@ -133,6 +138,32 @@ export async function runFleetInstall(o: FleetInstallOptions): Promise<RunSummar
             signal: ctx.signal,
             onRetry: (n, e) => t.note(`attempt ${n} failed: ${e instanceof Error ? e.message : String(e)}; retrying`),
           });
+        // The check-in wait runs without the connection and the run's concurrency slot (fleet.ts PIPELINE).
+        const lease: SshLease = {
+          release: () => {
+            conn?.close('SSH work done; verifying through the Portainer API');
+            ctx.slot.release();
+          },
+          reconnect: async () => {
+            const done = await ctx.slot.reacquire();
+            try {
+              const again = await connect();
+              return {
+                conn: again,
+                done: () => {
+                  again.close('agent logs read');
+                  done();
+                },
+              };
+            } catch (e) {
+              done();
+              throw e;
+            }
+          },
+        };
+        try {
+          t.step('connect');
+          conn = await connect();
           t.note(`connected as ${conn.endpoint.user}; host key ${conn.hostKeyFingerprint}`);
 
           t.step('environment');
@@ -180,6 +211,8 @@ export async function runFleetInstall(o: FleetInstallOptions): Promise<RunSummar
               checkinIntervalS: interval || settings.checkinInterval,
             },
             probe: o.server,
+            checkins,
+            lease,
             transcript: t,
             redactor: o.redactor,
             prompter: o.prompter,

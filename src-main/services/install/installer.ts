@@ -8,6 +8,7 @@ import type { Platform } from '../../shared/domain/types';
 import type { Redactor } from '../logging/redact';
 import type { SshConnection } from '../ssh/connection';
 import type { Prompter } from '../ssh/prompter';
+import { CheckinPoller } from './checkinPoller';
 import { diagnoseAgentLogs, type Diagnosis } from './logSignatures';
 import {
   checkClock,
@@ -49,6 +50,17 @@ export interface HostPlan {
 
 export type InstallMode = 'install' | 'preflight-only' | 'dry-run';
 
+/**
+ * The caller's SSH connection and concurrency slot, for a verification that runs without them
+ * (see fleet.ts PIPELINE). Without a lease, the installer keeps the connection for the whole host.
+ */
+export interface SshLease {
+  /** The SSH work is done (agent started, container running): close the connection, free the slot. */
+  release(): void;
+  /** A slot and a fresh connection again, for `docker logs` after a failed verification; call done() after. */
+  reconnect(): Promise<{ conn: SshConnection; done(): void }>;
+}
+
 export interface InstallHostOptions {
   conn: SshConnection;
   plan: HostPlan;
@@ -67,8 +79,12 @@ export interface InstallHostOptions {
   signal?: AbortSignal;
   now?: () => number;
   resolveOnDesktop?: (host: string) => Promise<string[]>;
+  /** Between container checks (default 1000 ms); also the slow check-in probe interval when no poller is given. */
   pollMs?: number;
   containerWaitMs?: number;
+  /** Shared check-in poller of the run (one per fleet run); default: a private one for this host. */
+  checkins?: CheckinPoller;
+  lease?: SshLease;
   /** Extra seconds on top of 2 × interval + 20 for the first check-in (agent start time). */
   startGraceS?: number;
 }
@@ -150,6 +166,7 @@ export async function installOnHost(o: InstallHostOptions): Promise<HostOutcome>
   o.redactor.add(plan.agentSecret);
   o.redactor.add(o.sudoPassword);
   const mode = o.mode ?? 'install';
+  let sudoPassword = o.sudoPassword;
   let commands: string[] | undefined;
   try {
     // ---------------- preflight
@@ -174,6 +191,7 @@ export async function installOnHost(o: InstallHostOptions): Promise<HostOutcome>
       } else {
         o.redactor.add(pw);
         host.setSudoPassword(pw);
+        sudoPassword = pw;
         priv.check.status = 'pass';
         priv.check.found = priv.check.found.replace(': sudo needs a password', ' with sudo (password sent on stdin)');
       }
@@ -228,7 +246,10 @@ export async function installOnHost(o: InstallHostOptions): Promise<HostOutcome>
     if (action === 'unchanged') {
       t.step('verify existing agent');
       t.note('The agent already runs with this image, Edge ID and key: nothing to change.');
-      const v = await waitForCheckin(o, host, runtime, Math.floor(now() / 1000) - (2 * interval(plan) + 20), now);
+      const ssh = sshFor(o, host, () => sudoPassword);
+      await waitForContainer(o, ssh, runtime, now);
+      ssh.release();
+      const v = await waitForCheckin(o, ssh, runtime, Math.floor(now() / 1000) - (2 * interval(plan) + 20), now);
       return { status: 'unchanged', checks, commands, ...v };
     }
     if (action === 'replace') {
@@ -264,9 +285,13 @@ export async function installOnHost(o: InstallHostOptions): Promise<HostOutcome>
       t.note(`removed ${envPath}: the runtime keeps the env in its root-only container config for restarts; no second copy of the secrets stays at rest.`);
     }
 
-    // ---------------- verify
+    const ssh = sshFor(o, host, () => sudoPassword);
+    await waitForContainer(o, ssh, runtime, now);
+
+    // ---------------- verify (through the Portainer API; the SSH connection and slot are given back)
     t.step('verify');
-    const v = await waitForCheckin(o, host, runtime, started - 5, now);
+    ssh.release();
+    const v = await waitForCheckin(o, ssh, runtime, started - 5, now);
     return { status: 'installed', checks, commands, ...v };
   } catch (e) {
     if (o.signal?.aborted) {
@@ -342,79 +367,141 @@ async function uploadRootOnly(host: RemoteHost, dir: string, path: string, conte
   }
 }
 
-async function waitForCheckin(o: InstallHostOptions, host: RemoteHost, runtime: string, sinceEpoch: number, now: () => number): Promise<Pick<HostOutcome, 'checkedIn' | 'tunnel'>> {
+/**
+ * SSH for the steps after `docker run`. DECISION (connection during the check-in wait): closed,
+ * and reopened only when a failed verification needs the agent's logs. Holding it would keep one
+ * sshd session per waiting host (and one channel on a jump host) for up to 2 × interval + 35 s —
+ * minutes with long intervals, long enough for idle NAT/firewall timeouts to cut it anyway —
+ * while a failure costs one extra handshake (a fraction of a second), and failures are the rare
+ * case. Without a lease (a caller that runs one host) the connection simply stays.
+ */
+interface SshForVerify {
+  release(): void;
+  /** Runs `fn` on a live host: the original one, or a reconnected one (with a slot) after release(). */
+  withHost<T>(fn: (host: RemoteHost) => Promise<T>): Promise<T>;
+  readonly host: RemoteHost;
+}
+
+function sshFor(o: InstallHostOptions, host: RemoteHost, sudoPassword: () => string | undefined): SshForVerify {
+  let released = false;
+  return {
+    host,
+    release() {
+      if (released || !o.lease) return;
+      released = true;
+      o.transcript.note('SSH work done: connection closed and concurrency slot given back while Portainer is polled for the check-in');
+      o.lease.release();
+    },
+    async withHost(fn) {
+      if (!released) return fn(host);
+      const { conn, done } = await o.lease!.reconnect();
+      try {
+        o.transcript.note(`reconnected to ${o.target} to read the agent's logs`);
+        const again = new RemoteHost(conn, o.transcript, o.signal);
+        again.privilege = host.privilege;
+        const pw = sudoPassword();
+        if (pw !== undefined) again.setSudoPassword(pw);
+        return await fn(again);
+      } finally {
+        done();
+      }
+    },
+  };
+}
+
+function abortableSleep(ms: number, signal?: AbortSignal): Promise<void> {
+  return new Promise<void>((resolve, reject) => {
+    if (signal?.aborted) return reject(new AppError('cancelled', 'Cancelled.'));
+    const onAbort = () => {
+      clearTimeout(timer);
+      reject(new AppError('cancelled', 'Cancelled.'));
+    };
+    const timer = setTimeout(() => {
+      signal?.removeEventListener('abort', onAbort);
+      resolve();
+    }, ms);
+    signal?.addEventListener('abort', onAbort, { once: true });
+  });
+}
+
+/** Reads the agent's last 50 log lines and fails the host with `why` plus the best diagnosis. */
+async function logsDiagnosis(o: InstallHostOptions, ssh: SshForVerify, runtime: string, why: string): Promise<never> {
+  const r = await ssh.withHost((h) => h.run(`${shellQuote(runtime)} logs --tail 50 ${AGENT_NAME}`, { privileged: true })).catch((e: unknown) => {
+    if (o.signal?.aborted) throw e;
+    o.transcript.note(`could not read the agent's logs: ${e instanceof Error ? e.message : String(e)}`);
+    return undefined;
+  });
+  const logs = o.redactor.redact(`${r?.stdout ?? ''}\n${r?.stderr ?? ''}`);
+  const d = diagnoseAgentLogs(logs);
+  const hint = d.length ? ` Likely cause: ${d[0]!.cause} Fix: ${d[0]!.fix} (log: ${d[0]!.line})` : logs.trim() ? ` Last log line: ${logs.trim().split('\n').pop()}` : '';
+  throw new HostFailure(`${why}.${hint}`, d);
+}
+
+/** Over SSH: waits until the agent container runs (not for Swarm/Kubernetes, where the orchestrator starts it). */
+async function waitForContainer(o: InstallHostOptions, ssh: SshForVerify, runtime: string, now: () => number): Promise<void> {
+  if (o.plan.platform === 'swarm' || o.plan.platform === 'kubernetes') return;
+  const pollMs = o.pollMs ?? 1000;
+  const until = now() + (o.containerWaitMs ?? 60_000);
+  // The first look comes soon after `docker run` (a container usually runs within a moment).
+  let waitMs = Math.min(250, pollMs);
+  for (;;) {
+    const r = await ssh.host.run(`${shellQuote(runtime)} inspect --type container ${AGENT_NAME}`, { privileged: true, quietStdout: '(inspect JSON not recorded)' });
+    let st: { Running?: boolean; Status?: string } | undefined;
+    try {
+      st = (JSON.parse(r.stdout) as Array<{ State?: { Running?: boolean; Status?: string } }>)[0]?.State;
+    } catch {
+      st = undefined;
+    }
+    if (st?.Running) {
+      o.transcript.note('container running');
+      return;
+    }
+    if (now() > until) await logsDiagnosis(o, ssh, runtime, `the agent container is not running (${st?.Status ?? 'not found'})`);
+    await abortableSleep(waitMs, o.signal);
+    waitMs = pollMs;
+  }
+}
+
+/** Through the Portainer API only (the shared poller): the first check-in since `sinceEpoch`, then the tunnel. */
+async function waitForCheckin(o: InstallHostOptions, ssh: SshForVerify, runtime: string, sinceEpoch: number, now: () => number): Promise<Pick<HostOutcome, 'checkedIn' | 'tunnel'>> {
   const t = o.transcript;
   const plan = o.plan;
-  const pollMs = o.pollMs ?? 1000;
-  const sleep = (ms: number) =>
-    new Promise<void>((resolve, reject) => {
-      const onAbort = () => {
-        clearTimeout(timer);
-        reject(new AppError('cancelled', 'Cancelled.'));
-      };
-      const timer = setTimeout(() => {
-        o.signal?.removeEventListener('abort', onAbort);
-        resolve();
-      }, ms);
-      o.signal?.addEventListener('abort', onAbort, { once: true });
-    });
-  const inspect = async () => {
-    const r = await host.run(`${shellQuote(runtime)} inspect --type container ${AGENT_NAME}`, { privileged: true, quietStdout: '(inspect JSON not recorded)' });
-    try {
-      const arr = JSON.parse(r.stdout) as Array<{ State?: { Running?: boolean; Status?: string } }>;
-      return arr[0]?.State;
-    } catch {
-      return undefined;
-    }
-  };
-  const logsDiagnosis = async (why: string): Promise<never> => {
-    const r = await host.run(`${shellQuote(runtime)} logs --tail 50 ${AGENT_NAME}`, { privileged: true }).catch(() => undefined);
-    const logs = o.redactor.redact(`${r?.stdout ?? ''}\n${r?.stderr ?? ''}`);
-    const d = diagnoseAgentLogs(logs);
-    const hint = d.length ? ` Likely cause: ${d[0]!.cause} Fix: ${d[0]!.fix} (log: ${d[0]!.line})` : logs.trim() ? ` Last log line: ${logs.trim().split('\n').pop()}` : '';
-    throw new HostFailure(`${why}.${hint}`, d);
-  };
-
-  if (plan.platform !== 'swarm' && plan.platform !== 'kubernetes') {
-    const until = now() + (o.containerWaitMs ?? 60_000);
-    for (;;) {
-      const st = await inspect();
-      if (st?.Running) {
-        t.note('container running');
-        break;
-      }
-      if (now() > until) await logsDiagnosis(`the agent container is not running (${st?.Status ?? 'not found'})`);
-      await sleep(pollMs);
-    }
-  }
   if (!o.probe) {
     t.note('no Portainer connection given: check-in not verified');
     return { checkedIn: false, tunnel: 'unknown' };
   }
+  const poller = o.checkins ?? new CheckinPoller(o.probe, { ...(o.pollMs !== undefined ? { fastMs: Math.min(500, o.pollMs), slowMs: o.pollMs } : {}), now });
   const budgetS = 2 * interval(plan) + 20 + (o.startGraceS ?? 15);
   const deadline = now() + budgetS * 1000;
   t.note(`waiting up to ${budgetS} s (2 × ${interval(plan)} s interval + 20 s + start time) for the first check-in of environment ${plan.environmentId}`);
-  let checkedIn = false;
-  let tunnel: HostOutcome['tunnel'] = 'unknown';
-  while (now() < deadline) {
-    const e = await o.probe.getEnvironment(plan.environmentId, o.signal).catch(() => undefined);
-    if (e && e.lastCheckIn >= sinceEpoch && (!e.edgeId || e.edgeId === plan.edgeId)) {
-      if (!checkedIn) t.note(`checked in (last check-in ${new Date(e.lastCheckIn * 1000).toISOString()}, Edge ID ${e.edgeId ?? plan.edgeId})`);
-      checkedIn = true;
-      if (e.tunnelVerified === undefined) break;
-      if (e.tunnelVerified) {
-        tunnel = 'verified';
-        t.note('tunnel verified: the server reached the agent through the tunnel');
-        break;
+  // Set by the poller's callback (TypeScript cannot see that, hence the explicit read-backs below).
+  const seen: { checkedIn: boolean; tunnel: NonNullable<HostOutcome['tunnel']>; otherEdgeId?: string } = { checkedIn: false, tunnel: 'unknown' };
+  await poller.wait(
+    plan.environmentId,
+    deadline,
+    (e) => {
+      if (e && e.lastCheckIn >= sinceEpoch && (!e.edgeId || e.edgeId === plan.edgeId)) {
+        if (!seen.checkedIn) t.note(`checked in (last check-in ${new Date(e.lastCheckIn * 1000).toISOString()}, Edge ID ${e.edgeId ?? plan.edgeId})`);
+        seen.checkedIn = true;
+        if (e.tunnelVerified === undefined) return true;
+        if (e.tunnelVerified) {
+          seen.tunnel = 'verified';
+          t.note('tunnel verified: the server reached the agent through the tunnel');
+          return true;
+        }
+        seen.tunnel = 'not-verified';
+      } else if (e?.edgeId && e.edgeId !== plan.edgeId) {
+        seen.otherEdgeId = e.edgeId;
+        return true;
       }
-      tunnel = 'not-verified';
-    } else if (e?.edgeId && e.edgeId !== plan.edgeId) {
-      await logsDiagnosis(`environment ${plan.environmentId} is associated with another Edge ID (${e.edgeId})`);
-    }
-    await sleep(pollMs);
-  }
-  if (!checkedIn) await logsDiagnosis(`no check-in within ${budgetS} s`);
-  if (tunnel === 'not-verified') await logsDiagnosis(`the agent checks in, but the tunnel was not verified within ${budgetS} s (port ${decodeEdgeKey(plan.edgeKey).tunnelAddress})`);
+      return undefined;
+    },
+    o.signal,
+  );
+  const { checkedIn, tunnel, otherEdgeId } = seen;
+  if (otherEdgeId) await logsDiagnosis(o, ssh, runtime, `environment ${plan.environmentId} is associated with another Edge ID (${otherEdgeId})`);
+  if (!checkedIn) await logsDiagnosis(o, ssh, runtime, `no check-in within ${budgetS} s`);
+  if (tunnel === 'not-verified') await logsDiagnosis(o, ssh, runtime, `the agent checks in, but the tunnel was not verified within ${budgetS} s (port ${decodeEdgeKey(plan.edgeKey).tunnelAddress})`);
   return { checkedIn, tunnel };
 }
 

@@ -1,0 +1,173 @@
+import { AppError } from '../../shared/contract/errors';
+import type { CheckinProbe } from './installer';
+
+export type EnvironmentState = Awaited<ReturnType<CheckinProbe['getEnvironment']>>;
+
+export interface CheckinPollerOptions {
+  /** Between two probes of one environment during its first `fastForMs` of waiting (default 500 ms). */
+  fastMs?: number;
+  /** Between two probes of one environment after that (default 1000 ms). */
+  slowMs?: number;
+  fastForMs?: number;
+  /** getEnvironment calls in flight at once, over all waiting hosts (default 4). */
+  maxInFlight?: number;
+  /**
+   * Cap on getEnvironment calls per second over all waiting hosts (default 20): with many hosts
+   * waiting, each one is polled less often instead of the API getting more calls.
+   */
+  maxPerSecond?: number;
+  now?: () => number;
+}
+
+interface Waiter {
+  environmentId: number;
+  since: number;
+  deadline: number;
+  nextDue: number;
+  inFlight: boolean;
+  decide: (e: EnvironmentState | undefined) => unknown;
+  resolve: (v: unknown) => void;
+  reject: (e: unknown) => void;
+  cleanup: () => void;
+}
+
+/**
+ * One poller for every host of a run that waits for its agent's first check-in. The hosts wait
+ * outside the SSH concurrency slots, so many waits overlap; instead of one polling loop per host,
+ * this keeps one timer, probes the environments that are due through `CheckinProbe.getEnvironment`
+ * (a few calls in flight at once, at most `maxPerSecond` a second in all), and hands each answer
+ * to that host's `decide`. A lone host is probed every 500 ms for its first 10 s (the agent's
+ * first poll comes within one check-in interval of its start), then every second.
+ */
+export class CheckinPoller {
+  private readonly waiters = new Set<Waiter>();
+  private timer: NodeJS.Timeout | undefined;
+  private timerAt = Infinity;
+  private inFlight = 0;
+  private readonly fastMs: number;
+  private readonly slowMs: number;
+  private readonly fastForMs: number;
+  private readonly maxInFlight: number;
+  private readonly maxPerSecond: number;
+  private readonly now: () => number;
+  /** getEnvironment calls made (for tests and the transcript). */
+  calls = 0;
+
+  constructor(
+    private readonly probe: CheckinProbe,
+    o: CheckinPollerOptions = {},
+  ) {
+    this.fastMs = o.fastMs ?? 500;
+    this.slowMs = Math.max(this.fastMs, o.slowMs ?? 1000);
+    this.fastForMs = o.fastForMs ?? 10_000;
+    this.maxInFlight = Math.max(1, o.maxInFlight ?? 4);
+    this.maxPerSecond = Math.max(1, o.maxPerSecond ?? 20);
+    this.now = o.now ?? Date.now;
+  }
+
+  get waiting(): number {
+    return this.waiters.size;
+  }
+
+  /**
+   * Probes environment `environmentId` until `decide` returns something other than undefined
+   * (that value is returned; a thrown error rejects) or `deadlineMs` (epoch ms) passes (returns
+   * undefined). `decide` gets undefined when a probe failed (the next one is tried). Rejects with
+   * a cancelled AppError when `signal` aborts.
+   */
+  wait<T>(environmentId: number, deadlineMs: number, decide: (e: EnvironmentState | undefined) => T | undefined, signal?: AbortSignal): Promise<T | undefined> {
+    if (signal?.aborted) return Promise.reject(new AppError('cancelled', 'Cancelled.'));
+    return new Promise<T | undefined>((resolve, reject) => {
+      const now = this.now();
+      const onAbort = () => finish(() => reject(new AppError('cancelled', 'Cancelled.')));
+      const w: Waiter = {
+        environmentId,
+        since: now,
+        deadline: deadlineMs,
+        nextDue: now,
+        inFlight: false,
+        decide,
+        resolve: (v) => finish(() => resolve(v as T | undefined)),
+        reject: (e) => finish(() => reject(e)),
+        cleanup: () => signal?.removeEventListener('abort', onAbort),
+      };
+      const finish = (settle: () => void) => {
+        if (!this.waiters.delete(w)) return;
+        w.cleanup();
+        settle();
+        this.schedule();
+      };
+      signal?.addEventListener('abort', onAbort, { once: true });
+      this.waiters.add(w);
+      this.schedule();
+    });
+  }
+
+  private intervalFor(w: Waiter, now: number): number {
+    const base = now - w.since < this.fastForMs ? this.fastMs : this.slowMs;
+    return Math.max(base, Math.ceil((this.waiters.size / this.maxPerSecond) * 1000));
+  }
+
+  private schedule(): void {
+    // All call slots busy: the next answer runs tick() again, no timer needed (and none that spins).
+    if (this.inFlight >= this.maxInFlight) return;
+    let at = Infinity;
+    for (const w of this.waiters) if (!w.inFlight) at = Math.min(at, w.nextDue, w.deadline);
+    if (at === Infinity) {
+      if (this.timer) clearTimeout(this.timer);
+      this.timer = undefined;
+      this.timerAt = Infinity;
+      return;
+    }
+    if (this.timer && this.timerAt <= at) return;
+    if (this.timer) clearTimeout(this.timer);
+    this.timerAt = at;
+    this.timer = setTimeout(() => {
+      this.timer = undefined;
+      this.timerAt = Infinity;
+      this.tick();
+    }, Math.max(0, at - this.now()));
+  }
+
+  private tick(): void {
+    const now = this.now();
+    const due: Waiter[] = [];
+    for (const w of this.waiters) {
+      if (w.inFlight) continue;
+      if (now >= w.deadline) w.resolve(undefined);
+      else if (w.nextDue <= now) due.push(w);
+    }
+    due.sort((a, b) => a.nextDue - b.nextDue);
+    for (const w of due) {
+      if (this.inFlight >= this.maxInFlight) break;
+      void this.poll(w);
+    }
+    this.schedule();
+  }
+
+  private async poll(w: Waiter): Promise<void> {
+    w.inFlight = true;
+    this.inFlight++;
+    this.calls++;
+    let e: EnvironmentState | undefined;
+    try {
+      e = await this.probe.getEnvironment(w.environmentId);
+    } catch {
+      e = undefined;
+    }
+    this.inFlight--;
+    w.inFlight = false;
+    if (this.waiters.has(w)) {
+      try {
+        const v = w.decide(e);
+        if (v !== undefined) w.resolve(v);
+      } catch (err) {
+        w.reject(err);
+      }
+    }
+    const now = this.now();
+    w.nextDue = now + this.intervalFor(w, now);
+    // Others may have become due while this call was in flight.
+    this.tick();
+  }
+}
