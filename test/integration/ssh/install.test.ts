@@ -181,6 +181,55 @@ describe('fleet install over real sshd to a local Portainer-compatible server', 
     expect(after.get(targets[2]!)!.attempts).toBe(1);
   }, 150_000);
 
+  it('pipeline: a host gives back its SSH slot for the check-in wait, so the next host starts while it verifies', async () => {
+    for (const h of hosts) {
+      h.killContainers();
+      rmSync(join(h.stateDir, 'state.json'), { force: true });
+    }
+    const targets = hosts.map((h) => `${users.key.name}@127.0.0.1:${h.port}`);
+    const phases: string[] = [];
+    const summary = await runFleetInstall(
+      options(targets, {
+        concurrency: 1,
+        onUpdate: (s) => {
+          const v = s.hosts.filter((h) => h.phase === 'verifying').length;
+          const ssh = s.hosts.filter((h) => h.phase === 'ssh').length;
+          expect(ssh).toBeLessThanOrEqual(1);
+          phases.push(`${ssh}/${v}`);
+        },
+      }),
+    );
+    const why = summary.hosts.map((h) => `${h.target}: ${h.status} ${h.reason ?? ''}`).join('\n');
+    expect(summary.counts.succeeded, why).toBe(3);
+    expect(summary.hosts.every((h) => h.checkedIn && h.phase === undefined)).toBe(true);
+    // Some host was in SSH work while another one verified.
+    expect(phases.some((p) => p.startsWith('1/') && !p.endsWith('/0'))).toBe(true);
+    const doc = JSON.parse(readFileSync(join(root, 'runs', summary.runId, summary.hosts[0]!.transcript!), 'utf8')) as { steps: Array<{ name: string; notes: string[]; commands: unknown[] }> };
+    const verify = doc.steps.find((s) => s.name === 'verify')!;
+    expect(verify.notes.join('\n')).toMatch(/connection closed and concurrency slot given back/);
+    expect(verify.commands).toHaveLength(0); // the wait runs through the Portainer API only
+  }, 90_000);
+
+  it('a failed verification reconnects (with a slot) for docker logs; max-fail counts it and stops the run', async () => {
+    for (const h of hosts) {
+      h.killContainers();
+      rmSync(join(h.stateDir, 'state.json'), { force: true });
+    }
+    const targets = hosts.map((h) => `${users.key.name}@127.0.0.1:${h.port}`);
+    // Portainer says every environment belongs to another device: verification fails at once.
+    const server = { ...api, getEnvironment: async (id: number) => ({ ...(await api.getEnvironment(id)), edgeId: 'some-other-device' }) };
+    const summary = await runFleetInstall(options(targets, { server, concurrency: 1, maxFailPct: 30 }));
+    const first = summary.hosts[0]!;
+    expect(first.status).toBe('failed');
+    expect(first.reason).toMatch(/associated with another Edge ID \(some-other-device\)/);
+    expect(summary.stoppedBecause).toMatch(/exceeded 30%/);
+    expect(summary.hosts.at(-1)!.status).toBe('skipped');
+    const doc = JSON.parse(readFileSync(join(root, 'runs', summary.runId, first.transcript!), 'utf8')) as { steps: Array<{ name: string; notes: string[]; commands: Array<{ command: string; exitCode: number }> }> };
+    const verify = doc.steps.find((s) => s.name === 'verify')!;
+    expect(verify.notes.join('\n')).toMatch(/reconnected to .* to read the agent's logs/);
+    expect(verify.commands.find((c) => /logs --tail 50/.test(c.command))?.exitCode).toBe(0);
+  }, 90_000);
+
   it('cancel stops the run: the running host is cancelled, the rest never start, SSH sessions close', async () => {
     for (const h of hosts) {
       h.killContainers();
