@@ -11,7 +11,7 @@ import { AppError, invalidInput } from '../../shared/contract/errors';
 import type { EnvironmentDetailView, EnvironmentView } from '../../shared/schemas/portainer';
 import { defaultDataDir } from '../paths';
 import { EXIT_USAGE, reportError, type CliIo, type Command } from '../io';
-import { checkServerFlags, connectServer, TLS_HINT } from '../serverConnection';
+import { checkServerFlags, connectServer, SERVER_OPTIONS, TLS_HINT } from '../serverConnection';
 
 const USAGE = `edgedeck env <list|show|create|update|delete> [options]
 
@@ -34,13 +34,8 @@ Groups and tags are given by name and created when missing. create prints the en
 with the Edge key and the Edge ID to install the agent with. Exit codes: 0 ok, 2 bad input, 1 server error.`;
 
 const OPTIONS = {
-  server: { type: 'string' },
+  ...SERVER_OPTIONS,
   profile: { type: 'string' },
-  username: { type: 'string' },
-  'password-stdin': { type: 'boolean', default: false },
-  'api-key-stdin': { type: 'boolean', default: false },
-  insecure: { type: 'boolean', default: false },
-  pin: { type: 'string' },
   data: { type: 'string' },
   json: { type: 'boolean', default: false },
   search: { type: 'string' },

@@ -17,7 +17,7 @@ import type { KeyValueStore } from '../../services/stores/keyValueStore';
 import { AppError, invalidInput } from '../../shared/contract/errors';
 import { defaultDataDir } from '../paths';
 import { EXIT_USAGE, reportError, type CliIo, type Command } from '../io';
-import { connectServer, secretFlagOf, TLS_HINT } from '../serverConnection';
+import { connectServer, SERVER_OPTIONS, secretFlagOf, TLS_HINT } from '../serverConnection';
 
 const USAGE = `edgedeck export: prestaged join-token bundles for installing agents later, offline if need be.
 
@@ -47,12 +47,7 @@ Unused tokens: lists Edge environments that never checked in, created N or more 
 Exit codes: 0 ok, 2 bad input (also: CSV rows in error), 1 server or write error.`;
 
 const OPTIONS = {
-  server: { type: 'string' },
-  username: { type: 'string' },
-  'password-stdin': { type: 'boolean', default: false },
-  'api-key-stdin': { type: 'boolean', default: false },
-  insecure: { type: 'boolean', default: false },
-  pin: { type: 'string' },
+  ...SERVER_OPTIONS,
   data: { type: 'string' },
   offline: { type: 'boolean', default: false },
   environments: { type: 'string' },
