@@ -1,6 +1,7 @@
 import { createHash } from 'node:crypto';
 import { AppError, invalidInput } from '../../shared/contract/errors';
 import { installEnvEntries, type EnvEntry } from '../../shared/domain/installCommands';
+import { renderKubernetesManifest } from '../../shared/domain/kubernetesManifest';
 import { psQuote, shellQuote } from '../../shared/domain/shellQuote';
 import type { CommandOptions } from '../../shared/domain/types';
 import { AGENT_NAME, AGENT_VOLUME, renderEnvFile, runCommands } from '../install/installer';
@@ -273,113 +274,11 @@ runcmd:
 `;
 }
 
+/** kubernetes.yaml: the same manifest the SSH install applies (shared/domain/kubernetesManifest.ts). */
 export function renderKubernetes(env: PrestagedEnvironment): string {
-  const entries = deviceEnvEntries(env);
-  const secretNames = new Set(['EDGE_KEY', 'AGENT_SECRET']);
-  const skip = new Set(['EDGE', ...secretNames]);
-  const secret = entries.filter(([n]) => secretNames.has(n));
-  const config = entries.filter(([n]) => !skip.has(n));
-  const kv = (list: EnvEntry[]) => list.map(([n, v]) => `  ${n}: ${yq(v ?? '')}`).join('\n');
-  return `# Portainer Edge agent for ${yq(oneLine(env.name))} (environment ${env.environmentId}), written by Edgedeck.
-# Self-contained (nothing is downloaded at install time): kubectl apply -f kubernetes.yaml
-# Holds the join token in a Secret: keep this file private.
----
-apiVersion: v1
-kind: Namespace
-metadata:
-  name: portainer
----
-apiVersion: v1
-kind: ServiceAccount
-metadata:
-  name: portainer-sa-clusteradmin
-  namespace: portainer
----
-apiVersion: rbac.authorization.k8s.io/v1
-kind: ClusterRoleBinding
-metadata:
-  name: portainer-crb-clusteradmin
-roleRef:
-  apiGroup: rbac.authorization.k8s.io
-  kind: ClusterRole
-  name: cluster-admin
-subjects:
-  - kind: ServiceAccount
-    name: portainer-sa-clusteradmin
-    namespace: portainer
----
-apiVersion: v1
-kind: Secret
-metadata:
-  name: portainer-agent-edge-key
-  namespace: portainer
-type: Opaque
-stringData:
-${kv(secret)}
----
-apiVersion: v1
-kind: ConfigMap
-metadata:
-  name: portainer-agent-edge
-  namespace: portainer
-data:
-${kv(config)}
----
-apiVersion: v1
-kind: Service
-metadata:
-  name: portainer-agent
-  namespace: portainer
-spec:
-  clusterIP: None
-  selector:
-    app: portainer-agent
-  ports:
-    - name: agent
-      protocol: TCP
-      port: 80
-      targetPort: 80
----
-apiVersion: apps/v1
-kind: Deployment
-metadata:
-  name: portainer-agent
-  namespace: portainer
-spec:
-  replicas: 1
-  selector:
-    matchLabels:
-      app: portainer-agent
-  template:
-    metadata:
-      labels:
-        app: portainer-agent
-    spec:
-      serviceAccountName: portainer-sa-clusteradmin
-      containers:
-        - name: portainer-agent
-          image: ${yq(image(env))}
-          imagePullPolicy: IfNotPresent
-          env:
-            - name: EDGE
-              value: "1"
-            - name: AGENT_CLUSTER_ADDR
-              value: "portainer-agent"
-            - name: KUBERNETES_POD_IP
-              valueFrom:
-                fieldRef:
-                  fieldPath: status.podIP
-          envFrom:
-            - configMapRef:
-                name: portainer-agent-edge
-            - secretRef:
-                name: portainer-agent-edge-key
-          ports:
-            - containerPort: 9001
-              protocol: TCP
-            - containerPort: 80
-              protocol: TCP
-`;
+  // deviceEnvEntries refuses bare NAMEs, so every value is set.
+  const entries = deviceEnvEntries(env).map(([n, v]) => [n, v ?? ''] as const);
+  return renderKubernetesManifest({ name: env.name, environmentId: env.environmentId, agentVersion: env.agentVersion, entries });
 }
 
 export interface ManifestFileEntry {
