@@ -6,6 +6,7 @@ import { createLogger } from './services/logging/logger';
 import { Redactor } from './services/logging/redact';
 import { createSafeStorageSecrets } from './platform/safeStorageSecrets';
 import { createElectronStore } from './platform/electronStore';
+import { createElectronDialogs } from './platform/electronDialogs';
 import { createMainWindow, isAppUrl, lockDownSession } from './window';
 
 /** Electron lifecycle only: services come from createAppServices, shared with `edgedeck serve`. */
@@ -46,6 +47,7 @@ async function start(): Promise<void> {
     transport: 'ipc',
     logger,
     embeddedServer: true,
+    dialogs: createElectronDialogs(),
   });
   const dispatcher = services.dispatcher;
   ipcMain.handle(IPC_INVOKE, (event, channel: unknown, payload: unknown) => {

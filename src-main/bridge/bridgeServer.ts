@@ -1,8 +1,10 @@
 import { randomBytes } from 'node:crypto';
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { pipeline } from 'node:stream/promises';
 import { WebSocketServer, type WebSocket } from 'ws';
 import type { Envelope, ErrorCode } from '../shared/contract/errors';
+import type { DownloadRegistry } from '../services/downloads/downloadRegistry';
 import type { Dispatcher } from '../services/rpc/dispatcher';
 import type { EventHub } from '../services/rpc/eventHub';
 import type { Logger } from '../services/logging/logger';
@@ -11,7 +13,8 @@ import { loadStatic } from './staticFiles';
 
 /**
  * The loopback web transport for the contract: `POST /rpc/<call>` answers envelopes, a WebSocket
- * at `/events` pushes main's events, and the built renderer is served from `staticDir`.
+ * at `/events` pushes main's events, `GET /downloads/<id>` hands over a one-time download (an
+ * export archive), and the built renderer is served from `staticDir`. All behind the same guard.
  */
 export interface BridgeOptions {
   host?: string;
@@ -19,6 +22,8 @@ export interface BridgeOptions {
   token?: string;
   dispatcher: Dispatcher;
   hub: EventHub;
+  /** One-time downloads served at /downloads/<id> (the app's registry, shared with the export handler). */
+  downloads?: DownloadRegistry;
   /** The built renderer (out/renderer). Without it only the API is served. */
   staticDir?: string;
   logger: Logger;
@@ -64,6 +69,13 @@ function readBody(req: IncomingMessage, limit: number): Promise<Buffer | 'too-la
   });
 }
 
+const DOWNLOAD_ID = /^[A-Za-z0-9_-]{1,64}$/;
+
+/** `attachment` with the name made header-safe (our names are ASCII already: edgedeck-export-….tar). */
+function attachment(fileName: string): string {
+  return `attachment; filename="${fileName.replace(/[^A-Za-z0-9._-]/g, '_')}"`;
+}
+
 export async function startBridge(options: BridgeOptions): Promise<Bridge> {
   const host = options.host ?? '127.0.0.1';
   const token = options.token ?? randomBytes(24).toString('base64url');
@@ -91,6 +103,27 @@ export async function startBridge(options: BridgeOptions): Promise<Bridge> {
     sendEnvelope(res, status, envelope);
   }
 
+  /** Streams a download once: the registry forgets the id at once and deletes the file when the stream closes. */
+  async function handleDownload(req: IncomingMessage, res: ServerResponse, id: string): Promise<void> {
+    // HEAD would spend the one fetch without delivering the file.
+    if (req.method !== 'GET') return fail(res, 405, 'invalid_input', 'Downloads are fetched with GET.');
+    const taken = DOWNLOAD_ID.test(id) ? options.downloads?.take(id) : undefined;
+    if (!taken) return fail(res, 404, 'not_found', 'This download is gone: each one can be fetched once, within 10 minutes of the export. Export again.');
+    res.writeHead(200, {
+      'Content-Type': taken.contentType,
+      'Content-Length': String(taken.size),
+      'Content-Disposition': attachment(taken.fileName),
+      'Cache-Control': 'no-store',
+      'Content-Security-Policy': "default-src 'none'; sandbox",
+    });
+    try {
+      await pipeline(taken.stream, res);
+    } catch (err) {
+      // The browser went away mid-download (or the read failed): the file is gone either way.
+      logger.warn(`download ${taken.fileName} was not completed`, err);
+    }
+  }
+
   async function handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
     res.setHeader('X-Content-Type-Options', 'nosniff');
     res.setHeader('Referrer-Policy', 'no-referrer');
@@ -115,6 +148,7 @@ export async function startBridge(options: BridgeOptions): Promise<Bridge> {
       return fail(res, 401, 'unauthorized', 'Missing or wrong launch token: open the address `edgedeck serve` printed.');
     }
     if (url.pathname.startsWith('/rpc/')) return handleRpc(req, res, decodeURIComponent(url.pathname.slice(5)));
+    if (url.pathname.startsWith('/downloads/')) return handleDownload(req, res, url.pathname.slice('/downloads/'.length));
     if (req.method !== 'GET' && req.method !== 'HEAD') return fail(res, 405, 'invalid_input', 'Only GET is served here.');
     const file = options.staticDir ? await loadStatic(options.staticDir, url.pathname) : undefined;
     if (!file) return fail(res, 404, 'not_found', 'Not found. (Is the renderer built? Run `npm run build`.)');

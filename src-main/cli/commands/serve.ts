@@ -51,7 +51,7 @@ export const serveCommand: Command = {
       logger,
       embeddedServer: !values['no-embedded-server'],
     });
-    const bridge = await startBridge({ host: values.host, port, dispatcher: services.dispatcher, hub: services.hub, staticDir: rendererDir, logger });
+    const bridge = await startBridge({ host: values.host, port, dispatcher: services.dispatcher, hub: services.hub, downloads: services.downloads, staticDir: rendererDir, logger });
     io.stdout(`Edgedeck is running at ${bridge.url}\n`);
     if (!values['no-open']) openBrowser(bridge.url, io);
 

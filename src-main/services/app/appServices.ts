@@ -3,11 +3,14 @@ import { homedir } from 'node:os';
 import { join } from 'node:path';
 import type { Handlers } from '../rpc/dispatcher';
 import { createDispatcher, type Dispatcher } from '../rpc/dispatcher';
+import { DownloadRegistry } from '../downloads/downloadRegistry';
 import { EventHub } from '../rpc/eventHub';
 import { edgeToolHandlers } from '../handlers/edgeTools';
 import { createPortainerHandlers } from '../handlers/portainer';
 import { createPrestageHandlers } from '../handlers/prestage';
 import { createSimulatorHandlers } from '../handlers/simulator';
+import type { Dialogs } from '../platform/dialogs';
+import { createPlatformHandlers } from '../platform/handlers';
 import { createInstallHandlers } from '../install/handlers';
 import { portainerServerApi } from '../install/portainerServerApi';
 import { AppKnownHosts, HostKeyDatabase } from '../ssh/knownHosts';
@@ -36,6 +39,8 @@ export interface AppServicesOptions {
   /** Start the local Portainer-compatible server on free ports and connect to it (the default experience). */
   embeddedServer: boolean;
   version?: string;
+  /** Native dialogs (the Electron shell passes its own); none in the browser. */
+  dialogs?: Dialogs;
 }
 
 export interface AppServices {
@@ -43,6 +48,8 @@ export interface AppServices {
   hub: EventHub;
   simulator: SimulatorService;
   profiles: ServerProfiles;
+  /** One-time downloads (export archives) the web bridge serves at /downloads/<id>. */
+  downloads: DownloadRegistry;
   close(): Promise<void>;
 }
 
@@ -52,6 +59,7 @@ export const LOCAL_PROFILE_ID = 'local';
 export async function createAppServices(options: AppServicesOptions): Promise<AppServices> {
   const { logger, redactor } = options;
   const hub = new EventHub();
+  const downloads = new DownloadRegistry({ logger });
   const profiles = new ServerProfiles({ store: options.store, secrets: options.secrets, redactor, logger });
   const simulator = new SimulatorService({
     dataDir: join(options.dataDir, 'local-server'),
@@ -109,7 +117,8 @@ export async function createAppServices(options: AppServicesOptions): Promise<Ap
     ...createSimulatorHandlers(simulator),
     ...createPortainerHandlers({ profiles, logger }),
     ...installHandlers,
-    ...createPrestageHandlers({ profiles, store: options.store, logger }),
+    ...createPrestageHandlers({ profiles, store: options.store, logger, downloads: options.transport === 'web' ? downloads : undefined }),
+    ...createPlatformHandlers({ dialogs: options.dialogs, transport: options.transport }),
   };
 
   return {
@@ -117,11 +126,13 @@ export async function createAppServices(options: AppServicesOptions): Promise<Ap
     hub,
     simulator,
     profiles,
+    downloads,
     close: async () => {
       // Closing the app cancels running installs: their SSH connections close with the signal.
       for (const t of tasks.list()) if (t.status === 'running') tasks.cancel(t.id);
       await simulator.close();
       await profiles.close();
+      downloads.close();
     },
   };
 }

@@ -1,8 +1,10 @@
 import { existsSync } from 'node:fs';
 import { homedir } from 'node:os';
-import { join } from 'node:path';
+import { basename, join } from 'node:path';
+import type { PrestageExportResult } from '../../shared/contract/calls';
 import { AppError } from '../../shared/contract/errors';
 import type { PrestageCachedView, PrestageExportView, PrestagePlanView } from '../../shared/schemas/prestage';
+import type { DownloadRegistry } from '../downloads/downloadRegistry';
 import type { Logger } from '../logging/logger';
 import { normaliseBaseUrl } from '../portainer/url';
 import { PrestageCache } from '../prestage/cache';
@@ -20,6 +22,8 @@ export interface PrestageHandlerDeps {
   /** Holds the offline copy of prestaged environments, join tokens included: must be private to the user. */
   store: KeyValueStore;
   logger: Logger;
+  /** Where `deliver: 'download'` archives wait for the browser (the web bridge serves them); absent in Electron. */
+  downloads?: DownloadRegistry | undefined;
   now?: () => number;
 }
 
@@ -44,7 +48,7 @@ function exportRequest(r: ExportFields): ExportRequest {
   };
 }
 
-function loadOptions(r: ExportFields) {
+function loadOptions(r: Pick<ExportFields, 'platform' | 'insecurePoll' | 'envVars'>) {
   return { ...(r.platform ? { platform: r.platform } : {}), ...(r.insecurePoll !== undefined ? { insecurePoll: r.insecurePoll } : {}), ...(r.envVars !== undefined ? { envVars: r.envVars } : {}) };
 }
 
@@ -71,6 +75,13 @@ export function createPrestageHandlers(deps: PrestageHandlerDeps): Pick<Handlers
     return normaliseBaseUrl(p.url);
   }
 
+  /** Local time to the second, e.g. 2030-01-01-120000: export names never repeat a minute's. */
+  function stamp(): string {
+    const d = new Date((deps.now ?? Date.now)());
+    const p = (n: number) => String(n).padStart(2, '0');
+    return `${d.getFullYear()}-${p(d.getMonth() + 1)}-${p(d.getDate())}-${p(d.getHours())}${p(d.getMinutes())}${p(d.getSeconds())}`;
+  }
+
   async function connect(): Promise<PrestageConnection> {
     const conn = await profiles.connectionWithVersion();
     return { client: conn.client, serverUrl: normaliseBaseUrl(conn.profile.url), profileId: conn.profile.id };
@@ -78,9 +89,26 @@ export function createPrestageHandlers(deps: PrestageHandlerDeps): Pick<Handlers
 
   return {
     async 'prestage:export'(r) {
+      const downloads = r.deliver === 'download' ? deps.downloads : undefined;
+      if (r.deliver === 'download' && !downloads) {
+        throw new AppError('unsupported', 'Downloads are offered in the browser only; choose the folder to write the export to.', 'deliver');
+      }
       const loaded = await service.loadForExport(r.offline ? undefined : connect, activeUrl(), r.environmentIds, loadOptions(r));
-      const out = await service.exportTo(loaded.envs, exportRequest(r));
-      return { ...out, source: loaded.source, warnings: loaded.warnings } satisfies PrestageExportView;
+      if (!downloads) {
+        const out = await service.exportTo(loaded.envs, exportRequest({ ...r, outDir: r.outDir ?? '' }));
+        return { ...out, source: loaded.source, warnings: loaded.warnings } satisfies PrestageExportView;
+      }
+      // One archive in a private folder (0700) that only the one-time download reads, then removes.
+      const dir = downloads.privateDir();
+      try {
+        const archiveName = `edgedeck-export-${stamp()}.tar${r.encrypt ? '.age' : ''}`;
+        const out = await service.exportTo(loaded.envs, { ...exportRequest({ ...r, outDir: dir }), archive: true, archiveName });
+        const download = downloads.register(out.path, { contentType: r.encrypt ? 'application/octet-stream' : 'application/x-tar' });
+        return { ...out, path: basename(out.path), source: loaded.source, warnings: loaded.warnings, download } satisfies PrestageExportResult;
+      } catch (e) {
+        downloads.discard(dir);
+        throw e;
+      }
     },
     async 'prestage:importPlan'(r) {
       const csv = parseDevicesCsv(r.csv);
@@ -124,9 +152,7 @@ export function createPrestageHandlers(deps: PrestageHandlerDeps): Pick<Handlers
       const downloads = join(home, 'Downloads');
       const baseDir = existsSync(downloads) ? downloads : home;
       // Local time, to the second: an export never overwrites a folder, so each suggestion is new.
-      const d = new Date((deps.now ?? Date.now)());
-      const p = (n: number) => String(n).padStart(2, '0');
-      const stem = `edgedeck-export-${d.getFullYear()}-${p(d.getMonth() + 1)}-${p(d.getDate())}-${p(d.getHours())}${p(d.getMinutes())}${p(d.getSeconds())}`;
+      const stem = `edgedeck-export-${stamp()}`;
       let outDir = join(baseDir, stem);
       for (let n = 2; existsSync(outDir) && n < 100; n++) outDir = join(baseDir, `${stem}-${n}`);
       return { outDir, baseDir };

@@ -274,16 +274,16 @@ export class PrestageService {
     const createdAt = isoNow(this.now);
     const options: ExportOptions = { formats, createdAt, ...(o.expires ? { expires: o.expires } : {}), ...(o.labelsIncludeKey ? { labelsIncludeKey: true } : {}) };
     const plan = buildExport(envs, options);
-    if (!o.encrypt) {
+    if (!o.encrypt && !o.archive) {
       const w = writeExportAtomically(o.outDir, plan.files);
       return { path: w.outDir, files: w.files, devices: envs.length, encrypted: false, layout: exportLayout(plan.files) };
     }
     const root = 'edgedeck-export';
     const tar = tarArchive(plan.files, root, DIR_MODE, Math.floor(this.now() / 1000));
-    const data = await ageEncrypt(tar, o.encrypt, o.scryptWorkFactor);
-    const path = `${o.outDir.replace(/\/+$/, '')}/${o.archiveName ?? `edgedeck-export-${createdAt.slice(0, 10)}.tar.age`}`;
+    const data = o.encrypt ? await ageEncrypt(tar, o.encrypt, o.scryptWorkFactor) : tar;
+    const path = `${o.outDir.replace(/\/+$/, '')}/${o.archiveName ?? `edgedeck-export-${createdAt.slice(0, 10)}.tar${o.encrypt ? '.age' : ''}`}`;
     writeFileAtomically(path, data, SECRET_FILE_MODE);
-    return { path, files: plan.files.length, devices: envs.length, encrypted: true, layout: exportLayout(plan.files) };
+    return { path, files: plan.files.length, devices: envs.length, encrypted: Boolean(o.encrypt), layout: exportLayout(plan.files) };
   }
 
   // ---------------------------------------------------------------------------------------------
@@ -378,13 +378,15 @@ export interface ExportRequest {
   expires?: string;
   labelsIncludeKey?: boolean;
   encrypt?: AgeTarget;
+  /** One archive file in outDir even without encryption: a plain .tar (files keep their modes). */
+  archive?: boolean;
   /** Lower scrypt work factor for tests (age's default is 18). */
   scryptWorkFactor?: number;
   archiveName?: string;
 }
 
 export interface ExportOutcome {
-  /** The folder written, or the encrypted archive. */
+  /** The folder written, or the archive (encrypted, or plain when `archive` was asked). */
   path: string;
   files: number;
   devices: number;

@@ -54,6 +54,8 @@ export const callNames = [
   'prestage:deleteUnused',
   'prestage:cached',
   'prestage:defaults',
+  'dialogs:chooseFolder',
+  'app:capabilities',
 ] as const;
 
 export type CallName = (typeof callNames)[number];

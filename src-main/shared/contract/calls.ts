@@ -57,6 +57,46 @@ function call<Res>() {
 const none = z.object({}).strict();
 const serversCheckRequest = z.object({ id: z.string().min(1).max(100).optional() }).strict();
 
+/**
+ * prestage:export delivers to a folder on this computer (outDir, the default) or, for the browser,
+ * as one archive main keeps for a single download (`GET /downloads/<id>` on the web bridge).
+ */
+const prestageExportCallRequest = prestageExportRequest
+  .extend({
+    outDir: z.string().trim().max(4096).optional(),
+    deliver: z.enum(['folder', 'download']).default('folder'),
+  })
+  .superRefine((r, ctx) => {
+    if (r.deliver === 'folder' && !r.outDir) ctx.addIssue({ code: 'custom', path: ['outDir'], message: 'Choose the folder to write the export to.' });
+  });
+
+/** A one-time download main holds for the browser: fetch `/downloads/<id>` once, before `expiresAt`. */
+export interface DownloadTicket {
+  id: string;
+  fileName: string;
+  size: number;
+  /** ISO time after which the file is deleted unfetched. */
+  expiresAt: string;
+}
+
+/** With deliver: 'download', `path` is the archive's file name and `download` says how to fetch it. */
+export type PrestageExportResult = PrestageExportView & { download?: DownloadTicket };
+
+const chooseFolderRequest = z
+  .object({
+    title: z.string().max(200).optional(),
+    /** The folder the dialog opens in. */
+    defaultPath: z.string().max(4096).optional(),
+  })
+  .strict();
+
+/** What this shell can do beyond the contract's plain calls. */
+export interface AppCapabilities {
+  /** Native open/save dialogs (the Electron shell); false in the browser. */
+  nativeDialogs: boolean;
+  transport: 'ipc' | 'web';
+}
+
 export interface AppInfo {
   name: 'Edgedeck';
   version: string;
@@ -117,7 +157,7 @@ export const calls = {
   'tasks:cancel': call<TaskView>()(taskIdRequest),
   'tasks:answer': call<{ answered: true }>()(taskAnswerRequest),
   /** Prestaged join tokens: export bundles (server first, the local copy when it is unreachable or offline is asked). */
-  'prestage:export': call<PrestageExportView>()(prestageExportRequest),
+  'prestage:export': call<PrestageExportResult>()(prestageExportCallRequest),
   /** Dry run of a devices CSV: will create / exists / error per row; creates nothing. */
   'prestage:importPlan': call<PrestagePlanView>()(prestageImportPlanRequest),
   /** Creates the CSV's devices (nothing when any row is in error), then exports them. */
@@ -130,6 +170,10 @@ export const calls = {
   'prestage:cached': call<PrestageCachedView>()(none),
   /** Suggestions for the export form: a new output folder (under Downloads, else the home folder); nothing is created. */
   'prestage:defaults': call<{ outDir: string; baseDir: string }>()(none),
+  /** The native folder picker (desktop app); `path` is absent when the user cancels. 'unsupported' in the browser. */
+  'dialogs:chooseFolder': call<{ path?: string }>()(chooseFolderRequest),
+  /** Native dialogs and the transport, so the UI offers a folder picker or a browser download. */
+  'app:capabilities': call<AppCapabilities>()(none),
 } as const;
 
 export interface ServerEdgeSettingsView {
