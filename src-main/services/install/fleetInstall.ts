@@ -171,6 +171,7 @@ export async function runFleetInstall(o: FleetInstallOptions): Promise<RunSummar
           let edgeKey: string;
           let interval: number;
           let serverEdgeId: string | undefined;
+          let environmentName: string | undefined;
           if (environmentId === undefined && o.environment.mode === 'existing') environmentId = o.environment.id;
           if (environmentId !== undefined) {
             const env = await o.server.environment(environmentId, ctx.signal);
@@ -187,6 +188,7 @@ export async function runFleetInstall(o: FleetInstallOptions): Promise<RunSummar
             const name = c.nameTemplate.replace(/\{host\}/g, p.host).replace(/\{user\}/g, p.user ?? '').replace(/\{target\}/g, target).replace(/\{port\}/g, String(p.port ?? 22));
             const env = await o.server.createEnvironment({ name, ...(c.groupId !== undefined ? { groupId: c.groupId } : {}), ...(c.tagIds ? { tagIds: c.tagIds } : {}), ...(c.pollSeconds ? { pollSeconds: c.pollSeconds } : {}) }, ctx.signal);
             environmentId = env.id;
+            environmentName = name;
             edgeKey = env.edgeKey;
             interval = env.checkinInterval;
             ctx.record.environmentId = env.id;
@@ -208,6 +210,7 @@ export async function runFleetInstall(o: FleetInstallOptions): Promise<RunSummar
               ...(settings.agentSecret ? { agentSecret: settings.agentSecret } : {}),
               ...(o.envVars ? { envVars: o.envVars } : {}),
               environmentId: environmentId ?? 0,
+              ...(environmentName ? { environmentName } : {}),
               checkinIntervalS: interval || settings.checkinInterval,
             },
             probe: o.server,

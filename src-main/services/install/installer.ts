@@ -9,6 +9,7 @@ import type { Redactor } from '../logging/redact';
 import type { SshConnection } from '../ssh/connection';
 import type { Prompter } from '../ssh/prompter';
 import { CheckinPoller } from './checkinPoller';
+import { allUnchanged, checkKubeAccess, kubectlCommands, kubePreflight, kubernetesManifestForHost, kubernetesRunCommands, manifestPath, parseApplyOutput, restartNeeded, ROLLOUT_TIMEOUT_S } from './kubernetes';
 import { diagnoseAgentLogs, type Diagnosis } from './logSignatures';
 import {
   checkClock,
@@ -44,6 +45,8 @@ export interface HostPlan {
   /** Extra env vars, Portainer's comma-separated field (NAME=value or bare NAME from the target's environment). */
   envVars?: string;
   environmentId: number;
+  /** The environment's name, for the Kubernetes manifest's header comment (default: the target). */
+  environmentName?: string;
   /** The environment's check-in interval in seconds (server default when 0). */
   checkinIntervalS: number;
 }
@@ -197,18 +200,25 @@ export async function installOnHost(o: InstallHostOptions): Promise<HostOutcome>
       }
     }
     checks.push(priv.check);
-    const runtimeBin = plan.platform === 'podman' ? 'podman' : 'docker';
+    // For Kubernetes the "runtime" is kubectl, run as root like docker (services/install/kubernetes.ts).
+    const runtimeBin = plan.platform === 'podman' ? 'podman' : plan.platform === 'kubernetes' ? 'kubectl' : 'docker';
     const runtime = which[runtimeBin] ?? runtimeBin;
+    const canPriv = priv.privilege !== 'none' && priv.check.status === 'pass';
     let info;
     let kubeContext;
+    let kubeAccess: Check | undefined;
     if (plan.platform === 'kubernetes') {
-      kubeContext = await host.run('kubectl config current-context');
+      if (which.kubectl) {
+        const k = await kubePreflight(host, runtime, canPriv);
+        kubeContext = k.context;
+        if (k.deploy) kubeAccess = checkKubeAccess(k.context.out, k.deploy, k.bind);
+      }
     } else if (which[runtimeBin]) {
-      const canPriv = priv.privilege !== 'none' && priv.check.status === 'pass';
       const r = await host.run(`${shellQuote(runtime)} info --format ${shellQuote(DOCKER_INFO_FORMAT)}`, { privileged: canPriv });
       info = { out: (r.stdout + r.stderr).trim(), rc: r.code ?? 255 };
     }
-    checks.push(checkRuntime(plan.platform, { which, ...(info ? { info } : {}), ...(kubeContext ? { kubeContext: { out: kubeContext.stdout, rc: kubeContext.code ?? 255 } } : {}) }));
+    checks.push(checkRuntime(plan.platform, { which, ...(info ? { info } : {}), ...(kubeContext ? { kubeContext } : {}) }));
+    if (kubeAccess) checks.push(kubeAccess);
     const desktop = await (o.resolveOnDesktop ?? defaultResolve)(portainerHost).catch(() => []);
     checks.push(checkDns(portainerHost, s.dns, desktop));
     checks.push(checkHttps(key.portainerUrl, s.https, s.https_k, plan.insecurePoll));
@@ -234,13 +244,48 @@ export async function installOnHost(o: InstallHostOptions): Promise<HostOutcome>
 
     const remoteDir = o.remoteDir ?? '/etc/portainer-edge';
     const envPath = `${remoteDir.replace(/\/+$/, '')}/agent.env`;
-    commands = runCommands(plan.platform, runtime, envPath, plan.agentVersion);
+    const k8sPath = manifestPath(remoteDir);
+    commands = plan.platform === 'kubernetes' ? kubernetesRunCommands(runtime, k8sPath) : runCommands(plan.platform, runtime, envPath, plan.agentVersion);
     if (mode === 'preflight-only') return { status: 'preflight-ok', checks };
     if (mode === 'dry-run') {
       t.step('dry run');
       for (const c of commands) t.note(`would run: ${c}`);
-      t.note(`would write ${envPath} (0600, root-only folder ${remoteDir} 0700) with: ${installEnvEntries(envOptions(plan)).map(([n]) => n).join(', ')}`);
+      t.note(`would write ${plan.platform === 'kubernetes' ? k8sPath : envPath} (0600, root-only folder ${remoteDir} 0700) with: ${installEnvEntries(envOptions(plan)).map(([n]) => n).join(', ')}`);
       return { status: 'dry-run', checks, commands };
+    }
+
+    if (plan.platform === 'kubernetes') {
+      // ---------------- manifest, apply, rollout (see services/install/kubernetes.ts)
+      t.step('write manifest');
+      const entries = await resolveBareNames(installEnvEntries(envOptions(plan)), host);
+      const manifest = kubernetesManifestForHost({ name: plan.environmentName ?? o.target, environmentId: plan.environmentId, agentVersion: plan.agentVersion, entries });
+      await uploadRootOnly(host, remoteDir, k8sPath, manifest);
+      t.note(`wrote ${k8sPath} (0600 root:root in ${remoteDir} 0700) with ${entries.map(([n]) => n).join(', ')} — values not shown`);
+      t.step('apply manifest');
+      const k = kubectlCommands(runtime, k8sPath);
+      const started = Math.floor(now() / 1000);
+      let applied: Map<string, string>;
+      try {
+        const r = await host.run(k.apply, { privileged: true, timeoutMs: 5 * 60_000 });
+        if (r.code !== 0) throw new HostFailure(`kubectl apply failed (exit ${r.code}): ${(r.stderr || r.stdout).trim().split('\n').pop()}`);
+        applied = parseApplyOutput(r.stdout);
+      } finally {
+        await host.run(`rm -f ${shellQuote(k8sPath)}`, { privileged: true }).catch(() => undefined);
+        t.note(`removed ${k8sPath}: the cluster keeps the Secret and ConfigMap for the pod; no second copy of the secrets stays at rest.`);
+      }
+      if (restartNeeded(applied)) {
+        t.note('the Secret/ConfigMap changed but not the pod template: restarting the deployment so the agent reads them');
+        const r = await host.run(k.restart, { privileged: true });
+        if (r.code !== 0) throw new HostFailure(`kubectl rollout restart failed (exit ${r.code}): ${(r.stderr || r.stdout).trim().split('\n').pop()}`);
+      }
+      const unchanged = allUnchanged(applied);
+      const ssh = sshFor(o, host, () => sudoPassword);
+      const ro = await host.run(k.rollout, { privileged: true, timeoutMs: (ROLLOUT_TIMEOUT_S + 30) * 1000 });
+      if (ro.code !== 0) await logsDiagnosis(o, ssh, runtime, `the agent deployment did not roll out (${(ro.stderr || ro.stdout).trim().split('\n').pop()})`);
+      t.step('verify');
+      ssh.release();
+      const v = await waitForCheckin(o, ssh, runtime, unchanged ? started - (2 * interval(plan) + 20) : started - 5, now);
+      return { status: unchanged ? 'unchanged' : 'installed', checks, commands, ...v };
     }
 
     if (action === 'unchanged') {
@@ -426,7 +471,8 @@ function abortableSleep(ms: number, signal?: AbortSignal): Promise<void> {
 
 /** Reads the agent's last 50 log lines and fails the host with `why` plus the best diagnosis. */
 async function logsDiagnosis(o: InstallHostOptions, ssh: SshForVerify, runtime: string, why: string): Promise<never> {
-  const r = await ssh.withHost((h) => h.run(`${shellQuote(runtime)} logs --tail 50 ${AGENT_NAME}`, { privileged: true })).catch((e: unknown) => {
+  const cmd = o.plan.platform === 'kubernetes' ? kubectlCommands(runtime, '').logs : `${shellQuote(runtime)} logs --tail 50 ${AGENT_NAME}`;
+  const r = await ssh.withHost((h) => h.run(cmd, { privileged: true })).catch((e: unknown) => {
     if (o.signal?.aborted) throw e;
     o.transcript.note(`could not read the agent's logs: ${e instanceof Error ? e.message : String(e)}`);
     return undefined;

@@ -18,7 +18,7 @@ export const sshInstallRequest = z
         pollSeconds: z.number().int().min(1).max(3600).optional(),
       }),
     ]),
-    platform: z.enum(['standalone', 'swarm', 'podman']),
+    platform: z.enum(['standalone', 'swarm', 'podman', 'kubernetes']),
     insecurePoll: z.boolean().default(true),
     envVars: z.string().max(4000).optional(),
     targets: z.array(target).min(1).max(10_000),
