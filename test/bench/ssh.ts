@@ -208,7 +208,6 @@ try {
   // Derived, not measured: Edgedeck's host-seconds before the verification step, spread over 10 lanes.
   const pushOnlyMs = ((hostSeconds - (stepTotals.get('verify') ?? 0)) / FORKS) * 1000;
   const load = (await import('node:os')).loadavg()[1]!.toFixed(1);
-  const verifyShare = ((stepTotals.get('verify') ?? 0) / [...stepTotals.values()].reduce((a, b) => a + b, 0)) * 100;
   const table = [
     '| Tool (50 targets, 10 at a time) | What it does per host | Wall time | Hosts OK | Edgedeck ÷ tool | Goal |',
     '|---|---|---|---|---|---|',
