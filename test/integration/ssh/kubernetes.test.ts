@@ -275,6 +275,37 @@ describe('Kubernetes install over real sshd through kubectl (stand-in) to a loca
     expect(existsSync(join(hosts[0]!.remoteDir, MANIFEST_FILE))).toBe(false);
   }, 90_000);
 
+  it('a changed setting (ConfigMap configured, Deployment unchanged) restarts the pod so the agent reads it', async () => {
+    const h0 = firstRun.hosts.find((h) => hostOf(h.target) === hosts[0])!;
+    const before = kubeState(hosts[0]!).containers['pod-portainer-agent']!.pid;
+    const summary = await runFleetInstall(options([h0.target], { environment: { mode: 'existing', id: h0.environmentId! }, envVars: 'LOG_LEVEL=WARN' }));
+    expect(summary.hosts[0]!.status, summary.hosts[0]!.reason).toBe('succeeded');
+    expect(summary.hosts[0]!.checkedIn).toBe(true);
+    const calls = kubeArgv(hosts[0]!).map((r) => r.argv.join(' '));
+    expect(calls).toContain('-n portainer rollout restart deployment/portainer-agent');
+    const pod = kubeState(hosts[0]!).containers['pod-portainer-agent']!;
+    expect(pod.pid).not.toBe(before);
+    expect(pod.env).toContain('LOG_LEVEL=WARN');
+    expect(pod.env).not.toContain('LOG_LEVEL=DEBUG');
+  }, 90_000);
+
+  it('a pod that cannot start fails the host after rollout status, with the reason from kubectl logs', async () => {
+    const h = hosts[1]!;
+    const r = firstRun.hosts.find((x) => hostOf(x.target) === h)!;
+    killPods(h);
+    const f = join(kubeDir(h), 'state.json');
+    writeFileSync(f, JSON.stringify({ ...kubeState(h), failPods: true }));
+    try {
+      const summary = await runFleetInstall(options([`${users.key.name}@127.0.0.1:${h.port}`], { environment: { mode: 'existing', id: r.environmentId! } }));
+      expect(summary.hosts[0]!.status).toBe('failed');
+      expect(summary.hosts[0]!.reason).toMatch(/did not roll out.*ImagePullBackOff/s);
+      expect(kubeArgv(h).map((x) => x.argv.join(' '))).toContain('-n portainer logs deployment/portainer-agent --tail 50');
+      expect(existsSync(join(h.remoteDir, MANIFEST_FILE))).toBe(false);
+    } finally {
+      writeFileSync(f, JSON.stringify({ ...kubeState(h), failPods: false }));
+    }
+  }, 60_000);
+
   it('preflight fails before anything is written when the kubeconfig may not bind cluster-admin', async () => {
     const h = hosts[1]!;
     const f = join(kubeDir(h), 'state.json');
