@@ -1,16 +1,28 @@
 import { Alert, Button, Checkbox, Group, PasswordInput, SegmentedControl, SimpleGrid, Stack, Text, Textarea, TextInput } from '@mantine/core';
-import { IconAlertTriangle, IconRefresh } from '@tabler/icons-react';
+import { IconAlertTriangle, IconFolderOpen, IconRefresh } from '@tabler/icons-react';
 import { useEffect } from 'react';
+import { useCapabilities } from './capabilitiesStore';
+import type { Delivery } from './exportStore';
 import { ALL_FORMATS, FORMAT_INFO } from './formats';
 import { useExportOptions, type Encryption } from './optionsStore';
 
-/** Formats, expiry, encryption and output folder: the options of prestage:export and importRun. */
-export function ExportOptionsFields({ idPrefix }: { idPrefix: string }) {
+interface Props {
+  idPrefix: string;
+  /** Offer a browser download besides the folder (prestage:export only; shown in the browser). */
+  delivery?: { value: Delivery; onChange(value: Delivery): void };
+}
+
+/** Formats, expiry, encryption and output folder (or download): the options of prestage:export and importRun. */
+export function ExportOptionsFields({ idPrefix, delivery }: Props) {
   const o = useExportOptions();
   const store = useExportOptions.getState;
+  const caps = useCapabilities((c) => c.caps);
+  const canDownload = delivery !== undefined && caps?.transport === 'web';
+  const downloading = canDownload && delivery.value === 'download';
 
   useEffect(() => {
     if (store().outDir === '') void store().suggestOutDir();
+    void useCapabilities.getState().load();
   }, [store]);
 
   return (
@@ -94,7 +106,7 @@ export function ExportOptionsFields({ idPrefix }: { idPrefix: string }) {
       </div>
       {o.encryption === 'none' ? (
         <Text size="xs" c="orange" data-testid={`${idPrefix}-plain-note`}>
-          Not encrypted: the folder holds join tokens in plain files (mode 600, folders 700). Move it only over channels you trust.
+          Not encrypted: the {downloading ? 'archive' : 'folder'} holds join tokens in plain files (mode 600, folders 700). Move it only over channels you trust.
         </Text>
       ) : null}
       {o.encryption === 'passphrase' ? (
@@ -123,26 +135,57 @@ export function ExportOptionsFields({ idPrefix }: { idPrefix: string }) {
         />
       ) : null}
 
-      <Group align="flex-end" gap="xs" wrap="nowrap">
-        <TextInput
-          label="Output folder"
-          description={
-            o.encryption === 'none'
-              ? 'A new folder on this computer (an export never overwrites one).'
-              : 'The folder the .tar.age file is written to; it is created if missing.'
-          }
-          value={o.outDir}
-          onChange={(e) => store().set({ outDir: e.currentTarget.value })}
-          error={o.errors.outDir}
-          placeholder="/home/me/edgedeck-export-…"
-          styles={{ input: { fontFamily: 'var(--mantine-font-family-monospace)' } }}
-          style={{ flex: 1 }}
-          data-testid={`${idPrefix}-outdir`}
-        />
-        <Button variant="default" leftSection={<IconRefresh size={16} />} onClick={() => void store().suggestOutDir(true)} mb={o.errors.outDir ? 22 : 0}>
-          New folder name
-        </Button>
-      </Group>
+      {canDownload ? (
+        <div>
+          <Text size="sm" fw={500} id={`${idPrefix}-delivery-label`}>
+            Deliver as
+          </Text>
+          <SegmentedControl
+            aria-labelledby={`${idPrefix}-delivery-label`}
+            data={[
+              { value: 'folder', label: 'Folder on this computer' },
+              { value: 'download', label: 'Download archive' },
+            ]}
+            value={delivery.value}
+            onChange={(v) => delivery.onChange(v as Delivery)}
+            data-testid={`${idPrefix}-delivery`}
+          />
+        </div>
+      ) : null}
+      {downloading ? (
+        <Alert color="orange" icon={<IconAlertTriangle size={16} />} maw={720} data-testid={`${idPrefix}-download-note`}>
+          {o.encryption === 'none'
+            ? 'Your browser saves one .tar file to its downloads folder. The archive holds the join tokens in plain files: anyone with it can attach a device to these environments. Keep it private (or choose encryption above) and delete it after the install.'
+            : 'Your browser saves one encrypted .tar.age file to its downloads folder. It holds the join tokens, readable with the passphrase or an age identity: keep it private and delete it after the install.'}{' '}
+          The download link works once, within 10 minutes of the export.
+        </Alert>
+      ) : (
+        <Group align="flex-end" gap="xs" wrap="nowrap">
+          <TextInput
+            label="Output folder"
+            description={
+              o.encryption === 'none'
+                ? 'A new folder on this computer (an export never overwrites one).'
+                : 'The folder the .tar.age file is written to; it is created if missing.'
+            }
+            value={o.outDir}
+            onChange={(e) => store().set({ outDir: e.currentTarget.value })}
+            error={o.errors.outDir}
+            placeholder="/home/me/edgedeck-export-…"
+            styles={{ input: { fontFamily: 'var(--mantine-font-family-monospace)' } }}
+            style={{ flex: 1 }}
+            data-testid={`${idPrefix}-outdir`}
+          />
+          {caps?.nativeDialogs ? (
+            <Button variant="default" leftSection={<IconFolderOpen size={16} />} onClick={() => void store().chooseFolder()} mb={o.errors.outDir ? 22 : 0} data-testid={`${idPrefix}-choose-folder`}>
+              Choose folder…
+            </Button>
+          ) : null}
+          <Button variant="default" leftSection={<IconRefresh size={16} />} onClick={() => void store().suggestOutDir(true)} mb={o.errors.outDir ? 22 : 0}>
+            New folder name
+          </Button>
+        </Group>
+      )}
     </Stack>
   );
 }

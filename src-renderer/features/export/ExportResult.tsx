@@ -1,29 +1,52 @@
 import { Alert, Badge, Code, Group, List, Stack, Text } from '@mantine/core';
 import { IconAlertTriangle, IconCircleCheck } from '@tabler/icons-react';
 import { CopyField } from '../../components/CopyField';
-import type { PrestageExportView } from '../../../src-main/shared/schemas/prestage';
+import type { PrestageExportResult } from '../../../src-main/shared/contract/calls';
+import { formatBytes } from './download';
 
-/** What an export wrote, and where (main writes it; the page only shows the path). */
-export function ExportResult({ result, names, testId }: { result: PrestageExportView; names: string[]; testId: string }) {
-  const { perDevice, top } = result.layout;
-  const root = result.encrypted ? 'edgedeck-export/' : '';
-  return (
-    <Stack gap="sm" data-testid={testId}>
-      <Alert color="teal" icon={<IconCircleCheck size={18} />} title={result.encrypted ? 'Encrypted export written' : 'Export written'}>
-        <Text size="sm" data-testid={`${testId}-summary`}>
-          {result.devices} device{result.devices === 1 ? '' : 's'}, {result.files} file{result.files === 1 ? '' : 's'}
-          {result.encrypted ? ' in one age-encrypted archive' : ''}, from {result.source === 'server' ? 'the server' : 'the offline copy'}.
-        </Text>
-      </Alert>
+/** Where the export went: a folder, an encrypted archive, or (browser) an archive the browser downloads. */
+function Where({ result, testId }: { result: PrestageExportResult; testId: string }) {
+  if (result.download) {
+    return (
       <CopyField
-        label={result.encrypted ? 'Encrypted archive' : 'Export folder'}
-        value={result.path}
-        description={result.encrypted ? 'Decrypt with: age -d -o export.tar FILE (passphrase or identity), then tar -xf export.tar.' : 'On this computer; it holds the join tokens — keep it private and delete it after the install.'}
+        label={`Downloaded archive (${formatBytes(result.download.size)})`}
+        value={result.download.fileName}
+        description={
+          (result.encrypted ? 'Decrypt with: age -d -o export.tar FILE (passphrase or identity), then tar -xf export.tar. ' : 'Unpack with: tar -xf FILE (the files keep their modes). ') +
+          'Your browser saved it to its downloads folder; it holds the join tokens — keep it private and delete it after the install. If the browser did not save it, export again: the link works once.'
+        }
         testId={`${testId}-path`}
       />
+    );
+  }
+  return (
+    <CopyField
+      label={result.encrypted ? 'Encrypted archive' : 'Export folder'}
+      value={result.path}
+      description={result.encrypted ? 'Decrypt with: age -d -o export.tar FILE (passphrase or identity), then tar -xf export.tar.' : 'On this computer; it holds the join tokens — keep it private and delete it after the install.'}
+      testId={`${testId}-path`}
+    />
+  );
+}
+
+/** What an export wrote, and where (main writes it; the page only shows the path). */
+export function ExportResult({ result, names, testId }: { result: PrestageExportResult; names: string[]; testId: string }) {
+  const { perDevice, top } = result.layout;
+  const archive = result.encrypted || result.download !== undefined;
+  const root = archive ? 'edgedeck-export/' : '';
+  const title = result.download ? 'Archive ready: your browser is saving it' : result.encrypted ? 'Encrypted export written' : 'Export written';
+  return (
+    <Stack gap="sm" data-testid={testId}>
+      <Alert color="teal" icon={<IconCircleCheck size={18} />} title={title}>
+        <Text size="sm" data-testid={`${testId}-summary`}>
+          {result.devices} device{result.devices === 1 ? '' : 's'}, {result.files} file{result.files === 1 ? '' : 's'}
+          {result.encrypted ? ' in one age-encrypted archive' : result.download ? ' in one archive' : ''}, from {result.source === 'server' ? 'the server' : 'the offline copy'}.
+        </Text>
+      </Alert>
+      <Where result={result} testId={testId} />
       <div>
         <Text size="sm" fw={500}>
-          What is inside{result.encrypted ? ' the archive' : ''}
+          What is inside{archive ? ' the archive' : ''}
         </Text>
         <List size="sm" spacing={2}>
           <List.Item>

@@ -147,6 +147,7 @@ export function ExportTab() {
   const exportError = useExportStore((s) => s.exportError);
   const outcome = useExportStore((s) => s.outcome);
   const count = useExportStore((s) => s.selected.size);
+  const delivery = useExportStore((s) => s.delivery);
 
   useEffect(() => {
     void useExportStore.getState().load();
@@ -165,7 +166,7 @@ export function ExportTab() {
         <Title order={3} size="h4" id="export-options-title" mb="xs">
           2. Options
         </Title>
-        <ExportOptionsFields idPrefix="export" />
+        <ExportOptionsFields idPrefix="export" delivery={{ value: delivery, onChange: (d) => useExportStore.getState().setDelivery(d) }} />
       </section>
       <Group>
         <Button leftSection={<IconDownload size={18} />} onClick={() => void useExportStore.getState().runExport()} loading={exporting} disabled={count === 0} data-testid="export-run">
@@ -173,7 +174,7 @@ export function ExportTab() {
         </Button>
         {exporting ? (
           <Text size="sm" c="dimmed" data-testid="export-progress">
-            Reading the join tokens and writing the bundles…
+            {delivery === 'download' ? 'Reading the join tokens and building the archive…' : 'Reading the join tokens and writing the bundles…'}
           </Text>
         ) : null}
       </Group>

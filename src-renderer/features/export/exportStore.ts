@@ -2,7 +2,8 @@ import { create } from 'zustand';
 import { api, AppError } from '../../api';
 import { errorMessage } from '../../components/notify';
 import type { EnvironmentState } from '../../../src-main/shared/schemas/portainer';
-import type { PrestageExportView } from '../../../src-main/shared/schemas/prestage';
+import type { PrestageExportResult } from '../../../src-main/shared/contract/calls';
+import { startDownload } from './download';
 import type { BundleFormat } from './formats';
 import { optionFieldOf, useExportOptions } from './optionsStore';
 
@@ -12,6 +13,8 @@ export const SEARCH_DEBOUNCE_MS = 200;
 
 export type Source = 'server' | 'cache';
 export type Tab = 'export' | 'import' | 'unused';
+/** Where an export goes: a folder main writes on this computer, or (browser) one archive the browser downloads. */
+export type Delivery = 'folder' | 'download';
 
 export interface PickRow {
   id: number;
@@ -23,7 +26,7 @@ export interface PickRow {
 }
 
 export interface ExportOutcome {
-  result: PrestageExportView;
+  result: PrestageExportResult;
   formats: BundleFormat[];
   names: string[];
 }
@@ -41,12 +44,14 @@ interface ExportState {
   listError?: string;
   /** Selected environments, by ID, with their names (kept across searches). */
   selected: Map<number, string>;
+  delivery: Delivery;
   exporting: boolean;
   /** An error not about an option field. */
   exportError?: string;
   outcome?: ExportOutcome;
 
   setTab(tab: Tab): void;
+  setDelivery(delivery: Delivery): void;
   load(): Promise<void>;
   setSearch(text: string): void;
   setSource(source: Source): Promise<void>;
@@ -75,6 +80,7 @@ const initial = {
   loading: false,
   listError: undefined,
   selected: new Map<number, string>(),
+  delivery: 'folder' as Delivery,
   exporting: false,
   exportError: undefined,
   outcome: undefined,
@@ -89,6 +95,12 @@ export const useExportStore = create<ExportState>()((set, get) => ({
   ...initial,
 
   setTab: (tab) => set({ tab }),
+
+  setDelivery: (delivery) => {
+    set({ delivery, exportError: undefined });
+    const options = useExportOptions.getState();
+    if (delivery === 'download' && options.errors.outDir) options.setErrors({ ...options.errors, outDir: undefined });
+  },
 
   load: async () => {
     const gen = ++generation;
@@ -167,9 +179,9 @@ export const useExportStore = create<ExportState>()((set, get) => ({
   clearSelection: () => set({ selected: new Map() }),
 
   runExport: async () => {
-    const { selected, source } = get();
+    const { selected, source, delivery } = get();
     const options = useExportOptions.getState();
-    const value = options.validate();
+    const value = options.validate({ outDir: delivery === 'folder' });
     if (selected.size === 0) {
       set({ exportError: 'Choose at least one environment to export.' });
       return;
@@ -180,10 +192,14 @@ export const useExportStore = create<ExportState>()((set, get) => ({
     }
     set({ exporting: true, exportError: undefined, outcome: undefined });
     try {
-      const result = await api.prestage.export({ environmentIds: [...selected.keys()], offline: source === 'cache', ...value });
+      const { outDir, ...rest } = value;
+      const where = delivery === 'download' ? { deliver: 'download' as const } : { outDir };
+      const result = await api.prestage.export({ environmentIds: [...selected.keys()], offline: source === 'cache', ...rest, ...where });
       set({ outcome: { result, formats: value.formats, names: [...selected.values()] } });
+      // Main holds the archive for one fetch: the browser saves it to its downloads folder now.
+      if (result.download) startDownload(result.download);
       // The folder now exists and an export never overwrites one: suggest a new one for the next.
-      void useExportOptions.getState().suggestOutDir(!result.encrypted);
+      else void useExportOptions.getState().suggestOutDir(!result.encrypted);
     } catch (err) {
       const field = optionFieldOf(err, options.encryption);
       if (field) useExportOptions.getState().setErrors({ ...useExportOptions.getState().errors, [field]: errorMessage(err) });

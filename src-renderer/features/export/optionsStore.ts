@@ -72,8 +72,23 @@ export function isAbsolutePath(p: string): boolean {
   return /^(\/|~\/|[A-Za-z]:[\\/]|\\\\)/.test(p.trim());
 }
 
-/** Checks the form the way main will, so mistakes show on their field before anything is sent. */
-export function buildOptions(o: ExportOptionsForm): { ok: true; value: ExportOptionsRequest } | { ok: false; errors: OptionErrors } {
+/** `name` inside the folder `parent`, with the folder's own separator (a native dialog's answer). */
+export function childPath(parent: string, name: string): string {
+  const sep = parent.includes('\\') && !parent.includes('/') ? '\\' : '/';
+  const base = parent.length > 1 ? parent.replace(/[\\/]+$/, '') : parent;
+  return base.endsWith(sep) ? base + name : `${base}${sep}${name}`;
+}
+
+/** The last part of a path (either separator). */
+export function lastPart(path: string): string {
+  return path.split(/[\\/]/).filter(Boolean).pop() ?? '';
+}
+
+/**
+ * Checks the form the way main will, so mistakes show on their field before anything is sent.
+ * `outDir: false` skips the output folder (a browser download needs none; the value's outDir is then '').
+ */
+export function buildOptions(o: ExportOptionsForm, need: { outDir?: boolean } = {}): { ok: true; value: ExportOptionsRequest } | { ok: false; errors: OptionErrors } {
   const errors: OptionErrors = {};
   if (o.formats.length === 0) errors.formats = 'Choose at least one format.';
   if (o.expires !== '') {
@@ -93,8 +108,10 @@ export function buildOptions(o: ExportOptionsForm): { ok: true; value: ExportOpt
     else if (lines.length > 50) errors.recipients = 'At most 50 recipients.';
     else encrypt = { recipients: lines };
   }
-  const outDir = o.outDir.trim();
-  if (outDir === '') errors.outDir = 'Choose the folder to write the export to (a new folder).';
+  const outDir = need.outDir === false ? '' : o.outDir.trim();
+  if (need.outDir === false) {
+    // Delivered as a download: no folder on this computer.
+  } else if (outDir === '') errors.outDir = 'Choose the folder to write the export to (a new folder).';
   else if (!isAbsolutePath(outDir)) errors.outDir = 'Give the full path of the folder (e.g. /home/me/exports/fleet-1), not a relative one.';
   if (Object.keys(errors).length) return { ok: false, errors };
   return {
@@ -119,8 +136,10 @@ interface OptionsState extends ExportOptionsForm {
   setErrors(errors: OptionErrors): void;
   /** Asks main for a new default output folder; keeps a path the user typed unless `force`. */
   suggestOutDir(force?: boolean): Promise<void>;
-  /** Checks the form; shows the problems on the fields. */
-  validate(): ExportOptionsRequest | undefined;
+  /** The native folder picker (desktop app): fills the output folder with a new export folder inside the chosen one. */
+  chooseFolder(): Promise<void>;
+  /** Checks the form; shows the problems on the fields. `outDir: false` when delivering a download. */
+  validate(need?: { outDir?: boolean }): ExportOptionsRequest | undefined;
 }
 
 const initial: ExportOptionsForm & { errors: OptionErrors; suggestedOutDir?: string } = {
@@ -175,8 +194,28 @@ export const useExportOptions = create<OptionsState>()((set, get) => ({
     }
   },
 
-  validate: () => {
-    const r = buildOptions(get());
+  chooseFolder: async () => {
+    const s = get();
+    const plain = s.encryption === 'none';
+    const current = s.outDir.trim();
+    // Open where the current path lives: its parent for a new export folder, itself for an archive's folder.
+    const near = plain ? current.replace(/[\\/]+[^\\/]*$/, '') : current;
+    try {
+      const { path } = await api.dialogs.chooseFolder({
+        title: plain ? 'Choose where to create the export folder' : 'Choose the folder for the encrypted archive',
+        ...(near && isAbsolutePath(near) ? { defaultPath: near } : {}),
+      });
+      if (!path) return;
+      // A plain export is a new folder (never an existing one): put it inside the folder chosen.
+      const name = lastPart(s.suggestedOutDir ?? '') || lastPart(current) || 'edgedeck-export';
+      get().set({ outDir: plain ? childPath(path, name) : path });
+    } catch (err) {
+      set((st) => ({ errors: { ...st.errors, outDir: err instanceof Error ? err.message : String(err) } }));
+    }
+  },
+
+  validate: (need) => {
+    const r = buildOptions(get(), need);
     if (!r.ok) {
       set({ errors: r.errors });
       return undefined;

@@ -42,7 +42,7 @@ describe('download registry', () => {
     // The id is spent at once, before the stream even finishes.
     expect(registry.take(ticket.id)).toBeUndefined();
     expect(await text(taken!.stream)).toBe('secret bundle');
-    if (!taken!.stream.closed) await new Promise((r) => taken!.stream.once('close', r));
+    if (!taken!.stream.closed) await new Promise<void>((r) => taken!.stream.once('close', () => r()));
     expect(existsSync(dir)).toBe(false);
   });
 
