@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import { chmodSync, createReadStream, mkdtempSync, rmSync, statSync, type ReadStream } from 'node:fs';
+import { chmodSync, createReadStream, mkdtempSync, openSync, rmSync, statSync, type ReadStream } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { basename, dirname, join, relative, resolve, sep } from 'node:path';
 import type { DownloadTicket } from '../../shared/contract/calls';
@@ -99,7 +99,8 @@ export class DownloadRegistry {
     }
     let stream: ReadStream;
     try {
-      stream = createReadStream(entry.path);
+      // Opened now: the stream reads from this descriptor whatever happens to the folder next.
+      stream = createReadStream('', { fd: openSync(entry.path, 'r') });
     } catch (e) {
       this.remove(entry.dir);
       throw e;
