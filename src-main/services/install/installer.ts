@@ -21,6 +21,7 @@ import {
   checkRuntime,
   checkTunnel,
   DOCKER_INFO_FORMAT,
+  PODMAN_INFO_FORMAT,
   parseExistingAgent,
   parseProbe,
   parseWhich,
@@ -116,7 +117,7 @@ class HostFailure extends Error {
 }
 
 /** The equivalent of Portainer's command (same image, mounts, restart policy, name) reading the env from a file. */
-export function runCommands(platform: Platform, runtime: string, envFile: string, agentVersion: string): string[] {
+export function runCommands(platform: Platform, runtime: string, envFile: string, agentVersion: string, bins: { systemctl?: string } = {}): string[] {
   const image = `portainer/agent:${agentVersion}`;
   const f = shellQuote(envFile);
   switch (platform) {
@@ -126,7 +127,7 @@ export function runCommands(platform: Platform, runtime: string, envFile: string
       ];
     case 'podman':
       return [
-        'systemctl enable --now podman.socket',
+        `${bins.systemctl ? shellQuote(bins.systemctl) : 'systemctl'} enable --now podman.socket`,
         `${runtime} volume create portainer`,
         `${runtime} run -d -v /run/podman/podman.sock:/var/run/docker.sock -v /var/lib/containers/storage/volumes:/var/lib/docker/volumes -v /:/host -v ${AGENT_VOLUME}:/data --restart always --privileged --env-file ${f} --name ${AGENT_NAME} ${image}`,
       ];
@@ -214,7 +215,7 @@ export async function installOnHost(o: InstallHostOptions): Promise<HostOutcome>
         if (k.deploy) kubeAccess = checkKubeAccess(k.context.out, k.deploy, k.bind);
       }
     } else if (which[runtimeBin]) {
-      const r = await host.run(`${shellQuote(runtime)} info --format ${shellQuote(DOCKER_INFO_FORMAT)}`, { privileged: canPriv });
+      const r = await host.run(`${shellQuote(runtime)} info --format ${shellQuote(plan.platform === 'podman' ? PODMAN_INFO_FORMAT : DOCKER_INFO_FORMAT)}`, { privileged: canPriv });
       info = { out: (r.stdout + r.stderr).trim(), rc: r.code ?? 255 };
     }
     checks.push(checkRuntime(plan.platform, { which, ...(info ? { info } : {}), ...(kubeContext ? { kubeContext } : {}) }));
@@ -245,7 +246,7 @@ export async function installOnHost(o: InstallHostOptions): Promise<HostOutcome>
     const remoteDir = o.remoteDir ?? '/etc/portainer-edge';
     const envPath = `${remoteDir.replace(/\/+$/, '')}/agent.env`;
     const k8sPath = manifestPath(remoteDir);
-    commands = plan.platform === 'kubernetes' ? kubernetesRunCommands(runtime, k8sPath) : runCommands(plan.platform, runtime, envPath, plan.agentVersion);
+    commands = plan.platform === 'kubernetes' ? kubernetesRunCommands(runtime, k8sPath) : runCommands(plan.platform, runtime, envPath, plan.agentVersion, which.systemctl ? { systemctl: which.systemctl } : {});
     if (mode === 'preflight-only') return { status: 'preflight-ok', checks };
     if (mode === 'dry-run') {
       t.step('dry run');
@@ -471,7 +472,8 @@ function abortableSleep(ms: number, signal?: AbortSignal): Promise<void> {
 
 /** Reads the agent's last 50 log lines and fails the host with `why` plus the best diagnosis. */
 async function logsDiagnosis(o: InstallHostOptions, ssh: SshForVerify, runtime: string, why: string): Promise<never> {
-  const cmd = o.plan.platform === 'kubernetes' ? kubectlCommands(runtime, '').logs : `${shellQuote(runtime)} logs --tail 50 ${AGENT_NAME}`;
+  // A Swarm agent is a service: its logs come from `docker service logs` (there is no container of that name).
+  const cmd = o.plan.platform === 'kubernetes' ? kubectlCommands(runtime, '').logs : `${shellQuote(runtime)}${o.plan.platform === 'swarm' ? ' service' : ''} logs --tail 50 ${AGENT_NAME}`;
   const r = await ssh.withHost((h) => h.run(cmd, { privileged: true })).catch((e: unknown) => {
     if (o.signal?.aborted) throw e;
     o.transcript.note(`could not read the agent's logs: ${e instanceof Error ? e.message : String(e)}`);

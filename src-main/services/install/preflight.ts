@@ -29,7 +29,7 @@ export function probeScript(o: { portainerUrl: string; tunnelHost: string; tunne
     ['uname', 'uname -sm'],
     ['osrelease', 'cat /etc/os-release 2>/dev/null'],
     ['id', 'id -u; id -un; id -nG'],
-    ['which', 'for c in docker podman kubectl curl sudo getent; do printf "%s=%s\\n" "$c" "$(command -v $c)"; done'],
+    ['which', 'for c in docker podman kubectl curl sudo getent systemctl; do printf "%s=%s\\n" "$c" "$(command -v $c)"; done'],
     ['sudo', 'command -v sudo >/dev/null 2>&1 || exit 127; sudo -n true 2>&1'],
     ['dns', `getent hosts ${shellQuote(o.portainerHost)}`],
     ['https', `curl -sS -o /dev/null -m 10 -w '%{http_code}' ${shellQuote(o.portainerUrl.replace(/\/+$/, '') + '/api/system/status')}`],
@@ -79,6 +79,11 @@ export function parseWhich(s: ProbeSection | undefined): Record<string, string> 
 
 /** `docker info --format` fields the runtime check reads, in this order. */
 export const DOCKER_INFO_FORMAT = '{{.ServerVersion}}|{{.Swarm.LocalNodeState}}|{{.Swarm.ControlAvailable}}|{{.OSType}}|{{.Architecture}}';
+/**
+ * The same layout for `podman info`, whose template data is podman's own Info struct (Docker's
+ * field names are a template error there): version, no swarm fields, OS, architecture.
+ */
+export const PODMAN_INFO_FORMAT = '{{.Version.Version}}|||{{.Host.OS}}|{{.Host.Arch}}';
 
 export function checkRuntime(platform: Platform, f: RuntimeFacts): Check {
   const title = 'Container runtime';

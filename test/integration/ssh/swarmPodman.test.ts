@@ -1,0 +1,213 @@
+/**
+ * Docker Swarm and Podman installs over SSH: real OpenSSH sshd on loopback, the docker stand-in
+ * (test/fixtures/ssh/dockerStandIn.mjs) as `docker` on a swarm manager "host" and as `podman`
+ * (EDT_STANDIN=podman) on another, a `systemctl` stand-in for `systemctl enable --now
+ * podman.socket` (no systemd here), and a local Portainer-compatible server.
+ */
+import { execFileSync, spawnSync } from 'node:child_process';
+import { existsSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { startLocalServer, type LocalServer } from '../../../src-main/services/localserver';
+import { silentLogger } from '../../../src-main/services/logging/logger';
+import { Redactor } from '../../../src-main/services/logging/redact';
+import { runFleetInstall, type FleetInstallOptions } from '../../../src-main/services/install/fleetInstall';
+import { AppKnownHosts, HostKeyDatabase } from '../../../src-main/services/ssh/knownHosts';
+import type { Prompter } from '../../../src-main/services/ssh/prompter';
+import { parseTarget } from '../../../src-main/services/ssh/target';
+import { MemoryStore } from '../../../src-main/services/stores/keyValueStore';
+import { agentBundle, createUsers, makeClientKey, sharedTempDir, startSshd, type SshdHost, type TestUsers } from '../../fixtures/ssh/harness';
+import { localServerApi } from '../../fixtures/ssh/localServerApi';
+
+const ADMIN_PW = 'local-admin-pw-swarm-4321';
+const AGENT_SECRET = 'agent-secret-Sw4rm-P0dman never-shown';
+const fixtures = join(dirname(fileURLToPath(import.meta.url)), '..', '..', 'fixtures', 'ssh');
+
+let users: TestUsers;
+let root: string;
+let swarm: SshdHost;
+let pod: SshdHost;
+let server: LocalServer;
+let api: ReturnType<typeof localServerApi>;
+let key: { path: string; pub: string };
+const logLines: string[] = [];
+const edgeKeys: string[] = [];
+let runNo = 0;
+
+beforeAll(async () => {
+  users = createUsers();
+  root = sharedTempDir('edt-ssh-swarm-podman-');
+  [swarm, pod] = await Promise.all(['s1', 'p1'].map((n) => startSshd(n, users.all, root))) as [SshdHost, SshdHost];
+  key = makeClientKey(root, 'id_sp');
+  for (const h of [swarm, pod]) h.authorize(users.key.name, key.pub);
+  // s1 is a swarm manager (the stand-in's node state).
+  writeFileSync(join(swarm.stateDir, 'state.json'), JSON.stringify({ containers: {}, swarm: 'active' }), { mode: 0o600 });
+  // p1 has `podman` (the docker stand-in in podman mode) and a `systemctl` that only knows how to enable podman.socket.
+  const bin = join(pod.dir, 'bin');
+  writeFileSync(join(bin, 'podman'), `#!/bin/sh\nEDT_STANDIN=podman EDT_AGENT_BUNDLE=${agentBundle()} exec ${process.execPath} ${join(fixtures, 'dockerStandIn.mjs')} ${pod.stateDir} "$@"\n`, { mode: 0o755 });
+  writeFileSync(
+    join(bin, 'systemctl'),
+    [
+      '#!/bin/sh',
+      '# systemctl stand-in (no systemd on this machine): records the call; `enable --now podman.socket` as root',
+      '# "creates" the socket for the podman stand-in; anything else fails like an unknown unit.',
+      `echo "$(id -u) $*" >> ${pod.stateDir}/systemctl.log`,
+      `if [ "$*" = "enable --now podman.socket" ] && [ "$(id -u)" = 0 ]; then touch ${pod.stateDir}/podman.socket.enabled; exit 0; fi`,
+      'echo "Failed to enable unit: stand-in systemctl knows only podman.socket (as root)" >&2',
+      'exit 1',
+      '',
+    ].join('\n'),
+    { mode: 0o755 },
+  );
+  server = await startLocalServer({ dataDir: join(root, 'server'), port: 0, tunnelPort: 0, https: true, adminPassword: ADMIN_PW, agentSecret: AGENT_SECRET, logger: silentLogger, saveDebounceMs: 50 });
+  api = localServerApi(server, ADMIN_PW);
+}, 60_000);
+
+afterAll(async () => {
+  for (const h of [swarm, pod]) h?.killContainers();
+  await Promise.all([swarm, pod].map((h) => h?.stop()));
+  await api?.close();
+  await server?.close();
+  users?.remove();
+  if (root && !process.env.EDT_KEEP_TMP) rmSync(root, { recursive: true, force: true });
+});
+
+function options(target: string, platform: 'swarm' | 'podman', extra: Partial<FleetInstallOptions> = {}): FleetInstallOptions {
+  const prompter: Prompter = {
+    hostKey: async () => 'reject',
+    secret: async (q) => (q.kind === 'password' ? users.all.find((u) => q.target.startsWith(`${u.name}@`))?.password : undefined),
+    confirm: async () => false,
+  };
+  const host = [swarm, pod].find((h) => h.port === parseTarget(target).port)!;
+  return {
+    runsDir: join(root, 'runs'),
+    targets: [target],
+    server: api,
+    platform,
+    insecurePoll: true,
+    auth: { agentSocket: null, identityFiles: [key.path] },
+    hostKeys: new HostKeyDatabase({ app: new AppKnownHosts(new MemoryStore()) }),
+    hostKeyPolicy: 'accept-new',
+    prompter,
+    redactor: new Redactor(),
+    sudoPassword: users.sudo.password,
+    retry: { attempts: 2, delayMs: 10 },
+    environment: { mode: 'create', nameTemplate: `sp${++runNo}-{host}-{port}` },
+    remoteDir: host.remoteDir,
+    onLog: (t, l) => logLines.push(`${t} ${l}`),
+    pollMs: 300,
+    ...extra,
+  };
+}
+
+function allFiles(dir: string): string[] {
+  if (!existsSync(dir)) return [];
+  return readdirSync(dir, { withFileTypes: true }).flatMap((d) => (d.isDirectory() ? allFiles(join(dir, d.name)) : [join(dir, d.name)]));
+}
+
+describe('Docker Swarm install over real sshd (docker stand-in on a swarm manager)', () => {
+  it('creates the overlay network and a global service from the root-only env file; the agent checks in, tunnel verified', async () => {
+    const summary = await runFleetInstall(options(`${users.sudo.name}@127.0.0.1:${swarm.port}`, 'swarm'));
+    const h = summary.hosts[0]!;
+    expect(h.status, h.reason).toBe('succeeded');
+    expect(h).toMatchObject({ checkedIn: true, tunnel: 'verified' });
+    edgeKeys.push((await api.environment(h.environmentId!)).edgeKey);
+    const calls = swarm.argvLog();
+    const argv = calls.map((r) => r.argv.join(' '));
+    expect(argv).toContain('network create --driver overlay portainer_agent_network');
+    const create = calls.find((r) => r.argv[0] === 'service' && r.argv[1] === 'create')!;
+    const envPath = join(swarm.remoteDir, 'agent.env');
+    expect(create.argv.join(' ')).toBe(
+      `service create --name portainer_edge_agent --network portainer_agent_network --env-file ${envPath} --mode global --constraint node.platform.os == linux ` +
+        '--mount type=bind,src=//var/run/docker.sock,dst=/var/run/docker.sock --mount type=bind,src=//var/lib/docker/volumes,dst=/var/lib/docker/volumes ' +
+        `--mount type=bind,src=//,dst=/host --mount type=volume,src=portainer_agent_data,dst=/data portainer/agent:${await api.agentVersion()}`,
+    );
+    expect(create.uid).toBe(0);
+    expect(create.cmdlines.some((c) => c[0] === 'sudo' && c.includes('-S'))).toBe(true);
+    const files = swarm.envFilesLog();
+    expect(files).toHaveLength(1);
+    expect(files[0]).toMatchObject({ path: envPath, mode: '600', uid: 0 });
+    expect(files[0]!.content).toContain('AGENT_CLUSTER_ADDR=tasks.portainer_edge_agent\n');
+    expect(files[0]!.content).toContain(`AGENT_SECRET=${AGENT_SECRET}\n`);
+    expect(existsSync(envPath)).toBe(false);
+    expect(statSync(swarm.remoteDir).mode & 0o777).toBe(0o700);
+    const svc = (swarm.dockerState() as unknown as { services: Record<string, { mode: string; constraint: string }> }).services.portainer_edge_agent!;
+    expect(svc).toMatchObject({ mode: 'global', constraint: 'node.platform.os == linux' });
+  }, 90_000);
+
+  it('preflight refuses a node that is not in a swarm, before anything is written', async () => {
+    const f = join(swarm.stateDir, 'state.json');
+    const st = JSON.parse(readFileSync(f, 'utf8')) as Record<string, unknown>;
+    writeFileSync(f, JSON.stringify({ ...st, swarm: 'inactive' }));
+    try {
+      const before = swarm.envFilesLog().length;
+      const summary = await runFleetInstall(options(`${users.key.name}@127.0.0.1:${swarm.port}`, 'swarm', { mode: 'preflight-only' }));
+      expect(summary.hosts[0]!.status).toBe('failed');
+      expect(summary.hosts[0]!.reason).toMatch(/Container runtime: Docker 24\.0\.7, swarm inactive/);
+      expect(swarm.envFilesLog()).toHaveLength(before);
+    } finally {
+      writeFileSync(f, JSON.stringify({ ...JSON.parse(readFileSync(f, 'utf8')), swarm: 'active' }));
+    }
+  }, 60_000);
+});
+
+describe('Podman install over real sshd (podman stand-in, systemctl stand-in)', () => {
+  it('podman info is asked with podman\'s own template fields: Docker\'s names are a template error there', () => {
+    const r = spawnSync(process.execPath, [join(fixtures, 'dockerStandIn.mjs'), pod.stateDir, 'info', '--format', '{{.ServerVersion}}'], { env: { ...process.env, EDT_STANDIN: 'podman' }, encoding: 'utf8' });
+    expect(r.status).toBe(125);
+    expect(r.stderr).toMatch(/can't evaluate field ServerVersion in type \*define\.Info/);
+  });
+
+  it('enables podman.socket, creates the volume, runs the agent privileged from the env file; it checks in', async () => {
+    const summary = await runFleetInstall(options(`${users.key.name}@127.0.0.1:${pod.port}`, 'podman'));
+    const h = summary.hosts[0]!;
+    expect(h.status, h.reason).toBe('succeeded');
+    expect(h).toMatchObject({ checkedIn: true, tunnel: 'verified' });
+    edgeKeys.push((await api.environment(h.environmentId!)).edgeKey);
+    expect(readFileSync(join(pod.stateDir, 'systemctl.log'), 'utf8')).toBe('0 enable --now podman.socket\n');
+    const argv = pod.argvLog().map((r) => r.argv.join(' '));
+    expect(argv).toContain('info --format {{.Version.Version}}|||{{.Host.OS}}|{{.Host.Arch}}');
+    expect(argv).toContain('volume create portainer');
+    const envPath = join(pod.remoteDir, 'agent.env');
+    expect(argv).toContain(
+      `run -d -v /run/podman/podman.sock:/var/run/docker.sock -v /var/lib/containers/storage/volumes:/var/lib/docker/volumes -v /:/host -v portainer_agent_data:/data --restart always --privileged --env-file ${envPath} --name portainer_edge_agent portainer/agent:${await api.agentVersion()}`,
+    );
+    const files = pod.envFilesLog();
+    expect(files).toHaveLength(1);
+    expect(files[0]).toMatchObject({ path: envPath, mode: '600', uid: 0 });
+    expect(existsSync(envPath)).toBe(false);
+  }, 90_000);
+
+  it('a second Podman run finds the agent unchanged', async () => {
+    const first = readdirSync(join(root, 'runs'));
+    expect(first.length).toBeGreaterThan(0);
+    const env = server.listEnvironmentViews().find((v) => v.edgeKey === edgeKeys[1])!;
+    const summary = await runFleetInstall(options(`${users.key.name}@127.0.0.1:${pod.port}`, 'podman', { environment: { mode: 'existing', id: env.id } }));
+    expect(summary.hosts[0]!.status, summary.hosts[0]!.reason).toBe('unchanged');
+    expect(pod.envFilesLog()).toHaveLength(1);
+  }, 60_000);
+});
+
+describe('secret scan (Swarm and Podman runs)', () => {
+  it('no join token, agent secret or password in argv/cmdlines, transcripts, progress log, sshd logs, ps or shell history', () => {
+    expect(edgeKeys).toHaveLength(2);
+    const secrets = [...edgeKeys, AGENT_SECRET, users.sudo.password];
+    const haystacks: Array<[string, string]> = [];
+    for (const f of allFiles(join(root, 'runs'))) haystacks.push([f, readFileSync(f, 'utf8')]);
+    haystacks.push(['progress log', logLines.join('\n')]);
+    for (const h of [swarm, pod]) {
+      haystacks.push([`${h.name} argv.log`, JSON.stringify(h.argvLog())]);
+      haystacks.push([`${h.name} sshd log`, h.sshdLog()]);
+    }
+    haystacks.push(['systemctl.log', readFileSync(join(pod.stateDir, 'systemctl.log'), 'utf8')]);
+    for (const u of users.all) {
+      for (const f of ['.bash_history', '.sh_history']) {
+        const p = `/home/${u.name}/${f}`;
+        if (existsSync(p)) haystacks.push([p, readFileSync(p, 'utf8')]);
+      }
+    }
+    haystacks.push(['ps', execFileSync('ps', ['-eo', 'args'], { encoding: 'utf8' })]);
+    for (const [where, text] of haystacks) for (const s of secrets) expect(text.includes(s), `${where} holds a secret`).toBe(false);
+  });
+});
