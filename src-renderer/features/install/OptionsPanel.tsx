@@ -8,7 +8,7 @@ const PLATFORMS: Array<{ value: Platform | 'kubernetes' | 'nomad'; label: string
   { value: 'standalone', label: 'Docker standalone', note: 'docker run of the Edge agent' },
   { value: 'swarm', label: 'Docker Swarm', note: 'a global service; run it on a manager node' },
   { value: 'podman', label: 'Podman', note: 'rootful podman with the podman socket' },
-  { value: 'kubernetes', label: 'Kubernetes', note: 'kubectl apply on the target (root\'s kubeconfig); the manifest is uploaded 0600 and deleted after apply' },
+  { value: 'kubernetes', label: 'Kubernetes', why: 'Not over SSH: the installer does not apply manifests. Use the Command builder for the kubectl command.' },
   { value: 'nomad', label: 'Nomad', why: 'Not over SSH: use the Command builder for the Nomad job.' },
 ];
 
