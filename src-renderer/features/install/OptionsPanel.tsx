@@ -4,12 +4,12 @@ import { hostOf } from './targets';
 import { useInstall, type InstallForm, type Platform } from './installStore';
 
 /** Platforms main's SSH installer takes (sshInstallRequest.platform) and why the others are off. */
-const PLATFORMS: Array<{ value: Platform | 'kubernetes' | 'nomad'; label: string; why?: string; note?: string }> = [
+const PLATFORMS: Array<{ value: Platform | 'nomad'; label: string; why?: string; note?: string }> = [
   { value: 'standalone', label: 'Docker standalone', note: 'docker run of the Edge agent' },
   { value: 'swarm', label: 'Docker Swarm', note: 'a global service; run it on a manager node' },
   { value: 'podman', label: 'Podman', note: 'rootful podman with the podman socket' },
-  { value: 'kubernetes', label: 'Kubernetes', why: 'Not over SSH: the installer does not apply manifests. Use the Command builder for the kubectl command.' },
-  { value: 'nomad', label: 'Nomad', why: 'Not over SSH: use the Command builder for the Nomad job.' },
+  { value: 'kubernetes', label: 'Kubernetes', note: "the agent's manifest applied with the host's kubectl (as root)" },
+  { value: 'nomad', label: 'Nomad', why: 'Not over SSH (and removed from Portainer 2.20): use the Command builder for the Nomad job.' },
 ];
 
 const num = (v: string | number, fallback: number): number => (typeof v === 'number' ? v : v === '' ? fallback : Number(v));

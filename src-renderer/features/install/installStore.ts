@@ -13,7 +13,7 @@ import { isTargetError, parseTargetCsv, parseTargetLine, parseTargetList, type B
  * reattach() asks main (tasks:get / tasks:list) for what was missed.
  */
 export type HostStatus = 'pending' | 'running' | 'succeeded' | 'unchanged' | 'failed' | 'cancelled' | 'skipped';
-export type Platform = 'standalone' | 'swarm' | 'podman';
+export type Platform = 'standalone' | 'swarm' | 'podman' | 'kubernetes';
 export type RunMode = 'install' | 'preflight-only' | 'dry-run';
 
 /** The per-host steps main's installer walks through, in order (for the per-host bar). */

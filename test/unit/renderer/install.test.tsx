@@ -137,8 +137,10 @@ describe('options', () => {
   it('shows platforms main cannot install over SSH as disabled, with the reason', async () => {
     view = await render(<InstallPage />);
     const k8s = q('install-platform-kubernetes')!.querySelector('input') ?? q('install-platform-kubernetes');
-    expect((k8s as HTMLInputElement).disabled).toBe(true);
-    expect(q('install-platform')!.textContent).toContain('Not over SSH: the installer does not apply manifests.');
+    expect((k8s as HTMLInputElement).disabled).toBe(false);
+    const nomad = q('install-platform-nomad')!.querySelector('input') ?? q('install-platform-nomad');
+    expect((nomad as HTMLInputElement).disabled).toBe(true);
+    expect(q('install-platform')!.textContent).toContain('Not over SSH (and removed from Portainer 2.20)');
   });
 
   it('preselects the environment from #/install?environment=<id>', async () => {
