@@ -24,7 +24,7 @@ test('install on a host that refuses SSH: the host fails with a clear reason, th
   await expect(page.getByTestId('install-target-row')).toHaveCount(1);
   await expect(page.getByTestId('install-target-row')).toContainText('nobody@127.0.0.1:1');
 
-  // Create one environment per host; Kubernetes is off with the reason.
+  // Create one environment per host; Nomad is off with the reason (not over SSH).
   await page.getByTestId('install-env-mode').getByText('Create one per host').click();
   await expect(page.getByTestId('install-name-template')).toHaveValue('{host}');
   await expect(page.getByTestId('install-platform')).toContainText('Not over SSH');
