@@ -84,3 +84,26 @@ test('export two environments as env+script bundles, and dry-run a devices CSV w
     rmSync(base, { recursive: true, force: true });
   }
 });
+
+test('the environments list and the details view hand their selection to the Export page', async ({ page, served, playwright }) => {
+  const name = `handoff-${Date.now() % 100000}`;
+  const rpc = await playwright.request.newContext({ extraHTTPHeaders: { Authorization: `Bearer ${served.token}` } });
+  const body = await (await rpc.post(`${served.origin}/rpc/environments:create`, { data: { name } })).json();
+  expect(body.ok, JSON.stringify(body)).toBe(true);
+  await rpc.dispose();
+  const id = body.data.environment.id as number;
+
+  await page.goto(served.url);
+  await page.goto(`${served.origin}/#/environments/${id}`);
+  await page.getByTestId('env-export').click();
+  await expect(page).toHaveURL(/#\/export$/);
+  await expect(page.getByTestId('export-selected-count')).toHaveText('1 selected');
+
+  await page.goto(`${served.origin}/#/environments`);
+  await page.getByTestId('env-search').fill(name);
+  await expect(page.getByTestId('env-row')).toHaveCount(1);
+  await page.getByTestId('env-row-select').first().check();
+  await page.getByTestId('env-export-selected').click();
+  await expect(page).toHaveURL(/#\/export$/);
+  await expect(page.getByTestId('export-selected-count')).toHaveText('1 selected');
+});

@@ -1,6 +1,7 @@
+import { useExportStore } from '../export/exportStore';
 import { keyFieldLabels } from '../../components/keyFieldLabels';
 import { Alert, Anchor, Badge, Button, Code, Group, List, Loader, Modal, MultiSelect, Paper, Select, SimpleGrid, Stack, Text, TextInput, Title } from '@mantine/core';
-import { IconCloudUpload, IconPlayerPlay, IconPencil, IconTrash, IconUnlink } from '@tabler/icons-react';
+import { IconCloudUpload, IconDownload, IconPlayerPlay, IconPencil, IconTrash, IconUnlink } from '@tabler/icons-react';
 import { useEffect, useState, type FormEvent } from 'react';
 import { CopyField } from '../../components/CopyField';
 import { FieldTable } from '../../components/FieldTable';
@@ -208,6 +209,17 @@ export function EnvironmentDetails({ id, initial, embedded = false }: { id: numb
         <Group gap="xs">
           <Button component="a" href={`#/install?environment=${env.id}`} leftSection={<IconCloudUpload size={16} />} variant="light" data-testid="env-install-ssh">
             Install over SSH
+          </Button>
+          <Button
+            leftSection={<IconDownload size={16} />}
+            variant="light"
+            onClick={() => {
+              useExportStore.getState().select([{ id: env.id, name: env.name }]);
+              goTo('#/export');
+            }}
+            data-testid="env-export"
+          >
+            Export bundle
           </Button>
           {localServer ? (
             <Button
