@@ -9,7 +9,28 @@ import { parseTarget } from '../ssh/target';
 import { CheckinPoller, type CheckinPollerOptions } from './checkinPoller';
 import { runFleet, withRetries, type HostJobResult, type RunSummary } from './fleet';
 import { installOnHost, newEdgeId, type CheckinProbe, type InstallMode, type SshLease } from './installer';
+import { checkConnection, checkPrivileges, connectProbeScript, parseProbe, parseWhich } from './preflight';
+import { RemoteHost } from './remoteHost';
 import { HostTranscript } from './transcript';
+
+/**
+ * What a fleet run does per host: the installer's modes, or 'connect' — only the SSH connection
+ * (host key policy, authentication) and `sudo -n true` to tell the privilege situation. DECISION:
+ * a mode of its own rather than 'preflight-only': the preflight needs the Portainer server (a
+ * preview key, its URLs) and spends up to 10 s per curl on unreachable URLs; "Test connection"
+ * must answer in about a handshake and work before any server is connected.
+ */
+export type FleetMode = InstallMode | 'connect';
+
+/** A server for runs that never talk to Portainer ('connect'): any call is a bug. */
+export const NO_SERVER: InstallServerApi = {
+  agentVersion: () => Promise.reject(new AppError('internal', 'A connection test does not use the Portainer server.')),
+  settings: () => Promise.reject(new AppError('internal', 'A connection test does not use the Portainer server.')),
+  createEnvironment: () => Promise.reject(new AppError('internal', 'A connection test creates no environment.')),
+  environment: () => Promise.reject(new AppError('internal', 'A connection test does not use the Portainer server.')),
+  previewKey: () => Promise.reject(new AppError('internal', 'A connection test does not use the Portainer server.')),
+  getEnvironment: () => Promise.reject(new AppError('internal', 'A connection test does not use the Portainer server.')),
+};
 
 /** What the fleet install needs from Portainer. The CLI backs it with PortainerClient (portainerServerApi.ts). */
 export interface InstallServerApi extends CheckinProbe {
@@ -28,6 +49,8 @@ export interface FleetInstallOptions {
   runsDir: string;
   targets?: string[];
   resumeRunId?: string;
+  /** The id of a new run (the handler returns it before the run starts); default: a fresh one. */
+  runId?: string;
   server: InstallServerApi;
   environment: EnvironmentChoice;
   platform: Platform;
@@ -47,7 +70,7 @@ export interface FleetInstallOptions {
   canary?: number;
   maxFailPct?: number;
   retry?: { attempts?: number; delayMs?: number; sleep?: (ms: number, signal?: AbortSignal) => Promise<void> };
-  mode?: InstallMode;
+  mode?: FleetMode;
   replaceExisting?: 'ask' | 'always' | 'never';
   /** Env file folder on the target; a function for tests (many "hosts" on one machine). */
   remoteDir?: string | ((target: string) => string);
@@ -75,10 +98,10 @@ function endpointFor(text: string, o: FleetInstallOptions, field: string): { end
 
 /** Installs the Edge agent on many hosts (see runFleet for batching, canary, failure stop, resume). */
 export async function runFleetInstall(o: FleetInstallOptions): Promise<RunSummary> {
-  const [agentVersion, settings] = await Promise.all([o.server.agentVersion(o.signal), o.server.settings(o.signal)]);
+  const mode = o.mode ?? 'install';
+  const [agentVersion, settings] = mode === 'connect' ? ['', { checkinInterval: 0, agentSecret: '' }] : await Promise.all([o.server.agentVersion(o.signal), o.server.settings(o.signal)]);
   o.redactor.add(settings.agentSecret);
   const jumps = new Map<string, Promise<SshConnection>>();
-  const mode = o.mode ?? 'install';
   // One poller for every host waiting for its first check-in (they wait outside the SSH slots).
   const checkins = new CheckinPoller(o.server, { ...(o.pollMs !== undefined ? { fastMs: Math.min(500, o.pollMs), slowMs: o.pollMs } : {}), ...o.checkinPolling });
 
@@ -120,7 +143,8 @@ export async function runFleetInstall(o: FleetInstallOptions): Promise<RunSummar
       runsDir: o.runsDir,
       ...(o.targets ? { targets: o.targets } : {}),
       ...(o.resumeRunId ? { resumeRunId: o.resumeRunId } : {}),
-      options: { platform: o.platform, insecurePoll: o.insecurePoll, environment: o.environment, mode, agentVersion },
+      ...(o.runId && !o.resumeRunId ? { runId: o.runId } : {}),
+      options: { platform: o.platform, insecurePoll: o.insecurePoll, environment: o.environment, mode, ...(agentVersion ? { agentVersion } : {}) },
       ...(o.concurrency !== undefined ? { concurrency: o.concurrency } : {}),
       ...(o.canary !== undefined ? { canary: o.canary } : {}),
       ...(o.maxFailPct !== undefined ? { maxFailPct: o.maxFailPct } : {}),
@@ -131,7 +155,8 @@ export async function runFleetInstall(o: FleetInstallOptions): Promise<RunSummar
         let conn: SshConnection | undefined;
         const connect = () =>
           withRetries((n) => (n > 1 && t.note(`connection attempt ${n}`), connectTo(target, ctx.signal, (l) => t.note(l), 'target')), {
-            ...(o.retry?.attempts !== undefined ? { attempts: o.retry.attempts } : {}),
+            // A connection test answers at once: no retries unless asked for.
+            ...(o.retry?.attempts !== undefined ? { attempts: o.retry.attempts } : mode === 'connect' ? { attempts: 1 } : {}),
             ...(o.retry?.delayMs !== undefined ? { delayMs: o.retry.delayMs } : {}),
             ...(o.retry?.sleep ? { sleep: o.retry.sleep } : {}),
             retryable: isRetryableConnectError,
@@ -163,8 +188,10 @@ export async function runFleetInstall(o: FleetInstallOptions): Promise<RunSummar
         };
         try {
           t.step('connect');
+          const connectStarted = Date.now();
           conn = await connect();
           t.note(`connected as ${conn.endpoint.user}; host key ${conn.hostKeyFingerprint}`);
+          if (mode === 'connect') return await testConnection(conn, t, o, Date.now() - connectStarted, ctx.signal);
 
           t.step('environment');
           let environmentId = ctx.record.environmentId;
@@ -199,6 +226,7 @@ export async function runFleetInstall(o: FleetInstallOptions): Promise<RunSummar
           ctx.record.edgeId = edgeId;
           t.note(`environment ${environmentId ?? '(none)'}, Edge ID ${edgeId}`);
           const remoteDir = typeof o.remoteDir === 'function' ? o.remoteDir(target) : o.remoteDir;
+          const installMode: InstallMode = mode;
           const out = await installOnHost({
             conn,
             plan: {
@@ -220,7 +248,7 @@ export async function runFleetInstall(o: FleetInstallOptions): Promise<RunSummar
             redactor: o.redactor,
             prompter: o.prompter,
             target,
-            mode,
+            mode: installMode,
             signal: ctx.signal,
             ...(o.sudoPassword !== undefined ? { sudoPassword: o.sudoPassword } : {}),
             ...(remoteDir ? { remoteDir } : {}),
@@ -260,4 +288,23 @@ export async function runFleetInstall(o: FleetInstallOptions): Promise<RunSummar
   } finally {
     for (const p of jumps.values()) void p.then((c) => c.close('run finished')).catch(() => undefined);
   }
+}
+
+/** Mode 'connect' on one connected host: `sudo -n true` and the identity, as check rows; nothing written. */
+async function testConnection(conn: SshConnection, t: HostTranscript, o: FleetInstallOptions, connectMs: number, signal: AbortSignal): Promise<HostJobResult> {
+  t.step('privileges');
+  const host = new RemoteHost(conn, t, signal);
+  const r = await host.run(connectProbeScript(), { timeoutMs: 20_000 });
+  const s = parseProbe(r.stdout);
+  const priv = checkPrivileges(s.id, s.sudo, parseWhich(s.which), o.sudoPassword !== undefined);
+  if (priv.privilege === 'sudo-password' && o.sudoPassword === undefined) {
+    priv.check.fix = 'The install will ask for the sudo password (or enter it under Authentication); passwordless sudo avoids the question.';
+  }
+  const checks = [checkConnection(conn.endpoint.user, conn.hostKeyFingerprint, connectMs), priv.check];
+  for (const c of checks) t.note(`[${c.status}] ${c.title}: ${c.found}${c.fix && c.status !== 'pass' ? ` — fix: ${c.fix}` : ''}`);
+  const failed = priv.check.status === 'fail';
+  t.finish(failed ? `failed: ${priv.check.title}: ${priv.check.found}` : 'connected', failed);
+  const result: HostJobResult = { status: failed ? 'failed' : 'succeeded', detail: { outcome: 'connected', privilege: priv.privilege, checks } };
+  if (failed) result.reason = `${priv.check.title}: ${priv.check.found}`;
+  return result;
 }

@@ -2,7 +2,8 @@ import type { ParsedRequest } from '../../shared/contract/calls';
 import type { HostKeyDatabase } from '../ssh/knownHosts';
 import type { TaskManager } from '../tasks/taskManager';
 import { listRuns, newRunId, readRunSummary, readTranscript } from './fleet';
-import { runFleetInstall, type InstallServerApi } from './fleetInstall';
+import { listConfigHosts } from '../ssh/sshConfig';
+import { NO_SERVER, runFleetInstall, type InstallServerApi } from './fleetInstall';
 
 /**
  * Handlers for ssh:* and tasks:* (the lead spreads them into the app's handler table).
@@ -20,15 +21,18 @@ export interface InstallHandlerDeps {
 
 export function createInstallHandlers(d: InstallHandlerDeps) {
   const start = async (req: ParsedRequest<'ssh:install'> | undefined, resume?: ParsedRequest<'ssh:resume'>) => {
-    const server = await d.serverApi(req?.serverId ?? resume?.serverId);
     const prev = resume ? readRunSummary(d.runsDir, resume.runId) : undefined;
     const runId = resume?.runId ?? newRunId();
     const o = (req ?? (prev!.options as unknown as ParsedRequest<'ssh:install'>)) as ParsedRequest<'ssh:install'>;
+    // A connection test needs no Portainer server (it may run before one is connected).
+    const server = o.mode === 'connect' ? NO_SERVER : await d.serverApi(req?.serverId ?? resume?.serverId);
     const total = req?.targets.length ?? prev!.hosts.length;
-    const taskId = d.tasks.create('ssh:install', `Install the Edge agent on ${total} host${total === 1 ? '' : 's'}`, async (ctx) => {
+    const plural = `${total} host${total === 1 ? '' : 's'}`;
+    const title = o.mode === 'connect' ? `Test the connection to ${plural}` : `Install the Edge agent on ${plural}`;
+    const taskId = d.tasks.create('ssh:install', title, async (ctx) => {
       const summary = await runFleetInstall({
         runsDir: d.runsDir,
-        ...(resume ? { resumeRunId: resume.runId } : { targets: req!.targets }),
+        ...(resume ? { resumeRunId: resume.runId } : { targets: req!.targets, runId }),
         server,
         environment: o.environment,
         platform: o.platform,
@@ -61,6 +65,7 @@ export function createInstallHandlers(d: InstallHandlerDeps) {
     'ssh:install': (req: ParsedRequest<'ssh:install'>) => start(req),
     'ssh:resume': (req: ParsedRequest<'ssh:resume'>) => start(undefined, req),
     'ssh:runs': async () => ({ runs: listRuns(d.runsDir) }),
+    'ssh:configHosts': async () => ({ hosts: listConfigHosts(d.sshConfigText?.() ?? '') }),
     'ssh:run': async (req: ParsedRequest<'ssh:run'>) => ({ summary: readRunSummary(d.runsDir, req.runId) as unknown as Record<string, unknown> }),
     'ssh:transcript': async (req: ParsedRequest<'ssh:transcript'>) => ({ transcript: readTranscript(d.runsDir, req.runId, req.target) as Record<string, unknown> }),
     'tasks:list': async () => ({ tasks: d.tasks.list() }),

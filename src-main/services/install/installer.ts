@@ -9,6 +9,7 @@ import type { Redactor } from '../logging/redact';
 import type { SshConnection } from '../ssh/connection';
 import type { Prompter } from '../ssh/prompter';
 import { CheckinPoller } from './checkinPoller';
+import { K8S_CONFIGMAP, K8S_DEPLOYMENT, K8S_SECRET } from '../../shared/domain/kubernetesManifest';
 import { allUnchanged, checkKubeAccess, kubectlCommands, kubePreflight, kubernetesManifestForHost, kubernetesRunCommands, manifestPath, parseApplyOutput, restartNeeded, ROLLOUT_TIMEOUT_S } from './kubernetes';
 import { diagnoseAgentLogs, type Diagnosis } from './logSignatures';
 import {
@@ -23,6 +24,8 @@ import {
   DOCKER_INFO_FORMAT,
   PODMAN_INFO_FORMAT,
   parseExistingAgent,
+  parseExistingKube,
+  parseExistingService,
   parseProbe,
   parseWhich,
   probeScript,
@@ -228,10 +231,22 @@ export async function installOnHost(o: InstallHostOptions): Promise<HostOutcome>
 
     const image = `portainer/agent:${plan.agentVersion}`;
     let action: 'install' | 'unchanged' | 'replace' = 'install';
+    const desired = plan.agentSecret !== undefined ? { edgeKey: plan.edgeKey, agentSecret: plan.agentSecret } : { edgeKey: plan.edgeKey };
     if (plan.platform !== 'kubernetes' && info?.rc === 0) {
-      const r = await host.run(`${shellQuote(runtime)} inspect --type container ${AGENT_NAME}`, { privileged: true, quietStdout: '(docker inspect JSON not recorded: it holds the agent env)' });
-      const existing = parseExistingAgent({ out: r.stdout, rc: r.code ?? 255 }, plan.agentSecret !== undefined ? { edgeKey: plan.edgeKey, agentSecret: plan.agentSecret } : { edgeKey: plan.edgeKey });
-      const ex = checkExistingAgent(existing, { image, edgeId: plan.edgeId });
+      // Swarm: the agent is a service (there is no container of that name on the manager).
+      const swarm = plan.platform === 'swarm';
+      const r = await host.run(`${shellQuote(runtime)} ${swarm ? 'service inspect' : 'inspect --type container'} ${AGENT_NAME}`, { privileged: true, quietStdout: `(${swarm ? 'docker service' : 'docker'} inspect JSON not recorded: it holds the agent env)` });
+      const section = { out: r.stdout, rc: r.code ?? 255 };
+      const existing = swarm ? parseExistingService(section, desired) : parseExistingAgent(section, desired);
+      const ex = checkExistingAgent(existing, { image, edgeId: plan.edgeId }, swarm ? 'service' : 'container');
+      checks.push(ex.check);
+      action = ex.action;
+    } else if (plan.platform === 'kubernetes' && kubeAccess?.status === 'pass') {
+      // Run as root like the apply (root's kubeconfig); the Secret's values stay out of the transcript.
+      const r = await host.run(kubectlCommands(runtime, '').existing, { privileged: canPriv, quietStdout: '(kubectl get JSON not recorded: the Secret holds the join token)' });
+      if (r.code !== 0) t.note(`could not read the existing agent's objects (exit ${r.code}): ${(r.stderr || '').trim().split('\n').pop()}`);
+      const existing = parseExistingKube({ out: r.stdout, rc: r.code ?? 255 }, desired, { configMap: K8S_CONFIGMAP, secret: K8S_SECRET, deployment: K8S_DEPLOYMENT });
+      const ex = checkExistingAgent(existing, { image, edgeId: plan.edgeId }, 'kubernetes');
       checks.push(ex.check);
       action = ex.action;
     }
@@ -253,6 +268,24 @@ export async function installOnHost(o: InstallHostOptions): Promise<HostOutcome>
       for (const c of commands) t.note(`would run: ${c}`);
       t.note(`would write ${plan.platform === 'kubernetes' ? k8sPath : envPath} (0600, root-only folder ${remoteDir} 0700) with: ${installEnvEntries(envOptions(plan)).map(([n]) => n).join(', ')}`);
       return { status: 'dry-run', checks, commands };
+    }
+
+    if (action === 'replace') {
+      t.step('replace existing agent');
+      const existingCheck = checks.find((c) => c.id === 'existing');
+      const decision = o.replaceExisting ?? 'ask';
+      const what = plan.platform === 'kubernetes' ? 'Overwrite its Secret and ConfigMap in namespace portainer, then restart it?' : `Remove it and its ${AGENT_VOLUME} volume, then install?`;
+      const ok = decision === 'always' || (decision === 'ask' && (await o.prompter.confirm({ target: o.target, message: `${o.target} already runs a different Edge agent (${existingCheck?.found}). ${what}` })));
+      if (!ok) throw new HostFailure(`an existing, different Edge agent runs on this host (${existingCheck?.found}) and replacing it was not confirmed (use --replace-existing)`);
+      if (plan.platform === 'swarm') {
+        await host.run(`${shellQuote(runtime)} service rm ${AGENT_NAME}`, { privileged: true });
+        await host.run(`${shellQuote(runtime)} volume rm ${AGENT_VOLUME}`, { privileged: true });
+      } else if (plan.platform !== 'kubernetes') {
+        await host.run(`${shellQuote(runtime)} rm -f ${AGENT_NAME}`, { privileged: true });
+        await host.run(`${shellQuote(runtime)} volume rm ${AGENT_VOLUME}`, { privileged: true });
+      } else {
+        t.note('kubectl apply overwrites the Secret and ConfigMap; the agent restarts with them');
+      }
     }
 
     if (plan.platform === 'kubernetes') {
@@ -297,14 +330,6 @@ export async function installOnHost(o: InstallHostOptions): Promise<HostOutcome>
       ssh.release();
       const v = await waitForCheckin(o, ssh, runtime, Math.floor(now() / 1000) - (2 * interval(plan) + 20), now);
       return { status: 'unchanged', checks, commands, ...v };
-    }
-    if (action === 'replace') {
-      t.step('replace existing agent');
-      const decision = o.replaceExisting ?? 'ask';
-      const ok = decision === 'always' || (decision === 'ask' && (await o.prompter.confirm({ target: o.target, message: `${o.target} already runs a different Edge agent (${checks.at(-1)?.found}). Remove it and its ${AGENT_VOLUME} volume, then install?` })));
-      if (!ok) throw new HostFailure(`an existing, different Edge agent runs on this host (${checks.at(-1)?.found}) and replacing it was not confirmed (use --replace-existing)`);
-      await host.run(`${shellQuote(runtime)} rm -f ${AGENT_NAME}`, { privileged: true });
-      await host.run(`${shellQuote(runtime)} volume rm ${AGENT_VOLUME}`, { privileged: true });
     }
 
     // ---------------- env file

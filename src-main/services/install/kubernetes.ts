@@ -58,6 +58,8 @@ export function kubectlCommands(kubectl: string, file: string, rolloutTimeoutS =
     restart: `${k} -n ${K8S_NAMESPACE} rollout restart ${dep}`,
     rollout: `${k} -n ${K8S_NAMESPACE} rollout status ${dep} --timeout=${rolloutTimeoutS}s`,
     logs: `${k} -n ${K8S_NAMESPACE} logs ${dep} --tail 50`,
+    /** The installed agent's objects (the Secret's values: never into the transcript). */
+    existing: `${k} -n ${K8S_NAMESPACE} get configmap/${K8S_CONFIGMAP} secret/${K8S_SECRET} ${dep} -o json --ignore-not-found`,
   };
 }
 

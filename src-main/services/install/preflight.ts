@@ -209,18 +209,119 @@ export function parseExistingAgent(inspect: ProbeSection | undefined, desired: {
   return out;
 }
 
-export function checkExistingAgent(existing: ExistingAgent | undefined, desired: { image: string; edgeId: string }): { check: Check; action: 'install' | 'unchanged' | 'replace' } {
+/**
+ * Where the existing agent lives: a container (standalone, podman), a Swarm service, or the
+ * Kubernetes objects in namespace portainer. For Kubernetes only the identity (Edge ID, key,
+ * secret) makes it "a different agent": a new image is a rolling update `kubectl apply` does, and
+ * other settings are compared by apply itself (unchanged / configured).
+ */
+export type AgentKind = 'container' | 'service' | 'kubernetes';
+
+const AGENT_WHAT: Record<AgentKind, string> = { container: 'portainer_edge_agent', service: 'the portainer_edge_agent service', kubernetes: 'the agent in namespace portainer' };
+const REPLACE_FIX: Record<AgentKind, string> = {
+  container: 'Replacing removes the container and the portainer_agent_data volume (confirmation needed).',
+  service: 'Replacing removes the portainer_edge_agent service and this node\'s portainer_agent_data volume (confirmation needed).',
+  kubernetes: 'Replacing overwrites the Secret and ConfigMap in namespace portainer and restarts the agent (confirmation needed).',
+};
+
+export function checkExistingAgent(existing: ExistingAgent | undefined, desired: { image: string; edgeId: string }, kind: AgentKind = 'container'): { check: Check; action: 'install' | 'unchanged' | 'replace' } {
   const title = 'Existing Edge agent';
   if (!existing) return { check: { id: 'existing', title, status: 'pass', found: 'none (fresh install)' }, action: 'install' };
+  const what = AGENT_WHAT[kind];
   const diffs: string[] = [];
-  if (existing.image !== desired.image) diffs.push(`image ${existing.image} → ${desired.image}`);
+  const imageDiff = existing.image !== desired.image ? `image ${existing.image || '(none)'} → ${desired.image}` : '';
+  if (imageDiff && kind !== 'kubernetes') diffs.push(imageDiff);
   if (existing.edgeId !== desired.edgeId) diffs.push(`Edge ID ${existing.edgeId ?? '(none)'} → ${desired.edgeId}`);
   if (!existing.sameKey) diffs.push('a different Edge key');
   if (!existing.sameSecret) diffs.push('a different agent secret');
-  if (!existing.running) diffs.push('the container is not running');
-  if (diffs.length === 0) return { check: { id: 'existing', title, status: 'pass', found: `portainer_edge_agent already runs ${existing.image} with this Edge ID and key: nothing to do` }, action: 'unchanged' };
-  return {
-    check: { id: 'existing', title, status: 'warn', found: `portainer_edge_agent exists with ${diffs.join(', ')}`, fix: 'Replacing removes the container and the portainer_agent_data volume (confirmation needed).' },
-    action: 'replace',
+  if (!existing.running && kind !== 'kubernetes') diffs.push(kind === 'container' ? 'the container is not running' : 'it is not running');
+  if (diffs.length === 0) {
+    if (kind === 'kubernetes') {
+      return { check: { id: 'existing', title, status: 'pass', found: `${what} has this Edge ID and key${imageDiff ? ` (${imageDiff}: a rolling update)` : ''}; kubectl apply changes only what differs` }, action: 'install' };
+    }
+    return { check: { id: 'existing', title, status: 'pass', found: `${what} already runs ${existing.image} with this Edge ID and key: nothing to do` }, action: 'unchanged' };
+  }
+  return { check: { id: 'existing', title, status: 'warn', found: `${what} exists with ${diffs.join(', ')}`, fix: REPLACE_FIX[kind] }, action: 'replace' };
+}
+
+/** Strips a pinned digest (`image:tag@sha256:…`, as Swarm records a resolved image). */
+function imageWithoutDigest(image: string): string {
+  const at = image.indexOf('@');
+  return at < 0 ? image : image.slice(0, at);
+}
+
+function envMap(lines: string[]): Map<string, string> {
+  return new Map(lines.map((l) => (l.includes('=') ? [l.slice(0, l.indexOf('=')), l.slice(l.indexOf('=') + 1)] : [l, ''])));
+}
+
+/** Reads `docker service inspect portainer_edge_agent` (Swarm); undefined when there is no such service. */
+export function parseExistingService(inspect: ProbeSection | undefined, desired: { edgeKey: string; agentSecret?: string }): ExistingAgent | undefined {
+  if (!inspect || inspect.rc !== 0) return undefined;
+  let arr: unknown;
+  try {
+    arr = JSON.parse(inspect.out);
+  } catch {
+    return undefined;
+  }
+  const svc = Array.isArray(arr) ? (arr[0] as { Spec?: { TaskTemplate?: { ContainerSpec?: { Image?: string; Env?: string[] } } } } | undefined) : undefined;
+  const spec = svc?.Spec?.TaskTemplate?.ContainerSpec;
+  if (!spec) return undefined;
+  const env = envMap(spec.Env ?? []);
+  // The orchestrator keeps a service's tasks running; whether they do is the check-in's question.
+  const out: ExistingAgent = { image: imageWithoutDigest(spec.Image ?? ''), running: true, sameKey: env.get('EDGE_KEY') === desired.edgeKey, sameSecret: (env.get('AGENT_SECRET') ?? '') === (desired.agentSecret ?? '') };
+  const id = env.get('EDGE_ID');
+  if (id !== undefined) out.edgeId = id;
+  return out;
+}
+
+/**
+ * Reads `kubectl get configmap/… secret/… deployment/… -o json --ignore-not-found` (a List, or
+ * one object, or nothing): EDGE_ID from the ConfigMap, EDGE_KEY and AGENT_SECRET from the Secret
+ * (base64 `data`, or `stringData`), the image from the Deployment. Undefined when neither the
+ * ConfigMap nor the Secret exists (no agent installed this way).
+ */
+export function parseExistingKube(get: ProbeSection | undefined, desired: { edgeKey: string; agentSecret?: string }, names: { configMap: string; secret: string; deployment: string }): ExistingAgent | undefined {
+  if (!get || get.rc !== 0 || !get.out.trim()) return undefined;
+  type Obj = { kind?: string; metadata?: { name?: string }; data?: Record<string, string>; stringData?: Record<string, string>; spec?: { template?: { spec?: { containers?: Array<{ image?: string }> } } } };
+  let doc: { kind?: string; items?: Obj[] } & Obj;
+  try {
+    doc = JSON.parse(get.out) as typeof doc;
+  } catch {
+    return undefined;
+  }
+  const items: Obj[] = Array.isArray(doc.items) ? doc.items : [doc];
+  const find = (kind: string, name: string) => items.find((i) => i.kind === kind && i.metadata?.name === name);
+  const cm = find('ConfigMap', names.configMap);
+  const secret = find('Secret', names.secret);
+  const dep = find('Deployment', names.deployment);
+  if (!cm && !secret) return undefined;
+  const sec = new Map<string, string>(Object.entries(secret?.stringData ?? {}));
+  for (const [k, v] of Object.entries(secret?.data ?? {})) sec.set(k, Buffer.from(v, 'base64').toString('utf8'));
+  const out: ExistingAgent = {
+    image: dep?.spec?.template?.spec?.containers?.[0]?.image ?? '',
+    running: dep !== undefined,
+    sameKey: sec.get('EDGE_KEY') === desired.edgeKey,
+    sameSecret: (sec.get('AGENT_SECRET') ?? '') === (desired.agentSecret ?? ''),
   };
+  const id = cm?.data?.EDGE_ID;
+  if (id !== undefined) out.edgeId = id;
+  return out;
+}
+
+/**
+ * The "test connection" probe: who we are and whether sudo works without a password (`sudo -n
+ * true`), in the probe's section format. Nothing else: no server, no runtime, nothing written.
+ */
+export function connectProbeScript(): string {
+  const sections: Array<[string, string]> = [
+    ['id', 'id -u; id -un; id -nG'],
+    ['which', 'for c in sudo; do printf "%s=%s\\n" "$c" "$(command -v $c)"; done'],
+    ['sudo', 'command -v sudo >/dev/null 2>&1 || exit 127; sudo -n true 2>&1'],
+  ];
+  return sections.map(([name, cmd]) => `echo '${MARK} ${name}'; ( ${cmd} ) 2>&1; echo "${MARK}-rc $?"`).join('\n');
+}
+
+/** The connection itself as a check row (the connection worked when this is called). */
+export function checkConnection(user: string, fingerprint: string, ms: number): Check {
+  return { id: 'connection', title: 'SSH connection', status: 'pass', found: `logged in as ${user} in ${ms} ms; host key ${fingerprint}` };
 }

@@ -104,3 +104,38 @@ function expandTokens(value: string, host: string, c: HostConfig, home: string):
   });
   return v;
 }
+
+/** One concrete Host of the config (an alias a user can type), with what it resolves to. */
+export interface ConfigHostEntry {
+  alias: string;
+  hostName?: string;
+  user?: string;
+  port?: number;
+  proxyJump?: string;
+  identityFile?: string;
+}
+
+/**
+ * The concrete aliases of Host lines, in file order, each resolved like a connection would
+ * (first value wins, `Host *` defaults included). Wildcard patterns (`*`, `?`) and negations
+ * name no single host and are skipped.
+ */
+export function listConfigHosts(text: string, home = homedir()): ConfigHostEntry[] {
+  const seen = new Set<string>();
+  const out: ConfigHostEntry[] = [];
+  for (const block of parseSshConfig(text).slice(1)) {
+    for (const p of block.patterns) {
+      if (/[*?!]/.test(p) || seen.has(p.toLowerCase())) continue;
+      seen.add(p.toLowerCase());
+      const c = resolveHostConfig(text, p, home);
+      const e: ConfigHostEntry = { alias: p };
+      if (c.hostName) e.hostName = c.hostName;
+      if (c.user) e.user = c.user;
+      if (c.port !== undefined) e.port = c.port;
+      if (c.proxyJump) e.proxyJump = c.proxyJump;
+      if (c.identityFiles[0]) e.identityFile = c.identityFiles[0];
+      out.push(e);
+    }
+  }
+  return out;
+}

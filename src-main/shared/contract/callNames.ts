@@ -56,6 +56,7 @@ export const callNames = [
   'prestage:defaults',
   'dialogs:chooseFolder',
   'app:capabilities',
+  'ssh:configHosts',
 ] as const;
 
 export type CallName = (typeof callNames)[number];

@@ -38,7 +38,7 @@ import type {
 } from '../schemas/portainer';
 
 import { sshInstallRequest, sshResumeRequest, sshRunRequest, sshTranscriptRequest, taskAnswerRequest, taskIdRequest } from '../schemas/install';
-import type { SshRunStarted, TaskView } from '../schemas/install';
+import type { SshConfigHostView, SshRunStarted, TaskView } from '../schemas/install';
 /**
  * The one contract between the UI (or any client) and main. Every call is `domain:verb`,
  * with the zod schema main validates the request against before the handler runs, and
@@ -174,6 +174,8 @@ export const calls = {
   'dialogs:chooseFolder': call<{ path?: string }>()(chooseFolderRequest),
   /** Native dialogs and the transport, so the UI offers a folder picker or a browser download. */
   'app:capabilities': call<AppCapabilities>()(none),
+  /** The concrete Host aliases of ~/.ssh/config (no wildcard patterns), for the Install screen's import. */
+  'ssh:configHosts': call<{ hosts: SshConfigHostView[] }>()(none),
 } as const;
 
 export interface ServerEdgeSettingsView {

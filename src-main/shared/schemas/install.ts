@@ -28,7 +28,8 @@ export const sshInstallRequest = z
     canary: z.number().int().min(0).max(10_000).default(0),
     maxFailPct: z.number().min(0).max(100).default(100),
     hostKeyPolicy: z.enum(['ask', 'accept-new', 'strict']).default('ask'),
-    mode: z.enum(['install', 'preflight-only', 'dry-run']).default('install'),
+    /** connect: only the SSH connection (host key, login) and whether sudo works without a password; no server needed. */
+    mode: z.enum(['install', 'preflight-only', 'dry-run', 'connect']).default('install'),
     replaceExisting: z.enum(['ask', 'always', 'never']).default('ask'),
   })
   .strict();
@@ -38,6 +39,16 @@ export const sshRunRequest = z.object({ runId: z.string().regex(/^[A-Za-z0-9_-]{
 export const sshTranscriptRequest = z.object({ runId: z.string().regex(/^[A-Za-z0-9_-]{1,64}$/), target }).strict();
 export const taskIdRequest = z.object({ taskId: z.string().uuid() }).strict();
 export const taskAnswerRequest = z.object({ taskId: z.string().uuid(), promptId: z.string().uuid(), answer: z.string().max(4096).optional() }).strict();
+
+/** One concrete Host block of ~/.ssh/config (wildcard patterns are skipped), as ssh:configHosts lists it. */
+export interface SshConfigHostView {
+  alias: string;
+  hostName?: string;
+  user?: string;
+  port?: number;
+  proxyJump?: string;
+  identityFile?: string;
+}
 
 export type TaskStatus = 'running' | 'cancelling' | 'succeeded' | 'failed' | 'cancelled';
 
