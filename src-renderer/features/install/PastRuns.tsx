@@ -1,5 +1,7 @@
 import { Badge, Button, Card, Code, Group, Modal, ScrollArea, Stack, Table, Text, Title } from '@mantine/core';
-import { isTerminal, useInstall, type HostStatus } from './installStore';
+import { useState } from 'react';
+import { ChecksTable } from './ChecksTable';
+import { checksOf, isTerminal, useInstall, type HostStatus } from './installStore';
 import { STATUS_COLOR } from './RunPanel';
 
 interface TranscriptDoc {
@@ -106,7 +108,23 @@ function RunModal() {
               </Table.Thead>
               <Table.Tbody>
                 {r.hosts.map((h) => (
-                  <Table.Tr key={h.target}>
+                  <PastHostRow key={h.target} runId={r.runId} h={h} />
+                ))}
+              </Table.Tbody>
+            </Table>
+          </ScrollArea.Autosize>
+        </Stack>
+      )}
+    </Modal>
+  );
+}
+
+function PastHostRow({ runId, h }: { runId: string; h: NonNullable<ReturnType<typeof useInstall.getState>['viewedRun']>['hosts'][number] }) {
+  const [open, setOpen] = useState(false);
+  const checks = checksOf(h.detail);
+  return (
+    <>
+                  <Table.Tr>
                     <Table.Td ff="monospace">{h.target}</Table.Td>
                     <Table.Td>
                       <Badge size="sm" variant="light" color={STATUS_COLOR[h.status]}>
@@ -117,24 +135,32 @@ function RunModal() {
                       <Text size="sm">{h.reason ?? ''}</Text>
                     </Table.Td>
                     <Table.Td>
-                      {h.transcript ? (
-                        <Button size="compact-xs" variant="subtle" onClick={() => void useInstall.getState().openTranscript(r.runId, h.target)} data-testid="install-transcript-open" aria-label={`Transcript of ${h.target}`}>
-                          View
-                        </Button>
-                      ) : (
-                        <Text size="xs" c="dimmed">
-                          none
-                        </Text>
-                      )}
+                      <Group gap={4} wrap="nowrap">
+                        {checks.length > 0 && (
+                          <Button size="compact-xs" variant="subtle" onClick={() => setOpen(!open)} aria-expanded={open} aria-label={`${open ? 'Hide' : 'Show'} the checks of ${h.target}`} data-testid="install-past-checks">
+                            Checks
+                          </Button>
+                        )}
+                        {h.transcript ? (
+                          <Button size="compact-xs" variant="subtle" onClick={() => void useInstall.getState().openTranscript(runId, h.target)} data-testid="install-transcript-open" aria-label={`Transcript of ${h.target}`}>
+                            View
+                          </Button>
+                        ) : (
+                          <Text size="xs" c="dimmed">
+                            none
+                          </Text>
+                        )}
+                      </Group>
                     </Table.Td>
                   </Table.Tr>
-                ))}
-              </Table.Tbody>
-            </Table>
-          </ScrollArea.Autosize>
-        </Stack>
+      {open && (
+        <Table.Tr>
+          <Table.Td colSpan={4}>
+            <ChecksTable target={h.target} checks={checks} />
+          </Table.Td>
+        </Table.Tr>
       )}
-    </Modal>
+    </>
   );
 }
 

@@ -45,8 +45,9 @@ function SecretForm({ prompt }: { prompt: TaskPromptView }) {
 
 /** One question of the running install at a time (host key, passphrase, password, sudo, replace). */
 export function PromptModal() {
-  const prompt = useInstall((s) => s.run?.prompts[0]);
-  const more = useInstall((s) => Math.max(0, (s.run?.prompts.length ?? 0) - 1));
+  // The install's questions, or those of a connection test (host keys, passwords).
+  const prompt = useInstall((s) => s.run?.prompts[0] ?? s.connTest?.prompts[0]);
+  const more = useInstall((s) => Math.max(0, (s.run?.prompts.length ?? 0) + (s.connTest?.prompts.length ?? 0) - 1));
   const answer = (a: string | undefined) => prompt && void useInstall.getState().answer(prompt.id, a);
   return (
     <Modal

@@ -2,6 +2,7 @@ import { Alert, Badge, Button, Card, Group, Progress, ScrollArea, Select, Stack,
 import { IconPlayerStop, IconRefresh } from '@tabler/icons-react';
 import { useMemo, useState } from 'react';
 import { countHosts, hostProgress, isTerminal, useInstall, type HostRow, type HostStatus } from './installStore';
+import { ChecksTable } from './ChecksTable';
 import { LogView } from './LogView';
 
 export const STATUS_COLOR: Record<HostStatus, string> = {
@@ -17,9 +18,14 @@ export const STATUS_COLOR: Record<HostStatus, string> = {
 const TASK_COLOR: Record<string, string> = { running: 'blue', cancelling: 'orange', succeeded: 'green', failed: 'red', cancelled: 'orange' };
 const SHOWN = 300;
 
-function HostRowView({ h }: { h: HostRow }) {
+function HostRowView({ h, openChecks }: { h: HostRow; openChecks: boolean }) {
   const pct = Math.round(hostProgress(h) * 100);
+  const [open, setOpen] = useState<boolean | undefined>(undefined);
+  const shown = (open ?? openChecks) && !!h.checks;
+  const checks = h.checks ?? [];
+  const warn = checks.filter((c) => c.status !== 'pass').length;
   return (
+    <>
     <Table.Tr data-testid="install-host-row" data-target={h.target} data-status={h.status}>
       <Table.Td ff="monospace">{h.target}</Table.Td>
       <Table.Td>
@@ -55,11 +61,26 @@ function HostRowView({ h }: { h: HostRow }) {
         )}
       </Table.Td>
       <Table.Td>
-        <Button size="compact-xs" variant="subtle" onClick={() => useInstall.getState().setLogHost(h.target)} aria-label={`Show the log of ${h.target}`}>
-          Log
-        </Button>
+        <Group gap={4} wrap="nowrap">
+          {h.checks && (
+            <Button size="compact-xs" variant="subtle" color={checks.some((c) => c.status === 'fail') ? 'red' : warn ? 'yellow' : undefined} onClick={() => setOpen(!shown)} aria-expanded={shown} aria-label={`${shown ? 'Hide' : 'Show'} the checks of ${h.target}`} data-testid="install-host-checks">
+              Checks{warn ? ` (${warn})` : ''}
+            </Button>
+          )}
+          <Button size="compact-xs" variant="subtle" onClick={() => useInstall.getState().setLogHost(h.target)} aria-label={`Show the log of ${h.target}`}>
+            Log
+          </Button>
+        </Group>
       </Table.Td>
     </Table.Tr>
+    {shown && (
+      <Table.Tr data-testid="install-host-checks-row" data-target={h.target}>
+        <Table.Td colSpan={6}>
+          <ChecksTable target={h.target} checks={checks} />
+        </Table.Td>
+      </Table.Tr>
+    )}
+    </>
   );
 }
 
@@ -68,6 +89,8 @@ export function RunPanel() {
   const cancelling = useInstall((s) => s.cancelling);
   const starting = useInstall((s) => s.starting);
   const [filter, setFilter] = useState<string>('all');
+  // A preflight-only run is about its checks: every host's table starts open.
+  const openChecks = useInstall((s) => s.form.mode === 'preflight-only');
   const counts = useMemo(() => countHosts(run), [run]);
   if (!run) return null;
   const task = run.task;
@@ -174,12 +197,12 @@ export function RunPanel() {
                 <Table.Th>Step</Table.Th>
                 <Table.Th>Progress</Table.Th>
                 <Table.Th>Reason and fix</Table.Th>
-                <Table.Th>Log</Table.Th>
+                <Table.Th>Details</Table.Th>
               </Table.Tr>
             </Table.Thead>
             <Table.Tbody>
               {rows.slice(0, SHOWN).map((h) => (
-                <HostRowView key={h.target} h={h} />
+                <HostRowView key={h.target} h={h} openChecks={openChecks} />
               ))}
             </Table.Tbody>
           </Table>

@@ -2,7 +2,7 @@ import { create } from 'zustand';
 import { AppError, api } from '../../api';
 import { notifyError } from '../../components/notify';
 import type { CallRequest } from '../../../src-main/shared/contract/calls';
-import type { TaskPromptView, TaskView } from '../../../src-main/shared/schemas/install';
+import type { SshConfigHostView, TaskPromptView, TaskView } from '../../../src-main/shared/schemas/install';
 import { fixFor } from './fixes';
 import { isTargetError, parseTargetCsv, parseTargetLine, parseTargetList, type BadLine } from './targets';
 
@@ -15,6 +15,8 @@ import { isTargetError, parseTargetCsv, parseTargetLine, parseTargetList, type B
 export type HostStatus = 'pending' | 'running' | 'succeeded' | 'unchanged' | 'failed' | 'cancelled' | 'skipped';
 export type Platform = 'standalone' | 'swarm' | 'podman' | 'kubernetes';
 export type RunMode = 'install' | 'preflight-only' | 'dry-run';
+
+export type { SshConfigHostView };
 
 /** The per-host steps main's installer walks through, in order (for the per-host bar). */
 export const STEPS = ['connect', 'environment', 'preflight', 'verify existing agent', 'replace existing agent', 'write env file', 'start agent', 'verify'] as const;
@@ -37,6 +39,8 @@ export interface HostRow {
   edgeId?: string;
   checkedIn?: boolean;
   attempts?: number;
+  /** Preflight (and existing-agent) checks of the host, once it has them. */
+  checks?: CheckView[];
 }
 
 /** main's RunSummary as ssh:run / the task result carry it (untyped in the contract). */
@@ -48,6 +52,38 @@ export interface RunSummaryView {
   options?: Record<string, unknown>;
   hosts: Array<{ target: string; status: HostStatus; reason?: string; environmentId?: number; edgeId?: string; checkedIn?: boolean; attempts?: number; transcript?: string; detail?: Record<string, unknown> }>;
   counts: Partial<Record<HostStatus, number>>;
+}
+
+/** One check row of a host (preflight, connection test), as main's installer records it in the summary's detail. */
+export interface CheckView {
+  id: string;
+  title: string;
+  status: 'pass' | 'warn' | 'fail';
+  found: string;
+  fix?: string;
+}
+
+/** The checks a summary's host detail holds (detail.checks), well-formed ones only. */
+export function checksOf(detail: Record<string, unknown> | undefined): CheckView[] {
+  const c = detail?.checks;
+  if (!Array.isArray(c)) return [];
+  return c.filter((x): x is CheckView => !!x && typeof x === 'object' && typeof (x as CheckView).title === 'string' && ['pass', 'warn', 'fail'].includes((x as CheckView).status));
+}
+
+/** The result of "Test connection" for one target (mode 'connect'). */
+export interface ConnResult {
+  status: 'testing' | 'ok' | 'warn' | 'failed';
+  reason?: string;
+  fix?: string;
+  checks: CheckView[];
+}
+
+export interface ConnTest {
+  taskId: string;
+  runId?: string;
+  done: boolean;
+  results: Record<string, ConnResult>;
+  prompts: TaskPromptView[];
 }
 
 export interface PastRun {
@@ -147,8 +183,18 @@ interface InstallState {
   runsError?: string;
   viewedRun?: RunSummaryView;
   transcript?: { runId: string; target: string; doc: Record<string, unknown> };
+  /** ~/.ssh/config hosts for the import modal (undefined = not loaded). */
+  configHosts?: SshConfigHostView[];
+  configHostsError?: string;
+  /** The last "Test connection" over the targets. */
+  connTest?: ConnTest;
 
   addTarget(text: string): boolean;
+  /** Adds targets as they are (deduplicated, each checked like a typed one); returns how many were added. */
+  addTargets(targets: string[]): number;
+  loadConfigHosts(): Promise<void>;
+  /** Runs mode 'connect' over the current targets: host key, login and `sudo -n true` per host. */
+  testConnection(): Promise<void>;
   addList(text: string): void;
   addCsv(text: string): void;
   removeTarget(target: string): void;
@@ -231,6 +277,8 @@ function mergeSummary(run: RunState, s: RunSummaryView): RunState {
     if (h.edgeId) row.edgeId = h.edgeId;
     if (h.checkedIn !== undefined) row.checkedIn = h.checkedIn;
     if (h.attempts !== undefined) row.attempts = h.attempts;
+    const checks = checksOf(h.detail);
+    if (checks.length) row.checks = checks;
     hosts[h.target] = row;
   }
   const next: RunState = { ...run, hosts, order, runId: run.runId ?? s.runId };
@@ -341,7 +389,28 @@ const initialState = {
   runsError: undefined,
   viewedRun: undefined,
   transcript: undefined,
+  configHosts: undefined,
+  configHostsError: undefined,
+  connTest: undefined,
 };
+
+/** A connection-test summary → one result per target. */
+function connResults(s: RunSummaryView | undefined, targets: readonly string[], fallback: string | undefined): Record<string, ConnResult> {
+  const out: Record<string, ConnResult> = {};
+  for (const t of targets) out[t] = { status: 'failed', reason: fallback ?? 'not tested', checks: [] };
+  for (const h of s?.hosts ?? []) {
+    const checks = checksOf(h.detail);
+    const ok = h.status === 'succeeded' || h.status === 'unchanged';
+    const r: ConnResult = { status: ok ? (checks.some((c) => c.status !== 'pass') ? 'warn' : 'ok') : 'failed', checks };
+    const bad = checks.find((c) => c.status !== 'pass');
+    if (h.reason) r.reason = h.reason;
+    else if (bad) r.reason = `${bad.title}: ${bad.found}`;
+    const fix = ok ? bad?.fix : (checks.find((c) => c.status === 'fail')?.fix ?? fixFor(h.reason));
+    if (fix) r.fix = fix;
+    out[h.target] = r;
+  }
+  return out;
+}
 
 export const useInstall = create<InstallState>()((set, get) => {
   /** Refreshes host rows from the run's summary (main rewrites it on every host change). */
@@ -387,7 +456,20 @@ export const useInstall = create<InstallState>()((set, get) => {
     return show;
   };
 
+  const applyConnView = (view: TaskView) => {
+    const ct = get().connTest;
+    if (!ct || ct.taskId !== view.id) return;
+    const next: ConnTest = { ...ct, prompts: takePrompts(view.id, view.pendingPrompts ?? []) };
+    if (isTerminal(view)) {
+      next.done = true;
+      next.prompts = [];
+      next.results = connResults(summaryOf(view.result), Object.keys(ct.results), view.error?.message ?? view.status);
+    }
+    set({ connTest: next });
+  };
+
   const applyView = (view: TaskView) => {
+    applyConnView(view);
     const run = get().run;
     if (!run || run.taskId !== view.id) return;
     let next: RunState = { ...run, task: view, prompts: takePrompts(view.id, view.pendingPrompts ?? []) };
@@ -434,6 +516,52 @@ export const useInstall = create<InstallState>()((set, get) => {
       set({ targets: [...get().targets, r.raw], fieldErrors: { ...get().fieldErrors, targets: undefined } });
       return true;
     },
+    addTargets: (list) => {
+      const have = new Set(get().targets);
+      const add: string[] = [];
+      for (const t of list) {
+        const r = parseTargetLine(t);
+        if (isTargetError(r) || have.has(r.raw)) continue;
+        have.add(r.raw);
+        add.push(r.raw);
+      }
+      if (add.length) set({ targets: [...get().targets, ...add], fieldErrors: { ...get().fieldErrors, targets: undefined } });
+      return add.length;
+    },
+    loadConfigHosts: async () => {
+      try {
+        const { hosts } = await api.ssh.configHosts();
+        set({ configHosts: hosts, configHostsError: undefined });
+      } catch (err) {
+        set({ configHosts: [], configHostsError: err instanceof Error ? err.message : String(err) });
+      }
+    },
+    testConnection: async () => {
+      const { form, targets } = get();
+      const errs = validate(form, targets);
+      const blocking: FieldErrors = {};
+      if (errs.targets) blocking.targets = errs.targets;
+      if (errs.jump) blocking.jump = errs.jump;
+      if (Object.keys(blocking).length) {
+        set({ fieldErrors: { ...get().fieldErrors, ...blocking } });
+        return;
+      }
+      const results: Record<string, ConnResult> = {};
+      for (const t of targets) results[t] = { status: 'testing', checks: [] };
+      try {
+        // The environment is required by the request but unused: a connection test talks to no server.
+        const started = await api.ssh.install({ ...buildRequest(form, targets), environment: { mode: 'create', nameTemplate: '{host}' }, mode: 'connect', canary: 0, maxFailPct: 100 });
+        autoAnswered.clear();
+        set({ connTest: { taskId: started.taskId, runId: started.runId, done: false, results, prompts: [] } });
+        const got = await api.tasks.get({ taskId: started.taskId }).catch(() => undefined);
+        if (got) {
+          const { log: _log, ...view } = got;
+          applyConnView(view);
+        }
+      } catch (err) {
+        notifyError('The connection test did not start', err);
+      }
+    },
     addList: (text) => {
       const r = parseTargetList(text, get().targets);
       set({ targets: [...get().targets, ...r.targets], badLines: r.bad, fieldErrors: { ...get().fieldErrors, targets: undefined } });
@@ -447,7 +575,7 @@ export const useInstall = create<InstallState>()((set, get) => {
       set({ targets: [...get().targets, ...r.targets], badLines: r.bad, fieldErrors: { ...get().fieldErrors, targets: undefined } });
     },
     removeTarget: (target) => set({ targets: get().targets.filter((t) => t !== target) }),
-    clearTargets: () => set({ targets: [], badLines: [] }),
+    clearTargets: () => set({ targets: [], badLines: [], connTest: undefined }),
     dismissBad: () => set({ badLines: [] }),
     setForm: (patch) => {
       const errs = { ...get().fieldErrors };
@@ -506,7 +634,7 @@ export const useInstall = create<InstallState>()((set, get) => {
           return;
         }
         const { tasks } = await api.tasks.list();
-        const live = tasks.filter((t) => t.kind === 'ssh:install' && !isTerminal(t)).sort((a, b) => b.createdAt.localeCompare(a.createdAt))[0];
+        const live = tasks.filter((t) => t.kind === 'ssh:install' && !isTerminal(t) && !t.title.startsWith('Test the connection')).sort((a, b) => b.createdAt.localeCompare(a.createdAt))[0];
         if (!live || get().run) return;
         // The run id is not on the task: the newest unfinished run is this task's run.
         let runId: string | undefined;
@@ -590,6 +718,17 @@ export const useInstall = create<InstallState>()((set, get) => {
     },
 
     answer: async (promptId, answer) => {
+      const ct = get().connTest;
+      if (ct?.prompts.some((p) => p.id === promptId)) {
+        answered.add(promptId);
+        set({ connTest: { ...ct, prompts: ct.prompts.filter((p) => p.id !== promptId) } });
+        try {
+          await api.tasks.answer({ taskId: ct.taskId, promptId, ...(answer !== undefined ? { answer } : {}) });
+        } catch (err) {
+          if (!(err instanceof AppError && err.code === 'not_found')) notifyError('The answer was not taken', err);
+        }
+        return;
+      }
       const run = get().run;
       if (!run) return;
       answered.add(promptId);
@@ -649,6 +788,12 @@ export const useInstall = create<InstallState>()((set, get) => {
       set({ run: stepsFromLog({ ...run, ...capped }, [line]) });
     },
     onPrompt: (taskId, prompt) => {
+      const ct = get().connTest;
+      if (ct && ct.taskId === taskId && !ct.done && !ct.prompts.some((p) => p.id === prompt.id)) {
+        const show = takePrompts(taskId, [prompt]);
+        if (show.length) set({ connTest: { ...ct, prompts: [...ct.prompts, ...show] } });
+        return;
+      }
       const run = get().run;
       if (!run || run.taskId !== taskId || run.prompts.some((p) => p.id === prompt.id)) return;
       const show = takePrompts(taskId, [prompt]);
