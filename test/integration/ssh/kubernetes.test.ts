@@ -289,6 +289,40 @@ describe('Kubernetes install over real sshd through kubectl (stand-in) to a loca
     expect(pod.env).not.toContain('LOG_LEVEL=DEBUG');
   }, 90_000);
 
+  it('the existing agent is read before apply (kubectl get configmap/secret/deployment -o json, as root; the JSON stays out of the transcript)', () => {
+    const get = kubeArgv(hosts[0]!).filter((r) => r.argv.includes('get'));
+    expect(get.length).toBeGreaterThan(0);
+    expect(get.at(-1)!.argv.join(' ')).toBe('-n portainer get configmap/portainer-agent-edge secret/portainer-agent-edge-key deployment/portainer-agent -o json --ignore-not-found');
+    expect(get.every((r) => r.uid === 0)).toBe(true);
+    const transcripts = allFiles(join(root, 'runs')).map((f) => readFileSync(f, 'utf8')).join('\n');
+    expect(transcripts).toContain('kubectl get JSON not recorded');
+    expect(transcripts).not.toContain('"kind": "Secret"');
+  });
+
+  it('a different Edge ID is refused without replace: nothing applied, the agent keeps its key', async () => {
+    const h0 = firstRun.hosts.find((h) => hostOf(h.target) === hosts[0])!;
+    const before = applied(hosts[0]!).length;
+    const summary = await runFleetInstall(options([h0.target]));
+    const h = summary.hosts[0]!;
+    expect(h.status).toBe('failed');
+    expect(h.reason).toMatch(/the agent in namespace portainer exists with Edge ID .* → .*a different Edge key.*replacing it was not confirmed/);
+    expect(applied(hosts[0]!)).toHaveLength(before);
+    expect(kubeState(hosts[0]!).containers['pod-portainer-agent']!.env).toContain(`EDGE_KEY=${edgeKeys[0]}`);
+  }, 60_000);
+
+  it('replaceExisting always: the Secret and ConfigMap are overwritten, the pod restarts with the new key and checks in', async () => {
+    const h0 = firstRun.hosts.find((h) => hostOf(h.target) === hosts[0])!;
+    const summary = await runFleetInstall(options([h0.target], { replaceExisting: 'always' }));
+    const h = summary.hosts[0]!;
+    expect(h.status, h.reason).toBe('succeeded');
+    expect(h.checkedIn).toBe(true);
+    const env = await api.environment(h.environmentId!);
+    const pod = kubeState(hosts[0]!).containers['pod-portainer-agent']!;
+    expect(pod.env).toContain(`EDGE_KEY=${env.edgeKey}`);
+    expect(pod.env).toContain(`EDGE_ID=${h.edgeId}`);
+    expect(kubeArgv(hosts[0]!).map((r) => r.argv.join(' '))).toContain('-n portainer rollout restart deployment/portainer-agent');
+  }, 90_000);
+
   it('a pod that cannot start fails the host after rollout status, with the reason from kubectl logs', async () => {
     const h = hosts[1]!;
     const r = firstRun.hosts.find((x) => hostOf(x.target) === h)!;

@@ -33,6 +33,9 @@ let api: ReturnType<typeof localServerApi>;
 let key: { path: string; pub: string };
 const logLines: string[] = [];
 const edgeKeys: string[] = [];
+/** Join tokens of the Swarm rerun/replace runs (scanned too). */
+const moreKeys: string[] = [];
+let swarmFirst: { target: string; environmentId: number } | undefined;
 let runNo = 0;
 
 beforeAll(async () => {
@@ -113,6 +116,7 @@ describe('Docker Swarm install over real sshd (docker stand-in on a swarm manage
     expect(h.status, h.reason).toBe('succeeded');
     expect(h).toMatchObject({ checkedIn: true, tunnel: 'verified' });
     edgeKeys.push((await api.environment(h.environmentId!)).edgeKey);
+    swarmFirst = { target: h.target, environmentId: h.environmentId! };
     const calls = swarm.argvLog();
     const argv = calls.map((r) => r.argv.join(' '));
     expect(argv).toContain('network create --driver overlay portainer_agent_network');
@@ -150,6 +154,51 @@ describe('Docker Swarm install over real sshd (docker stand-in on a swarm manage
       writeFileSync(f, JSON.stringify({ ...JSON.parse(readFileSync(f, 'utf8')), swarm: 'active' }));
     }
   }, 60_000);
+});
+
+describe('Swarm rerun: the existing portainer_edge_agent service (docker service inspect)', () => {
+  const creates = () => swarm.argvLog().filter((r) => r.argv[0] === 'service' && r.argv[1] === 'create').length;
+  const serviceEnv = () => (swarm.dockerState() as unknown as { services: Record<string, { env: string[] }> }).services.portainer_edge_agent!.env;
+
+  it('the same environment again: the service is found unchanged, nothing is created, the check-in is verified', async () => {
+    const before = creates();
+    const summary = await runFleetInstall(options(swarmFirst!.target, 'swarm', { environment: { mode: 'existing', id: swarmFirst!.environmentId } }));
+    const h = summary.hosts[0]!;
+    expect(h.status, h.reason).toBe('unchanged');
+    expect(h.checkedIn).toBe(true);
+    expect((h.detail!.checks as Array<{ id: string; found: string }>).find((c) => c.id === 'existing')!.found).toMatch(/the portainer_edge_agent service already runs portainer\/agent:.* with this Edge ID and key: nothing to do/);
+    expect(swarm.argvLog().map((r) => r.argv.join(' '))).toContain('service inspect portainer_edge_agent');
+    expect(creates()).toBe(before);
+  }, 60_000);
+
+  it('a different Edge ID is refused without replace (the confirmation says no), and nothing is removed', async () => {
+    const before = swarm.argvLog().length;
+    const envBefore = serviceEnv();
+    const summary = await runFleetInstall(options(swarmFirst!.target, 'swarm'));
+    const h = summary.hosts[0]!;
+    moreKeys.push((await api.environment(h.environmentId!)).edgeKey);
+    expect(h.status).toBe('failed');
+    expect(h.reason).toMatch(/the portainer_edge_agent service exists with Edge ID .* → .*a different Edge key.*replacing it was not confirmed/);
+    const after = swarm.argvLog().slice(before).map((r) => r.argv.join(' '));
+    expect(after.filter((a) => /^service (rm|create)|^volume rm/.test(a))).toEqual([]);
+    expect(serviceEnv()).toEqual(envBefore);
+  }, 60_000);
+
+  it('replaceExisting always: the service and its volume are removed, the new agent is created from the new key and checks in', async () => {
+    const before = swarm.argvLog().length;
+    const summary = await runFleetInstall(options(swarmFirst!.target, 'swarm', { replaceExisting: 'always' }));
+    const h = summary.hosts[0]!;
+    const env = await api.environment(h.environmentId!);
+    moreKeys.push(env.edgeKey);
+    expect(h.status, h.reason).toBe('succeeded');
+    expect(h).toMatchObject({ checkedIn: true });
+    const after = swarm.argvLog().slice(before).map((r) => r.argv.join(' '));
+    expect(after).toContain('service rm portainer_edge_agent');
+    expect(after).toContain('volume rm portainer_agent_data');
+    expect(after.findIndex((a) => a === 'service rm portainer_edge_agent')).toBeLessThan(after.findIndex((a) => a.startsWith('service create')));
+    expect(serviceEnv()).toContain(`EDGE_KEY=${env.edgeKey}`);
+    expect(serviceEnv()).toContain(`EDGE_ID=${h.edgeId}`);
+  }, 90_000);
 });
 
 describe('Podman install over real sshd (podman stand-in, systemctl stand-in)', () => {
@@ -192,7 +241,8 @@ describe('Podman install over real sshd (podman stand-in, systemctl stand-in)', 
 describe('secret scan (Swarm and Podman runs)', () => {
   it('no join token, agent secret or password in argv/cmdlines, transcripts, progress log, sshd logs, ps or shell history', () => {
     expect(edgeKeys).toHaveLength(2);
-    const secrets = [...edgeKeys, AGENT_SECRET, users.sudo.password];
+    expect(moreKeys).toHaveLength(2);
+    const secrets = [...edgeKeys, ...moreKeys, AGENT_SECRET, users.sudo.password];
     const haystacks: Array<[string, string]> = [];
     for (const f of allFiles(join(root, 'runs'))) haystacks.push([f, readFileSync(f, 'utf8')]);
     haystacks.push(['progress log', logLines.join('\n')]);
