@@ -9,7 +9,7 @@ import { isTargetError, parseTargetLine } from './targets';
 /**
  * The target an ssh config host is added as: its alias (main resolves HostName, User, Port,
  * IdentityFile and ProxyJump through ~/.ssh/config at connect time), or user@hostName:port when
- * the alias is not a valid target (e.g. an underscore).
+ * the alias is not a valid target (e.g. a '+').
  */
 export function targetForConfigHost(h: SshConfigHostView): string | undefined {
   if (!isTargetError(parseTargetLine(h.alias))) return h.alias;
