@@ -29,7 +29,7 @@ function HostRowView({ h, openChecks }: { h: HostRow; openChecks: boolean }) {
     <Table.Tr data-testid="install-host-row" data-target={h.target} data-status={h.status}>
       <Table.Td ff="monospace">{h.target}</Table.Td>
       <Table.Td>
-        <Badge color={STATUS_COLOR[h.status]} variant="light" data-testid="install-host-status">
+        <Badge color={STATUS_COLOR[h.status]} variant="light" style={{ overflow: 'visible' }} miw="max-content" data-testid="install-host-status">
           {h.status}
         </Badge>
       </Table.Td>
@@ -131,7 +131,7 @@ export function RunPanel() {
           <Progress.Section value={total ? ((counts.cancelled + counts.skipped) / total) * 100 : 0} color="orange" />
         </Progress.Root>
         <Text size="sm" aria-live="polite" data-testid="install-progress-text">
-          {finishedHosts}/{total} hosts done{task?.message ? ` · ${task.message}` : ''}
+          {task?.message ?? `${finishedHosts}/${total} hosts done`}
           {counts.running ? ` · ${counts.running} running` : ''}
         </Text>
         {run.lost && (
