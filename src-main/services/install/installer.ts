@@ -22,6 +22,8 @@ import {
   checkRuntime,
   checkTunnel,
   DOCKER_INFO_FORMAT,
+  EXISTING_NOT_RECORDED,
+  hideSections,
   PODMAN_INFO_FORMAT,
   parseExistingAgent,
   parseExistingKube,
@@ -29,7 +31,10 @@ import {
   parseProbe,
   parseWhich,
   probeScript,
+  runtimeScript,
   type Check,
+  type ProbeSection,
+  type RuntimeProbe,
 } from './preflight';
 import { RemoteHost } from './remoteHost';
 import type { HostTranscript } from './transcript';
@@ -184,7 +189,18 @@ export async function installOnHost(o: InstallHostOptions): Promise<HostOutcome>
     const tIdx = key.tunnelAddress.lastIndexOf(':');
     const tunnelHost = key.tunnelAddress.slice(0, tIdx).replace(/^\[|\]$/g, '');
     const tunnelPort = Number(key.tunnelAddress.slice(tIdx + 1));
-    const probe = await host.run(probeScript({ portainerUrl: key.portainerUrl, portainerHost, tunnelHost, tunnelPort }), { timeoutMs: 60_000 });
+    // Docker/Podman: `info` and the existing agent's inspect ride in the same probe (run as root or
+    // with `sudo -n` when possible), so the whole preflight is one exec for most hosts.
+    const swarm = plan.platform === 'swarm';
+    const runtimeProbe: RuntimeProbe | undefined =
+      plan.platform === 'kubernetes'
+        ? undefined
+        : { bin: plan.platform === 'podman' ? 'podman' : 'docker', infoFormat: plan.platform === 'podman' ? PODMAN_INFO_FORMAT : DOCKER_INFO_FORMAT, existing: `${swarm ? 'service inspect' : 'inspect --type container'} ${AGENT_NAME}` };
+    const hideExisting = (out: string) => hideSections(out, ['existing'], EXISTING_NOT_RECORDED);
+    const [probe, desktopResolved] = await Promise.all([
+      host.run(probeScript({ portainerUrl: key.portainerUrl, portainerHost, tunnelHost, tunnelPort, ...(runtimeProbe ? { runtime: runtimeProbe } : {}) }), { timeoutMs: 60_000, quietStdout: hideExisting }),
+      (o.resolveOnDesktop ?? defaultResolve)(portainerHost).catch(() => [] as string[]),
+    ]);
     const s = parseProbe(probe.stdout);
     const which = parseWhich(s.which);
     checks.push(checkOs(s.uname, s.osrelease));
@@ -208,7 +224,8 @@ export async function installOnHost(o: InstallHostOptions): Promise<HostOutcome>
     const runtimeBin = plan.platform === 'podman' ? 'podman' : plan.platform === 'kubernetes' ? 'kubectl' : 'docker';
     const runtime = which[runtimeBin] ?? runtimeBin;
     const canPriv = priv.privilege !== 'none' && priv.check.status === 'pass';
-    let info;
+    let info: ProbeSection | undefined;
+    let existingSection: ProbeSection | undefined;
     let kubeContext;
     let kubeAccess: Check | undefined;
     if (plan.platform === 'kubernetes') {
@@ -217,14 +234,23 @@ export async function installOnHost(o: InstallHostOptions): Promise<HostOutcome>
         kubeContext = k.context;
         if (k.deploy) kubeAccess = checkKubeAccess(k.context.out, k.deploy, k.bind);
       }
+    } else if (s.info) {
+      // Asked by the probe itself, as root or with `sudo -n`.
+      info = { out: s.info.out.trim(), rc: s.info.rc };
+      existingSection = s.existing;
+    } else if (which[runtimeBin] && canPriv && runtimeProbe) {
+      // sudo with a password: both questions in one privileged command (password on stdin).
+      const r = await host.run(runtimeScript(runtime, runtimeProbe), { privileged: true, quietStdout: hideExisting });
+      const rs = parseProbe(r.stdout);
+      info = rs.info ? { out: rs.info.out.trim(), rc: rs.info.rc } : { out: (r.stdout + r.stderr).trim(), rc: r.code ?? 255 };
+      existingSection = rs.existing;
     } else if (which[runtimeBin]) {
       const r = await host.run(`${shellQuote(runtime)} info --format ${shellQuote(plan.platform === 'podman' ? PODMAN_INFO_FORMAT : DOCKER_INFO_FORMAT)}`, { privileged: canPriv });
       info = { out: (r.stdout + r.stderr).trim(), rc: r.code ?? 255 };
     }
     checks.push(checkRuntime(plan.platform, { which, ...(info ? { info } : {}), ...(kubeContext ? { kubeContext } : {}) }));
     if (kubeAccess) checks.push(kubeAccess);
-    const desktop = await (o.resolveOnDesktop ?? defaultResolve)(portainerHost).catch(() => []);
-    checks.push(checkDns(portainerHost, s.dns, desktop));
+    checks.push(checkDns(portainerHost, s.dns, desktopResolved));
     checks.push(checkHttps(key.portainerUrl, s.https, s.https_k, plan.insecurePoll));
     checks.push(checkTunnel(key.tunnelAddress, s.tunnel));
     checks.push(checkClock(s.date, Math.floor(now() / 1000)).check);
@@ -234,9 +260,11 @@ export async function installOnHost(o: InstallHostOptions): Promise<HostOutcome>
     const desired = plan.agentSecret !== undefined ? { edgeKey: plan.edgeKey, agentSecret: plan.agentSecret } : { edgeKey: plan.edgeKey };
     if (plan.platform !== 'kubernetes' && info?.rc === 0) {
       // Swarm: the agent is a service (there is no container of that name on the manager).
-      const swarm = plan.platform === 'swarm';
-      const r = await host.run(`${shellQuote(runtime)} ${swarm ? 'service inspect' : 'inspect --type container'} ${AGENT_NAME}`, { privileged: true, quietStdout: `(${swarm ? 'docker service' : 'docker'} inspect JSON not recorded: it holds the agent env)` });
-      const section = { out: r.stdout, rc: r.code ?? 255 };
+      let section = existingSection;
+      if (!section) {
+        const r = await host.run(`${shellQuote(runtime)} ${swarm ? 'service inspect' : 'inspect --type container'} ${AGENT_NAME}`, { privileged: true, quietStdout: `(${swarm ? 'docker service' : 'docker'} inspect JSON not recorded: it holds the agent env)` });
+        section = { out: r.stdout, rc: r.code ?? 255 };
+      }
       const existing = swarm ? parseExistingService(section, desired) : parseExistingAgent(section, desired);
       const ex = checkExistingAgent(existing, { image, edgeId: plan.edgeId }, swarm ? 'service' : 'container');
       checks.push(ex.check);
@@ -277,12 +305,10 @@ export async function installOnHost(o: InstallHostOptions): Promise<HostOutcome>
       const what = plan.platform === 'kubernetes' ? 'Overwrite its Secret and ConfigMap in namespace portainer, then restart it?' : `Remove it and its ${AGENT_VOLUME} volume, then install?`;
       const ok = decision === 'always' || (decision === 'ask' && (await o.prompter.confirm({ target: o.target, message: `${o.target} already runs a different Edge agent (${existingCheck?.found}). ${what}` })));
       if (!ok) throw new HostFailure(`an existing, different Edge agent runs on this host (${existingCheck?.found}) and replacing it was not confirmed (use --replace-existing)`);
-      if (plan.platform === 'swarm') {
-        await host.run(`${shellQuote(runtime)} service rm ${AGENT_NAME}`, { privileged: true });
-        await host.run(`${shellQuote(runtime)} volume rm ${AGENT_VOLUME}`, { privileged: true });
-      } else if (plan.platform !== 'kubernetes') {
-        await host.run(`${shellQuote(runtime)} rm -f ${AGENT_NAME}`, { privileged: true });
-        await host.run(`${shellQuote(runtime)} volume rm ${AGENT_VOLUME}`, { privileged: true });
+      if (plan.platform !== 'kubernetes') {
+        // One exec: the volume goes once the agent (its user) is gone; each exit code is in the output.
+        const rt = shellQuote(runtime);
+        await host.run(`${rt} ${plan.platform === 'swarm' ? 'service rm' : 'rm -f'} ${AGENT_NAME}; echo "rm: exit $?"; ${rt} volume rm ${AGENT_VOLUME}; echo "volume rm: exit $?"`, { privileged: true });
       } else {
         t.note('kubectl apply overwrites the Secret and ConfigMap; the agent restarts with them');
       }
@@ -336,23 +362,35 @@ export async function installOnHost(o: InstallHostOptions): Promise<HostOutcome>
     t.step('write env file');
     const entries = await resolveBareNames(installEnvEntries(envOptions(plan)), host);
     const content = renderEnvFile(entries);
-    await uploadRootOnly(host, remoteDir, envPath, content);
-    t.note(`wrote ${envPath} (0600 root:root in ${remoteDir} 0700) with ${entries.map(([n]) => n).join(', ')} — values not shown`);
+    const tmpPath = await stageFile(host, content);
+    t.note(`staged the env file over SFTP as ${tmpPath} (0600, created exclusively) with ${entries.map(([n]) => n).join(', ')} — values not shown; the start command moves it to ${envPath} (0600 root:root in ${remoteDir} 0700)`);
 
     // ---------------- run
     t.step('start agent');
     const started = Math.floor(now() / 1000);
+    // The commands before the last need no env file; the last one (run / service create) is
+    // folded with moving the env file into place and removing it afterwards: one privileged exec,
+    // whose exit code is the runtime's own (or install's, when the file could not be put in place).
+    const last = commands[commands.length - 1]!;
+    const failedMsg = (c: string, r: { code: number | null; stderr: string; stdout: string }) => `${c.split(' ').slice(1, 3).join(' ')} failed (exit ${r.code}): ${(r.stderr || r.stdout).trim().split('\n').pop()}`;
+    let cleaned = false;
     try {
-      for (const c of commands) {
+      for (const c of commands.slice(0, -1)) {
         const r = await host.run(c, { privileged: true, timeoutMs: 10 * 60_000 });
-        if (r.code !== 0 && !/network create/.test(c)) throw new HostFailure(`${c.split(' ').slice(1, 3).join(' ')} failed (exit ${r.code}): ${(r.stderr || r.stdout).trim().split('\n').pop()}`);
+        if (r.code !== 0 && !/network create/.test(c)) throw new HostFailure(failedMsg(c, r));
       }
-    } finally {
       // DECISION (env file afterwards): removed right after the run. Docker/Podman copy the env
       // into the container (or service) config, which root-only storage keeps for restarts, so a
       // second copy of the join token and agent secret at rest would only add exposure. A
       // reinstall writes a fresh file. Also written to the transcript.
-      await host.run(`rm -f ${shellQuote(envPath)}`, { privileged: true }).catch(() => undefined);
+      const r = await host.run(`${moveIntoPlace(remoteDir, tmpPath, envPath)}; ${last}; rc=$?; rm -f ${shellQuote(envPath)}; exit $rc`, { privileged: true, timeoutMs: 10 * 60_000 });
+      cleaned = r.code !== null;
+      if (r.stderr.includes(MOVE_FAILED)) throw new HostFailure(`could not install the env file into ${remoteDir}: ${r.stderr.replace(MOVE_FAILED, '').trim()}`);
+      if (r.code !== 0 && !/network create/.test(last)) throw new HostFailure(failedMsg(last, r));
+    } finally {
+      // The start command did not run to its end (an earlier command failed, a timeout, a lost
+      // connection): remove both copies here.
+      if (!cleaned) await host.run(`rm -f ${shellQuote(tmpPath)} ${shellQuote(envPath)}`, { privileged: true }).catch(() => undefined);
       t.note(`removed ${envPath}: the runtime keeps the env in its root-only container config for restarts; no second copy of the secrets stays at rest.`);
     }
 
@@ -413,29 +451,42 @@ async function resolveBareNames(entries: EnvEntry[], host: RemoteHost): Promise<
 }
 
 /**
- * Puts `content` at `path` with mode 0600 in a 0700 root-only folder. As root: SFTP straight
- * there. Otherwise: SFTP into a private temp file (0600, created by mktemp as the user), then
- * `sudo install -m 0600` it into place and remove the temp file. The content only ever travels
- * inside the SFTP channel, never on a command line.
+ * Stages `content` for a root-only file: SFTP into a fresh /tmp/edgedeck-env.<random> created
+ * exclusively (O_CREAT|O_EXCL, mode 0600: what mktemp does, without an exec for it). The content
+ * only ever travels inside the SFTP channel, never on a command line. The caller moves it into
+ * place with moveIntoPlace() in a privileged command, which also removes the temp file.
  */
-async function uploadRootOnly(host: RemoteHost, dir: string, path: string, content: string): Promise<void> {
-  const d = shellQuote(dir);
-  if (host.privilege === 'root') {
-    const r = await host.run(`install -d -m 0700 -o root -g root ${d}`);
-    if (r.code !== 0) throw new HostFailure(`could not create ${dir}: ${r.stderr.trim()}`);
-    await host.conn.writeFile(path, content, 0o600);
-    return;
-  }
-  const tmp = await host.run(`umask 077; mktemp /tmp/edgedeck-env.XXXXXXXXXX`);
-  const tmpPath = tmp.stdout.trim();
-  if (tmp.code !== 0 || !tmpPath.startsWith('/tmp/edgedeck-env.')) throw new HostFailure(`could not create a private temp file: ${tmp.stderr.trim()}`);
+async function stageFile(host: RemoteHost, content: string): Promise<string> {
+  const tmpPath = `/tmp/edgedeck-env.${randomBytes(8).toString('hex')}`;
   try {
-    await host.conn.writeFile(tmpPath, content, 0o600);
-    const r = await host.run(`install -d -m 0700 -o root -g root ${d} && install -m 0600 -o root -g root ${shellQuote(tmpPath)} ${shellQuote(path)}`, { privileged: true });
-    if (r.code !== 0) throw new HostFailure(`could not install the env file into ${dir}: ${(r.stderr || r.stdout).trim()}`);
-  } finally {
-    await host.run(`rm -f ${shellQuote(tmpPath)}`).catch(() => undefined);
+    await host.conn.writeFile(tmpPath, content, 0o600, { exclusive: true });
+  } catch (e) {
+    throw new HostFailure(`could not create a private temp file: ${e instanceof Error ? e.message : String(e)}`);
   }
+  return tmpPath;
+}
+
+/** Written to stderr by moveIntoPlace()'s script when the file could not be put into place. */
+const MOVE_FAILED = 'edgedeck: could not install the file into its root-only folder';
+
+/**
+ * Shell text (run privileged): creates `dir` (0700 root:root), installs `tmp` as `path` (0600
+ * root:root), removes `tmp` whatever happened, and stops with install's exit code on failure.
+ */
+function moveIntoPlace(dir: string, tmp: string, path: string): string {
+  return `install -d -m 0700 -o root -g root ${shellQuote(dir)} && install -m 0600 -o root -g root ${shellQuote(tmp)} ${shellQuote(path)}; rc=$?; rm -f ${shellQuote(tmp)}; if [ $rc -ne 0 ]; then echo '${MOVE_FAILED}' >&2; exit $rc; fi`;
+}
+
+/** Puts `content` at `path` with mode 0600 in a 0700 root-only folder: one SFTP write and one privileged command. */
+async function uploadRootOnly(host: RemoteHost, dir: string, path: string, content: string): Promise<void> {
+  const tmpPath = await stageFile(host, content);
+  let r;
+  try {
+    r = await host.run(moveIntoPlace(dir, tmpPath, path), { privileged: true });
+  } finally {
+    if (!r || r.code === null) await host.run(`rm -f ${shellQuote(tmpPath)}`).catch(() => undefined);
+  }
+  if (r.code !== 0) throw new HostFailure(`could not install the env file into ${dir}: ${(r.stderr || r.stdout).replace(MOVE_FAILED, '').trim()}`);
 }
 
 /**

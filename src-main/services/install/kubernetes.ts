@@ -124,5 +124,7 @@ export async function kubePreflight(host: RemoteHost, kubectl: string, privilege
   const ctx = await host.run(c.context, { privileged });
   const context = { out: ctx.stdout.trim(), rc: ctx.code ?? 255 };
   if (context.rc !== 0 || !context.out) return { context: { out: sec(ctx).out, rc: context.rc === 0 ? 1 : context.rc } };
-  return { context, deploy: sec(await host.run(c.canIDeploy, { privileged })), bind: sec(await host.run(c.canIBind, { privileged })) };
+  // Independent questions: two exec channels at once on the same connection (one round trip).
+  const [deploy, bind] = await Promise.all([host.run(c.canIDeploy, { privileged }), host.run(c.canIBind, { privileged })]);
+  return { context, deploy: sec(deploy), bind: sec(bind) };
 }

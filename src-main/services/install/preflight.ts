@@ -23,8 +23,52 @@ export interface ProbeSection {
 
 const MARK = '@@edgedeck';
 
-/** One shell script that gathers the unprivileged facts, section by section, with exit codes. */
-export function probeScript(o: { portainerUrl: string; tunnelHost: string; tunnelPort: number; portainerHost: string }): string {
+/** The container runtime questions of the preflight: `info` and the existing agent's inspect (both need root). */
+export interface RuntimeProbe {
+  /** Program name looked up with `command -v` (docker, podman). */
+  bin: string;
+  infoFormat: string;
+  /** `inspect --type container portainer_edge_agent` or `service inspect portainer_edge_agent`. */
+  existing: string;
+}
+
+/** Transcript summary for the `existing` section: the inspect JSON holds the agent env (join token, secret). */
+export const EXISTING_NOT_RECORDED = '(inspect JSON not recorded: it holds the agent env)';
+
+/**
+ * The `info` and `existing` sections in the probe format, run with `$ep "$rt" …` ($ep: privilege
+ * prefix, $rt: runtime path, both set by the caller's script). `existing` only when info worked;
+ * its stderr goes to the exec's stderr (fd 3), not into the JSON.
+ */
+function runtimeSections(r: RuntimeProbe): string {
+  return [
+    `echo '${MARK} info'; ( $ep "$rt" info --format ${shellQuote(r.infoFormat)} ) 2>&1; irc=$?; echo "${MARK}-rc $irc"`,
+    `if [ "$irc" -eq 0 ]; then echo '${MARK} existing'; ( $ep "$rt" ${r.existing} ) 2>&3; echo "${MARK}-rc $?"; fi`,
+  ].join('\n');
+}
+
+/**
+ * The runtime sections as one privileged script (for sudo with a password, which the probe cannot
+ * use: run it through RemoteHost with privileged: true, so the password goes on stdin).
+ */
+export function runtimeScript(runtimePath: string, r: RuntimeProbe): string {
+  return `exec 3>&2; ep=''; rt=${shellQuote(runtimePath)}\n${runtimeSections(r)}`;
+}
+
+/** Replaces the body of the named sections (for the transcript), keeping the markers and exit codes. */
+export function hideSections(text: string, names: string[], placeholder: string): string {
+  let out = text;
+  for (const n of names) out = out.replace(new RegExp(`^(${MARK} ${n}\\n)[\\s\\S]*?(?=${MARK}-rc \\d+$)`, 'm'), `$1${placeholder}\n`);
+  return out;
+}
+
+/**
+ * One shell script that gathers the unprivileged facts, section by section, with exit codes.
+ * With `runtime`: also `info` and `existing` (the agent's inspect), run as root when the login is
+ * root or `sudo -n` works (no password: nothing on stdin); otherwise left out, and the installer
+ * asks them in one privileged command of their own.
+ */
+export function probeScript(o: { portainerUrl: string; tunnelHost: string; tunnelPort: number; portainerHost: string; runtime?: RuntimeProbe }): string {
   const sections: Array<[string, string]> = [
     ['uname', 'uname -sm'],
     ['osrelease', 'cat /etc/os-release 2>/dev/null'],
@@ -37,7 +81,16 @@ export function probeScript(o: { portainerUrl: string; tunnelHost: string; tunne
     ['tunnel', `curl -sS -m 5 ${shellQuote(`http://${o.tunnelHost.includes(':') ? `[${o.tunnelHost}]` : o.tunnelHost}:${o.tunnelPort}/health`)}`],
     ['date', 'date +%s'],
   ];
-  return sections.map(([name, cmd]) => `echo '${MARK} ${name}'; ( ${cmd} ) 2>&1; echo "${MARK}-rc $?"`).join('\n');
+  const script = sections.map(([name, cmd]) => `echo '${MARK} ${name}'; ( ${cmd} ) 2>&1; echo "${MARK}-rc $?"`).join('\n');
+  if (!o.runtime) return script;
+  return [
+    script,
+    `exec 3>&2; rt=$(command -v ${o.runtime.bin})`,
+    `if [ "$(id -u)" = 0 ]; then ep=''; elif command -v sudo >/dev/null 2>&1 && sudo -n true 2>/dev/null; then ep='sudo -n --'; else ep=-; fi`,
+    `if [ -n "$rt" ] && [ "$ep" != - ]; then`,
+    runtimeSections(o.runtime),
+    'fi',
+  ].join('\n');
 }
 
 export function parseProbe(text: string): Record<string, ProbeSection> {

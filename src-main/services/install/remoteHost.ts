@@ -9,8 +9,11 @@ export type Privilege = 'root' | 'sudo-nopasswd' | 'sudo-password' | 'none';
 export interface RunOptions {
   privileged?: boolean;
   timeoutMs?: number;
-  /** Do not put stdout in the transcript (e.g. output that may hold secrets); a summary is kept. */
-  quietStdout?: string;
+  /**
+   * Do not put stdout in the transcript (e.g. output that may hold secrets); a summary is kept.
+   * A function gets the stdout and returns what to record (e.g. one section blanked out).
+   */
+  quietStdout?: string | ((stdout: string) => string);
 }
 
 /**
@@ -52,7 +55,7 @@ export class RemoteHost {
       command,
       sudo: w.sudo,
       exitCode: res.code,
-      stdout: o.quietStdout ?? res.stdout,
+      stdout: typeof o.quietStdout === 'function' ? o.quietStdout(res.stdout) : (o.quietStdout ?? res.stdout),
       stderr: res.stderr,
       ms: res.durationMs,
       ...(res.timedOut ? { timedOut: true } : {}),

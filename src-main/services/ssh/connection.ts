@@ -228,16 +228,24 @@ export class SshConnection {
 
   private sftp(): Promise<SFTPWrapper> {
     return new Promise((resolve, reject) => {
-      this.client.sftp((err, sftp) => (err ? reject(new AppError('unavailable', `SFTP is not available on ${this.label}: ${err.message}`)) : resolve(sftp)));
+      this.client.sftp((err, sftp) => {
+        if (!err) return resolve(sftp);
+        const lost = this.closed || /No response|not connected|closed/i.test(err.message);
+        reject(new AppError('unavailable', lost ? `Lost the SSH connection to ${this.label} (${err.message}).` : `SFTP is not available on ${this.label}: ${err.message}`));
+      });
     });
   }
 
-  /** Writes a file over SFTP, created with `mode` (the file is opened with that mode and chmod'ed again). */
-  async writeFile(path: string, content: string | Buffer, mode = 0o600): Promise<void> {
+  /**
+   * Writes a file over SFTP, created with `mode` (the file is opened with that mode and chmod'ed
+   * again). `exclusive`: O_CREAT|O_EXCL, as mktemp does — fails when the path exists, a symlink
+   * included, so a fresh random name in a shared folder such as /tmp is safe to write.
+   */
+  async writeFile(path: string, content: string | Buffer, mode = 0o600, o: { exclusive?: boolean } = {}): Promise<void> {
     const sftp = await this.sftp();
     try {
       await new Promise<void>((resolve, reject) => {
-        sftp.open(path, 'w', { mode }, (err, handle) => {
+        sftp.open(path, o.exclusive ? 'wx' : 'w', { mode }, (err, handle) => {
           if (err) return reject(new AppError('unavailable', `Could not create ${path} on ${this.label}: ${err.message}`));
           const data = Buffer.isBuffer(content) ? content : Buffer.from(content, 'utf8');
           sftp.write(handle, data, 0, data.length, 0, (werr) => {
