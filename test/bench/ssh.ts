@@ -145,12 +145,18 @@ try {
     .map((s) => ({ from: Date.parse(s.startedAt) - runStart, to: Date.parse(s.startedAt) - runStart + (s.ms ?? 0) }));
   const sshDoneMs = Math.max(...waits.map((w) => w.from));
   const tailMs = Math.max(...waits.map((w) => w.to)) - sshDoneMs;
+  // Remote commands (exec channels) per host and per step, from the transcripts; the SFTP write is not a command.
+  const docs = summary.hosts.map((h) => JSON.parse(readFileSync(h.transcript, 'utf8')) as { steps: Array<{ name: string; commands: unknown[] }> });
+  const cmdsPerHost = docs.reduce((a, d) => a + d.steps.reduce((b, st) => b + st.commands.length, 0), 0) / Math.max(1, docs.length);
+  const cmdsInStep = (name: string) => docs.reduce((a, d) => a + (d.steps.find((st) => st.name === name)?.commands.length ?? 0), 0) / Math.max(1, docs.length);
   let peakWaiting = 0;
   for (const w of waits) peakWaiting = Math.max(peakWaiting, waits.filter((x) => x.from <= w.from && x.to > w.from).length);
 
   // The start command Edgedeck ran, from a transcript: the baselines push exactly this docker run.
   const doc = JSON.parse(readFileSync(summary.hosts[0]!.transcript, 'utf8')) as { steps: Array<{ name: string; commands: Array<{ command: string }> }> };
-  const runCmd = doc.steps.find((s) => s.name === 'start agent')!.commands.find((c) => / run /.test(c.command))!.command;
+  // (Edgedeck folds it into one shell line with moving the env file in and removing it: `…; docker run …; rc=$?; …`.)
+  const startLine = doc.steps.find((s) => s.name === 'start agent')!.commands.find((c) => / run /.test(c.command))!.command;
+  const runCmd = startLine.split('; ').find((part) => / run -d /.test(part))!;
   const envFlag = /--env-file (\S+)/.exec(runCmd)![1]!;
   const startCommand = `sudo -n "$(command -v docker)" ${runCmd.slice(runCmd.indexOf(' run ') + 1).replace(`--env-file ${envFlag}`, `--env-file ${root}/$EDT_HOST_NAME/bench.env`)}`;
   // The env file already in place on every host (root-only, 0600), with that host's values.
@@ -219,7 +225,7 @@ try {
   const [topStep, topS] = [...stepTotals].filter(([n]) => n !== 'verify').sort((x, y) => y[1] - x[1])[0] ?? ['none', 0];
   const dominant =
     sshDoneMs >= edgedeckMs / 2
-      ? `the SSH work at 10 lanes (${fmt(sshDoneMs)} of ${fmt(edgedeckMs)}), mostly ${topStep} (${(topS / N).toFixed(2)} s per host: a probe script and three \`docker\` stand-in calls, each a Node process on the target), then the last agents' check-in wait (${fmt(edgedeckMs - sshDoneMs)})`
+      ? `the SSH work at 10 lanes (${fmt(sshDoneMs)} of ${fmt(edgedeckMs)}), mostly ${topStep} (${(topS / N).toFixed(2)} s per host, ${cmdsInStep(topStep).toFixed(1)} remote command(s) in it; every \`docker\` stand-in call is a Node process on the target), then the last agents' check-in wait (${fmt(edgedeckMs - sshDoneMs)})`
       : `the last agents' check-in wait (${fmt(edgedeckMs - sshDoneMs)} after the SSH work ended at ${fmt(sshDoneMs)})`;
   const missed = [rA > 0.3 ? `Ansible (${rA.toFixed(2)}× against ≤ 0.3×)` : '', rP > 1.2 ? `pssh (${rP.toFixed(2)}× against ≤ 1.2×)` : ''].filter(Boolean);
   writeSection(
@@ -238,7 +244,9 @@ ${table}
 - Edgedeck runs in-process (\`main(['install', …])\`, no CLI start-up cost), next to the local
   server. Ansible gets \`ansible_python_interpreter\` set (no interpreter discovery); its default
   ControlPersist does not help here (one task per host).
-- Edgedeck does more per host than the baselines: ${perHost} (mean per host). The 10
+- Edgedeck does more per host than the baselines: ${perHost} (mean per host), in
+  ${cmdsPerHost.toFixed(1)} remote commands (exec channels) plus one SFTP write per host, where the baselines run one
+  (preflight ${cmdsInStep('preflight').toFixed(1)}, write env file ${cmdsInStep('write env file').toFixed(1)}, start agent ${cmdsInStep('start agent').toFixed(1)}). The 10
   concurrency slots bound the SSH work only: a host gives its slot back once its container runs
   and waits for the first check-in outside it, through one shared poller of the Portainer API
   (each waiting environment probed every 500 ms for its first 10 s, then every second, at most

@@ -374,6 +374,7 @@ export async function installOnHost(o: InstallHostOptions): Promise<HostOutcome>
     const last = commands[commands.length - 1]!;
     const failedMsg = (c: string, r: { code: number | null; stderr: string; stdout: string }) => `${c.split(' ').slice(1, 3).join(' ')} failed (exit ${r.code}): ${(r.stderr || r.stdout).trim().split('\n').pop()}`;
     let cleaned = false;
+    let firstLook: string | undefined;
     try {
       for (const c of commands.slice(0, -1)) {
         const r = await host.run(c, { privileged: true, timeoutMs: 10 * 60_000 });
@@ -383,8 +384,20 @@ export async function installOnHost(o: InstallHostOptions): Promise<HostOutcome>
       // into the container (or service) config, which root-only storage keeps for restarts, so a
       // second copy of the join token and agent secret at rest would only add exposure. A
       // reinstall writes a fresh file. Also written to the transcript.
-      const r = await host.run(`${moveIntoPlace(remoteDir, tmpPath, envPath)}; ${last}; rc=$?; rm -f ${shellQuote(envPath)}; exit $rc`, { privileged: true, timeoutMs: 10 * 60_000 });
+      // Standalone/Podman: the first container check rides along once the run succeeded (its
+      // inspect JSON holds the env, so it is kept out of the transcript like every inspect).
+      const look = plan.platform === 'standalone' || plan.platform === 'podman' ? ` if [ $rc -eq 0 ]; then echo '${CONTAINER_MARK}'; ${shellQuote(runtime)} inspect --type container ${AGENT_NAME}; fi;` : '';
+      const r = await host.run(`${moveIntoPlace(remoteDir, tmpPath, envPath)}; ${last}; rc=$?; rm -f ${shellQuote(envPath)};${look} exit $rc`, {
+        privileged: true,
+        timeoutMs: 10 * 60_000,
+        quietStdout: (out) => (out.includes(`${CONTAINER_MARK}\n`) ? `${out.slice(0, out.indexOf(`${CONTAINER_MARK}\n`))}${CONTAINER_MARK}\n(inspect JSON not recorded)` : out),
+      });
       cleaned = r.code !== null;
+      const at = r.stdout.indexOf(`${CONTAINER_MARK}\n`);
+      if (at >= 0) {
+        firstLook = r.stdout.slice(at + CONTAINER_MARK.length + 1);
+        r.stdout = r.stdout.slice(0, at);
+      }
       if (r.stderr.includes(MOVE_FAILED)) throw new HostFailure(`could not install the env file into ${remoteDir}: ${r.stderr.replace(MOVE_FAILED, '').trim()}`);
       if (r.code !== 0 && !/network create/.test(last)) throw new HostFailure(failedMsg(last, r));
     } finally {
@@ -395,7 +408,7 @@ export async function installOnHost(o: InstallHostOptions): Promise<HostOutcome>
     }
 
     const ssh = sshFor(o, host, () => sudoPassword);
-    await waitForContainer(o, ssh, runtime, now);
+    await waitForContainer(o, ssh, runtime, now, firstLook);
 
     // ---------------- verify (through the Portainer API; the SSH connection and slot are given back)
     t.step('verify');
@@ -465,6 +478,9 @@ async function stageFile(host: RemoteHost, content: string): Promise<string> {
   }
   return tmpPath;
 }
+
+/** Separates the start command's own output from the container inspect that follows it. */
+const CONTAINER_MARK = '@@edgedeck container';
 
 /** Written to stderr by moveIntoPlace()'s script when the file could not be put into place. */
 const MOVE_FAILED = 'edgedeck: could not install the file into its root-only folder';
@@ -562,14 +578,17 @@ async function logsDiagnosis(o: InstallHostOptions, ssh: SshForVerify, runtime: 
 }
 
 /** Over SSH: waits until the agent container runs (not for Swarm/Kubernetes, where the orchestrator starts it). */
-async function waitForContainer(o: InstallHostOptions, ssh: SshForVerify, runtime: string, now: () => number): Promise<void> {
+async function waitForContainer(o: InstallHostOptions, ssh: SshForVerify, runtime: string, now: () => number, firstLook?: string): Promise<void> {
   if (o.plan.platform === 'swarm' || o.plan.platform === 'kubernetes') return;
   const pollMs = o.pollMs ?? 1000;
   const until = now() + (o.containerWaitMs ?? 60_000);
-  // The first look comes soon after `docker run` (a container usually runs within a moment).
+  // The first look comes with `docker run` itself (firstLook: the start command's inspect), or
+  // soon after it (a container usually runs within a moment).
   let waitMs = Math.min(250, pollMs);
+  let pending = firstLook;
   for (;;) {
-    const r = await ssh.host.run(`${shellQuote(runtime)} inspect --type container ${AGENT_NAME}`, { privileged: true, quietStdout: '(inspect JSON not recorded)' });
+    const r = pending !== undefined ? { stdout: pending } : await ssh.host.run(`${shellQuote(runtime)} inspect --type container ${AGENT_NAME}`, { privileged: true, quietStdout: '(inspect JSON not recorded)' });
+    pending = undefined;
     let st: { Running?: boolean; Status?: string } | undefined;
     try {
       st = (JSON.parse(r.stdout) as Array<{ State?: { Running?: boolean; Status?: string } }>)[0]?.State;

@@ -112,6 +112,27 @@ describe('fleet install over real sshd to a local Portainer-compatible server', 
     }
     const s = readRunSummary(join(root, 'runs'), summary.runId);
     expect(s.finished).toBe(true);
+    // Round trips on the hot path: the probe (with docker info and the existing-agent inspect, as
+    // root or with sudo -n) and the start command (env file moved in, docker run, env file removed,
+    // first container look); sudo with a password adds one privileged exec for info + inspect.
+    // None of these users' temp files is left in /tmp.
+    for (const h of summary.hosts) {
+      const doc = JSON.parse(readFileSync(join(root, 'runs', summary.runId, h.transcript!), 'utf8')) as { steps: Array<{ name: string; commands: Array<{ command: string; stdout: string; exitCode: number }> }> };
+      const count = (name: string) => doc.steps.find((st) => st.name === name)!.commands.length;
+      const sudoPw = h.target.startsWith(users.sudo.name);
+      expect(count('preflight'), h.target).toBe(sudoPw ? 2 : 1);
+      expect(count('write env file'), h.target).toBe(0);
+      expect(count('start agent'), h.target).toBe(1);
+      const start = doc.steps.find((st) => st.name === 'start agent')!.commands[0]!;
+      expect(start.command).toMatch(/install -m 0600 -o root -g root '?\/tmp\/edgedeck-env\.[0-9a-f]{16}'? .*; rm -f .*; .* run -d .*; rc=\$\?; rm -f .*agent\.env'?;.* exit \$rc$/);
+      expect(start.exitCode).toBe(0);
+      expect(start.stdout).toContain('(inspect JSON not recorded)');
+      expect(start.stdout).not.toContain('EDGE_KEY');
+      const probe = doc.steps.find((st) => st.name === 'preflight')!.commands.map((c) => c.stdout).join('\n');
+      expect(probe).toContain('(inspect JSON not recorded: it holds the agent env)');
+    }
+    const uids = new Set([users.key, users.pw, users.sudo].map((u) => Number(execFileSync('id', ['-u', u.name], { encoding: 'utf8' }).trim())));
+    expect(readdirSync('/tmp').filter((f) => f.startsWith('edgedeck-env.') && uids.has(statSync(join('/tmp', f)).uid))).toEqual([]);
   }, 120_000);
 
   it('secret scan: no join token, agent secret or password in transcripts, logs, recorded argv/cmdlines, ps or shell history', async () => {
