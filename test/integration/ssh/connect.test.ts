@@ -10,6 +10,8 @@ let users: TestUsers;
 let root: string;
 let a: SshdHost;
 let b: SshdHost;
+/** A host that takes passwords only through PAM's keyboard-interactive dialog. */
+let k: SshdHost;
 let plainKey: { path: string; pub: string };
 let lockedKey: { path: string; pub: string };
 let agentKey: { path: string; pub: string };
@@ -19,7 +21,7 @@ const open: SshConnection[] = [];
 beforeAll(async () => {
   users = createUsers();
   root = sharedTempDir('edt-ssh-connect-');
-  [a, b] = await Promise.all([startSshd('a', users.all, root), startSshd('b', users.all, root)]);
+  [a, b, k] = await Promise.all([startSshd('a', users.all, root), startSshd('b', users.all, root), startSshd('k', users.all, root, { keyboardInteractive: true })]);
   plainKey = makeClientKey(root, 'id_plain');
   lockedKey = makeClientKey(root, 'id_locked', 'ecdsa', PASSPHRASE);
   agentKey = makeClientKey(root, 'id_agent', 'rsa');
@@ -32,7 +34,7 @@ beforeAll(async () => {
 
 afterAll(async () => {
   for (const c of open) c.close();
-  await Promise.all([a?.stop(), b?.stop()]);
+  await Promise.all([a?.stop(), b?.stop(), k?.stop()]);
   users?.remove();
   if (root) rmSync(root, { recursive: true, force: true });
 });
@@ -75,7 +77,7 @@ async function connect(h: SshdHost, user: string, o: Partial<ConnectOptions> & {
   const c = await connectSsh({
     endpoint: { host: '127.0.0.1', port: h.port, user },
     auth: { agentSocket: null, defaultKeys: false, ...(o.auth ?? {}) },
-    hostKeys: o.hostKeys ?? trusting(a, b),
+    hostKeys: o.hostKeys ?? trusting(a, b, k),
     hostKeyPolicy: o.hostKeyPolicy ?? 'strict',
     timeoutMs: 10_000,
     ...o,
@@ -108,6 +110,15 @@ describe('ssh connection against a real OpenSSH sshd', () => {
     expect((await c.exec('id -un')).stdout.trim()).toBe(users.key.name);
     expect(r.secretQuestions.map((q) => q.kind)).toEqual(['passphrase', 'passphrase']);
     expect(r.secretQuestions[1]!.message).toContain('wrong passphrase');
+    c.close();
+  });
+
+  it('answers a keyboard-interactive (PAM) password dialog through the prompter', async () => {
+    const r = recorder({ password: users.pw.password });
+    const c = await connect(k, users.pw.name, { prompter: r.prompter });
+    expect((await c.exec('id -un')).stdout.trim()).toBe(users.pw.name);
+    expect(r.secretQuestions.map((q) => q.kind)).toContain('keyboard-interactive');
+    expect(r.secretQuestions.find((q) => q.kind === 'keyboard-interactive')!.message).toMatch(/password/i);
     c.close();
   });
 
