@@ -6,7 +6,6 @@
 import { rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { Redactor } from '../../../src-main/services/logging/redact';
 import { NO_SERVER, runFleetInstall, type FleetInstallOptions } from '../../../src-main/services/install/fleetInstall';
 import { createInstallHandlers } from '../../../src-main/services/install/handlers';
 import { readRunSummary } from '../../../src-main/services/install/fleet';
@@ -14,6 +13,7 @@ import { AppKnownHosts, HostKeyDatabase } from '../../../src-main/services/ssh/k
 import type { Prompter } from '../../../src-main/services/ssh/prompter';
 import { MemoryStore } from '../../../src-main/services/stores/keyValueStore';
 import { TaskManager } from '../../../src-main/services/tasks/taskManager';
+import { fleetTestOptions } from '../../fixtures/ssh/fleetOptions';
 import { createUsers, freePort, makeClientKey, sharedTempDir, startSshd, type SshdHost, type TestUsers } from '../../fixtures/ssh/harness';
 
 let users: TestUsers;
@@ -39,22 +39,11 @@ afterAll(async () => {
 const prompter: Prompter = { hostKey: async () => 'reject', secret: async () => undefined, confirm: async () => false };
 
 function options(targets: string[], extra: Partial<FleetInstallOptions> = {}): FleetInstallOptions {
-  return {
-    runsDir: join(root, 'runs'),
-    targets,
-    server: NO_SERVER,
-    platform: 'standalone',
-    insecurePoll: true,
-    auth: { agentSocket: null, identityFiles: [key.path] },
-    hostKeys: new HostKeyDatabase({ app: new AppKnownHosts(new MemoryStore()) }),
-    hostKeyPolicy: 'accept-new',
-    prompter,
-    redactor: new Redactor(),
-    environment: { mode: 'create', nameTemplate: '{host}' },
-    mode: 'connect',
-    connectTimeoutMs: 5000,
-    ...extra,
-  };
+  // No server, no sudo password, no password answers: 'connect' mode must need none of them.
+  return fleetTestOptions(
+    { root, users, keyPath: key.path, server: NO_SERVER },
+    { targets, prompter, sudoPassword: undefined, environment: { mode: 'create', nameTemplate: '{host}' }, mode: 'connect', connectTimeoutMs: 5000, ...extra },
+  );
 }
 
 type Check = { id: string; status: string; found: string; fix?: string };

@@ -4,13 +4,12 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startLocalServer, type LocalServer } from '../../../src-main/services/localserver';
 import { silentLogger } from '../../../src-main/services/logging/logger';
-import { Redactor } from '../../../src-main/services/logging/redact';
 import { readRunSummary } from '../../../src-main/services/install/fleet';
 import { runFleetInstall, type FleetInstallOptions } from '../../../src-main/services/install/fleetInstall';
-import { AppKnownHosts, HostKeyDatabase } from '../../../src-main/services/ssh/knownHosts';
-import type { Prompter } from '../../../src-main/services/ssh/prompter';
+
+
 import { parseTarget } from '../../../src-main/services/ssh/target';
-import { MemoryStore } from '../../../src-main/services/stores/keyValueStore';
+import { fleetTestOptions } from '../../fixtures/ssh/fleetOptions';
 import { createUsers, makeClientKey, sharedTempDir, startSshd, type SshdHost, type TestUsers } from '../../fixtures/ssh/harness';
 import { localServerApi } from '../../fixtures/ssh/localServerApi';
 
@@ -51,34 +50,17 @@ function hostOf(target: string): SshdHost {
 }
 
 function options(targets: string[] | undefined, extra: Partial<FleetInstallOptions> = {}): FleetInstallOptions {
-  const prompter: Prompter = {
-    hostKey: async () => 'reject',
-    secret: async (q) => {
-      if (q.kind === 'password') return users.all.find((u) => q.target.startsWith(`${u.name}@`))?.password;
-      return undefined;
+  return fleetTestOptions(
+    { root, users, keyPath: key.path, server: api, logLines },
+    {
+      ...(targets ? { targets } : {}),
+      concurrency: 3,
+      retry: { attempts: 3, delayMs: 10 },
+      environment: { mode: 'create', nameTemplate: `run${++runNo}-{host}-{port}` },
+      remoteDir: (t) => hostOf(t).remoteDir,
+      ...extra,
     },
-    confirm: async () => false,
-  };
-  return {
-    runsDir: join(root, 'runs'),
-    ...(targets ? { targets } : {}),
-    server: api,
-    platform: 'standalone',
-    insecurePoll: true,
-    auth: { agentSocket: null, identityFiles: [key.path] },
-    hostKeys: new HostKeyDatabase({ app: new AppKnownHosts(new MemoryStore()) }),
-    hostKeyPolicy: 'accept-new',
-    prompter,
-    redactor: new Redactor(),
-    sudoPassword: users.sudo.password,
-    concurrency: 3,
-    retry: { attempts: 3, delayMs: 10 },
-    environment: { mode: 'create', nameTemplate: `run${++runNo}-{host}-{port}` },
-    remoteDir: (t) => hostOf(t).remoteDir,
-    onLog: (t, l) => logLines.push(`${t} ${l}`),
-    pollMs: 300,
-    ...extra,
-  };
+  );
 }
 
 function allFiles(dir: string): string[] {

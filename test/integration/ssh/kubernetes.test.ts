@@ -11,15 +11,14 @@ import { Agent, request } from 'undici';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startLocalServer, type LocalServer } from '../../../src-main/services/localserver';
 import { silentLogger } from '../../../src-main/services/logging/logger';
-import { Redactor } from '../../../src-main/services/logging/redact';
 import { runFleetInstall, type FleetInstallOptions } from '../../../src-main/services/install/fleetInstall';
 import { MANIFEST_FILE } from '../../../src-main/services/install/kubernetes';
 import { renderKubernetes } from '../../../src-main/services/prestage/bundle';
 import type { PrestagedEnvironment } from '../../../src-main/services/prestage/types';
-import { AppKnownHosts, HostKeyDatabase } from '../../../src-main/services/ssh/knownHosts';
-import type { Prompter } from '../../../src-main/services/ssh/prompter';
+
+
 import { parseTarget } from '../../../src-main/services/ssh/target';
-import { MemoryStore } from '../../../src-main/services/stores/keyValueStore';
+import { fleetTestOptions } from '../../fixtures/ssh/fleetOptions';
 import { agentBundle, createUsers, makeClientKey, sharedTempDir, startSshd, type SshdHost, type TestUsers } from '../../fixtures/ssh/harness';
 import { localServerApi } from '../../fixtures/ssh/localServerApi';
 
@@ -93,32 +92,19 @@ function hostOf(target: string): SshdHost {
 }
 
 function options(targets: string[], extra: Partial<FleetInstallOptions> = {}): FleetInstallOptions {
-  const prompter: Prompter = {
-    hostKey: async () => 'reject',
-    secret: async (q) => (q.kind === 'password' ? users.all.find((u) => q.target.startsWith(`${u.name}@`))?.password : undefined),
-    confirm: async () => false,
-  };
-  return {
-    runsDir: join(root, 'runs'),
-    targets,
-    server: api,
-    platform: 'kubernetes',
-    insecurePoll: true,
-    envVars: ENV_VARS,
-    auth: { agentSocket: null, identityFiles: [key.path] },
-    hostKeys: new HostKeyDatabase({ app: new AppKnownHosts(new MemoryStore()) }),
-    hostKeyPolicy: 'accept-new',
-    prompter,
-    redactor: new Redactor(),
-    sudoPassword: users.sudo.password,
-    concurrency: 2,
-    retry: { attempts: 2, delayMs: 10 },
-    environment: { mode: 'create', nameTemplate: `k8s${++runNo}-{host}-{port}` },
-    remoteDir: (t) => hostOf(t).remoteDir,
-    onLog: (t, l) => logLines.push(`${t} ${l}`),
-    pollMs: 300,
-    ...extra,
-  };
+  return fleetTestOptions(
+    { root, users, keyPath: key.path, server: api, logLines },
+    {
+      targets,
+      platform: 'kubernetes',
+      envVars: ENV_VARS,
+      concurrency: 2,
+      retry: { attempts: 2, delayMs: 10 },
+      environment: { mode: 'create', nameTemplate: `k8s${++runNo}-{host}-{port}` },
+      remoteDir: (t) => hostOf(t).remoteDir,
+      ...extra,
+    },
+  );
 }
 
 /** Portainer's EndpointType of an environment, through the server's own API (GET /api/endpoints/:id). */

@@ -11,12 +11,11 @@ import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startLocalServer, type LocalServer } from '../../../src-main/services/localserver';
 import { silentLogger } from '../../../src-main/services/logging/logger';
-import { Redactor } from '../../../src-main/services/logging/redact';
 import { runFleetInstall, type FleetInstallOptions } from '../../../src-main/services/install/fleetInstall';
-import { AppKnownHosts, HostKeyDatabase } from '../../../src-main/services/ssh/knownHosts';
-import type { Prompter } from '../../../src-main/services/ssh/prompter';
+
+
 import { parseTarget } from '../../../src-main/services/ssh/target';
-import { MemoryStore } from '../../../src-main/services/stores/keyValueStore';
+import { fleetTestOptions } from '../../fixtures/ssh/fleetOptions';
 import { agentBundle, createUsers, makeClientKey, sharedTempDir, startSshd, type SshdHost, type TestUsers } from '../../fixtures/ssh/harness';
 import { localServerApi } from '../../fixtures/ssh/localServerApi';
 
@@ -77,31 +76,18 @@ afterAll(async () => {
 });
 
 function options(target: string, platform: 'swarm' | 'podman', extra: Partial<FleetInstallOptions> = {}): FleetInstallOptions {
-  const prompter: Prompter = {
-    hostKey: async () => 'reject',
-    secret: async (q) => (q.kind === 'password' ? users.all.find((u) => q.target.startsWith(`${u.name}@`))?.password : undefined),
-    confirm: async () => false,
-  };
   const host = [swarm, pod].find((h) => h.port === parseTarget(target).port)!;
-  return {
-    runsDir: join(root, 'runs'),
-    targets: [target],
-    server: api,
-    platform,
-    insecurePoll: true,
-    auth: { agentSocket: null, identityFiles: [key.path] },
-    hostKeys: new HostKeyDatabase({ app: new AppKnownHosts(new MemoryStore()) }),
-    hostKeyPolicy: 'accept-new',
-    prompter,
-    redactor: new Redactor(),
-    sudoPassword: users.sudo.password,
-    retry: { attempts: 2, delayMs: 10 },
-    environment: { mode: 'create', nameTemplate: `sp${++runNo}-{host}-{port}` },
-    remoteDir: host.remoteDir,
-    onLog: (t, l) => logLines.push(`${t} ${l}`),
-    pollMs: 300,
-    ...extra,
-  };
+  return fleetTestOptions(
+    { root, users, keyPath: key.path, server: api, logLines },
+    {
+      targets: [target],
+      platform,
+      retry: { attempts: 2, delayMs: 10 },
+      environment: { mode: 'create', nameTemplate: `sp${++runNo}-{host}-{port}` },
+      remoteDir: host.remoteDir,
+      ...extra,
+    },
+  );
 }
 
 function allFiles(dir: string): string[] {
