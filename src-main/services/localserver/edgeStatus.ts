@@ -136,7 +136,7 @@ export async function handlePoll(ctx: ServerContext, req: IncomingMessage, res: 
     }
   }
   env.LastCheckInDate = Math.floor(ctx.now() / 1000);
-  store.markDirty();
+  store.markDirty(changed ? 'soon' : 'lazy');
   // 8. Response, ETag.
   const tunnel = ctx.tunnels.config(env.Id);
   const json =

@@ -53,6 +53,9 @@ function validate(doc: unknown, file: string): DataDocument {
   return full;
 }
 
+/** How long check-in-only changes may wait before they are written. */
+const LAZY_WRITE_MS = 10_000;
+
 /**
  * The in-memory model and its persistence: one JSON document, written atomically (temp file +
  * rename), coalesced after `debounceMs`, flushed on close. Environments are also indexed by id,
@@ -65,6 +68,8 @@ export class Store {
   readonly envByName = new Map<string, EnvironmentRecord>();
   readonly envByEdgeId = new Map<string, EnvironmentRecord>();
   private timer: NodeJS.Timeout | undefined;
+  /** When the pending write fires (ms since epoch). */
+  private timerDue = 0;
   private writing: Promise<void> | undefined;
   private dirty = false;
   private closed = false;
@@ -161,13 +166,23 @@ export class Store {
 
   // ---- persistence -----------------------------------------------------------------------
 
-  markDirty(): void {
+  /**
+   * Schedules a write of the whole document. 'lazy' is for check-in times only: with thousands of
+   * agents every full poll would otherwise re-serialise the whole document every `debounceMs`;
+   * a lost check-in time costs nothing (the next poll sets it again), and close() flushes anyway.
+   */
+  markDirty(when: 'soon' | 'lazy' = 'soon'): void {
     this.dirty = true;
-    if (this.closed || this.timer) return;
+    if (this.closed) return;
+    const delay = when === 'soon' ? this.debounceMs : LAZY_WRITE_MS;
+    const due = Date.now() + delay;
+    if (this.timer && this.timerDue <= due) return;
+    if (this.timer) clearTimeout(this.timer);
+    this.timerDue = due;
     this.timer = setTimeout(() => {
       this.timer = undefined;
       void this.flush().catch((e) => this.logger.error(`could not write ${this.file}`, e));
-    }, this.debounceMs);
+    }, delay);
     this.timer.unref?.();
   }
 
