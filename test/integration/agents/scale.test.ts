@@ -85,8 +85,10 @@ describe('AgentPool at scale (loopback)', () => {
       expect(view.errors).toBe(0);
       expect(view.states['tunnel-verified']).toBe(withTunnel);
       expect(view.polls).toBeGreaterThan(n * 2);
-      // The server saw at least the polls the agents counted as answered.
-      expect(polls).toBeGreaterThanOrEqual(view.polls);
+      // The server saw the polls the agents sent, but for the ones still in flight when the counts
+      // were read (agents count a poll as it leaves; each has at most one in flight).
+      expect(polls).toBeGreaterThanOrEqual(view.polls - n);
+      expect(polls).toBeGreaterThan(n * 2);
       expect(socketsSeen.size).toBeLessThanOrEqual(64);
     } finally {
       await pool.stop();
