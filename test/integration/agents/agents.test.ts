@@ -1,6 +1,6 @@
+import { freePort } from '../../fixtures/net';
 import { createServer, request as httpRequest, type IncomingHttpHeaders, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import { createServer as createHttpsServer } from 'node:https';
-import { createServer as createNetServer } from 'node:net';
 import { generate } from 'selfsigned';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { runAgent } from '../../../src-main/services/agents';
@@ -16,14 +16,6 @@ function fnv1a32(s: string): string {
     h = Math.imul(h, 0x01000193) >>> 0;
   }
   return h.toString(16);
-}
-
-async function freePort(): Promise<number> {
-  const s = createNetServer();
-  await new Promise<void>((r) => s.listen(0, '127.0.0.1', () => r()));
-  const port = (s.address() as { port: number }).port;
-  await new Promise<void>((r) => s.close(() => r()));
-  return port;
 }
 
 function get(port: number, path: string): Promise<number> {

@@ -1,3 +1,4 @@
+import { freePort } from '../../fixtures/net';
 import { createServer } from 'node:http';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { AgentPool } from '../../../src-main/services/agents/pool';
@@ -45,10 +46,10 @@ describe('AgentPool at scale (loopback)', () => {
   it('polls with shared keep-alive connections and carries 40 tunnels', async () => {
     const n = 1000;
     const withTunnel = 40;
-    const base = 50000 + Math.floor(Math.random() * 10000);
     for (let i = 1; i <= withTunnel; i++) {
       const edgeId = `scale-${i}`;
-      const port = base + i;
+      // Like Portainer's getUnusedPort: a port nothing listens on (random ones collided under CI load).
+      const port = await freePort();
       portFor.set(edgeId, port);
       tunnel.addUser({ username: `u-${edgeId}`, password: `p-${edgeId}`, allowed: new RegExp(`^R:0\\.0\\.0\\.0:${port}$`) });
     }

@@ -1,18 +1,11 @@
+import { freePort } from '../../fixtures/net';
 import { createServer, request, type Server } from 'node:http';
-import { connect as netConnect, createServer as createNetServer } from 'node:net';
+import { connect as netConnect } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import WebSocket from 'ws';
 import { generateHostKeyPem } from '../../../src-main/services/tunnel/hostKey';
 import { connectTunnel, normaliseTunnelAddress, fingerprintMatches } from '../../../src-main/services/tunnel/tunnelClient';
 import { TunnelServer } from '../../../src-main/services/tunnel/tunnelServer';
-
-async function freePort(): Promise<number> {
-  const s = createNetServer();
-  await new Promise<void>((r) => s.listen(0, '127.0.0.1', () => r()));
-  const port = (s.address() as { port: number }).port;
-  await new Promise<void>((r) => s.close(() => r()));
-  return port;
-}
 
 function httpGet(port: number, path: string, headers: Record<string, string> = {}): Promise<{ status: number; body: string }> {
   return new Promise((resolve, reject) => {
