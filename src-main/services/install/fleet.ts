@@ -1,8 +1,9 @@
 import { randomBytes } from 'node:crypto';
 import { setMaxListeners } from 'node:events';
-import { existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { AppError } from '../../shared/contract/errors';
+import { CoalescedFile } from '../stores/coalescedFile';
 import { targetSlug } from '../ssh/target';
 
 /**
@@ -183,6 +184,9 @@ function count(hosts: HostRecord[]): Record<HostStatus, number> {
   return c;
 }
 
+/** How long a run's summary.json may lag behind the run (in memory and onUpdate it is current). */
+const SUMMARY_WRITE_DELAY_MS = 250;
+
 export async function runFleet(o: FleetOptions): Promise<RunSummary> {
   let summary: RunSummary;
   if (o.resumeRunId) {
@@ -210,13 +214,28 @@ export async function runFleet(o: FleetOptions): Promise<RunSummary> {
   }
   const dir = runDir(o.runsDir, summary.runId);
   mkdirSync(join(dir, 'hosts'), { recursive: true, mode: 0o700 });
+  // Rewritten within SUMMARY_WRITE_DELAY_MS of a change and at the end of the run (listeners get
+  // every change at once through onUpdate; the file is for listing runs and resuming them).
+  const file = new CoalescedFile(join(dir, 'summary.json'), () => JSON.stringify(summary, null, 2), { onError: () => undefined });
   const save = (changed?: HostRecord) => {
     summary.counts = count(summary.hosts);
     summary.updatedAt = new Date().toISOString();
-    writeFileSync(join(dir, 'summary.json'), JSON.stringify(summary, null, 2), { mode: 0o600 });
+    file.markDirty(SUMMARY_WRITE_DELAY_MS);
     o.onUpdate?.(summary, changed);
   };
   save();
+  try {
+    // On disk before any host starts, so the run is listed (and resumable) from the start.
+    await file.flush();
+    return await runHosts(o, summary, save);
+  } finally {
+    // The run's last state must be on disk for resume: a failure here is the caller's to report.
+    await file.close();
+  }
+}
+
+async function runHosts(o: FleetOptions, summary: RunSummary, save: (changed?: HostRecord) => void): Promise<RunSummary> {
+  const dir = runDir(o.runsDir, summary.runId);
 
   const controller = new AbortController();
   // Every host in progress (in a slot or verifying) may listen on the run's signal.

@@ -256,7 +256,7 @@ export async function runFleetInstall(o: FleetInstallOptions): Promise<RunSummar
             ...(o.pollMs ? { pollMs: o.pollMs } : {}),
             ...(o.startGraceS !== undefined ? { startGraceS: o.startGraceS } : {}),
           });
-          t.finish(out.status === 'failed' ? `failed: ${out.reason}` : out.status, out.status === 'failed');
+          await t.finish(out.status === 'failed' ? `failed: ${out.reason}` : out.status, out.status === 'failed');
           const ok = out.status !== 'failed';
           const result: HostJobResult = {
             status: !ok ? 'failed' : out.status === 'unchanged' ? 'unchanged' : 'succeeded',
@@ -275,7 +275,7 @@ export async function runFleetInstall(o: FleetInstallOptions): Promise<RunSummar
           return result;
         } catch (e) {
           const reason = o.redactor.redact(e instanceof Error ? e.message : String(e));
-          t.finish(`failed: ${reason}`, true);
+          await t.finish(`failed: ${reason}`, true);
           const r: HostJobResult = { status: 'failed', reason };
           if (ctx.record.environmentId !== undefined) r.environmentId = ctx.record.environmentId;
           if (e instanceof AppError && e.field === 'hostKey') r.detail = { hostKey: true };
@@ -303,7 +303,7 @@ async function testConnection(conn: SshConnection, t: HostTranscript, o: FleetIn
   const checks = [checkConnection(conn.endpoint.user, conn.hostKeyFingerprint, connectMs), priv.check];
   for (const c of checks) t.note(`[${c.status}] ${c.title}: ${c.found}${c.fix && c.status !== 'pass' ? ` — fix: ${c.fix}` : ''}`);
   const failed = priv.check.status === 'fail';
-  t.finish(failed ? `failed: ${priv.check.title}: ${priv.check.found}` : 'connected', failed);
+  await t.finish(failed ? `failed: ${priv.check.title}: ${priv.check.found}` : 'connected', failed);
   const result: HostJobResult = { status: failed ? 'failed' : 'succeeded', detail: { outcome: 'connected', privilege: priv.privilege, checks } };
   if (failed) result.reason = `${priv.check.title}: ${priv.check.found}`;
   return result;

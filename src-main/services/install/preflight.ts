@@ -62,35 +62,69 @@ export function hideSections(text: string, names: string[], placeholder: string)
   return out;
 }
 
+/** One section in the probe format: a marker line, the command's output, its exit code. */
+function section(name: string, cmd: string): string {
+  return `echo '${MARK} ${name}'; ( ${cmd} ) 2>&1; echo "${MARK}-rc $?"`;
+}
+
+/**
+ * The network sections as background jobs, each into its own file of a private temp folder, so
+ * their waits (DNS, three HTTPS/TCP round trips to the server, up to 10 s each when a firewall
+ * drops them) overlap each other and the local checks. `networkCollect` prints them in the probe
+ * format once all are done. Without mktemp they run one after the other, as plain sections.
+ */
+function networkStart(checks: Array<[string, string]>): string {
+  const jobs = checks.map(([name, cmd]) => `( ( ${cmd} ) >"$nt/${name}" 2>&1; echo $? >"$nt/${name}.rc" ) &`);
+  return [
+    'nt=$(mktemp -d 2>/dev/null) || nt=',
+    `if [ -n "$nt" ]; then trap 'rm -rf "$nt"' EXIT; trap 'exit 129' HUP; trap 'exit 143' TERM`,
+    ...jobs,
+    'else',
+    ...checks.map(([name, cmd]) => section(name, cmd)),
+    'fi',
+  ].join('\n');
+}
+
+function networkCollect(checks: Array<[string, string]>): string {
+  const names = checks.map(([name]) => name).join(' ');
+  return `if [ -n "$nt" ]; then wait; for s in ${names}; do echo "${MARK} $s"; cat "$nt/$s"; echo "${MARK}-rc $(cat "$nt/$s.rc")"; done; fi`;
+}
+
 /**
  * One shell script that gathers the unprivileged facts, section by section, with exit codes.
+ * The network checks (DNS, HTTPS, tunnel port) run in the background meanwhile.
  * With `runtime`: also `info` and `existing` (the agent's inspect), run as root when the login is
  * root or `sudo -n` works (no password: nothing on stdin); otherwise left out, and the installer
  * asks them in one privileged command of their own.
  */
 export function probeScript(o: { portainerUrl: string; tunnelHost: string; tunnelPort: number; portainerHost: string; runtime?: RuntimeProbe }): string {
-  const sections: Array<[string, string]> = [
+  const status = shellQuote(o.portainerUrl.replace(/\/+$/, '') + '/api/system/status');
+  const network: Array<[string, string]> = [
+    ['dns', `getent hosts ${shellQuote(o.portainerHost)}`],
+    ['https', `curl -sS -o /dev/null -m 10 -w '%{http_code}' ${status}`],
+    ['https_k', `curl -k -sS -o /dev/null -m 10 -w '%{http_code}' ${status}`],
+    ['tunnel', `curl -sS -m 5 ${shellQuote(`http://${o.tunnelHost.includes(':') ? `[${o.tunnelHost}]` : o.tunnelHost}:${o.tunnelPort}/health`)}`],
+  ];
+  const local: Array<[string, string]> = [
     ['uname', 'uname -sm'],
     ['osrelease', 'cat /etc/os-release 2>/dev/null'],
     ['id', 'id -u; id -un; id -nG'],
     ['which', 'for c in docker podman kubectl curl sudo getent systemctl; do printf "%s=%s\\n" "$c" "$(command -v $c)"; done'],
     ['sudo', 'command -v sudo >/dev/null 2>&1 || exit 127; sudo -n true 2>&1'],
-    ['dns', `getent hosts ${shellQuote(o.portainerHost)}`],
-    ['https', `curl -sS -o /dev/null -m 10 -w '%{http_code}' ${shellQuote(o.portainerUrl.replace(/\/+$/, '') + '/api/system/status')}`],
-    ['https_k', `curl -k -sS -o /dev/null -m 10 -w '%{http_code}' ${shellQuote(o.portainerUrl.replace(/\/+$/, '') + '/api/system/status')}`],
-    ['tunnel', `curl -sS -m 5 ${shellQuote(`http://${o.tunnelHost.includes(':') ? `[${o.tunnelHost}]` : o.tunnelHost}:${o.tunnelPort}/health`)}`],
-    ['date', 'date +%s'],
   ];
-  const script = sections.map(([name, cmd]) => `echo '${MARK} ${name}'; ( ${cmd} ) 2>&1; echo "${MARK}-rc $?"`).join('\n');
-  if (!o.runtime) return script;
-  return [
-    script,
-    `exec 3>&2; rt=$(command -v ${o.runtime.bin})`,
-    `if [ "$(id -u)" = 0 ]; then ep=''; elif command -v sudo >/dev/null 2>&1 && sudo -n true 2>/dev/null; then ep='sudo -n --'; else ep=-; fi`,
-    `if [ -n "$rt" ] && [ "$ep" != - ]; then`,
-    runtimeSections(o.runtime),
-    'fi',
-  ].join('\n');
+  const lines = [networkStart(network), ...local.map(([name, cmd]) => section(name, cmd))];
+  if (o.runtime) {
+    lines.push(
+      `exec 3>&2; rt=$(command -v ${o.runtime.bin})`,
+      `if [ "$(id -u)" = 0 ]; then ep=''; elif command -v sudo >/dev/null 2>&1 && sudo -n true 2>/dev/null; then ep='sudo -n --'; else ep=-; fi`,
+      `if [ -n "$rt" ] && [ "$ep" != - ]; then`,
+      runtimeSections(o.runtime),
+      'fi',
+    );
+  }
+  // The clock last, so that it is read just before the answer reaches this computer (checkClock).
+  lines.push(networkCollect(network), section('date', 'date +%s'));
+  return lines.join('\n');
 }
 
 export function parseProbe(text: string): Record<string, ProbeSection> {
@@ -371,7 +405,7 @@ export function connectProbeScript(): string {
     ['which', 'for c in sudo; do printf "%s=%s\\n" "$c" "$(command -v $c)"; done'],
     ['sudo', 'command -v sudo >/dev/null 2>&1 || exit 127; sudo -n true 2>&1'],
   ];
-  return sections.map(([name, cmd]) => `echo '${MARK} ${name}'; ( ${cmd} ) 2>&1; echo "${MARK}-rc $?"`).join('\n');
+  return sections.map(([name, cmd]) => section(name, cmd)).join('\n');
 }
 
 /** The connection itself as a check row (the connection worked when this is called). */

@@ -1,6 +1,5 @@
-import { mkdirSync, writeFileSync } from 'node:fs';
-import { dirname } from 'node:path';
 import type { Redactor } from '../logging/redact';
+import { CoalescedFile } from '../stores/coalescedFile';
 
 /**
  * The per-host record of an install: steps, commands, outputs, exit codes and timings. Every
@@ -38,21 +37,29 @@ export interface TranscriptDoc {
 }
 
 const CAP = 8192;
+/**
+ * How long a change may wait before the file is rewritten: the live log streams through `onLine`,
+ * the file is for reading later, and a host's steps come a few hundred ms apart.
+ */
+const WRITE_DELAY_MS = 1000;
 
 export class HostTranscript {
   readonly doc: TranscriptDoc;
   private current?: TranscriptStep;
   private startedMs = 0;
+  private readonly out: CoalescedFile | undefined;
 
   constructor(
     target: string,
     runId: string,
     attempt: number,
     private readonly redactor: Redactor,
-    private readonly file?: string,
+    file?: string,
     private readonly onLine?: (line: string) => void,
   ) {
     this.doc = { target, runId, attempt, startedAt: new Date().toISOString(), steps: [] };
+    // A transcript that cannot be written must not break the install (the next change retries it).
+    this.out = file ? new CoalescedFile(file, () => JSON.stringify(this.doc, null, 2), { onError: () => undefined }) : undefined;
   }
 
   private r(text: string): string {
@@ -70,7 +77,7 @@ export class HostTranscript {
     this.startedMs = Date.now();
     this.doc.steps.push(this.current);
     this.onLine?.(this.r(`== ${name}`));
-    this.flush();
+    this.out?.markDirty(WRITE_DELAY_MS);
   }
 
   endStep(status: TranscriptStep['status']): void {
@@ -84,6 +91,7 @@ export class HostTranscript {
     const line = this.r(text);
     this.current!.notes.push(line);
     this.onLine?.(line);
+    this.out?.markDirty(WRITE_DELAY_MS);
   }
 
   command(c: TranscriptCommand): void {
@@ -91,23 +99,14 @@ export class HostTranscript {
     const rec: TranscriptCommand = { ...c, command: this.r(c.command), stdout: this.r(c.stdout), stderr: this.r(c.stderr) };
     this.current!.commands.push(rec);
     this.onLine?.(`$ ${rec.sudo ? '[sudo] ' : ''}${rec.command}  → exit ${rec.exitCode ?? (rec.timedOut ? 'timeout' : 'none')} (${rec.ms} ms)`);
-    this.flush();
+    this.out?.markDirty(WRITE_DELAY_MS);
   }
 
-  finish(outcome: string, failed: boolean): void {
+  /** Ends the record and writes it (resolves once it is on disk, or could not be written). */
+  async finish(outcome: string, failed: boolean): Promise<void> {
     this.endStep(failed ? 'failed' : 'ok');
     this.doc.finishedAt = new Date().toISOString();
     this.doc.outcome = this.r(outcome);
-    this.flush();
-  }
-
-  flush(): void {
-    if (!this.file) return;
-    try {
-      mkdirSync(dirname(this.file), { recursive: true, mode: 0o700 });
-      writeFileSync(this.file, JSON.stringify(this.doc, null, 2), { mode: 0o600 });
-    } catch {
-      /* a transcript that cannot be written must not break the install */
-    }
+    await this.out?.close().catch(() => undefined);
   }
 }

@@ -1,8 +1,9 @@
 import { randomBytes, randomUUID } from 'node:crypto';
-import { promises as fsp, readFileSync, existsSync } from 'node:fs';
+import { readFileSync, existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { AppError } from '../../shared/contract/errors';
 import type { Logger } from '../logging/logger';
+import { CoalescedFile } from '../stores/coalescedFile';
 import { defaultSettings, type DataDocument, type EnvironmentRecord, type GroupRecord, type TagRecord } from './model';
 
 export const DATA_FILE = 'localserver.json';
@@ -67,12 +68,7 @@ export class Store {
   readonly envById = new Map<number, EnvironmentRecord>();
   readonly envByName = new Map<string, EnvironmentRecord>();
   readonly envByEdgeId = new Map<string, EnvironmentRecord>();
-  private timer: NodeJS.Timeout | undefined;
-  /** When the pending write fires (ms since epoch). */
-  private timerDue = 0;
-  private writing: Promise<void> | undefined;
-  private dirty = false;
-  private closed = false;
+  private readonly out: CoalescedFile;
 
   private constructor(
     doc: DataDocument,
@@ -82,6 +78,7 @@ export class Store {
   ) {
     this.doc = doc;
     this.file = file;
+    this.out = new CoalescedFile(file, () => JSON.stringify(this.doc), { durable: true, onError: (e) => this.logger.error(`could not write ${file}`, e) });
     for (const env of doc.environments) this.index(env);
   }
 
@@ -172,56 +169,15 @@ export class Store {
    * a lost check-in time costs nothing (the next poll sets it again), and close() flushes anyway.
    */
   markDirty(when: 'soon' | 'lazy' = 'soon'): void {
-    this.dirty = true;
-    if (this.closed) return;
-    const delay = when === 'soon' ? this.debounceMs : LAZY_WRITE_MS;
-    const due = Date.now() + delay;
-    if (this.timer && this.timerDue <= due) return;
-    if (this.timer) clearTimeout(this.timer);
-    this.timerDue = due;
-    this.timer = setTimeout(() => {
-      this.timer = undefined;
-      void this.flush().catch((e) => this.logger.error(`could not write ${this.file}`, e));
-    }, delay);
-    this.timer.unref?.();
+    this.out.markDirty(when === 'soon' ? this.debounceMs : LAZY_WRITE_MS);
   }
 
   /** Writes now if anything changed (waits for a write in progress first). */
-  async flush(): Promise<void> {
-    if (this.timer) {
-      clearTimeout(this.timer);
-      this.timer = undefined;
-    }
-    while (this.writing) await this.writing;
-    if (!this.dirty) return;
-    this.dirty = false;
-    this.writing = this.write().finally(() => {
-      this.writing = undefined;
-    });
-    await this.writing;
+  flush(): Promise<void> {
+    return this.out.flush();
   }
 
-  private async write(): Promise<void> {
-    const text = JSON.stringify(this.doc);
-    const tmp = `${this.file}.${process.pid}.tmp`;
-    try {
-      const handle = await fsp.open(tmp, 'w', 0o600);
-      try {
-        await handle.writeFile(text);
-        await handle.sync();
-      } finally {
-        await handle.close();
-      }
-      await fsp.rename(tmp, this.file);
-    } catch (e) {
-      this.dirty = true;
-      await fsp.rm(tmp, { force: true }).catch(() => undefined);
-      throw e;
-    }
-  }
-
-  async close(): Promise<void> {
-    await this.flush();
-    this.closed = true;
+  close(): Promise<void> {
+    return this.out.close();
   }
 }

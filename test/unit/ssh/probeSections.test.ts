@@ -1,5 +1,7 @@
-import { spawnSync } from 'node:child_process';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { execFile, spawnSync } from 'node:child_process';
+import { mkdirSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { createServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
@@ -57,5 +59,48 @@ describe('runtime sections (docker info + existing agent in one exec)', () => {
     expect(p).toContain(`ep='sudo -n --'`);
     expect(p).toMatch(/if \[ "\$\(id -u\)" = 0 \]; then ep=''/);
     expect(p).not.toMatch(/sudo -S|sudo -k/);
+  });
+});
+
+describe('network sections (run in the background while the local checks run)', () => {
+  // A real HTTP server that answers each request after 600 ms: four sequential checks would take
+  // well over a second; overlapped, the probe takes about one delay.
+  const DELAY = 600;
+  let server: Server;
+  let port = 0;
+  const base = () => ({ portainerUrl: `http://127.0.0.1:${port}/`, portainerHost: 'localhost', tunnelHost: '127.0.0.1', tunnelPort: port });
+  const runProbe = (env: NodeJS.ProcessEnv) =>
+    new Promise<{ stdout: string; ms: number }>((resolve, reject) => {
+      const t0 = performance.now();
+      execFile('sh', ['-c', probeScript(base())], { env: { ...process.env, ...env }, encoding: 'utf8' }, (err, stdout) => (err ? reject(err) : resolve({ stdout, ms: performance.now() - t0 })));
+    });
+
+  it('overlaps the DNS, HTTPS and tunnel checks, prints them in the probe format and removes its temp folder', async () => {
+    server = createServer((req, res) => setTimeout(() => res.end(req.url === '/health' ? 'OK' : '{}'), DELAY));
+    await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
+    port = (server.address() as AddressInfo).port;
+    try {
+      const tmp = join(dir, 'tmp-ok');
+      mkdirSync(tmp);
+      const { stdout, ms } = await runProbe({ TMPDIR: tmp });
+      const s = parseProbe(stdout);
+      expect(s.https).toEqual({ out: '200', rc: 0 });
+      expect(s.https_k).toEqual({ out: '200', rc: 0 });
+      expect(s.tunnel).toEqual({ out: 'OK', rc: 0 });
+      expect(s.dns?.rc).toBe(0);
+      expect(s.dns?.out).toMatch(/localhost/);
+      expect(Number(s.date?.out)).toBeGreaterThan(1_700_000_000);
+      expect(ms).toBeLessThan(3 * DELAY); // sequential would be at least 3 × DELAY
+      expect(readdirSync(tmp)).toEqual([]);
+
+      // No usable temp folder (mktemp fails): the same sections, one after the other.
+      const seq = await runProbe({ TMPDIR: join(dir, 'missing') });
+      const q = parseProbe(seq.stdout);
+      expect(q.https).toEqual({ out: '200', rc: 0 });
+      expect(q.tunnel).toEqual({ out: 'OK', rc: 0 });
+      expect(seq.ms).toBeGreaterThanOrEqual(3 * DELAY);
+    } finally {
+      await new Promise((r) => server.close(r));
+    }
   });
 });
