@@ -368,18 +368,20 @@ export async function installOnHost(o: InstallHostOptions): Promise<HostOutcome>
     // ---------------- run
     t.step('start agent');
     const started = Math.floor(now() / 1000);
-    // The commands before the last need no env file; the last one (run / service create) is
-    // folded with moving the env file into place and removing it afterwards: one privileged exec,
-    // whose exit code is the runtime's own (or install's, when the file could not be put in place).
+    // One privileged exec whatever the platform: the preparatory commands (Podman's socket and
+    // volume, Swarm's overlay network), then moving the env file into place, the run / service
+    // create, and removing the file. Its exit code is the runtime's own, install's when the file
+    // could not be put in place, or a preparatory command's (which then names itself on stderr
+    // and removes the staged file). `network create` may fail: the network exists already.
     const last = commands[commands.length - 1]!;
     const failedMsg = (c: string, r: { code: number | null; stderr: string; stdout: string }) => `${c.split(' ').slice(1, 3).join(' ')} failed (exit ${r.code}): ${(r.stderr || r.stdout).trim().split('\n').pop()}`;
+    const prep = commands
+      .slice(0, -1)
+      .map((c, i) => (/network create/.test(c) ? `${c};` : `${c} || { rc=$?; rm -f ${shellQuote(tmpPath)}; echo '${PREP_FAILED} ${i}' >&2; exit $rc; };`))
+      .join(' ');
     let cleaned = false;
     let firstLook: string | undefined;
     try {
-      for (const c of commands.slice(0, -1)) {
-        const r = await host.run(c, { privileged: true, timeoutMs: 10 * 60_000 });
-        if (r.code !== 0 && !/network create/.test(c)) throw new HostFailure(failedMsg(c, r));
-      }
       // DECISION (env file afterwards): removed right after the run. Docker/Podman copy the env
       // into the container (or service) config, which root-only storage keeps for restarts, so a
       // second copy of the join token and agent secret at rest would only add exposure. A
@@ -387,7 +389,7 @@ export async function installOnHost(o: InstallHostOptions): Promise<HostOutcome>
       // Standalone/Podman: the first container check rides along once the run succeeded (its
       // inspect JSON holds the env, so it is kept out of the transcript like every inspect).
       const look = plan.platform === 'standalone' || plan.platform === 'podman' ? ` if [ $rc -eq 0 ]; then echo '${CONTAINER_MARK}'; ${shellQuote(runtime)} inspect --type container ${AGENT_NAME}; fi;` : '';
-      const r = await host.run(`${moveIntoPlace(remoteDir, tmpPath, envPath)}; ${last}; rc=$?; rm -f ${shellQuote(envPath)};${look} exit $rc`, {
+      const r = await host.run(`${prep ? `${prep} ` : ''}${moveIntoPlace(remoteDir, tmpPath, envPath)}; ${last}; rc=$?; rm -f ${shellQuote(envPath)};${look} exit $rc`, {
         privileged: true,
         timeoutMs: 10 * 60_000,
         quietStdout: (out) => (out.includes(`${CONTAINER_MARK}\n`) ? `${out.slice(0, out.indexOf(`${CONTAINER_MARK}\n`))}${CONTAINER_MARK}\n(inspect JSON not recorded)` : out),
@@ -398,11 +400,13 @@ export async function installOnHost(o: InstallHostOptions): Promise<HostOutcome>
         firstLook = r.stdout.slice(at + CONTAINER_MARK.length + 1);
         r.stdout = r.stdout.slice(0, at);
       }
+      const prepFailed = new RegExp(`^${PREP_FAILED} (\\d+)$`, 'm').exec(r.stderr);
+      if (prepFailed) throw new HostFailure(failedMsg(commands[Number(prepFailed[1])]!, { ...r, stderr: r.stderr.replace(prepFailed[0], '') }));
       if (r.stderr.includes(MOVE_FAILED)) throw new HostFailure(`could not install the env file into ${remoteDir}: ${r.stderr.replace(MOVE_FAILED, '').trim()}`);
       if (r.code !== 0 && !/network create/.test(last)) throw new HostFailure(failedMsg(last, r));
     } finally {
-      // The start command did not run to its end (an earlier command failed, a timeout, a lost
-      // connection): remove both copies here.
+      // The start command did not run to its end (a timeout, a lost connection): remove both
+      // copies here.
       if (!cleaned) await host.run(`rm -f ${shellQuote(tmpPath)} ${shellQuote(envPath)}`, { privileged: true }).catch(() => undefined);
       t.note(`removed ${envPath}: the runtime keeps the env in its root-only container config for restarts; no second copy of the secrets stays at rest.`);
     }
@@ -484,6 +488,8 @@ const CONTAINER_MARK = '@@edgedeck container';
 
 /** Written to stderr by moveIntoPlace()'s script when the file could not be put into place. */
 const MOVE_FAILED = 'edgedeck: could not install the file into its root-only folder';
+/** Followed by the index of the preparatory command that failed (see the start step). */
+const PREP_FAILED = '@@edgedeck prep-failed';
 
 /**
  * Shell text (run privileged): creates `dir` (0700 root:root), installs `tmp` as `path` (0600

@@ -11,6 +11,7 @@ import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startLocalServer, type LocalServer } from '../../../src-main/services/localserver';
 import { silentLogger } from '../../../src-main/services/logging/logger';
+import { readTranscript } from '../../../src-main/services/install/fleet';
 import { runFleetInstall, type FleetInstallOptions } from '../../../src-main/services/install/fleetInstall';
 
 
@@ -34,6 +35,8 @@ const logLines: string[] = [];
 const edgeKeys: string[] = [];
 /** Join tokens of the Swarm rerun/replace runs (scanned too). */
 const moreKeys: string[] = [];
+/** Join tokens of environments whose install failed on purpose (scanned too). */
+const failedKeys: string[] = [];
 let swarmFirst: { target: string; environmentId: number } | undefined;
 let runNo = 0;
 
@@ -55,6 +58,7 @@ beforeAll(async () => {
       '# systemctl stand-in (no systemd on this machine): records the call; `enable --now podman.socket` as root',
       '# "creates" the socket for the podman stand-in; anything else fails like an unknown unit.',
       `echo "$(id -u) $*" >> ${pod.stateDir}/systemctl.log`,
+      `if [ -e ${pod.stateDir}/systemctl.masked ]; then echo "Failed to enable unit: Unit file /etc/systemd/system/podman.socket is masked." >&2; exit 1; fi`,
       `if [ "$*" = "enable --now podman.socket" ] && [ "$(id -u)" = 0 ]; then touch ${pod.stateDir}/podman.socket.enabled; exit 0; fi`,
       'echo "Failed to enable unit: stand-in systemctl knows only podman.socket (as root)" >&2',
       'exit 1',
@@ -194,6 +198,31 @@ describe('Podman install over real sshd (podman stand-in, systemctl stand-in)', 
     expect(r.stderr).toMatch(/can't evaluate field ServerVersion in type \*define\.Info/);
   });
 
+  it('a failing preparatory command (podman.socket masked) fails the host naming it; nothing after it runs and no env file stays behind', async () => {
+    const masked = join(pod.stateDir, 'systemctl.masked');
+    writeFileSync(masked, '');
+    try {
+      const summary = await runFleetInstall(options(`${users.key.name}@127.0.0.1:${pod.port}`, 'podman'));
+      const h = summary.hosts[0]!;
+      failedKeys.push((await api.environment(h.environmentId!)).edgeKey);
+      expect(h.status).toBe('failed');
+      expect(h.reason).toMatch(/start agent: enable --now failed \(exit 1\): Failed to enable unit: Unit file .*podman.socket is masked\./);
+      const argv = pod.argvLog().map((r) => r.argv.join(' '));
+      expect(argv.filter((a) => /^(run|volume create)/.test(a))).toEqual([]);
+      expect(pod.envFilesLog()).toEqual([]);
+      // The staged file (named in the transcript) and the root-only copy are both gone.
+      const transcript = JSON.stringify(readTranscript(join(root, 'runs'), summary.runId, h.target));
+      const staged = /staged the env file over SFTP as (\/tmp\/edgedeck-env\.[0-9a-f]+)/.exec(transcript)?.[1];
+      expect(staged).toBeDefined();
+      expect(existsSync(staged!)).toBe(false);
+      expect(existsSync(join(pod.remoteDir, 'agent.env'))).toBe(false);
+    } finally {
+      rmSync(masked);
+      // The next test counts the systemctl calls of its own run.
+      rmSync(join(pod.stateDir, 'systemctl.log'), { force: true });
+    }
+  }, 60_000);
+
   it('enables podman.socket, creates the volume, runs the agent privileged from the env file; it checks in', async () => {
     const summary = await runFleetInstall(options(`${users.key.name}@127.0.0.1:${pod.port}`, 'podman'));
     const h = summary.hosts[0]!;
@@ -212,6 +241,11 @@ describe('Podman install over real sshd (podman stand-in, systemctl stand-in)', 
     expect(files).toHaveLength(1);
     expect(files[0]).toMatchObject({ path: envPath, mode: '600', uid: 0 });
     expect(existsSync(envPath)).toBe(false);
+    // Socket, volume, env file and run in one privileged exec (one round trip and one sudo per host).
+    const doc = readTranscript(join(root, 'runs'), summary.runId, h.target) as { steps: Array<{ name: string; commands: Array<{ command: string }> }> };
+    const start = doc.steps.find((st) => st.name === 'start agent')!.commands;
+    expect(start).toHaveLength(1);
+    expect(start[0]!.command).toMatch(/enable --now podman\.socket \|\| .*volume create portainer \|\| .*install -m 0600 .* run -d /);
   }, 90_000);
 
   it('a second Podman run finds the agent unchanged', async () => {
@@ -228,7 +262,8 @@ describe('secret scan (Swarm and Podman runs)', () => {
   it('no join token, agent secret or password in argv/cmdlines, transcripts, progress log, sshd logs, ps or shell history', () => {
     expect(edgeKeys).toHaveLength(2);
     expect(moreKeys).toHaveLength(2);
-    const secrets = [...edgeKeys, ...moreKeys, AGENT_SECRET, users.sudo.password];
+    expect(failedKeys).toHaveLength(1);
+    const secrets = [...edgeKeys, ...moreKeys, ...failedKeys, AGENT_SECRET, users.sudo.password];
     const haystacks: Array<[string, string]> = [];
     for (const f of allFiles(join(root, 'runs'))) haystacks.push([f, readFileSync(f, 'utf8')]);
     haystacks.push(['progress log', logLines.join('\n')]);
