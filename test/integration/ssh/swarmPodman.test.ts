@@ -100,6 +100,25 @@ function allFiles(dir: string): string[] {
 }
 
 describe('Docker Swarm install over real sshd (docker stand-in on a swarm manager)', () => {
+  it('a swarm worker node fails the preflight with the fix (target a manager); nothing is created', async () => {
+    const state = join(swarm.stateDir, 'state.json');
+    const manager = readFileSync(state, 'utf8');
+    writeFileSync(state, JSON.stringify({ ...JSON.parse(manager), swarm: 'worker' }), { mode: 0o600 });
+    try {
+      const summary = await runFleetInstall(options(`${users.sudo.name}@127.0.0.1:${swarm.port}`, 'swarm'));
+      const h = summary.hosts[0]!;
+      failedKeys.push((await api.environment(h.environmentId!)).edgeKey);
+      expect(h.status).toBe('failed');
+      const runtime = (h.detail!.checks as Array<{ id: string; status: string; found: string; fix?: string }>).find((c) => c.id === 'runtime')!;
+      expect(runtime).toMatchObject({ status: 'fail', found: 'Docker 24.0.7, swarm worker' });
+      expect(runtime.fix).toMatch(/swarm manager/);
+      expect(swarm.argvLog().map((r) => r.argv.join(' ')).filter((a) => /^(network|service) create/.test(a))).toEqual([]);
+      expect(swarm.envFilesLog()).toEqual([]);
+    } finally {
+      writeFileSync(state, manager, { mode: 0o600 });
+    }
+  }, 60_000);
+
   it('creates the overlay network and a global service from the root-only env file; the agent checks in, tunnel verified', async () => {
     const summary = await runFleetInstall(options(`${users.sudo.name}@127.0.0.1:${swarm.port}`, 'swarm'));
     const h = summary.hosts[0]!;
@@ -262,7 +281,7 @@ describe('secret scan (Swarm and Podman runs)', () => {
   it('no join token, agent secret or password in argv/cmdlines, transcripts, progress log, sshd logs, ps or shell history', () => {
     expect(edgeKeys).toHaveLength(2);
     expect(moreKeys).toHaveLength(2);
-    expect(failedKeys).toHaveLength(1);
+    expect(failedKeys).toHaveLength(2);
     const secrets = [...edgeKeys, ...moreKeys, ...failedKeys, AGENT_SECRET, users.sudo.password];
     const haystacks: Array<[string, string]> = [];
     for (const f of allFiles(join(root, 'runs'))) haystacks.push([f, readFileSync(f, 'utf8')]);
