@@ -127,7 +127,7 @@ export async function startLocalServer(options: LocalServerOptions): Promise<Loc
   const port: TunnelServerPort = {
     addUser: (u) => tunnelServer.addUser(u),
     removeUser: (name) => tunnelServer.removeUser(name),
-    on: (event: 'up' | 'down' | 'activity', listener: (info: never) => void) => tunnelServer.on(event, listener as never),
+    on: (event: 'up' | 'down' | 'activity' | 'listenFailed', listener: (info: never) => void) => tunnelServer.on(event, listener as never),
   } as TunnelServerPort;
   ctx.tunnels = new TunnelManager({
     server: port,

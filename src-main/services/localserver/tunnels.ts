@@ -1,3 +1,4 @@
+import { readFileSync } from 'node:fs';
 import { connect } from 'node:net';
 import { request as httpRequest } from 'node:http';
 import type { Logger } from '../logging/logger';
@@ -9,6 +10,7 @@ export interface TunnelServerPort {
   removeUser(username: string): void;
   on(event: 'up' | 'down', listener: (info: ReverseTunnelInfo) => void): unknown;
   on(event: 'activity', listener: (info: { port: number }) => void): unknown;
+  on(event: 'listenFailed', listener: (info: ReverseTunnelInfo & { code?: string }) => void): unknown;
 }
 
 export interface TunnelCrypto {
@@ -37,6 +39,8 @@ export interface TunnelEntry {
   /** Encrypted `user:pass`, base64 RawStd: what the poll response carries. */
   credentials: string;
   username: string;
+  /** The Edge ID the credentials are encrypted with. */
+  edgeId: string;
   /** ms timestamps (injected clock). */
   openedAt: number;
   lastActivity: number;
@@ -54,7 +58,32 @@ const IDLE: TunnelConfig = Object.freeze({ status: 'IDLE', port: 0, credentials:
 export const ACTIVE_TIMEOUT_MS = 270_000;
 export const CLEANUP_INTERVAL_MS = 10_000;
 const PORT_MIN = 49152;
-const PORT_SPAN = 65535 - 49152;
+const PORT_MAX = 65534;
+
+/**
+ * Where tunnel ports are drawn from: Portainer's 49152–65534, minus the OS's ephemeral range
+ * where enough is left. WHY: Linux hands out 32768–60999 to outgoing connections, and a port
+ * that one of them holds cannot be listened on, although nothing accepts connections there (the
+ * only test Portainer makes), so the agent's tunnel would fail on that port until it expired.
+ */
+export function tunnelPortRange(ephemeral: string | undefined = readEphemeralRange()): { min: number; max: number } {
+  const m = /^\s*(\d+)\s+(\d+)\s*$/.exec(ephemeral ?? '');
+  if (!m) return { min: PORT_MIN, max: PORT_MAX };
+  const [lo, hi] = [Number(m[1]), Number(m[2])];
+  // The larger part of Portainer's range on either side of the ephemeral one, if it has 1000 ports.
+  const above = { min: Math.max(PORT_MIN, hi + 1), max: PORT_MAX };
+  const below = { min: PORT_MIN, max: Math.min(PORT_MAX, lo - 1) };
+  const best = above.max - above.min >= below.max - below.min ? above : below;
+  return best.max - best.min + 1 >= 1000 ? best : { min: PORT_MIN, max: PORT_MAX };
+}
+
+function readEphemeralRange(): string | undefined {
+  try {
+    return readFileSync('/proc/sys/net/ipv4/ip_local_port_range', 'utf8');
+  } catch {
+    return undefined; // not Linux: Portainer's whole range
+  }
+}
 
 export interface EnvForTunnel {
   Id: number;
@@ -77,6 +106,8 @@ export interface TunnelManagerOptions {
   onVerified: (environmentId: number, port: number) => void;
   /** A port probe; default: does 127.0.0.1:<port> accept a TCP connection? */
   portInUse?: (port: number) => Promise<boolean>;
+  /** Default: tunnelPortRange(). */
+  portRange?: { min: number; max: number };
 }
 
 /**
@@ -91,11 +122,17 @@ export class TunnelManager {
   private readonly timers: Timers;
   private sweep: unknown;
   private readonly portInUse: (port: number) => Promise<boolean>;
+  private readonly portRange: { min: number; max: number };
 
   constructor(private readonly o: TunnelManagerOptions) {
     this.timers = o.timers ?? realTimers;
     this.portInUse = o.portInUse ?? ((port) => acceptsOn(o.reverseHost ?? '127.0.0.1', port));
+    this.portRange = o.portRange ?? tunnelPortRange();
     o.server.on('up', (info) => this.onUp(info));
+    o.server.on('listenFailed', (info) => {
+      const e = this.byPort.get(info.port);
+      if (e && info.code === 'EADDRINUSE') this.movePort(e).catch((err: unknown) => this.o.logger.warn(`could not move tunnel port ${info.port}`, err));
+    });
     o.server.on('activity', (info) => {
       const e = this.byPort.get(info.port);
       if (e) e.lastActivity = this.o.now();
@@ -138,28 +175,64 @@ export class TunnelManager {
   }
 
   private async doOpen(env: EnvForTunnel): Promise<TunnelEntry> {
-    const port = await this.unusedPort();
-    const username = this.o.crypto.randomCredential(8);
-    const password = this.o.crypto.randomCredential(8);
-    const credentials = this.o.crypto.encryptCredentials(`${username}:${password}`, env.EdgeID);
-    this.o.server.addUser({ username, password, allowed: new RegExp(`^R:0\\.0\\.0\\.0:${port}$`) });
     const now = this.o.now();
-    const entry: TunnelEntry = { environmentId: env.Id, status: 'REQUIRED', port, credentials, username, openedAt: now, lastActivity: now };
+    const entry: TunnelEntry = { environmentId: env.Id, status: 'REQUIRED', port: 0, credentials: '', username: '', edgeId: env.EdgeID, openedAt: now, lastActivity: now };
+    await this.assignPort(entry);
     this.byEnv.set(env.Id, entry);
-    this.byPort.set(port, entry);
-    this.o.logger.debug(`tunnel opened for environment ${env.Id} on port ${port}`);
+    this.o.logger.debug(`tunnel opened for environment ${env.Id} on port ${entry.port}`);
     this.o.onChange(env.Id, 'open');
     return entry;
   }
 
+  /** A free port and fresh credentials (a chisel user allowed only that port) for `entry`. */
+  private async assignPort(entry: TunnelEntry): Promise<void> {
+    const port = await this.unusedPort();
+    const username = this.o.crypto.randomCredential(8);
+    const password = this.o.crypto.randomCredential(8);
+    entry.credentials = this.o.crypto.encryptCredentials(`${username}:${password}`, entry.edgeId);
+    this.o.server.addUser({ username, password, allowed: new RegExp(`^R:0\\.0\\.0\\.0:${port}$`) });
+    entry.port = port;
+    entry.username = username;
+    this.byPort.set(port, entry);
+  }
+
+  /**
+   * The agent could not get its port listened on (EADDRINUSE: held by a connection the probe could
+   * not see). Without this it would retry the same port until the tunnel expired: the entry gets
+   * another port and credentials, and the changed ETag hands them to the agent's next poll.
+   */
+  private async movePort(entry: TunnelEntry): Promise<void> {
+    const old = { port: entry.port, username: entry.username };
+    try {
+      // The old port stays in byPort meanwhile, so it is not drawn again.
+      await this.assignPort(entry);
+    } catch (err) {
+      this.o.logger.warn(`could not move the tunnel of environment ${entry.environmentId} off port ${old.port}`, err);
+      if (this.byEnv.get(entry.environmentId) === entry) this.close(entry.environmentId);
+      return;
+    } finally {
+      this.byPort.delete(old.port);
+      this.o.server.removeUser(old.username);
+    }
+    // Closed while a port was found: give the new port back.
+    if (this.byEnv.get(entry.environmentId) !== entry) {
+      this.byPort.delete(entry.port);
+      this.o.server.removeUser(entry.username);
+      return;
+    }
+    this.o.logger.warn(`tunnel port ${old.port} of environment ${entry.environmentId} is in use on this machine; moved to ${entry.port}`);
+    this.o.onChange(entry.environmentId, 'open');
+  }
+
   private async unusedPort(): Promise<number> {
+    const { min, max } = this.portRange;
     for (let attempt = 0; attempt < 64; attempt++) {
-      const port = PORT_MIN + Math.floor(Math.random() * PORT_SPAN);
+      const port = min + Math.floor(Math.random() * (max - min + 1));
       if (this.byPort.has(port)) continue;
       if (await this.portInUse(port)) continue;
       return port;
     }
-    throw new Error('no unused tunnel port found in 49152-65534');
+    throw new Error(`no unused tunnel port found in ${min}-${max}`);
   }
 
   /** Activity (e.g. a proxied request): keeps the tunnel open for another 4 min 30 s. */

@@ -364,6 +364,7 @@ export class TunnelServer extends EventEmitter {
         opened.push({ server, info });
       } catch (err) {
         undo();
+        this.emit('listenFailed', { ...info, code: (err as NodeJS.ErrnoException).code });
         return fail(`${(err as Error).message}`);
       }
       if (state.closed) {

@@ -40,6 +40,8 @@ export interface TunnelServerEvents {
   down: (info: ReverseTunnelInfo) => void;
   /** Bytes passed through a reverse listener: counts as tunnel activity. */
   activity: (info: { port: number }) => void;
+  /** An allowed remote whose port could not be listened on (`code`: the errno, e.g. EADDRINUSE). */
+  listenFailed: (info: ReverseTunnelInfo & { code?: string }) => void;
   /** A refused connection: bad subprotocol, wrong password, disallowed remote… */
   refused: (info: { reason: string; username?: string }) => void;
 }

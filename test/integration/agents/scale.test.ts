@@ -48,7 +48,7 @@ describe('AgentPool at scale (loopback)', () => {
     const withTunnel = 40;
     for (let i = 1; i <= withTunnel; i++) {
       const edgeId = `scale-${i}`;
-      // Like Portainer's getUnusedPort: a port nothing listens on (random ones collided under CI load).
+      // Like the local server's tunnel ports: free, and outside the range outgoing connections draw from.
       const port = await freePort();
       portFor.set(edgeId, port);
       tunnel.addUser({ username: `u-${edgeId}`, password: `p-${edgeId}`, allowed: new RegExp(`^R:0\\.0\\.0\\.0:${port}$`) });

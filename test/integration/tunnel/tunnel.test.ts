@@ -81,6 +81,27 @@ describe('chisel-v3 tunnel server + client (loopback)', () => {
     server.removeUser('u1');
   });
 
+  it('a port held by an outgoing connection (no listener, so a connect probe sees it free) fails the config and is reported as listenFailed EADDRINUSE', async () => {
+    // The kernel picks the outgoing connection's local port (as for every client socket): it is
+    // then bound, and listening on it fails, although nothing accepts connections there.
+    const holder = netConnect({ host: '127.0.0.1', port: agentPort });
+    await new Promise<void>((r, j) => holder.once('connect', () => r()).once('error', j));
+    const held = holder.localPort!;
+    try {
+      server.addUser({ username: 'u9', password: 'p9', allowed: new RegExp(`^R:0\\.0\\.0\\.0:${held}$`) });
+      const failed: Array<{ port: number; code?: string }> = [];
+      server.on('listenFailed', (i) => failed.push({ port: i.port, code: i.code }));
+      await expect(
+        connectTunnel({ server: `127.0.0.1:${tunnelPort}`, fingerprint: server.fingerprint, username: 'u9', password: 'p9', remotes: [`R:${held}:127.0.0.1:${agentPort}`] }),
+      ).rejects.toThrow(/the server refused the config: .*EADDRINUSE/);
+      expect(failed).toEqual([{ port: held, code: 'EADDRINUSE' }]);
+      expect(server.tunnels()).toHaveLength(0);
+    } finally {
+      holder.destroy();
+      server.removeUser('u9');
+    }
+  });
+
   it('refuses a wrong password', async () => {
     server.addUser({ username: 'u2', password: 'right', allowed: /^R:0\.0\.0\.0:\d+$/ });
     await expect(
