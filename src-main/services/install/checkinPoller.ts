@@ -1,7 +1,10 @@
 import { AppError } from '../../shared/contract/errors';
-import type { CheckinProbe } from './installer';
+import type { CheckinProbe, CheckinState } from './installer';
 
-export type EnvironmentState = Awaited<ReturnType<CheckinProbe['getEnvironment']>>;
+export type EnvironmentState = CheckinState;
+
+/** Environments per list call when the probe can ask for many at once. */
+export const BATCH_SIZE = 100;
 
 export interface CheckinPollerOptions {
   /** Between two probes of one environment during its first `fastForMs` of waiting (default 500 ms). */
@@ -34,10 +37,13 @@ interface Waiter {
 /**
  * One poller for every host of a run that waits for its agent's first check-in. The hosts wait
  * outside the SSH concurrency slots, so many waits overlap; instead of one polling loop per host,
- * this keeps one timer, probes the environments that are due through `CheckinProbe.getEnvironment`
- * (a few calls in flight at once, at most `maxPerSecond` a second in all), and hands each answer
- * to that host's `decide`. A lone host is probed every 500 ms for its first 10 s (the agent's
- * first poll comes within one check-in interval of its start), then every second.
+ * this keeps one timer, probes the environments that are due (a few calls in flight at once, at
+ * most `maxPerSecond` a second in all), and hands each answer to that host's `decide`. A lone
+ * host is probed every 500 ms for its first 10 s (the agent's first poll comes within one
+ * check-in interval of its start), then every second. Where the probe can list many
+ * environments in one call (`getEnvironments`), the due ones are asked together, up to
+ * BATCH_SIZE a call, so 500 waiting hosts cost 5 calls a round instead of stretching each host's
+ * interval to 25 s under the rate cap; a server that cannot filter is asked one by one.
  */
 export class CheckinPoller {
   private readonly waiters = new Set<Waiter>();
@@ -50,8 +56,10 @@ export class CheckinPoller {
   private readonly maxInFlight: number;
   private readonly maxPerSecond: number;
   private readonly now: () => number;
-  /** getEnvironment calls made (for tests and the transcript). */
+  /** Probe calls made, single or batched (for tests and the transcript). */
   calls = 0;
+  /** Whether due environments are asked together (until the server says it cannot filter). */
+  private batched: boolean;
 
   constructor(
     private readonly probe: CheckinProbe,
@@ -63,6 +71,7 @@ export class CheckinPoller {
     this.maxInFlight = Math.max(1, o.maxInFlight ?? 4);
     this.maxPerSecond = Math.max(1, o.maxPerSecond ?? 20);
     this.now = o.now ?? Date.now;
+    this.batched = typeof probe.getEnvironments === 'function';
   }
 
   get waiting(): number {
@@ -105,7 +114,8 @@ export class CheckinPoller {
 
   private intervalFor(w: Waiter, now: number): number {
     const base = now - w.since < this.fastForMs ? this.fastMs : this.slowMs;
-    return Math.max(base, Math.ceil((this.waiters.size / this.maxPerSecond) * 1000));
+    const callsPerRound = this.batched ? Math.ceil(this.waiters.size / BATCH_SIZE) : this.waiters.size;
+    return Math.max(base, Math.ceil((callsPerRound / this.maxPerSecond) * 1000));
   }
 
   private schedule(): void {
@@ -138,35 +148,42 @@ export class CheckinPoller {
       else if (w.nextDue <= now) due.push(w);
     }
     due.sort((a, b) => a.nextDue - b.nextDue);
-    for (const w of due) {
-      if (this.inFlight >= this.maxInFlight) break;
-      void this.poll(w);
-    }
+    const size = this.batched ? BATCH_SIZE : 1;
+    for (let i = 0; i < due.length && this.inFlight < this.maxInFlight; i += size) void this.poll(due.slice(i, i + size));
     this.schedule();
   }
 
-  private async poll(w: Waiter): Promise<void> {
-    w.inFlight = true;
+  /** One probe call for `ws` (one waiter, or a batch), then each waiter's decide. */
+  private async poll(ws: Waiter[]): Promise<void> {
+    for (const w of ws) w.inFlight = true;
     this.inFlight++;
     this.calls++;
-    let e: EnvironmentState | undefined;
+    let states: Map<number, EnvironmentState> | undefined;
+    let unsupported = false;
     try {
-      e = await this.probe.getEnvironment(w.environmentId);
-    } catch {
-      e = undefined;
+      if (this.batched) states = await this.probe.getEnvironments!([...new Set(ws.map((w) => w.environmentId))]);
+      else states = new Map([[ws[0]!.environmentId, await this.probe.getEnvironment(ws[0]!.environmentId)]]);
+    } catch (e) {
+      unsupported = this.batched && e instanceof AppError && e.code === 'unsupported';
+      states = undefined;
     }
     this.inFlight--;
-    w.inFlight = false;
-    if (this.waiters.has(w)) {
-      try {
-        const v = w.decide(e);
-        if (v !== undefined) w.resolve(v);
-      } catch (err) {
-        w.reject(err);
-      }
-    }
+    // The server cannot list by id: from now on one call per environment (these are due again now).
+    if (unsupported) this.batched = false;
     const now = this.now();
-    w.nextDue = now + this.intervalFor(w, now);
+    for (const w of ws) {
+      w.inFlight = false;
+      if (unsupported) continue;
+      if (this.waiters.has(w)) {
+        try {
+          const v = w.decide(states?.get(w.environmentId));
+          if (v !== undefined) w.resolve(v);
+        } catch (err) {
+          w.reject(err);
+        }
+      }
+      w.nextDue = now + this.intervalFor(w, now);
+    }
     // Others may have become due while this call was in flight.
     this.tick();
   }

@@ -40,8 +40,22 @@ import { RemoteHost } from './remoteHost';
 import type { HostTranscript } from './transcript';
 
 /** What the installer needs from Portainer to verify a host (the lead may back it with the real client). */
+/** What the check-in wait reads of an environment. */
+export interface CheckinState {
+  lastCheckIn: number;
+  edgeId?: string;
+  heartbeat: boolean;
+  tunnelVerified?: boolean;
+}
+
 export interface CheckinProbe {
-  getEnvironment(id: number, signal?: AbortSignal): Promise<{ lastCheckIn: number; edgeId?: string; heartbeat: boolean; tunnelVerified?: boolean }>;
+  getEnvironment(id: number, signal?: AbortSignal): Promise<CheckinState>;
+  /**
+   * Many environments in one call (Portainer's list filtered by endpointIds[]); an id missing
+   * from the answer is an environment that is gone. Rejects with code 'unsupported' when the
+   * server cannot filter so (then the caller asks one by one).
+   */
+  getEnvironments?(ids: number[], signal?: AbortSignal): Promise<Map<number, CheckinState>>;
 }
 
 export interface HostPlan {

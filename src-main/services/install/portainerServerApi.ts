@@ -1,6 +1,9 @@
 import { decodeEdgeKey, encodeEdgeKey } from '../../shared/domain/edgeKey';
+import { AppError } from '../../shared/contract/errors';
 import type { PortainerClient } from '../portainer/client';
+import type { EnvironmentView } from '../../shared/schemas/portainer';
 import type { InstallServerApi } from './fleetInstall';
+import type { CheckinState } from './installer';
 
 export interface PortainerServerApiOptions {
   /** "Tunnel verified" where the server can tell (the local simulator); real Portainer cannot. */
@@ -12,6 +15,15 @@ export interface PortainerServerApiOptions {
  * through PortainerClient, so TLS pinning, auth and error messages are the same as elsewhere.
  */
 export function portainerServerApi(client: PortainerClient, options: PortainerServerApiOptions = {}): InstallServerApi {
+  const checkinState = (env: EnvironmentView): CheckinState => {
+    const verified = options.tunnelVerified?.(env.id);
+    return {
+      lastCheckIn: env.lastCheckIn,
+      heartbeat: env.heartbeat,
+      ...(env.edgeId ? { edgeId: env.edgeId } : {}),
+      ...(verified !== undefined ? { tunnelVerified: verified } : {}),
+    };
+  };
   return {
     agentVersion: async (signal) => (await client.status(signal)).version,
     settings: async (signal) => {
@@ -26,15 +38,14 @@ export function portainerServerApi(client: PortainerClient, options: PortainerSe
       const env = await client.getEnvironment(id, signal);
       return { id: env.id, edgeKey: env.edgeKey ?? '', checkinInterval: env.checkinInterval, ...(env.edgeId ? { edgeId: env.edgeId } : {}) };
     },
-    getEnvironment: async (id, signal) => {
-      const env = await client.getEnvironment(id, signal);
-      const verified = options.tunnelVerified?.(id);
-      return {
-        lastCheckIn: env.lastCheckIn,
-        heartbeat: env.heartbeat,
-        ...(env.edgeId ? { edgeId: env.edgeId } : {}),
-        ...(verified !== undefined ? { tunnelVerified: verified } : {}),
-      };
+    getEnvironment: async (id, signal) => checkinState(await client.getEnvironment(id, signal)),
+    getEnvironments: async (ids, signal) => {
+      const wanted = new Set(ids);
+      const page = await client.listEnvironments({ endpointIds: [...wanted], start: 1, limit: wanted.size }, signal);
+      // Older Portainer servers took endpointIds as one JSON array and ignore endpointIds[]: the
+      // answer then holds environments nobody asked for.
+      if (page.items.some((e) => !wanted.has(e.id))) throw new AppError('unsupported', 'This Portainer server does not filter environments by endpointIds[].');
+      return new Map(page.items.map((e) => [e.id, checkinState(e)]));
     },
     previewKey: async (signal) => {
       // The tunnel address and fingerprint exist only inside keys: borrow them from any environment

@@ -52,6 +52,8 @@ export interface ListEnvironmentsQuery {
   /** Portainer's status[] filter: 1 up, 2 down. */
   status?: number[];
   types?: number[];
+  /** Only these environments (`endpointIds[]`; older servers ignore it, see portainerServerApi). */
+  endpointIds?: number[];
 }
 
 export interface CreateEdgeEnvironmentInput {
@@ -221,6 +223,7 @@ export class PortainerClient {
     for (const t of q.tagIds ?? []) query.append('tagIds[]', String(t));
     for (const s of q.status ?? []) query.append('status[]', String(s));
     for (const t of q.types ?? []) query.append('types[]', String(t));
+    for (const id of q.endpointIds ?? []) query.append('endpointIds[]', String(id));
     query.set('excludeSnapshots', 'true');
     const reply = await this.send('GET', '/api/endpoints', { query, signal });
     const body = this.json<unknown>(reply, '/api/endpoints');

@@ -220,7 +220,12 @@ describe('fleet install over real sshd to a local Portainer-compatible server', 
     }
     const targets = hosts.map((h) => `${users.key.name}@127.0.0.1:${h.port}`);
     // Portainer says every environment belongs to another device: verification fails at once.
-    const server = { ...api, getEnvironment: async (id: number) => ({ ...(await api.getEnvironment(id)), edgeId: 'some-other-device' }) };
+    const other = <T extends object>(e: T) => ({ ...e, edgeId: 'some-other-device' });
+    const server = {
+      ...api,
+      getEnvironment: async (id: number) => other(await api.getEnvironment(id)),
+      getEnvironments: async (ids: number[]) => new Map([...(await api.getEnvironments!(ids))].map(([id, e]) => [id, other(e)])),
+    };
     const summary = await runFleetInstall(options(targets, { server, concurrency: 1, maxFailPct: 30 }));
     const first = summary.hosts[0]!;
     expect(first.status).toBe('failed');

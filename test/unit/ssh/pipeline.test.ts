@@ -2,7 +2,8 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import { CheckinPoller } from '../../../src-main/services/install/checkinPoller';
+import { AppError } from '../../../src-main/shared/contract/errors';
+import { BATCH_SIZE, CheckinPoller } from '../../../src-main/services/install/checkinPoller';
 import { runFleet, type HostJobContext, type HostJobResult } from '../../../src-main/services/install/fleet';
 
 const dirs: string[] = [];
@@ -204,5 +205,48 @@ describe('check-in poller', () => {
     });
     await expect(b).rejects.toThrow(/another Edge ID/);
     expect(await a).toBe(5);
+  });
+
+  it('a probe that lists many environments at once: 250 waiters cost 3 calls a round, each still probed every 500 ms', async () => {
+    const asked: number[][] = [];
+    const t0 = Date.now();
+    const rounds = new Map<number, number>();
+    const probe = {
+      getEnvironment: async (): Promise<never> => {
+        throw new Error('not used when the list call works');
+      },
+      getEnvironments: async (ids: number[]) => {
+        asked.push(ids);
+        for (const id of ids) rounds.set(id, (rounds.get(id) ?? 0) + 1);
+        // Each environment checks in on its third probe; id 13 is gone (missing from the answer).
+        return new Map(ids.filter((id) => id !== 13).map((id) => [id, { lastCheckIn: rounds.get(id)! >= 3 ? 1 : 0, heartbeat: true }]));
+      },
+    };
+    // Without batching the rate cap (10 calls a second) would stretch each of 250 hosts to one probe every 25 s.
+    const poller = new CheckinPoller(probe, { maxPerSecond: 10 });
+    const ids = Array.from({ length: 250 }, (_, i) => i + 1);
+    const results = await Promise.all(ids.map((id) => poller.wait(id, Date.now() + 3000, (e) => (e ? (e.lastCheckIn > 0 ? 'in' : undefined) : id === 13 ? 'gone' : undefined))));
+    expect(results).toEqual(ids.map((id) => (id === 13 ? 'gone' : 'in')));
+    expect(Date.now() - t0).toBeLessThan(2500); // three rounds about 500 ms apart
+    expect(asked.every((a) => a.length <= BATCH_SIZE)).toBe(true);
+    expect(asked.length).toBeLessThanOrEqual(3 * Math.ceil(250 / BATCH_SIZE));
+    expect(poller.calls).toBe(asked.length);
+  });
+
+  it('a server that cannot filter by id (unsupported) is asked one environment at a time from then on', async () => {
+    let listCalls = 0;
+    const single: number[] = [];
+    const probe = {
+      getEnvironment: async (id: number) => (single.push(id), { lastCheckIn: 1, heartbeat: true }),
+      getEnvironments: async (): Promise<never> => {
+        listCalls++;
+        throw new AppError('unsupported', 'This Portainer server does not filter environments by endpointIds[].');
+      },
+    };
+    const poller = new CheckinPoller(probe, { fastMs: 50 });
+    const results = await Promise.all([1, 2, 3].map((id) => poller.wait(id, Date.now() + 2000, (e) => e?.lastCheckIn)));
+    expect(results).toEqual([1, 1, 1]);
+    expect(listCalls).toBe(1);
+    expect(single.sort()).toEqual([1, 2, 3]);
   });
 });
