@@ -276,8 +276,8 @@ ${table}
   (preflight ${cmdsInStep('preflight').toFixed(1)}, write env file ${cmdsInStep('write env file').toFixed(1)}, start agent ${cmdsInStep('start agent').toFixed(1)}). The 10
   concurrency slots bound the SSH work only: a host gives its slot back once its container runs
   and waits for the first check-in outside it, through one shared poller of the Portainer API
-  (each waiting environment probed every 500 ms for its first 10 s, then every second, at most
-  20 calls a second in all); up to ${peakWaiting} hosts waited at once. The baselines stop timing when
+  (every 500 ms for a host's first 10 s, then every second; the environments due are asked
+  together, one \`GET /api/endpoints?endpointIds[]=…\` for up to 100); up to ${peakWaiting} hosts waited at once. The baselines stop timing when
   \`docker run\` returns; Edgedeck stops when the last agent has checked in.
 - Measured from the transcripts: the last host finished its SSH work ${fmt(sshDoneMs)} into the run
   (${(sshDoneMs / ans.ms).toFixed(2)}× Ansible, ${(sshDoneMs / ps.ms).toFixed(2)}× pssh); the remaining ${fmt(Math.max(0, edgedeckMs - sshDoneMs))} is the last agents'
