@@ -141,11 +141,15 @@ export class CheckinPoller {
 
   private tick(): void {
     const now = this.now();
+    // Batched, a call also takes the waiters due within half a fast interval: hosts that started
+    // at different moments then share their calls from the second round on, instead of each
+    // keeping a call of its own (a waiter is still never probed more often than every fastMs / 2).
+    const horizon = this.batched ? now + this.fastMs / 2 : now;
     const due: Waiter[] = [];
     for (const w of this.waiters) {
       if (w.inFlight) continue;
       if (now >= w.deadline) w.resolve(undefined);
-      else if (w.nextDue <= now) due.push(w);
+      else if (w.nextDue <= horizon) due.push(w);
     }
     due.sort((a, b) => a.nextDue - b.nextDue);
     const size = this.batched ? BATCH_SIZE : 1;

@@ -249,4 +249,27 @@ describe('check-in poller', () => {
     expect(listCalls).toBe(1);
     expect(single.sort()).toEqual([1, 2, 3]);
   });
+
+  it('batched: hosts that start waiting at different moments share calls, so the rate stays near one call a round', async () => {
+    const callTimes: number[] = [];
+    const probe = {
+      getEnvironment: async (): Promise<never> => {
+        throw new Error('not used');
+      },
+      getEnvironments: async (ids: number[]) => (callTimes.push(Date.now()), new Map(ids.map((id) => [id, { lastCheckIn: 0, heartbeat: false }]))),
+    };
+    const poller = new CheckinPoller(probe, { fastMs: 200, slowMs: 200 });
+    const waits: Array<Promise<unknown>> = [];
+    // 17 hosts, one every 30 ms (as a fleet's hosts finish their SSH work one after another).
+    for (let i = 0; i < 17; i++) {
+      waits.push(poller.wait(i, Date.now() + 2000, () => undefined));
+      await sleep(30);
+    }
+    const settledFrom = Date.now();
+    await Promise.all(waits);
+    // After the last arrival: about one call per 200 ms round (not one per host per round: 85 a second).
+    const later = callTimes.filter((t) => t >= settledFrom + 200);
+    const seconds = (callTimes.at(-1)! - settledFrom - 200) / 1000;
+    expect(later.length / seconds).toBeLessThan(12);
+  });
 });
