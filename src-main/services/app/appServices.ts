@@ -103,7 +103,7 @@ export async function createAppServices(options: AppServicesOptions): Promise<Ap
     serverApi: async (serverId) => {
       const { client, profile } = await profiles.connection(serverId);
       const local = profile.id === LOCAL_PROFILE_ID ? simulator.current()?.server : undefined;
-      return portainerServerApi(client, local ? { tunnelVerified: (id) => local.listEnvironmentViews().find((e) => e.id === id)?.tunnelVerified } : {});
+      return portainerServerApi(client, local ? { tunnelVerified: (id) => local.environmentView(id)?.tunnelVerified } : {});
     },
     sshConfigText: () => {
       const file = join(sshDir, 'config');

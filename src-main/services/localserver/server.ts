@@ -16,7 +16,7 @@ import { registerGroupRoutes } from './groups';
 import { loadOrCreateHostKey } from './hostKeyFile';
 import { HttpError, routeId, sendError } from './http';
 import { JwtService } from './jwt';
-import { ROLE_ADMIN } from './model';
+import { ROLE_ADMIN, type EnvironmentRecord } from './model';
 import { generatePassword, hashPassword } from './passwords';
 import { RateLimiter } from './rateLimit';
 import { makeRequestContext, Router } from './router';
@@ -74,6 +74,8 @@ export interface LocalServer {
   version: string;
   close(): Promise<void>;
   listEnvironmentViews(): SimEnvironmentView[];
+  /** One environment's view (by id, without building the others'). */
+  environmentView(id: number): SimEnvironmentView | undefined;
   /** 'poll' (PollEvent), 'tunnel-verified' (TunnelVerifiedEvent), 'environment-changed' ({environmentId}). */
   events: EventEmitter;
 }
@@ -279,21 +281,27 @@ export async function startLocalServer(options: LocalServerOptions): Promise<Loc
     events,
     listEnvironmentViews: () => {
       const t = nowSec(ctx);
-      return store.doc.environments.map((env) => {
-        const view: SimEnvironmentView = {
-          id: env.Id,
-          name: env.Name,
-          edgeKey: env.EdgeKey,
-          checkinInterval: env.EdgeCheckinInterval || store.doc.settings.EdgeAgentCheckinInterval,
-          lastCheckIn: env.LastCheckInDate,
-          heartbeat: heartbeat(ctx, env, t),
-          tunnelVerified: env.tunnelVerifiedAt !== undefined,
-        };
-        if (env.EdgeID) view.edgeId = env.EdgeID;
-        return view;
-      });
+      return store.doc.environments.map((env) => viewOf(env, t));
+    },
+    environmentView: (id) => {
+      const env = store.envById.get(id);
+      return env ? viewOf(env, nowSec(ctx)) : undefined;
     },
   };
+
+  function viewOf(env: EnvironmentRecord, t: number): SimEnvironmentView {
+    const view: SimEnvironmentView = {
+      id: env.Id,
+      name: env.Name,
+      edgeKey: env.EdgeKey,
+      checkinInterval: env.EdgeCheckinInterval || store.doc.settings.EdgeAgentCheckinInterval,
+      lastCheckIn: env.LastCheckInDate,
+      heartbeat: heartbeat(ctx, env, t),
+      tunnelVerified: env.tunnelVerifiedAt !== undefined,
+    };
+    if (env.EdgeID) view.edgeId = env.EdgeID;
+    return view;
+  }
 }
 
 async function ensureAdmin(store: Store, password: string | undefined, nowS: () => number): Promise<string | undefined> {

@@ -130,7 +130,7 @@ export class SimulatorService {
     let edgeId = request.edgeId;
     const environmentId = request.environmentId;
     if (environmentId !== undefined) {
-      const env = server.listEnvironmentViews().find((e) => e.id === environmentId);
+      const env = server.environmentView(environmentId);
       if (!env) throw new AppError('not_found', `Environment ${environmentId} does not exist on the local server; refresh the list.`, 'environmentId');
       edgeKey = env.edgeKey;
       // One agent takes the environment's bound Edge ID (or claims a new one); several get `<prefix>-<n>`.

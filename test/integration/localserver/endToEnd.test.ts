@@ -22,8 +22,10 @@ describe('end to end with a simulated agent', () => {
     const ev = await verified;
     expect(ev.environmentId).toBe(env.Id);
     expect(ev.port).toBeGreaterThanOrEqual(49152);
-    const view = h.server.listEnvironmentViews().find((v) => v.id === env.Id)!;
+    const view = h.server.environmentView(env.Id);
     expect(view).toMatchObject({ name: 'e2e-agent', edgeId: 'e2e-edge-id', heartbeat: true, tunnelVerified: true });
+    expect(h.server.listEnvironmentViews().find((v) => v.id === env.Id)).toEqual(view);
+    expect(h.server.environmentView(987654)).toBeUndefined();
     const inspect = (await h.call('GET', `/api/endpoints/${env.Id}`, { token: await h.login() })).json;
     expect(inspect).toMatchObject({ EdgeID: 'e2e-edge-id', Heartbeat: true, Type: 4, Agent: { Version: expect.any(String) } });
   });
