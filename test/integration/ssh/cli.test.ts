@@ -5,16 +5,17 @@ import { existsSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'no
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { main } from '../../../src-main/cli/main';
-import { startLocalServer, type LocalServer } from '../../../src-main/services/localserver';
-import { silentLogger } from '../../../src-main/services/logging/logger';
+import type { LocalServer } from '../../../src-main/services/localserver';
 import { sha256OfPem } from '../../../src-main/services/portainer/fingerprint';
-import { createUsers, makeClientKey, sharedTempDir, startSshd, type SshdHost, type TestUsers } from '../../fixtures/ssh/harness';
+import type { SshdHost, TestUsers } from '../../fixtures/ssh/harness';
 import { localServerApi } from '../../fixtures/ssh/localServerApi';
+import { startSshTestBed, type SshTestBed } from '../../fixtures/ssh/testBed';
 import { fakeIo } from '../../unit/cli/cliIo';
 
 const ADMIN_PW = 'cli-admin-pw-5678';
 const AGENT_SECRET = 'cli-agent-secret-Yq72-never-shown';
 
+let bed: SshTestBed;
 let users: TestUsers;
 let root: string;
 let hosts: SshdHost[];
@@ -25,26 +26,13 @@ let pin: string;
 const outputs: string[] = [];
 
 beforeAll(async () => {
-  users = createUsers();
-  root = sharedTempDir('edt-ssh-cli-');
-  hosts = await Promise.all(['c1', 'c2', 'c3'].map((n) => startSshd(n, users.all, root)));
-  key = makeClientKey(root, 'id_cli');
-  for (const h of hosts) {
-    h.authorize(users.key.name, key.pub);
-    h.authorize(users.sudo.name, key.pub);
-  }
-  server = await startLocalServer({ dataDir: join(root, 'server'), port: 0, tunnelPort: 0, https: true, adminPassword: ADMIN_PW, agentSecret: AGENT_SECRET, logger: silentLogger, saveDebounceMs: 50 });
-  api = localServerApi(server, ADMIN_PW);
+  bed = await startSshTestBed({ prefix: 'edt-ssh-cli-', hostNames: ['c1', 'c2', 'c3'], adminPassword: ADMIN_PW, agentSecret: AGENT_SECRET, keyUsers: ['key', 'sudo'] });
+  ({ users, root, hosts, key, server, api } = bed);
   pin = sha256OfPem(server.caPem!);
 }, 60_000);
 
 afterAll(async () => {
-  for (const h of hosts ?? []) h.killContainers();
-  await Promise.all((hosts ?? []).map((h) => h.stop()));
-  await api?.close();
-  await server?.close();
-  users?.remove();
-  if (root && !process.env.EDT_KEEP_TMP) rmSync(root, { recursive: true, force: true });
+  await bed?.close();
 });
 
 interface Summary {

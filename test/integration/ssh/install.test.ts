@@ -2,52 +2,37 @@ import { execFileSync } from 'node:child_process';
 import { existsSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startLocalServer, type LocalServer } from '../../../src-main/services/localserver';
-import { silentLogger } from '../../../src-main/services/logging/logger';
 import { readRunSummary } from '../../../src-main/services/install/fleet';
 import { runFleetInstall, type FleetInstallOptions } from '../../../src-main/services/install/fleetInstall';
 
 
-import { parseTarget } from '../../../src-main/services/ssh/target';
 import { fleetTestOptions } from '../../fixtures/ssh/fleetOptions';
-import { createUsers, makeClientKey, sharedTempDir, startSshd, type SshdHost, type TestUsers } from '../../fixtures/ssh/harness';
+import type { SshdHost, TestUsers } from '../../fixtures/ssh/harness';
 import { localServerApi } from '../../fixtures/ssh/localServerApi';
+import { startSshTestBed, type SshTestBed } from '../../fixtures/ssh/testBed';
 
 const ADMIN_PW = 'local-admin-pw-1234';
 const AGENT_SECRET = 'agent-secret-Zq81-never-shown';
 
+let bed: SshTestBed;
 let users: TestUsers;
 let root: string;
 let hosts: SshdHost[];
-let server: LocalServer;
 let api: ReturnType<typeof localServerApi>;
 let key: { path: string; pub: string };
 const logLines: string[] = [];
 let runNo = 0;
 
 beforeAll(async () => {
-  users = createUsers();
-  root = sharedTempDir('edt-ssh-install-');
-  hosts = await Promise.all(['h1', 'h2', 'h3'].map((n) => startSshd(n, users.all, root)));
-  key = makeClientKey(root, 'id_fleet');
-  for (const h of hosts) h.authorize(users.key.name, key.pub);
-  server = await startLocalServer({ dataDir: join(root, 'server'), port: 0, tunnelPort: 0, https: true, adminPassword: ADMIN_PW, agentSecret: AGENT_SECRET, logger: silentLogger, saveDebounceMs: 50 });
-  api = localServerApi(server, ADMIN_PW);
+  bed = await startSshTestBed({ prefix: 'edt-ssh-install-', hostNames: ['h1', 'h2', 'h3'], adminPassword: ADMIN_PW, agentSecret: AGENT_SECRET });
+  ({ users, root, hosts, key, api } = bed);
 }, 60_000);
 
 afterAll(async () => {
-  for (const h of hosts ?? []) h.killContainers();
-  await Promise.all((hosts ?? []).map((h) => h.stop()));
-  await api?.close();
-  await server?.close();
-  users?.remove();
-  if (root && !process.env.EDT_KEEP_TMP) rmSync(root, { recursive: true, force: true });
+  await bed?.close();
 });
 
-function hostOf(target: string): SshdHost {
-  const port = parseTarget(target).port;
-  return hosts.find((h) => h.port === port)!;
-}
+const hostOf = (target: string): SshdHost => bed.hostOf(target);
 
 function options(targets: string[] | undefined, extra: Partial<FleetInstallOptions> = {}): FleetInstallOptions {
   return fleetTestOptions(

@@ -4,29 +4,29 @@
  * and a local Portainer-compatible server the simulated agent (the "pod") checks in to.
  */
 import { execFileSync } from 'node:child_process';
-import { chmodSync, existsSync, mkdirSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { chmodSync, existsSync, mkdirSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { Agent, request } from 'undici';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startLocalServer, type LocalServer } from '../../../src-main/services/localserver';
-import { silentLogger } from '../../../src-main/services/logging/logger';
+import type { LocalServer } from '../../../src-main/services/localserver';
 import { runFleetInstall, type FleetInstallOptions } from '../../../src-main/services/install/fleetInstall';
 import { MANIFEST_FILE } from '../../../src-main/services/install/kubernetes';
 import { renderKubernetes } from '../../../src-main/services/prestage/bundle';
 import type { PrestagedEnvironment } from '../../../src-main/services/prestage/types';
 
 
-import { parseTarget } from '../../../src-main/services/ssh/target';
 import { fleetTestOptions } from '../../fixtures/ssh/fleetOptions';
-import { agentBundle, createUsers, makeClientKey, sharedTempDir, startSshd, type SshdHost, type TestUsers } from '../../fixtures/ssh/harness';
+import { agentBundle, type SshdHost, type TestUsers } from '../../fixtures/ssh/harness';
 import { localServerApi } from '../../fixtures/ssh/localServerApi';
+import { startSshTestBed, type SshTestBed } from '../../fixtures/ssh/testBed';
 
 const ADMIN_PW = 'local-admin-pw-k8s-5678';
 const AGENT_SECRET = 'agent-secret-K8s-77 never-shown';
 const ENV_VARS = 'LOG_LEVEL=DEBUG,HTTPS_PROXY=http://proxy.example:3128';
 const standIn = join(dirname(fileURLToPath(import.meta.url)), '..', '..', 'fixtures', 'ssh', 'kubectlStandIn.mjs');
 
+let bed: SshTestBed;
 let users: TestUsers;
 let root: string;
 let hosts: SshdHost[];
@@ -62,34 +62,22 @@ function killPods(h: SshdHost): void {
 }
 
 beforeAll(async () => {
-  users = createUsers();
-  root = sharedTempDir('edt-ssh-k8s-');
-  hosts = await Promise.all(['k1', 'k2'].map((n) => startSshd(n, users.all, root)));
-  key = makeClientKey(root, 'id_k8s');
+  bed = await startSshTestBed({ prefix: 'edt-ssh-k8s-', hostNames: ['k1', 'k2'], adminPassword: ADMIN_PW, agentSecret: AGENT_SECRET });
+  ({ users, root, hosts, key, server, api } = bed);
   for (const h of hosts) {
-    h.authorize(users.key.name, key.pub);
     // The per-host `kubectl` (first on the PATH sshd sets): the stand-in with this "cluster"'s state dir.
     mkdirSync(kubeDir(h), { recursive: true });
     chmodSync(kubeDir(h), 0o777);
     writeFileSync(join(h.dir, 'bin', 'kubectl'), `#!/bin/sh\nEDT_AGENT_BUNDLE=${agentBundle()} exec ${process.execPath} ${standIn} ${kubeDir(h)} "$@"\n`, { mode: 0o755 });
   }
-  server = await startLocalServer({ dataDir: join(root, 'server'), port: 0, tunnelPort: 0, https: true, adminPassword: ADMIN_PW, agentSecret: AGENT_SECRET, logger: silentLogger, saveDebounceMs: 50 });
-  api = localServerApi(server, ADMIN_PW);
 }, 60_000);
 
 afterAll(async () => {
   for (const h of hosts ?? []) killPods(h);
-  await Promise.all((hosts ?? []).map((h) => h.stop()));
-  await api?.close();
-  await server?.close();
-  users?.remove();
-  if (root && !process.env.EDT_KEEP_TMP) rmSync(root, { recursive: true, force: true });
+  await bed?.close();
 });
 
-function hostOf(target: string): SshdHost {
-  const port = parseTarget(target).port;
-  return hosts.find((h) => h.port === port)!;
-}
+const hostOf = (target: string): SshdHost => bed.hostOf(target);
 
 function options(targets: string[], extra: Partial<FleetInstallOptions> = {}): FleetInstallOptions {
   return fleetTestOptions(

@@ -9,21 +9,21 @@ import { existsSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync 
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startLocalServer, type LocalServer } from '../../../src-main/services/localserver';
-import { silentLogger } from '../../../src-main/services/logging/logger';
+import type { LocalServer } from '../../../src-main/services/localserver';
 import { readTranscript } from '../../../src-main/services/install/fleet';
 import { runFleetInstall, type FleetInstallOptions } from '../../../src-main/services/install/fleetInstall';
 
 
-import { parseTarget } from '../../../src-main/services/ssh/target';
 import { fleetTestOptions } from '../../fixtures/ssh/fleetOptions';
-import { agentBundle, createUsers, makeClientKey, sharedTempDir, startSshd, type SshdHost, type TestUsers } from '../../fixtures/ssh/harness';
+import { agentBundle, type SshdHost, type TestUsers } from '../../fixtures/ssh/harness';
 import { localServerApi } from '../../fixtures/ssh/localServerApi';
+import { startSshTestBed, type SshTestBed } from '../../fixtures/ssh/testBed';
 
 const ADMIN_PW = 'local-admin-pw-swarm-4321';
 const AGENT_SECRET = 'agent-secret-Sw4rm-P0dman never-shown';
 const fixtures = join(dirname(fileURLToPath(import.meta.url)), '..', '..', 'fixtures', 'ssh');
 
+let bed: SshTestBed;
 let users: TestUsers;
 let root: string;
 let swarm: SshdHost;
@@ -41,11 +41,9 @@ let swarmFirst: { target: string; environmentId: number } | undefined;
 let runNo = 0;
 
 beforeAll(async () => {
-  users = createUsers();
-  root = sharedTempDir('edt-ssh-swarm-podman-');
-  [swarm, pod] = await Promise.all(['s1', 'p1'].map((n) => startSshd(n, users.all, root))) as [SshdHost, SshdHost];
-  key = makeClientKey(root, 'id_sp');
-  for (const h of [swarm, pod]) h.authorize(users.key.name, key.pub);
+  bed = await startSshTestBed({ prefix: 'edt-ssh-swarm-podman-', hostNames: ['s1', 'p1'], adminPassword: ADMIN_PW, agentSecret: AGENT_SECRET });
+  ({ users, root, key, server, api } = bed);
+  [swarm, pod] = bed.hosts as [SshdHost, SshdHost];
   // s1 is a swarm manager (the stand-in's node state).
   writeFileSync(join(swarm.stateDir, 'state.json'), JSON.stringify({ containers: {}, swarm: 'active' }), { mode: 0o600 });
   // p1 has `podman` (the docker stand-in in podman mode) and a `systemctl` that only knows how to enable podman.socket.
@@ -66,21 +64,14 @@ beforeAll(async () => {
     ].join('\n'),
     { mode: 0o755 },
   );
-  server = await startLocalServer({ dataDir: join(root, 'server'), port: 0, tunnelPort: 0, https: true, adminPassword: ADMIN_PW, agentSecret: AGENT_SECRET, logger: silentLogger, saveDebounceMs: 50 });
-  api = localServerApi(server, ADMIN_PW);
 }, 60_000);
 
 afterAll(async () => {
-  for (const h of [swarm, pod]) h?.killContainers();
-  await Promise.all([swarm, pod].map((h) => h?.stop()));
-  await api?.close();
-  await server?.close();
-  users?.remove();
-  if (root && !process.env.EDT_KEEP_TMP) rmSync(root, { recursive: true, force: true });
+  await bed?.close();
 });
 
 function options(target: string, platform: 'swarm' | 'podman', extra: Partial<FleetInstallOptions> = {}): FleetInstallOptions {
-  const host = [swarm, pod].find((h) => h.port === parseTarget(target).port)!;
+  const host = bed.hostOf(target);
   return fleetTestOptions(
     { root, users, keyPath: key.path, server: api, logLines },
     {
