@@ -213,64 +213,40 @@ function continued(c: Checked, lines: string[]): string {
   return lines.join(`${cont(c)}\n`);
 }
 
+const WINDOWS_MOUNTS = [
+  '  --mount type=npipe,src=\\\\.\\pipe\\docker_engine,dst=\\\\.\\pipe\\docker_engine',
+  '  --mount type=bind,src=C:\\ProgramData\\docker\\volumes,dst=C:\\ProgramData\\docker\\volumes',
+  '  --mount type=volume,src=portainer_agent_data,dst=C:\\data',
+];
+
+/** A `run -d` text: mounts, restart policy, options, the -e lines, name and image; Portainer's trailing newline + two spaces. */
+function containerRun(c: Checked, command: string, mounts: string[], options: string[], envIndent: string, platform: 'standalone' | 'podman'): string {
+  const body = continued(c, [command, ...mounts, '  --restart always', ...options, `${envIndent}${dockerEnvLines(c)}`, '  --name portainer_edge_agent', `  ${agentImage(c.line, platform, c.o.agentVersion)}`]);
+  return `${body}\n  `;
+}
+
 function standaloneLinux(c: Checked): string {
-  const body = continued(c, [
-    'docker run -d',
-    '  -v /var/run/docker.sock:/var/run/docker.sock',
-    '  -v /var/lib/docker/volumes:/var/lib/docker/volumes',
-    '  -v /:/host',
-    '  -v portainer_agent_data:/data',
-    '  --restart always',
-    `  ${dockerEnvLines(c)}`,
-    '  --name portainer_edge_agent',
-    `  ${agentImage(c.line, 'standalone', c.o.agentVersion)}`,
-  ]);
-  return `${edgeIdPrefix(c)}${body}\n  `;
+  const mounts = ['  -v /var/run/docker.sock:/var/run/docker.sock', '  -v /var/lib/docker/volumes:/var/lib/docker/volumes', '  -v /:/host', '  -v portainer_agent_data:/data'];
+  return edgeIdPrefix(c) + containerRun(c, 'docker run -d', mounts, [], '  ', 'standalone');
 }
 
 function podman(c: Checked): string {
-  const run = continued(c, [
-    'sudo podman run -d',
-    '  -v /run/podman/podman.sock:/var/run/docker.sock',
-    '  -v /var/lib/containers/storage/volumes:/var/lib/docker/volumes',
-    '  -v /:/host',
-    '  -v portainer_agent_data:/data',
-    '  --restart always',
-    '  --privileged',
-    `  ${dockerEnvLines(c)}`,
-    '  --name portainer_edge_agent',
-    `  ${agentImage(c.line, 'podman', c.o.agentVersion)}`,
-  ]);
+  const mounts = ['  -v /run/podman/podman.sock:/var/run/docker.sock', '  -v /var/lib/containers/storage/volumes:/var/lib/docker/volumes', '  -v /:/host', '  -v portainer_agent_data:/data'];
   // The old form enabled the socket itself and made a stray "portainer" volume (2.22–2.27).
   const head = c.line.templates.podman === 'env' ? 'sudo podman volume create portainer_agent_data\n\n' : 'sudo systemctl enable --now podman.socket\nsudo podman volume create portainer\n';
-  return `${edgeIdPrefix(c)}${head}${run}\n  `;
+  return edgeIdPrefix(c) + head + containerRun(c, 'sudo podman run -d', mounts, ['  --privileged'], '  ', 'podman');
 }
 
 // The three-space indent of the first -e line is in Portainer's template; kept for byte equality.
 function standaloneWindows(c: Checked): string {
-  const body = continued(c, [
-    'docker run -d',
-    '  --mount type=npipe,src=\\\\.\\pipe\\docker_engine,dst=\\\\.\\pipe\\docker_engine',
-    '  --mount type=bind,src=C:\\ProgramData\\docker\\volumes,dst=C:\\ProgramData\\docker\\volumes',
-    '  --mount type=volume,src=portainer_agent_data,dst=C:\\data',
-    '  --restart always',
-    `   ${dockerEnvLines(c)}`,
-    '  --name portainer_edge_agent',
-    `  ${agentImage(c.line, 'standalone', c.o.agentVersion)}`,
-  ]);
-  return `${edgeIdPrefix(c)}${body}\n  `;
+  return edgeIdPrefix(c) + containerRun(c, 'docker run -d', WINDOWS_MOUNTS, [], '   ', 'standalone');
 }
 
 function swarm(c: Checked): string {
   const network = continued(c, ['docker network create', '  --driver overlay', '  portainer_agent_network;']);
   const mounts =
     c.o.os === 'windows'
-      ? [
-          "  --constraint 'node.platform.os == windows'",
-          '  --mount type=npipe,src=\\\\.\\pipe\\docker_engine,dst=\\\\.\\pipe\\docker_engine',
-          '  --mount type=bind,src=C:\\ProgramData\\docker\\volumes,dst=C:\\ProgramData\\docker\\volumes',
-          '  --mount type=volume,src=portainer_agent_data,dst=C:\\data',
-        ]
+      ? ["  --constraint 'node.platform.os == windows'", ...WINDOWS_MOUNTS]
       : [
           "  --constraint 'node.platform.os == linux'",
           '  --mount type=bind,src=//var/run/docker.sock,dst=/var/run/docker.sock',
