@@ -5,6 +5,7 @@ import { Redactor } from '../../services/logging/redact';
 import { ServerProfiles } from '../../services/profiles/serverProfiles';
 import { MemoryOnlySecrets } from '../../services/secrets/secretStore';
 import { createFileStore } from '../../services/stores/fileStore';
+import type { PortainerClient } from '../../services/portainer/client';
 import type { KeyValueStore } from '../../services/stores/keyValueStore';
 import { calls, type CallName } from '../../shared/contract/calls';
 import { AppError, invalidInput } from '../../shared/contract/errors';
@@ -13,13 +14,15 @@ import { defaultDataDir } from '../paths';
 import { EXIT_USAGE, reportError, type CliIo, type Command } from '../io';
 import { checkServerFlags, connectServer, SERVER_OPTIONS, TLS_HINT } from '../serverConnection';
 
-const USAGE = `edgedeck env <list|show|create|update|delete> [options]
+const USAGE = `edgedeck env <list|show|create|update|delete|waiting|trust> [options]
 
   list   [--search S] [--state alive|lost|never] [--start N] [--limit N] [--all-types] [--json]
   show   ID
   create --name N [--url PORTAINER_URL_FOR_AGENTS] [--poll SECONDS] [--group G] [--tags a,b] [--engine docker|podman]
   update ID [--name N] [--poll SECONDS] [--group G] [--tags a,b]
   delete ID
+  waiting [--json]        devices waiting for trust (Business Edition's waiting room)
+  trust   ID... [--group G] [--tags a,b] [--edge-groups x,y]
 
 Server (one of):
   --server URL            e.g. https://portainer.example.com:9443
@@ -30,7 +33,7 @@ Credentials (read from standard input, never from the command line):
 Certificate (https):
   default: the system's CA store; --pin SHA256 to trust exactly one certificate; --insecure to skip checks
 
-Groups and tags are given by name and created when missing. create prints the environment as JSON,
+Groups, tags and Edge groups are given by name and created when missing. create prints the environment as JSON,
 with the Edge key and the Edge ID to install the agent with. Exit codes: 0 ok, 2 bad input, 1 server error.`;
 
 const OPTIONS = {
@@ -49,6 +52,7 @@ const OPTIONS = {
   group: { type: 'string' },
   tags: { type: 'string' },
   engine: { type: 'string' },
+  'edge-groups': { type: 'string' },
 } as const;
 
 type Values = ReturnType<typeof parseArgs<{ options: typeof OPTIONS; allowPositionals: true }>>['values'];
@@ -141,6 +145,55 @@ function envJson(d: EnvironmentDetailView, extra: Record<string, unknown> = {}):
   return JSON.stringify(out, null, 2) + '\n';
 }
 
+const VERBS = ['list', 'show', 'create', 'update', 'delete', 'waiting', 'trust'];
+
+interface Resolved {
+  groupId?: number;
+  tagIds?: number[];
+  edgeGroupIds?: number[];
+  /** What was created on the way, for the message when a later step fails. */
+  created: string[];
+}
+
+/** Finds each name (exact, then case-insensitive) among `items`, creating the missing ones. */
+async function idsOf<T extends { id: number; name: string }>(names: string[], items: T[], create: (name: string) => Promise<T>, what: string, created: string[]): Promise<number[]> {
+  const ids: number[] = [];
+  for (const name of names) {
+    let item = items.find((x) => x.name === name) ?? items.find((x) => x.name.toLowerCase() === name.toLowerCase());
+    if (!item) {
+      item = await create(name);
+      items.push(item);
+      created.push(`${what} "${item.name}"`);
+    }
+    if (!ids.includes(item.id)) ids.push(item.id);
+  }
+  return ids;
+}
+
+/** --group, --tags, --edge-groups by name → ids, created when missing. */
+async function resolveNames(client: PortainerClient, values: Values): Promise<Resolved> {
+  const r: Resolved = { created: [] };
+  const group = values.group?.trim();
+  if (group) [r.groupId] = await idsOf([group], await client.listGroups(), (name) => client.createGroup({ name }), 'group', r.created);
+  const tags = tagNames(values.tags);
+  if (tags) r.tagIds = await idsOf(tags, await client.listTags(), (name) => client.createTag(name), 'tag', r.created);
+  const edgeGroups = tagNames(values['edge-groups']);
+  if (edgeGroups) r.edgeGroupIds = await idsOf(edgeGroups, await client.listEdgeGroups(), (name) => client.createEdgeGroup(name), 'Edge group', r.created);
+  return r;
+}
+
+/** A failure after something was created says what stays on the server. */
+function withCreated(e: unknown, created: string[]): unknown {
+  if (created.length && e instanceof AppError) return new AppError(e.code, `${e.message} Created before this failure (still on the server): ${created.join(', ')}.`, e.field);
+  return e;
+}
+
+function envIds(positionals: string[]): number[] {
+  const texts = positionals.slice(1);
+  if (!texts.length) throw invalidInput('ID', 'Give the ID of each device to trust, e.g. edgedeck env trust 12 13 (see edgedeck env waiting).');
+  return [...new Set(texts.map((t) => int(t, 'ID', 1)!))];
+}
+
 export function makeEnvCommand(deps: EnvCommandDeps = {}): Command {
   return {
     name: 'env',
@@ -149,8 +202,8 @@ export function makeEnvCommand(deps: EnvCommandDeps = {}): Command {
     async run(args: string[], io: CliIo): Promise<number> {
       const { values, positionals } = parseArgs({ args, options: OPTIONS, allowPositionals: true, strict: true });
       const verb = positionals[0];
-      if (!verb || !['list', 'show', 'create', 'update', 'delete'].includes(verb)) {
-        io.stderr(`edgedeck: env needs one of list, show, create, update, delete.\n\nUsage: ${USAGE}\n`);
+      if (!verb || !VERBS.includes(verb)) {
+        io.stderr(`edgedeck: env needs one of ${VERBS.join(', ')}.\n\nUsage: ${USAGE}\n`);
         return EXIT_USAGE;
       }
       const redactor = new Redactor();
@@ -219,41 +272,38 @@ async function runVerb(verb: string, values: Values, positionals: string[], prof
     case 'update': {
       const id = envId(positionals);
       const conn = await profiles.connection();
-      let groupId: number | undefined;
-      let tagIds: number[] | undefined;
-      const created: string[] = [];
-      if (values.group) {
-        const name = values.group.trim();
-        const groups = await conn.client.listGroups();
-        let g = groups.find((x) => x.name === name) ?? groups.find((x) => x.name.toLowerCase() === name.toLowerCase());
-        if (!g) {
-          g = await conn.client.createGroup({ name });
-          created.push(`group "${g.name}"`);
-        }
-        groupId = g.id;
-      }
-      const names = tagNames(values.tags);
-      if (names) {
-        const tags = await conn.client.listTags();
-        tagIds = [];
-        for (const name of names) {
-          let t = tags.find((x) => x.name === name) ?? tags.find((x) => x.name.toLowerCase() === name.toLowerCase());
-          if (!t) {
-            t = await conn.client.createTag(name);
-            tags.push(t);
-            created.push(`tag "${t.name}"`);
-          }
-          if (!tagIds.includes(t.id)) tagIds.push(t.id);
-        }
-      }
+      if (values['edge-groups'] !== undefined) throw invalidInput('--edge-groups', 'applies to env trust; Edge group membership is not part of an update.');
+      const { groupId, tagIds, created } = await resolveNames(conn.client, values);
       const req = parse('environments:update', { id, name: values.name, pollSeconds: int(values.poll, '--poll'), groupId, tagIds }) as Parameters<typeof h['environments:update']>[0];
       try {
         const d = await h['environments:update'](req);
         io.stdout(envJson(d, { created }));
       } catch (e) {
-        if (created.length && e instanceof AppError) throw new AppError(e.code, `${e.message} Created before this failure (still on the server): ${created.join(', ')}.`, e.field);
-        throw e;
+        throw withCreated(e, created);
       }
+      return 0;
+    }
+    case 'waiting': {
+      const conn = await profiles.connection();
+      const page = await conn.client.listEnvironments({ untrusted: true, types: [4, 7] });
+      const items = page.items.map((e) => ({ Id: e.id, Name: e.name, EdgeID: e.edgeId ?? '', GroupId: e.groupId, TagIds: e.tagIds, LastCheckInDate: e.lastCheckIn }));
+      if (values.json) io.stdout(JSON.stringify(items, null, 2) + '\n');
+      else {
+        io.stdout(table(page.items));
+        io.stdout(`${page.items.length} waiting for trust\n`);
+      }
+      return 0;
+    }
+    case 'trust': {
+      const ids = envIds(positionals);
+      const conn = await profiles.connection();
+      const { groupId, tagIds, edgeGroupIds, created } = await resolveNames(conn.client, values);
+      try {
+        await conn.client.trustEnvironments(ids, { ...(groupId !== undefined ? { groupId } : {}), ...(tagIds ? { tagIds } : {}), ...(edgeGroupIds ? { edgeGroupIds } : {}) });
+      } catch (e) {
+        throw withCreated(e, created);
+      }
+      io.stdout(JSON.stringify({ trusted: ids, groupId: groupId ?? null, tagIds: tagIds ?? null, edgeGroupIds: edgeGroupIds ?? null, created }, null, 2) + '\n');
       return 0;
     }
     case 'delete': {

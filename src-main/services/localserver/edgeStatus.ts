@@ -20,10 +20,10 @@ export interface PollEvent {
   environmentId: number;
   status: number;
   edgeId: string;
-  tunnel?: 'IDLE' | 'REQUIRED';
+  tunnel?: 'IDLE' | 'REQUIRED' | 'ACTIVE';
 }
 
-function emitPoll(ctx: ServerContext, environmentId: number, status: number, req: IncomingMessage, tunnel?: 'IDLE' | 'REQUIRED'): void {
+function emitPoll(ctx: ServerContext, environmentId: number, status: number, req: IncomingMessage, tunnel?: 'IDLE' | 'REQUIRED' | 'ACTIVE'): void {
   if (ctx.events.listenerCount('poll') === 0) return;
   const edgeId = req.headers['x-portaineragent-edgeid'];
   const ev: PollEvent = { environmentId, status, edgeId: typeof edgeId === 'string' ? edgeId : '' };
@@ -101,6 +101,8 @@ export async function handlePoll(ctx: ServerContext, req: IncomingMessage, res: 
   env.LastCheckInDate = nowS;
   // 6. TrustedEdgeEnvironmentAccess.
   if (!env.UserTrusted && !store.doc.settings.TrustOnFirstConnect) {
+    // The initial tunnel waits for the first poll that gets through (issue #15).
+    if (firstConnection) env.awaitingFirstTrustedPoll = true;
     reply(res, NOT_TRUSTED);
     emitPoll(ctx, id, 403, req);
     return;
@@ -127,7 +129,8 @@ export async function handlePoll(ctx: ServerContext, req: IncomingMessage, res: 
     env.AgentVersion = agentVersion;
     changed = true;
   }
-  if (firstConnection) {
+  if (firstConnection || env.awaitingFirstTrustedPoll) {
+    delete env.awaitingFirstTrustedPoll;
     changed = true;
     try {
       await ctx.tunnels.open(env);
@@ -147,6 +150,7 @@ export async function handlePoll(ctx: ServerContext, req: IncomingMessage, res: 
   ctx.etags.set(env.Id, etag);
   res.writeHead(200, { 'Content-Type': 'application/json', 'Content-Length': String(body.length), ETag: etag });
   res.end(body);
+  if (tunnel.status === 'REQUIRED') ctx.tunnels.served(env.Id);
   emitPoll(ctx, env.Id, 200, req, tunnel.status);
   if (changed && ctx.events.listenerCount('environment-changed')) ctx.events.emit('environment-changed', { environmentId: env.Id });
 }

@@ -64,6 +64,8 @@ export interface EnvironmentRecord {
   LastCheckInDate: number;
   UserTrusted: boolean;
   AgentVersion: string;
+  /** Polled while untrusted: the first poll after trust opens the initial tunnel. */
+  awaitingFirstTrustedPoll?: boolean;
   /** Unix seconds when the server last reached the agent through the tunnel (GET /ping → 204). */
   tunnelVerifiedAt?: number;
 }
@@ -73,6 +75,13 @@ export interface GroupRecord {
   Name: string;
   Description: string;
   TagIds: number[];
+}
+
+/** A static Edge group (Portainer's `EdgeGroup`; dynamic, tag-based groups are not emulated). */
+export interface EdgeGroupRecord {
+  Id: number;
+  Name: string;
+  Endpoints: number[];
 }
 
 export interface TagRecord {
@@ -86,13 +95,14 @@ export interface DataDocument {
   instanceId: string;
   /** HS256 secret for JWTs, per install (base64). */
   jwtSecret: string;
-  nextIds: { user: number; apiKey: number; endpoint: number; group: number; tag: number };
+  nextIds: { user: number; apiKey: number; endpoint: number; group: number; tag: number; edgeGroup: number };
   users: UserRecord[];
   apiKeys: ApiKeyRecord[];
   settings: SettingsRecord;
   environments: EnvironmentRecord[];
   groups: GroupRecord[];
   tags: TagRecord[];
+  edgeGroups: EdgeGroupRecord[];
 }
 
 export function defaultSettings(): SettingsRecord {

@@ -34,7 +34,8 @@ export const realTimers: Timers = {
 
 export interface TunnelEntry {
   environmentId: number;
-  status: 'REQUIRED';
+  /** ACTIVE only on ≤ 2.20 profiles, after a poll was answered REQUIRED. */
+  status: 'REQUIRED' | 'ACTIVE';
   port: number;
   /** Encrypted `user:pass`, base64 RawStd: what the poll response carries. */
   credentials: string;
@@ -47,7 +48,7 @@ export interface TunnelEntry {
 }
 
 export interface TunnelConfig {
-  status: 'IDLE' | 'REQUIRED';
+  status: 'IDLE' | 'REQUIRED' | 'ACTIVE';
   port: number;
   credentials: string;
 }
@@ -57,6 +58,8 @@ const IDLE: TunnelConfig = Object.freeze({ status: 'IDLE', port: 0, credentials:
 /** Portainer 2.21+ (`api/chisel/tunnel.go`): inactivity timeout and the cleanup cadence. */
 export const ACTIVE_TIMEOUT_MS = 270_000;
 export const CLEANUP_INTERVAL_MS = 10_000;
+/** Portainer ≤ 2.20 (`api/chisel/service.go` at 2.20.0): a REQUIRED not handed to a poll within 15 s goes IDLE. */
+export const LEGACY_REQUIRED_TIMEOUT_MS = 15_000;
 const PORT_MIN = 49152;
 const PORT_MAX = 65534;
 
@@ -108,6 +111,8 @@ export interface TunnelManagerOptions {
   portInUse?: (port: number) => Promise<boolean>;
   /** Default: tunnelPortRange(). */
   portRange?: { min: number; max: number };
+  /** Portainer ≤ 2.20's states: ACTIVE after the first poll answered REQUIRED, REQUIRED timing out after 15 s. */
+  legacyActive?: boolean;
 }
 
 /**
@@ -235,6 +240,20 @@ export class TunnelManager {
     throw new Error(`no unused tunnel port found in ${min}-${max}`);
   }
 
+  /**
+   * A poll was answered with this environment's REQUIRED: on ≤ 2.20 the tunnel turns ACTIVE
+   * (credentials dropped from later answers, activity now, the poll cache cleared), as 2.20's
+   * status handler does. 2.21+ keeps REQUIRED.
+   */
+  served(environmentId: number): void {
+    const e = this.byEnv.get(environmentId);
+    if (!this.o.legacyActive || !e || e.status !== 'REQUIRED') return;
+    e.status = 'ACTIVE';
+    e.credentials = '';
+    e.lastActivity = this.o.now();
+    this.o.onChange(environmentId, 'open');
+  }
+
   /** Activity (e.g. a proxied request): keeps the tunnel open for another 4 min 30 s. */
   touch(environmentId: number): void {
     const e = this.byEnv.get(environmentId);
@@ -262,7 +281,8 @@ export class TunnelManager {
   checkTunnels(): void {
     const now = this.o.now();
     for (const e of [...this.byEnv.values()]) {
-      if (now - e.lastActivity >= ACTIVE_TIMEOUT_MS) this.close(e.environmentId);
+      const timeout = this.o.legacyActive && e.status === 'REQUIRED' ? LEGACY_REQUIRED_TIMEOUT_MS : ACTIVE_TIMEOUT_MS;
+      if (now - e.lastActivity >= timeout) this.close(e.environmentId);
     }
   }
 
