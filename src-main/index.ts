@@ -45,6 +45,7 @@ async function start(): Promise<void> {
     secrets: createSafeStorageSecrets(store),
     redactor,
     transport: 'ipc',
+    version: app.getVersion(),
     logger,
     embeddedServer: true,
     dialogs: createElectronDialogs(),
