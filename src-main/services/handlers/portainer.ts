@@ -2,6 +2,7 @@ import { AppError, invalidInput } from '../../shared/contract/errors';
 import { decodeEdgeKey, inspectEdgeKey } from '../../shared/domain/edgeKey';
 import { resolveGroupAndTags } from '../../shared/domain/groupsAndTags';
 import { lostAfterSeconds, secondsUntilLost } from '../../shared/domain/heartbeat';
+import { tokenAddressWarnings, type ServerAddress } from '../../shared/domain/tokenAddress';
 import type { Platform } from '../../shared/domain/types';
 import { supportedPlatforms } from '../../shared/domain/versions';
 import type {
@@ -48,6 +49,8 @@ export type PortainerCallName =
 export interface PortainerHandlerDeps {
   profiles: ServerProfiles;
   logger: Logger;
+  /** Where a built-in server (the app's local one) really listens, URL and tunnel: tokens are checked against it exactly. */
+  builtInAddress?: (profileId: string) => ServerAddress | undefined;
 }
 
 const SETTINGS_TTL_MS = 30_000;
@@ -106,6 +109,12 @@ export function createPortainerHandlers(deps: PortainerHandlerDeps): Pick<Handle
       try {
         const fields = decodeEdgeKey(env.edgeKey);
         key = { fields, warnings: inspectEdgeKey(fields) };
+        const builtIn = deps.builtInAddress?.(conn.profile.id);
+        warnings.push(
+          ...(builtIn
+            ? tokenAddressWarnings(fields, builtIn, true)
+            : tokenAddressWarnings(fields, { url: conn.profile.url, ...(settings?.edgePortainerUrl ? { edgeUrl: settings.edgePortainerUrl } : {}) }, false)),
+        );
       } catch (e) {
         keyError = e instanceof Error ? e.message : String(e);
       }
