@@ -1,5 +1,7 @@
 import { invalidInput } from '../../shared/contract/errors';
+import { parseIdList } from '../../shared/domain/idList';
 import { buildInstallCommand } from '../../shared/domain/installCommands';
+import { releaseLineFor } from '../../shared/domain/releaseLines';
 import type { CommandOptions, Platform, TargetOs } from '../../shared/domain/types';
 import { defineCommand } from '../defineCommand';
 import { withFlagNames } from '../flags';
@@ -9,7 +11,8 @@ const USAGE =
   'edgedeck command --platform standalone|swarm|podman|kubernetes|nomad [--os linux|windows] --agent-version V\n' +
   '                 (--edge-key-stdin | --edge-key-file F | $EDGEDECK_EDGE_KEY) (--edge-id ID | --edge-id-generator CMD)\n' +
   '                 [--no-insecure-poll] [--agent-secret-stdin | --agent-secret-file F | $EDGEDECK_AGENT_SECRET] [--env LIST] [--async]\n' +
-  '                 [--nomad-token-stdin | --nomad-token-file F | $EDGEDECK_NOMAD_TOKEN] [--nomad-tls]\n\n' +
+  '                 [--nomad-token-stdin | --nomad-token-file F | $EDGEDECK_NOMAD_TOKEN] [--nomad-tls]\n' +
+  '                 [--server-version V] [--edge-groups 1,2] [--group-id 5] [--tag-ids 10,20]\n\n' +
   'Secrets given with -stdin are read one per line in this order: edge key, agent secret, Nomad token.\n' +
   '--edge-key K, --agent-secret S and --nomad-token T still work but put the secret in the process list (a warning says so).';
 
@@ -26,6 +29,10 @@ const FLAG_OF_FIELD: Record<string, string> = {
   agentSecret: '--agent-secret',
   envVars: '--env',
   nomadToken: '--nomad-token',
+  serverVersion: '--server-version',
+  edgeGroupIds: '--edge-groups',
+  groupId: '--group-id',
+  tagIds: '--tag-ids',
 };
 
 export const commandCommand = defineCommand({
@@ -42,6 +49,10 @@ export const commandCommand = defineCommand({
     env: { type: 'string' },
     async: { type: 'boolean' },
     'nomad-tls': { type: 'boolean' },
+    'server-version': { type: 'string' },
+    'edge-groups': { type: 'string' },
+    'group-id': { type: 'string' },
+    'tag-ids': { type: 'string' },
   },
   async run({ values, io, hasSecret, secrets }) {
     const platform = values.platform;
@@ -67,6 +78,9 @@ export const commandCommand = defineCommand({
       if (values['nomad-tls'] !== undefined) throw invalidInput('--nomad-tls', 'applies only to --platform nomad; remove it.');
     }
     const s = await secrets();
+    const serverVersion = values['server-version'];
+    const groupId = values['group-id'] !== undefined ? parseIdList(values['group-id'], '--group-id', 'environment group') : undefined;
+    if (groupId && groupId.length !== 1) throw invalidInput('--group-id', 'takes one environment group id, e.g. --group-id 5.');
     const options: CommandOptions = {
       platform: platform as Platform,
       os: os as TargetOs,
@@ -80,8 +94,15 @@ export const commandCommand = defineCommand({
       ...(values.async ? { async: true } : {}),
       ...(platform === 'nomad' && s['nomad-token'] !== undefined ? { nomadToken: s['nomad-token'] } : {}),
       ...(values['nomad-tls'] ? { nomadTls: true } : {}),
+      ...(serverVersion !== undefined ? { serverVersion } : {}),
+      ...(values['edge-groups'] !== undefined ? { edgeGroupIds: parseIdList(values['edge-groups'], '--edge-groups', 'Edge group') } : {}),
+      ...(groupId ? { groupId: groupId[0]! } : {}),
+      ...(values['tag-ids'] !== undefined ? { tagIds: parseIdList(values['tag-ids'], '--tag-ids', 'tag') } : {}),
     };
     const text = withFlagNames(FLAG_OF_FIELD, () => buildInstallCommand(options));
+    // Only stderr: stdout stays exactly Portainer's text.
+    const { warning } = withFlagNames(FLAG_OF_FIELD, () => releaseLineFor(serverVersion ?? agentVersion, serverVersion !== undefined ? 'serverVersion' : 'agentVersion'));
+    if (warning) io.stderr(`edgedeck: warning: ${warning}\n`);
     io.stdout(text);
     return 0;
   },

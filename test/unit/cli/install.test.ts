@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { cliPrompter } from '../../../src-main/cli/commands/install/prompter';
-import { expandTemplate, parseTargetsFile } from '../../../src-main/cli/commands/install/targets';
+import { parseTargetsFile } from '../../../src-main/cli/commands/install/targets';
 import { main } from '../../../src-main/cli/main';
 import { fakeIo } from './cliIo';
 
@@ -21,13 +21,6 @@ describe('targets file', () => {
     expect(() => parseTargetsFile('name,host\na,b\n', 'f.csv')).toThrow(/no "target" column/);
     expect(() => parseTargetsFile('ops@ok\n-oProxyCommand=x\n', 'f.txt')).toThrow(/f\.txt line 2/);
     expect(() => parseTargetsFile('# nothing\n', 'f.txt')).toThrow(/no targets/);
-  });
-});
-
-describe('name template', () => {
-  it('expands {host} {port} {user} {target}', () => {
-    expect(expandTemplate('{host}-{port}-{user}', 'ops@10.0.0.1')).toBe('10.0.0.1-22-ops');
-    expect(expandTemplate('{target}', 'ops@h:2222')).toBe('ops@h:2222');
   });
 });
 

@@ -8,12 +8,15 @@ import { portainerServerApi } from '../../../services/install/portainerServerApi
 import { createLogger } from '../../../services/logging/logger';
 import { Redactor } from '../../../services/logging/redact';
 import type { PortainerClient } from '../../../services/portainer/client';
+import { groupTagCalls } from '../../../services/portainer/groupTagCalls';
 import { ServerProfiles } from '../../../services/profiles/serverProfiles';
 import { MemoryOnlySecrets } from '../../../services/secrets/secretStore';
 import { AppKnownHosts, HostKeyDatabase } from '../../../services/ssh/knownHosts';
 import { createFileStore } from '../../../services/stores/fileStore';
 import type { KeyValueStore } from '../../../services/stores/keyValueStore';
 import { AppError, invalidInput } from '../../../shared/contract/errors';
+import { resolveGroupAndTags } from '../../../shared/domain/groupsAndTags';
+import { expandTemplate, parseTarget } from '../../../shared/domain/sshTarget';
 import { defineCommand } from '../../defineCommand';
 import { intFlag } from '../../flags';
 import { reportError, type CliIo, type Command, type TtyAsker } from '../../io';
@@ -21,7 +24,7 @@ import { checkServerFlags, connectServer, TLS_HINT } from '../../serverConnectio
 import { OPTIONS, plan, SECRETS, USAGE } from './options';
 import { hostOk, summaryJson } from './output';
 import { cliPrompter } from './prompter';
-import { checkTarget, expandTemplate } from './targets';
+
 
 export interface InstallCommandDeps {
   /** Known hosts / profiles store (default: the data folder's settings file). */
@@ -32,32 +35,13 @@ export interface InstallCommandDeps {
   pollMs?: number;
 }
 
-async function resolveGroupAndTags(client: PortainerClient, group: string | undefined, tags: string[] | undefined, create: boolean, io: CliIo): Promise<{ groupId?: number; tagIds?: number[] }> {
-  const out: { groupId?: number; tagIds?: number[] } = {};
-  if (group) {
-    const groups = await client.listGroups();
-    let g = groups.find((x) => x.name === group) ?? groups.find((x) => x.name.toLowerCase() === group.toLowerCase());
-    if (!g && create) {
-      g = await client.createGroup({ name: group });
-      io.stderr(`edgedeck: created group "${g.name}" (${g.id})\n`);
-    } else if (!g) io.stderr(`edgedeck: group "${group}" does not exist yet; an install would create it.\n`);
-    if (g) out.groupId = g.id;
-  }
-  if (tags?.length) {
-    const all = await client.listTags();
-    const ids: number[] = [];
-    for (const name of tags) {
-      let t = all.find((x) => x.name === name) ?? all.find((x) => x.name.toLowerCase() === name.toLowerCase());
-      if (!t && create) {
-        t = await client.createTag(name);
-        all.push(t);
-        io.stderr(`edgedeck: created tag "${t.name}" (${t.id})\n`);
-      } else if (!t) io.stderr(`edgedeck: tag "${name}" does not exist yet; an install would create it.\n`);
-      if (t && !ids.includes(t.id)) ids.push(t.id);
-    }
-    out.tagIds = ids;
-  }
-  return out;
+async function groupAndTags(client: PortainerClient, group: string | undefined, tags: string[] | undefined, create: boolean, io: CliIo): Promise<{ groupId?: number; tagIds?: number[] }> {
+  const r = await resolveGroupAndTags(groupTagCalls(client, { create, signal: io.stopSignal }), { ...(group ? { group } : {}), ...(tags ? { tags } : {}) });
+  if (r.created.group) io.stderr(`edgedeck: created group "${r.created.group.name}" (${r.created.group.id})\n`);
+  for (const t of r.created.tags) io.stderr(`edgedeck: created tag "${t.name}" (${t.id})\n`);
+  if (r.missing.group) io.stderr(`edgedeck: group "${r.missing.group}" does not exist yet; an install would create it.\n`);
+  for (const t of r.missing.tags) io.stderr(`edgedeck: tag "${t}" does not exist yet; an install would create it.\n`);
+  return { ...(r.groupId !== undefined ? { groupId: r.groupId } : {}), ...(r.tagIds ? { tagIds: r.tagIds } : {}) };
 }
 
 export function makeInstallCommand(deps: InstallCommandDeps = {}): Command {
@@ -79,7 +63,7 @@ export function makeInstallCommand(deps: InstallCommandDeps = {}): Command {
         const connectTimeout = intFlag(values['connect-timeout'], '--connect-timeout', 1, 600);
         for (const f of values.identity ?? []) if (!existsSync(f)) throw invalidInput('--identity', `No such key file: ${f}.`);
         for (const f of values['known-hosts'] ?? []) if (!existsSync(f)) throw invalidInput('--known-hosts', `No such file: ${f}.`);
-        if (values.jump) checkTarget(values.jump, '--jump');
+        if (values.jump) parseTarget(values.jump, '--jump');
         const remoteTemplate = values['remote-dir'];
         if (remoteTemplate !== undefined && (!isAbsolute(remoteTemplate) || /\s|\.\./.test(remoteTemplate))) throw invalidInput('--remote-dir', 'Give an absolute folder without spaces or "..", e.g. /etc/portainer-edge.');
 
@@ -100,7 +84,7 @@ export function makeInstallCommand(deps: InstallCommandDeps = {}): Command {
         const server = portainerServerApi(client);
         let environment = p.environment;
         if (environment.mode === 'create' && (p.group || p.tags)) {
-          const gt = await resolveGroupAndTags(client, p.group, p.tags, p.mode === 'install', io);
+          const gt = await groupAndTags(client, p.group, p.tags, p.mode === 'install', io);
           environment = { ...environment, ...gt };
         }
 

@@ -11,7 +11,8 @@ import { intFlag } from '../../flags';
 import { defaultDataDir } from '../../paths';
 import type { SecretSpec } from '../../secretInput';
 import { SERVER_OPTIONS, SERVER_SECRETS } from '../../serverConnection';
-import { checkTarget, expandTemplate, parseTargetsFile } from './targets';
+import { expandTemplate, parseTarget, unknownTemplateVariable } from '../../../shared/domain/sshTarget';
+import { parseTargetsFile } from './targets';
 
 export const PLATFORMS = ['standalone', 'swarm', 'podman', 'kubernetes'] as const;
 
@@ -178,7 +179,7 @@ export function plan(values: Values): Plan {
     }
     targets = parseTargetsFile(text, values.targets);
   } else if (values.target?.length) {
-    targets = values.target.map((t) => checkTarget(t, '--target'));
+    targets = values.target.map((t) => parseTarget(t, '--target').raw);
   } else throw invalidInput('--target', 'Say where to install: --target user@host[:port] (repeatable) or --targets FILE.');
   const seen = new Set<string>();
   for (const t of targets) {
@@ -197,8 +198,8 @@ export function plan(values: Values): Plan {
     environment = { mode: 'existing', id };
   } else if (values.create) {
     const template = values['name-template'] ?? '{host}';
-    const unknown = /\{(?!host\}|port\}|user\}|target\})[^}]*\}/.exec(template);
-    if (unknown) throw invalidInput('--name-template', `Unknown variable ${unknown[0]}; use {host}, {port}, {user} or {target}.`);
+    const unknown = unknownTemplateVariable(template);
+    if (unknown) throw invalidInput('--name-template', `Unknown variable ${unknown}; use {host}, {port}, {user} or {target}.`);
     if (!template.trim()) throw invalidInput('--name-template', 'The name template is empty.');
     const names = new Map<string, string>();
     for (const t of targets) {

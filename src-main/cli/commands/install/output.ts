@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { runDir, type HostRecord, type RunSummary } from '../../../services/install/fleet';
 import type { InstallMode } from '../../../services/install/installer';
 import type { Redactor } from '../../../services/logging/redact';
-import { parseTarget } from '../../../services/ssh/target';
+import { parseTarget } from '../../../shared/domain/sshTarget';
 
 interface HostLine {
   target: string;
