@@ -4,6 +4,7 @@ import { installEnvEntries, type EnvEntry } from '../../shared/domain/installCom
 import { renderKubernetesManifest } from '../../shared/domain/kubernetesManifest';
 import { psQuote, shellQuote } from '../../shared/domain/shellQuote';
 import type { CommandOptions } from '../../shared/domain/types';
+import { applyTextRule, deviceTextRule, portableFileName } from '../../shared/domain/platformPaths';
 import { AGENT_NAME, AGENT_VOLUME, renderEnvFile, runCommands } from '../install/installer';
 import type { BundleFormat, ExportFile, ExportOptions, PrestagedEnvironment } from './types';
 import { SECRET_FILE_MODE } from './types';
@@ -34,14 +35,9 @@ export function checkExpires(text: string, field = 'expires'): string {
   return text;
 }
 
-/** A folder name for a device: its name with anything but letters, digits, . _ - turned into _. */
+/** A folder name for a device, valid on Windows, macOS and Linux (shared/domain/platformPaths.ts). */
 export function safeFolderName(name: string): string {
-  const s = name
-    .normalize('NFKD')
-    .replace(/[^A-Za-z0-9._-]+/g, '_')
-    .replace(/^[._]+/, '')
-    .slice(0, 80);
-  return s || 'device';
+  return portableFileName(name);
 }
 
 /** The agent's environment for the device, from the one source of truth (installEnvEntries). */
@@ -308,7 +304,8 @@ export function buildDeviceBundle(env: PrestagedEnvironment, folder: string, o: 
   if (o.expires) checkExpires(o.expires);
   const f = deviceFormats(o.formats);
   const files: ExportFile[] = [];
-  const add = (name: string, content: string, mode: number) => files.push({ path: `${folder}/${name}`, content, mode });
+  // Line endings and BOM for the OS that reads each file (CRLF for install.ps1, LF for sh/YAML), before the manifest hashes it.
+  const add = (name: string, content: string, mode: number) => files.push({ path: `${folder}/${name}`, content: applyTextRule(content, deviceTextRule(name, content)), mode });
   if (f.has('env')) add('agent.env', renderAgentEnv(env), SECRET_FILE_MODE);
   if (f.has('script')) add('install.sh', renderInstallSh(env, o), 0o755);
   if (f.has('compose')) add('docker-compose.yml', renderCompose(env), 0o644);
@@ -340,6 +337,15 @@ export function buildDeviceBundle(env: PrestagedEnvironment, folder: string, o: 
   return files;
 }
 
+/** How to keep the bundle readable by its owner only, on each OS it may be copied to (file modes do not travel everywhere). */
+const PRIVACY_HOWTO = [
+  'To keep it private wherever you copy it:',
+  '  Linux, macOS:  chmod 700 <this folder>  and  chmod 600 <this folder>/*',
+  '  Windows (cmd):  icacls "<this folder>" /inheritance:r /grant:r "%USERNAME%:(OI)(CI)F" /T',
+  '  Windows (PowerShell):  icacls "<this folder>" /inheritance:r /grant:r "${env:USERNAME}:(OI)(CI)F" /T',
+  '  (Windows ignores the 0600 modes of a zip or tar; the icacls line removes inherited access and keeps only you.)',
+];
+
 function renderReadme(env: PrestagedEnvironment, o: ExportOptions, names: string[]): string {
   const has = (n: string) => names.includes(n);
   const lines = [
@@ -351,6 +357,7 @@ function renderReadme(env: PrestagedEnvironment, o: ExportOptions, names: string
     '',
     'KEEP THIS FOLDER PRIVATE. agent.env, cloud-init.yaml and kubernetes.yaml hold the join token:',
     'anyone with it can attach a device to this Portainer environment. Delete the folder after the install.',
+    ...PRIVACY_HOWTO,
     '',
     'Pick the one way that fits the device:',
   ];

@@ -112,3 +112,43 @@ describe('tar and writer', () => {
     expect(() => writeExportAtomically(join(dir, 'out'), [])).toThrow(/already exists/);
   });
 });
+
+describe('files fit the device OS (shared/domain/platformPaths.ts deviceTextRule)', () => {
+  it('install.ps1: CRLF throughout, UTF-8 BOM when the name is not ASCII; the manifest hashes the bytes written', () => {
+    const ascii = buildDeviceBundle(env, 'd', all);
+    const ps1 = String(ascii.find((f) => f.path === 'd/install.ps1')!.content);
+    expect(ps1.startsWith('\uFEFF')).toBe(false);
+    expect(ps1).toMatch(/\r\n/);
+    expect(ps1.replace(/\r\n/g, '')).not.toMatch(/\n/);
+    const accented = buildDeviceBundle({ ...env, name: 'Kühlhaus Süd' }, 'd', all);
+    const ps1b = accented.find((f) => f.path === 'd/install.ps1')!;
+    expect(Buffer.from(String(ps1b.content), 'utf8').subarray(0, 3)).toEqual(Buffer.from([0xef, 0xbb, 0xbf]));
+    const m = JSON.parse(String(accented.at(-1)!.content));
+    expect(m.files.find((f: { path: string }) => f.path === 'install.ps1').sha256).toBe(sha256Hex(ps1b.content));
+  });
+
+  it('shell, YAML and env files: LF only, no BOM, even for a non-ASCII name', () => {
+    for (const f of buildDeviceBundle({ ...env, name: 'Kühlhaus Süd' }, 'd', all)) {
+      if (f.path.endsWith('.ps1')) continue;
+      expect(String(f.content), f.path).not.toMatch(/\r|^\uFEFF/);
+    }
+  });
+
+  it('the README says how to keep the bundle private on Linux, macOS and Windows', () => {
+    const readme = String(buildDeviceBundle(env, 'd', all).find((f) => f.path === 'd/README.txt')!.content);
+    expect(readme).toMatch(/chmod 600/);
+    expect(readme).toMatch(/icacls "<this folder>" \/inheritance:r \/grant:r "%USERNAME%:\(OI\)\(CI\)F"/);
+  });
+
+  it('device folders are valid names on Windows and macOS (reserved names, trailing dots, case clashes)', () => {
+    const plan = buildExport(
+      [
+        { ...env, environmentId: 1, name: 'CON' },
+        { ...env, environmentId: 2, name: 'shop: 1.' },
+        { ...env, environmentId: 3, name: 'Shop_1' },
+      ],
+      { formats: ['env'], createdAt: all.createdAt },
+    );
+    expect([...plan.folders.values()]).toEqual(['devices/_CON', 'devices/shop_1', 'devices/Shop_1-3']);
+  });
+});
