@@ -1,9 +1,8 @@
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { createDecipheriv, createHash } from 'node:crypto';
 import { afterAll, describe, expect, it } from 'vitest';
-import { createEdgeEnv, pollHeaders, startHarness, type Harness } from './helpers';
+import { createEdgeEnv, pollHeaders, startHarness, type Harness, decryptCredentials } from './helpers';
 
 /**
  * Portainer 2.23's first-connection rule (api/http/handler/endpointedge/endpointedge_status_inspect.go
@@ -20,13 +19,6 @@ function tempDir(): string {
   return d;
 }
 
-function decrypt(credentials: string, edgeId: string): string {
-  const key = Buffer.from(createHash('md5').update(edgeId).digest('hex'));
-  const data = Buffer.from(credentials, 'base64');
-  const d = createDecipheriv('aes-256-gcm', key, data.subarray(0, 12));
-  d.setAuthTag(data.subarray(data.length - 16));
-  return Buffer.concat([d.update(data.subarray(12, data.length - 16)), d.final()]).toString('utf8');
-}
 
 const poll = (h: Harness, id: number, edgeId: string, extra: Record<string, string> = {}) => h.call('GET', `/api/endpoints/${id}/edge/status`, { headers: pollHeaders(edgeId, extra) });
 const stored = (dir: string, id: number) => (JSON.parse(readFileSync(join(dir, 'localserver.json'), 'utf8')).environments as Array<{ Id: number; LastCheckInDate: number }>).find((e) => e.Id === id)!.LastCheckInDate;
@@ -35,7 +27,7 @@ function expectRequired(r: { status: number; json: { status: string; port: numbe
   expect(r.status).toBe(200);
   expect(r.json.status).toBe('REQUIRED');
   expect(r.json.port).toBeGreaterThanOrEqual(49152);
-  expect(decrypt(r.json.credentials, edgeId)).toMatch(/^[A-Za-z0-9]{8}:[A-Za-z0-9]{8}$/);
+  expect(decryptCredentials(r.json.credentials, edgeId)).toMatch(/^[A-Za-z0-9]{8}:[A-Za-z0-9]{8}$/);
 }
 
 describe('the first connection (Portainer 2.23)', () => {
