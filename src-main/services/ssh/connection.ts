@@ -8,7 +8,7 @@ import type { Redactor } from '../logging/redact';
 import { fingerprintOf, hostKeyAlgorithmOrder, hostKeyOf, type HostKeyDatabase } from './knownHosts';
 import type { Prompter } from './prompter';
 import { Semaphore } from './semaphore';
-import { formatTarget, knownHostsName } from './target';
+import { formatTarget, knownHostsName } from '../../shared/domain/sshTarget';
 
 // ssh2 is CommonJS: Node's ESM loader (tsx, Electron main) sees only its default export.
 const { Client, utils } = ssh2;
