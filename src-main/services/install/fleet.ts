@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { AppError } from '../../shared/contract/errors';
 import { CoalescedFile } from '../stores/coalescedFile';
 import { ensurePrivateDir } from '../platform/privateFiles';
-import { targetSlug } from '../ssh/target';
+import { targetSlug } from '../../shared/domain/sshTarget';
 
 /**
  * The fleet runner: a batch of targets with a concurrency limit, canary hosts first, a stop when

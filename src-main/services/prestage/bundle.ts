@@ -1,6 +1,7 @@
 import { createHash } from 'node:crypto';
 import { AppError, invalidInput } from '../../shared/contract/errors';
 import { installEnvEntries, type EnvEntry } from '../../shared/domain/installCommands';
+import { agentImage, newerThanKnownWarning, releaseLineFor } from '../../shared/domain/releaseLines';
 import { renderKubernetesManifest } from '../../shared/domain/kubernetesManifest';
 import { psQuote, shellQuote } from '../../shared/domain/shellQuote';
 import type { CommandOptions } from '../../shared/domain/types';
@@ -75,7 +76,7 @@ function oneLine(s: string): string {
 }
 
 function image(env: PrestagedEnvironment): string {
-  return `portainer/agent:${env.agentVersion}`;
+  return agentImage(releaseLineFor(env.agentVersion, 'agentVersion').line, env.platform === 'podman' ? 'podman' : 'standalone', env.agentVersion);
 }
 
 /** The run command(s) of the SSH install, with the env file path replaced by the script's variable. */
@@ -337,6 +338,12 @@ export function buildDeviceBundle(env: PrestagedEnvironment, folder: string, o: 
   return files;
 }
 
+/** A server newer than the newest release line we know: say so where the installer reads. */
+function warningLines(env: PrestagedEnvironment): string[] {
+  const warning = newerThanKnownWarning(env.agentVersion);
+  return warning ? ['', `WARNING: ${warning}`] : [];
+}
+
 /** How to keep the bundle readable by its owner only, on each OS it may be copied to (file modes do not travel everywhere). */
 const PRIVACY_HOWTO = [
   'To keep it private wherever you copy it:',
@@ -354,6 +361,7 @@ function renderReadme(env: PrestagedEnvironment, o: ExportOptions, names: string
     `Edge ID: ${env.edgeId}    Agent image: ${image(env)}`,
     o.expires ? `Use before: ${o.expires} (install.sh refuses after that date)` : 'No expiry date was set for this bundle.',
     `Data last confirmed with the server: ${env.lastConfirmedWithServer}`,
+    ...warningLines(env),
     '',
     'KEEP THIS FOLDER PRIVATE. agent.env, cloud-init.yaml and kubernetes.yaml hold the join token:',
     'anyone with it can attach a device to this Portainer environment. Delete the folder after the install.',

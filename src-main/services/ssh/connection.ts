@@ -10,7 +10,7 @@ import { Semaphore } from './semaphore';
 import { resolveAgents, type AgentLookup, type ResolvedAgent } from './agents';
 import { currentPlatform } from '../platform/dataFolder';
 import { expandHome, sshFolder } from '../../shared/domain/platformPaths';
-import { formatTarget, knownHostsName } from './target';
+import { formatTarget, knownHostsName } from '../../shared/domain/sshTarget';
 
 // ssh2 is CommonJS: Node's ESM loader (tsx, Electron main) sees only its default export.
 const { Client, utils } = ssh2;

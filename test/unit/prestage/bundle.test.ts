@@ -113,6 +113,25 @@ describe('tar and writer', () => {
   });
 });
 
+describe('device bundle: release lines', () => {
+  const readme = (e: PrestagedEnvironment) => String(buildDeviceBundle(e, 'd', all).find((f) => f.path === 'd/README.txt')!.content);
+
+  it('README warns plainly when the server is newer than the newest line we know, and only then', () => {
+    expect(readme({ ...env, agentVersion: '2.45.1' })).not.toMatch(/WARNING/);
+    expect(readme({ ...env, agentVersion: '2.52.0' })).toMatch(/\nWARNING: Portainer 2\.52\.0 is newer than the newest release line Edgedeck knows \(2\.40–2\.45 LTS\)/);
+  });
+
+  it('Podman on 2.28+: PODMAN=1 in agent.env, the docker.io image, no podman.socket line in install.sh', () => {
+    const files = buildDeviceBundle({ ...env, platform: 'podman', agentVersion: '2.39.0' }, 'd', all);
+    const text = (p: string) => String(files.find((f) => f.path === `d/${p}`)!.content);
+    expect(text('agent.env')).toMatch(/^PODMAN=1$/m);
+    expect(text('install.sh')).toContain('docker.io/portainer/agent:2.39.0');
+    expect(text('install.sh')).not.toContain('podman.socket');
+    const old = buildDeviceBundle({ ...env, platform: 'podman', agentVersion: '2.27.0' }, 'd', all);
+    expect(String(old.find((f) => f.path === 'd/agent.env')!.content)).not.toMatch(/PODMAN=1/);
+  });
+});
+
 describe('files fit the device OS (shared/domain/platformPaths.ts deviceTextRule)', () => {
   it('install.ps1: CRLF throughout, UTF-8 BOM when the name is not ASCII; the manifest hashes the bytes written', () => {
     const ascii = buildDeviceBundle(env, 'd', all);
