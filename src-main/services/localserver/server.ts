@@ -1,5 +1,4 @@
 import { EventEmitter } from 'node:events';
-import { mkdirSync } from 'node:fs';
 import { createServer as createHttpServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import { createServer as createHttpsServer } from 'node:https';
 import type { AddressInfo } from 'node:net';
@@ -8,6 +7,7 @@ import type { TunnelStateView } from '../../shared/schemas/portainer';
 import type { SimEnvironmentView } from '../../shared/schemas/simulator';
 import type { ServerAddress } from '../../shared/domain/tokenAddress';
 import { silentLogger, type Logger } from '../logging/logger';
+import { ensurePrivateDir, tightenTree } from '../platform/privateFiles';
 import { encryptCredentials, randomCredential } from '../tunnel/credentials';
 import { TunnelServer } from '../tunnel/tunnelServer';
 import { authenticate, registerAuthRoutes, requireAdmin } from './auth';
@@ -102,7 +102,9 @@ export async function startLocalServer(options: LocalServerOptions): Promise<Loc
   const now = options.now ?? Date.now;
   const version = options.version ?? DEFAULT_VERSION;
   const bodyLimit = options.bodyLimit ?? BODY_LIMIT;
-  mkdirSync(options.dataDir, { recursive: true, mode: 0o700 });
+  // Its store holds the admin password hash and agent secret; earlier versions left files with the umask.
+  ensurePrivateDir(options.dataDir);
+  tightenTree(options.dataDir);
 
   const { store } = Store.open(options.dataDir, logger, options.saveDebounceMs ?? 1000);
   const initialPassword = await ensureAdmin(store, options.adminPassword, () => Math.floor(now() / 1000));
