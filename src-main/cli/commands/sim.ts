@@ -3,15 +3,15 @@ import { join } from 'node:path';
 import { createLogger } from '../../services/logging/logger';
 import { startLocalServer } from '../../services/localserver';
 import { invalidInput } from '../../shared/contract/errors';
+import { dataFolder } from '../../shared/domain/platformPaths';
 import { defineCommand } from '../defineCommand';
 import { LOOPBACK, portFlag } from '../flags';
 import { untilStopped } from '../io';
 import { ADMIN_PASSWORD_SECRET } from '../secretFlags';
 
-/** `${XDG_DATA_HOME:-~/.local/share}/edgedeck/sim` */
+/** `sim` in the data folder of the OS (shared/domain/platformPaths.ts dataFolder). */
 export function defaultSimDataDir(env: NodeJS.ProcessEnv = process.env): string {
-  const base = env.XDG_DATA_HOME && env.XDG_DATA_HOME.trim() ? env.XDG_DATA_HOME : join(homedir(), '.local', 'share');
-  return join(base, 'edgedeck', 'sim');
+  return join(dataFolder({ platform: process.platform, env, home: homedir() }), 'sim');
 }
 
 export const simCommand = defineCommand({

@@ -1,7 +1,6 @@
 /** `edgedeck install`: SSH install to a fleet. The flags and plan are in options.ts, targets in targets.ts, output in output.ts. */
 import { EventEmitter, setMaxListeners } from 'node:events';
 import { existsSync, readFileSync } from 'node:fs';
-import { homedir } from 'node:os';
 import { isAbsolute, join } from 'node:path';
 import { runFleetInstall, type FleetInstallOptions } from '../../../services/install/fleetInstall';
 import { portainerServerApi } from '../../../services/install/portainerServerApi';
@@ -9,6 +8,7 @@ import { createLogger } from '../../../services/logging/logger';
 import { Redactor } from '../../../services/logging/redact';
 import type { PortainerClient } from '../../../services/portainer/client';
 import { groupTagCalls } from '../../../services/portainer/groupTagCalls';
+import { currentPlatform } from '../../../services/platform/dataFolder';
 import { ServerProfiles } from '../../../services/profiles/serverProfiles';
 import { MemoryOnlySecrets } from '../../../services/secrets/secretStore';
 import { AppKnownHosts, HostKeyDatabase } from '../../../services/ssh/knownHosts';
@@ -16,6 +16,7 @@ import { createFileStore } from '../../../services/stores/fileStore';
 import type { KeyValueStore } from '../../../services/stores/keyValueStore';
 import { AppError, invalidInput } from '../../../shared/contract/errors';
 import { resolveGroupAndTags } from '../../../shared/domain/groupsAndTags';
+import { sshFolder } from '../../../shared/domain/platformPaths';
 import { expandTemplate, parseTarget } from '../../../shared/domain/sshTarget';
 import { defineCommand } from '../../defineCommand';
 import { intFlag } from '../../flags';
@@ -90,8 +91,8 @@ export function makeInstallCommand(deps: InstallCommandDeps = {}): Command {
 
         // ---- SSH
         const prompter = cliPrompter({ tty: io.tty ?? null, replace: values['replace-existing'] });
-        const hostKeys = new HostKeyDatabase({ app: new AppKnownHosts(store), files: values['known-hosts']?.length ? values['known-hosts'] : [join(homedir(), '.ssh', 'known_hosts')] });
-        const sshConfigFile = join(homedir(), '.ssh', 'config');
+        const hostKeys = new HostKeyDatabase({ app: new AppKnownHosts(store), files: values['known-hosts']?.length ? values['known-hosts'] : [join(sshFolder(currentPlatform()), 'known_hosts')] });
+        const sshConfigFile = join(sshFolder(currentPlatform()), 'config');
         const hostState = new Map<string, string>();
         const started = Date.now();
         const out = (line: string) => io.stderr(redactor.redact(line) + '\n');
