@@ -13,6 +13,7 @@ import {
 import { lazy, Suspense, useEffect, type ReactNode } from 'react';
 import { ConnectionBanner } from './components/ConnectionBanner';
 import { ServerPicker } from './features/servers/ServerPicker';
+import { ServerMovedAlert } from './features/simulator/ServerMovedAlert';
 import { hrefOf, useRoute, type Route } from './route';
 
 // Feature pages load on first visit, so the first paint carries only the shell.
@@ -124,6 +125,7 @@ export function App() {
 
       <AppShell.Main>
         <ConnectionBanner />
+        <ServerMovedAlert />
         <Suspense fallback={<Loader size="sm" aria-label="Loading" />}>
           <div key={route}>{page(route)}</div>
         </Suspense>

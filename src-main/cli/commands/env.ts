@@ -1,18 +1,19 @@
-import { parseArgs } from 'node:util';
 import { createPortainerHandlers } from '../../services/handlers/portainer';
 import { createLogger } from '../../services/logging/logger';
+import { groupTagCalls } from '../../services/portainer/groupTagCalls';
 import { Redactor } from '../../services/logging/redact';
 import { ServerProfiles } from '../../services/profiles/serverProfiles';
 import { MemoryOnlySecrets } from '../../services/secrets/secretStore';
 import { createFileStore } from '../../services/stores/fileStore';
-import type { PortainerClient } from '../../services/portainer/client';
 import type { KeyValueStore } from '../../services/stores/keyValueStore';
 import { calls, type CallName } from '../../shared/contract/calls';
 import { AppError, invalidInput } from '../../shared/contract/errors';
+import { resolveGroupAndTags, resolveNames, type Named } from '../../shared/domain/groupsAndTags';
 import type { EnvironmentDetailView, EnvironmentView } from '../../shared/schemas/portainer';
 import { defaultDataDir } from '../paths';
+import { defineCommand, type ValuesOf } from '../defineCommand';
 import { EXIT_USAGE, reportError, type CliIo, type Command } from '../io';
-import { checkServerFlags, connectServer, SERVER_OPTIONS, TLS_HINT } from '../serverConnection';
+import { checkServerFlags, connectServer, SERVER_OPTIONS, SERVER_SECRETS, TLS_HINT } from '../serverConnection';
 
 const USAGE = `edgedeck env <list|show|create|update|delete|waiting|trust> [options]
 
@@ -27,9 +28,9 @@ const USAGE = `edgedeck env <list|show|create|update|delete|waiting|trust> [opti
 Server (one of):
   --server URL            e.g. https://portainer.example.com:9443
   --profile NAME          a server saved in Edgedeck (serve mode data folder, or --data DIR)
-Credentials (read from standard input, never from the command line):
-  --username U --password-stdin     (username defaults to admin)
-  --api-key-stdin
+Credentials (from standard input or a file, never from the command line):
+  --username U --password-stdin | --password-file FILE     (username defaults to admin)
+  --api-key-stdin | --api-key-file FILE
 Certificate (https):
   default: the system's CA store; --pin SHA256 to trust exactly one certificate; --insecure to skip checks
 
@@ -55,7 +56,7 @@ const OPTIONS = {
   'edge-groups': { type: 'string' },
 } as const;
 
-type Values = ReturnType<typeof parseArgs<{ options: typeof OPTIONS; allowPositionals: true }>>['values'];
+type Values = ValuesOf<typeof OPTIONS>;
 
 /** For tests: where the Edge ID memory and profiles live. */
 export interface EnvCommandDeps {
@@ -66,12 +67,6 @@ function int(value: string | undefined, flag: string, min = 0): number | undefin
   if (value === undefined) return undefined;
   if (!/^\d+$/.test(value) || Number(value) < min) throw invalidInput(flag, `${flag} takes a whole number${min > 0 ? ` of at least ${min}` : ''}, not "${value}".`);
   return Number(value);
-}
-
-function readSecret(text: string, flag: string): string {
-  const secret = text.replace(/\r?\n$/, '');
-  if (!secret) throw invalidInput(flag, `${flag} read nothing from standard input; pipe the secret in, e.g. printf %s "$PW" | edgedeck env ... ${flag}`);
-  return secret;
 }
 
 function parse<C extends CallName>(name: C, payload: unknown) {
@@ -136,6 +131,8 @@ function envJson(d: EnvironmentDetailView, extra: Record<string, unknown> = {}):
     state: e.state,
     lastCheckIn: e.lastCheckIn,
     lostInSeconds: d.heartbeat.lostInSeconds,
+    // Only Edgedeck's local server tells the tunnel's state; null for a real Portainer.
+    tunnel: e.tunnel ?? null,
     agentVersion: d.agentVersion ?? null,
     serverVersion: d.serverVersion,
     agentSecret: d.agentSecret,
@@ -147,47 +144,6 @@ function envJson(d: EnvironmentDetailView, extra: Record<string, unknown> = {}):
 
 const VERBS = ['list', 'show', 'create', 'update', 'delete', 'waiting', 'trust'];
 
-interface Resolved {
-  groupId?: number;
-  tagIds?: number[];
-  edgeGroupIds?: number[];
-  /** What was created on the way, for the message when a later step fails. */
-  created: string[];
-}
-
-/** Finds each name (exact, then case-insensitive) among `items`, creating the missing ones. */
-async function idsOf<T extends { id: number; name: string }>(names: string[], items: T[], create: (name: string) => Promise<T>, what: string, created: string[]): Promise<number[]> {
-  const ids: number[] = [];
-  for (const name of names) {
-    let item = items.find((x) => x.name === name) ?? items.find((x) => x.name.toLowerCase() === name.toLowerCase());
-    if (!item) {
-      item = await create(name);
-      items.push(item);
-      created.push(`${what} "${item.name}"`);
-    }
-    if (!ids.includes(item.id)) ids.push(item.id);
-  }
-  return ids;
-}
-
-/** --group, --tags, --edge-groups by name → ids, created when missing. */
-async function resolveNames(client: PortainerClient, values: Values): Promise<Resolved> {
-  const r: Resolved = { created: [] };
-  const group = values.group?.trim();
-  if (group) [r.groupId] = await idsOf([group], await client.listGroups(), (name) => client.createGroup({ name }), 'group', r.created);
-  const tags = tagNames(values.tags);
-  if (tags) r.tagIds = await idsOf(tags, await client.listTags(), (name) => client.createTag(name), 'tag', r.created);
-  const edgeGroups = tagNames(values['edge-groups']);
-  if (edgeGroups) r.edgeGroupIds = await idsOf(edgeGroups, await client.listEdgeGroups(), (name) => client.createEdgeGroup(name), 'Edge group', r.created);
-  return r;
-}
-
-/** A failure after something was created says what stays on the server. */
-function withCreated(e: unknown, created: string[]): unknown {
-  if (created.length && e instanceof AppError) return new AppError(e.code, `${e.message} Created before this failure (still on the server): ${created.join(', ')}.`, e.field);
-  return e;
-}
-
 function envIds(positionals: string[]): number[] {
   const texts = positionals.slice(1);
   if (!texts.length) throw invalidInput('ID', 'Give the ID of each device to trust, e.g. edgedeck env trust 12 13 (see edgedeck env waiting).');
@@ -195,12 +151,13 @@ function envIds(positionals: string[]): number[] {
 }
 
 export function makeEnvCommand(deps: EnvCommandDeps = {}): Command {
-  return {
+  return defineCommand({
     name: 'env',
-    summary: 'List, show, create, update and delete Edge environments on a Portainer server.',
     usage: USAGE,
-    async run(args: string[], io: CliIo): Promise<number> {
-      const { values, positionals } = parseArgs({ args, options: OPTIONS, allowPositionals: true, strict: true });
+    options: OPTIONS,
+    positionals: true,
+    secrets: SERVER_SECRETS,
+    async run({ values, positionals, io, hasSecret, secrets }) {
       const verb = positionals[0];
       if (!verb || !VERBS.includes(verb)) {
         io.stderr(`edgedeck: env needs one of ${VERBS.join(', ')}.\n\nUsage: ${USAGE}\n`);
@@ -211,7 +168,8 @@ export function makeEnvCommand(deps: EnvCommandDeps = {}): Command {
       const store = deps.store ?? createFileStore(values.data ?? defaultDataDir());
       const profiles = new ServerProfiles({ store, secrets: new MemoryOnlySecrets(), redactor, logger });
       try {
-        await connect(values, profiles, io);
+        const auth = checkServerFlags(values, hasSecret, { profiles: true });
+        await connectServer(values, profiles, io, auth, (await secrets())[auth]!);
         return await runVerb(verb, values, positionals, profiles, io);
       } catch (err) {
         const code = reportError(err, io);
@@ -221,13 +179,7 @@ export function makeEnvCommand(deps: EnvCommandDeps = {}): Command {
         await profiles.close();
       }
     },
-  };
-}
-
-async function connect(values: Values, profiles: ServerProfiles, io: CliIo): Promise<void> {
-  const secretFlag = checkServerFlags(values, { profiles: true });
-  const secret = readSecret(await io.readStdin(), secretFlag);
-  await connectServer(values, profiles, io, secretFlag, secret);
+  });
 }
 
 async function runVerb(verb: string, values: Values, positionals: string[], profiles: ServerProfiles, io: CliIo): Promise<number> {
@@ -271,15 +223,25 @@ async function runVerb(verb: string, values: Values, positionals: string[], prof
     }
     case 'update': {
       const id = envId(positionals);
-      const conn = await profiles.connection();
       if (values['edge-groups'] !== undefined) throw invalidInput('--edge-groups', 'applies to env trust; Edge group membership is not part of an update.');
-      const { groupId, tagIds, created } = await resolveNames(conn.client, values);
+      const conn = await profiles.connection();
+      const names = tagNames(values.tags);
+      const made: { group?: Named; tags: Named[] } = { tags: [] };
+      const createdText = () => [...(made.group ? [`group "${made.group.name}"`] : []), ...made.tags.map((t) => `tag "${t.name}"`)];
+      const r = await resolveGroupAndTags(groupTagCalls(conn.client, { create: true }), { ...(values.group ? { group: values.group } : {}), ...(names ? { tags: names } : {}) }, made).catch((e: unknown) => {
+        if (made.group || made.tags.length) throw e instanceof AppError ? new AppError(e.code, `${e.message} Created before this failure (still on the server): ${createdText().join(', ')}.`, e.field) : e;
+        throw e;
+      });
+      const groupId = r.groupId;
+      const tagIds = names ? (r.tagIds ?? []) : undefined;
+      const created = createdText();
       const req = parse('environments:update', { id, name: values.name, pollSeconds: int(values.poll, '--poll'), groupId, tagIds }) as Parameters<typeof h['environments:update']>[0];
       try {
         const d = await h['environments:update'](req);
         io.stdout(envJson(d, { created }));
       } catch (e) {
-        throw withCreated(e, created);
+        if (created.length && e instanceof AppError) throw new AppError(e.code, `${e.message} Created before this failure (still on the server): ${created.join(', ')}.`, e.field);
+        throw e;
       }
       return 0;
     }
@@ -297,13 +259,21 @@ async function runVerb(verb: string, values: Values, positionals: string[], prof
     case 'trust': {
       const ids = envIds(positionals);
       const conn = await profiles.connection();
-      const { groupId, tagIds, edgeGroupIds, created } = await resolveNames(conn.client, values);
+      const names = tagNames(values.tags);
+      const made: { group?: Named; tags: Named[] } = { tags: [] };
+      const madeEdgeGroups: Named[] = [];
+      const createdText = () => [...(made.group ? [`group "${made.group.name}"`] : []), ...made.tags.map((t) => `tag "${t.name}"`), ...madeEdgeGroups.map((g) => `Edge group "${g.name}"`)];
+      const withCreated = (e: unknown) => (createdText().length && e instanceof AppError ? new AppError(e.code, `${e.message} Created before this failure (still on the server): ${createdText().join(', ')}.`, e.field) : e);
       try {
-        await conn.client.trustEnvironments(ids, { ...(groupId !== undefined ? { groupId } : {}), ...(tagIds ? { tagIds } : {}), ...(edgeGroupIds ? { edgeGroupIds } : {}) });
+        const r = await resolveGroupAndTags(groupTagCalls(conn.client, { create: true }), { ...(values.group ? { group: values.group } : {}), ...(names ? { tags: names } : {}) }, made);
+        const edgeGroupNames = tagNames(values['edge-groups']);
+        const edgeGroupIds = edgeGroupNames ? (await resolveNames(await conn.client.listEdgeGroups(), edgeGroupNames, (name) => conn.client.createEdgeGroup(name), (g) => madeEdgeGroups.push(g))).found.map((g) => g.id) : undefined;
+        const relations = { ...(r.groupId !== undefined ? { groupId: r.groupId } : {}), ...(names ? { tagIds: r.tagIds ?? [] } : {}), ...(edgeGroupIds ? { edgeGroupIds } : {}) };
+        await conn.client.trustEnvironments(ids, relations);
+        io.stdout(JSON.stringify({ trusted: ids, groupId: relations.groupId ?? null, tagIds: relations.tagIds ?? null, edgeGroupIds: edgeGroupIds ?? null, created: createdText() }, null, 2) + '\n');
       } catch (e) {
-        throw withCreated(e, created);
+        throw withCreated(e);
       }
-      io.stdout(JSON.stringify({ trusted: ids, groupId: groupId ?? null, tagIds: tagIds ?? null, edgeGroupIds: edgeGroupIds ?? null, created }, null, 2) + '\n');
       return 0;
     }
     case 'delete': {

@@ -60,14 +60,15 @@ export interface EnvironmentRecord {
   EdgeID: string;
   EdgeKey: string;
   EdgeCheckinInterval: number;
-  /** Unix seconds of the last poll (held in memory on 304s, persisted on full polls). */
+  /**
+   * Unix seconds of the last full, successful poll: the stored value. Views show the in-memory
+   * heartbeat instead (Store.heartbeat), which every poll past the Edge ID checks updates.
+   */
   LastCheckInDate: number;
   UserTrusted: boolean;
   AgentVersion: string;
-  /** Polled while untrusted: the first poll after trust opens the initial tunnel. */
+  /** Business Edition: polled while untrusted; the first poll after trust opens the initial tunnel. */
   awaitingFirstTrustedPoll?: boolean;
-  /** Unix seconds when the server last reached the agent through the tunnel (GET /ping → 204). */
-  tunnelVerifiedAt?: number;
 }
 
 export interface GroupRecord {

@@ -1,5 +1,4 @@
 import { existsSync, readFileSync } from 'node:fs';
-import { homedir } from 'node:os';
 import { join } from 'node:path';
 import type { Duplex } from 'node:stream';
 import ssh2, { type AuthenticationType, type Client as SshClient, type ClientChannel, type ConnectConfig, type SFTPWrapper } from 'ssh2';
@@ -8,7 +7,10 @@ import type { Redactor } from '../logging/redact';
 import { fingerprintOf, hostKeyAlgorithmOrder, hostKeyOf, type HostKeyDatabase } from './knownHosts';
 import type { Prompter } from './prompter';
 import { Semaphore } from './semaphore';
-import { formatTarget, knownHostsName } from './target';
+import { resolveAgents, type AgentLookup, type ResolvedAgent } from './agents';
+import { currentPlatform } from '../platform/dataFolder';
+import { expandHome, sshFolder } from '../../shared/domain/platformPaths';
+import { formatTarget, knownHostsName } from '../../shared/domain/sshTarget';
 
 // ssh2 is CommonJS: Node's ESM loader (tsx, Electron main) sees only its default export.
 const { Client, utils } = ssh2;
@@ -25,8 +27,10 @@ export interface SshEndpoint {
 }
 
 export interface AuthOptions {
-  /** ssh-agent socket; default SSH_AUTH_SOCK; null disables the agent. */
+  /** ssh-agent socket; null disables the agent; default: the platform's agents (services/ssh/agents.ts: SSH_AUTH_SOCK, Windows OpenSSH pipe, Pageant, launchd). */
   agentSocket?: string | null;
+  /** How the default agents are found (the platform, env and probes; replaced in tests). */
+  agentLookup?: Omit<AgentLookup, 'explicit'>;
   /** Key files to try (in order); when empty, ~/.ssh/id_ed25519, id_ecdsa, id_rsa that exist. */
   identityFiles?: string[];
   /** A password known up front (CLI --ssh-password-stdin); otherwise the prompter is asked. */
@@ -120,6 +124,8 @@ export class SshConnection {
   private closed = false;
   private readonly closeWaiters: Array<(reason: string) => void> = [];
   closeReason?: string;
+  /** How the login succeeded: "ssh-agent (…)", "key <file>", "password", "keyboard-interactive". */
+  authMethod = '';
 
   constructor(
     readonly client: SshClient,
@@ -282,7 +288,8 @@ export class SshConnection {
 
 const DEFAULT_KEYS = ['id_ed25519', 'id_ecdsa', 'id_rsa'];
 
-type AuthStep = { type: AuthenticationType; build: () => Promise<Record<string, unknown> | undefined> };
+/** One authentication attempt; `label` says what it was ("key /home/u/.ssh/id_ed25519", "ssh-agent (…)"). */
+type AuthStep = { type: AuthenticationType; label: string; build: () => Promise<Record<string, unknown> | undefined> };
 
 /** Connects, verifies the host key against the database (policy + prompter), authenticates through the chain. */
 export async function connectSsh(o: ConnectOptions): Promise<SshConnection> {
@@ -310,7 +317,9 @@ export async function connectSsh(o: ConnectOptions): Promise<SshConnection> {
   let hostKeyError: AppError | undefined;
   let presentedFingerprint = '';
   let lastAuthProblem: string | undefined;
-  const steps = authSteps(o, label, (p) => (lastAuthProblem = p));
+  const agents = resolveAgents({ ...o.auth.agentLookup, explicit: o.auth.agentSocket });
+  const steps = authSteps(o, agents, label, (p) => (lastAuthProblem = p));
+  let authWith = '';
 
   const config: ConnectConfig = {
     host: endpoint.host,
@@ -340,7 +349,8 @@ export async function connectSsh(o: ConnectOptions): Promise<SshConnection> {
             return undefined;
           });
           if (!built) continue;
-          log(`auth: trying ${step.type}`);
+          log(`auth: trying ${step.label}`);
+          authWith = step.label;
           return next({ type: step.type, username: endpoint.user, ...built });
         }
         next(false);
@@ -372,7 +382,7 @@ export async function connectSsh(o: ConnectOptions): Promise<SshConnection> {
       client.on('error', (err: Error & { level?: string; code?: string }) => {
         if (hostKeyError) return fail(hostKeyError);
         if (err.level === 'client-authentication') {
-          return fail(new SshAuthError(`Authentication to ${label} failed (tried ${triedSummary(o)})${lastAuthProblem ? `: ${lastAuthProblem}` : ''}.`));
+          return fail(new SshAuthError(`Authentication to ${label} failed (tried ${triedSummary(o, agents)})${lastAuthProblem ? `: ${lastAuthProblem}` : ''}.`));
         }
         if (err.level === 'client-timeout' || /timed out/i.test(err.message)) {
           return fail(new AppError('timeout', `Timed out connecting to ${label} (no SSH handshake within ${Math.round((o.timeoutMs ?? 20_000) / 1000)} s).`));
@@ -390,8 +400,9 @@ export async function connectSsh(o: ConnectOptions): Promise<SshConnection> {
     release?.();
   }
   client.on('error', () => {});
-  log(`connected to ${label}, host key ${presentedFingerprint}`);
+  log(`connected to ${label}, host key ${presentedFingerprint}, authenticated with ${authWith}`);
   const conn = new SshConnection(client, endpoint, presentedFingerprint);
+  conn.authMethod = authWith;
   if (o.signal) {
     const onAbort = () => conn.close('cancelled');
     o.signal.addEventListener('abort', onAbort, { once: true });
@@ -436,37 +447,32 @@ async function decideHostKey(o: ConnectOptions, label: string, names: string[], 
   }
 }
 
-function triedSummary(o: ConnectOptions): string {
-  const parts: string[] = [];
-  if (agentSocket(o.auth)) parts.push('ssh-agent');
+function triedSummary(o: ConnectOptions, agents: ResolvedAgent[]): string {
+  const parts: string[] = agents.map((a) => a.label);
   const keys = keyFiles(o.auth);
   if (keys.length) parts.push(`keys ${keys.join(', ')}`);
   parts.push('password', 'keyboard-interactive');
   return parts.join(', ');
 }
 
-function agentSocket(a: AuthOptions): string | undefined {
-  if (a.agentSocket === null) return undefined;
-  return a.agentSocket ?? process.env.SSH_AUTH_SOCK ?? undefined;
-}
-
 function keyFiles(a: AuthOptions): string[] {
-  if (a.identityFiles?.length) return a.identityFiles;
+  const ctx = currentPlatform();
+  // --identity and the app's key field: `~` expands; spaces and backslashes are part of the path.
+  if (a.identityFiles?.length) return a.identityFiles.map((f) => expandHome(a.home ? { ...ctx, home: a.home, env: {} } : ctx, f));
   if (a.defaultKeys === false) return [];
-  const home = a.home ?? homedir();
-  return DEFAULT_KEYS.map((k) => join(home, '.ssh', k)).filter((f) => existsSync(f));
+  const dir = a.home ? join(a.home, '.ssh') : sshFolder(ctx);
+  return DEFAULT_KEYS.map((k) => join(dir, k)).filter((f) => existsSync(f));
 }
 
-function authSteps(o: ConnectOptions, label: string, problem: (p: string) => void): AuthStep[] {
-  const steps: AuthStep[] = [];
-  const sock = agentSocket(o.auth);
-  if (sock) steps.push({ type: 'agent', build: async () => (existsSync(sock) ? { agent: sock } : undefined) });
+function authSteps(o: ConnectOptions, agents: ResolvedAgent[], label: string, problem: (p: string) => void): AuthStep[] {
+  const steps: AuthStep[] = agents.map((a) => ({ type: 'agent', label: a.label, build: async () => ({ agent: a.agent }) }));
   for (const file of keyFiles(o.auth)) {
-    steps.push({ type: 'publickey', build: () => loadKey(file, o, label, problem) });
+    steps.push({ type: 'publickey', label: `key ${file}`, build: () => loadKey(file, o, label, problem) });
   }
   let passwordTries = 0;
   const password: AuthStep = {
     type: 'password',
+    label: 'password',
     build: async () => {
       passwordTries++;
       const pw = passwordTries === 1 && o.auth.password !== undefined ? o.auth.password : await o.prompter.secret({ kind: 'password', target: label, message: `Password for ${label}` });
@@ -478,6 +484,7 @@ function authSteps(o: ConnectOptions, label: string, problem: (p: string) => voi
   };
   const kbd: AuthStep = {
     type: 'keyboard-interactive',
+    label: 'keyboard-interactive',
     build: async () => ({
       prompt: (_n: string, _i: string, _l: string, prompts: Array<{ prompt: string; echo: boolean }>, finish: (answers: string[]) => void) => {
         void (async () => {
@@ -529,9 +536,9 @@ async function loadKey(file: string, o: ConnectOptions, label: string, problem: 
 }
 
 /** Reads ~/.ssh/config if present (empty text otherwise). */
-export function readUserSshConfig(home = homedir()): string {
+export function readUserSshConfig(dir = sshFolder(currentPlatform())): string {
   try {
-    return readFileSync(join(home, '.ssh', 'config'), 'utf8');
+    return readFileSync(join(dir, 'config'), 'utf8');
   } catch {
     return '';
   }

@@ -32,11 +32,11 @@ describe('≤ 2.20 tunnel states', () => {
     }
   });
 
-  it('served REQUIRED turns ACTIVE (no credentials) and then outlives 15 s', async () => {
+  it('REQUIRED once answered turns ACTIVE (no credentials) and then outlives 15 s', async () => {
     const clock = { t: 1_000 };
     const m = manager(true, clock);
     await m.open(env);
-    m.served(3);
+    m.answered(3, 'REQUIRED');
     expect(m.config(3)).toMatchObject({ status: 'ACTIVE', credentials: '' });
     clock.t += 60_000;
     m.checkTunnels();
