@@ -8,6 +8,9 @@ import { createFileStore } from '../../services/stores/fileStore';
 import { invalidInput } from '../../shared/contract/errors';
 import { untilStopped, type Command } from '../io';
 import { openBrowser } from '../openBrowser';
+import { SessionLogFile } from '../../services/logging/logFile';
+import { sessionLogFolder } from '../../services/platform/dataFolder';
+import { hasDesktop, showFolder } from '../../services/platform/opener';
 import { defaultDataDir, rendererBuilt, rendererDir } from '../paths';
 import { ensureBuilt } from '../build';
 
@@ -40,7 +43,11 @@ export const serveCommand: Command = {
 
     const dataDir = values.data ?? defaultDataDir();
     const redactor = new Redactor();
-    const logger = createLogger({ scope: 'serve', redactor });
+    // A log file per session in the OS's log folder (the desktop app's convention), redacted like stderr.
+    const logFolder = sessionLogFolder();
+    const logFile = SessionLogFile.tryOpen({ dir: logFolder, scope: 'serve' }, (why) => io.stderr(`edgedeck: ${why}\n`));
+    const logger = createLogger({ scope: 'serve', redactor, ...(logFile ? { file: logFile } : {}) });
+    if (logFile) io.stderr(`edgedeck: this session's log: ${logFile.path}\n`);
     const services = await createAppServices({
       dataDir,
       store: createFileStore(dataDir),
@@ -50,6 +57,8 @@ export const serveCommand: Command = {
       transport: 'web',
       logger,
       embeddedServer: !values['no-embedded-server'],
+      logFolder,
+      ...(hasDesktop() ? { showFolder: (folder: string) => showFolder(folder) } : {}),
     });
     const bridge = await startBridge({ host: values.host, port, dispatcher: services.dispatcher, hub: services.hub, downloads: services.downloads, staticDir: rendererDir, logger });
     io.stdout(`Edgedeck is running at ${bridge.url}\n`);
@@ -59,6 +68,7 @@ export const serveCommand: Command = {
     io.stderr('edgedeck: stopping…\n');
     await bridge.close();
     await services.close();
+    logFile?.close();
     return 0;
   },
 };

@@ -25,3 +25,13 @@ export function hasDesktop(env: NodeJS.ProcessEnv = process.env, platform = proc
   if (env.CI) return false;
   return platform !== 'linux' || Boolean(env.DISPLAY || env.WAYLAND_DISPLAY);
 }
+
+/** openFolder as a promise: rejects with why when the opener cannot be started. */
+export function showFolder(folder: string, platform = process.platform): Promise<void> {
+  return new Promise((resolve, reject) => {
+    let failed = false;
+    openFolder(folder, (why) => ((failed = true), reject(new Error(why))), platform);
+    // spawn reports a missing program on the next turns of the loop; after that it has started.
+    setTimeout(() => failed || resolve(), 200);
+  });
+}

@@ -1,4 +1,5 @@
 import { Stack, Text, Title } from '@mantine/core';
+import { LogsSettings } from './LogsSettings';
 import { ServersSettings } from './ServersSettings';
 
 /** #/settings: Portainer servers (more sections later). */
@@ -7,6 +8,7 @@ export function SettingsPage() {
     <Stack gap="lg" maw={900}>
       <Title order={2}>Settings</Title>
       <ServersSettings />
+      <LogsSettings />
       <Text c="dimmed" size="sm">
         SSH known hosts and defaults for new commands come here next.
       </Text>
