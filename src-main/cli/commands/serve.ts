@@ -49,7 +49,8 @@ export const serveCommand = defineCommand({
     });
     const bridge = await startBridge({ host: values.host, port, dispatcher: services.dispatcher, hub: services.hub, downloads: services.downloads, staticDir: rendererDir, logger });
     io.stdout(`Edgedeck is running at ${bridge.url}\n`);
-    if (!values['no-open']) openBrowser(bridge.url, io);
+    // The opener's argv is readable by every local user: it gets a one-time code, not the token.
+    if (!values['no-open']) openBrowser(bridge.launchUrl(), io);
 
     await untilStopped(io.stopSignal);
     io.stderr('edgedeck: stopping…\n');
