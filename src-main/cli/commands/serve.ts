@@ -2,6 +2,7 @@ import { parseArgs } from 'node:util';
 import { startBridge } from '../../bridge/bridgeServer';
 import { createAppServices } from '../../services/app/appServices';
 import { createLogger } from '../../services/logging/logger';
+import { onProcessProblem } from '../../services/logging/crashGuard';
 import { Redactor } from '../../services/logging/redact';
 import { MemoryOnlySecrets } from '../../services/secrets/secretStore';
 import { createFileStore } from '../../services/stores/fileStore';
@@ -52,11 +53,14 @@ export const serveCommand: Command = {
       embeddedServer: !values['no-embedded-server'],
     });
     const bridge = await startBridge({ host: values.host, port, dispatcher: services.dispatcher, hub: services.hub, downloads: services.downloads, staticDir: rendererDir, logger });
+    // Errors the process guard (cli/main.ts) caught reach the page too, redacted.
+    const stopReports = onProcessProblem((p) => services.hub.emit('app:problem', { ...p, message: redactor.redact(p.message) }));
     io.stdout(`Edgedeck is running at ${bridge.url}\n`);
     if (!values['no-open']) openBrowser(bridge.url, io);
 
     await untilStopped(io.stopSignal);
     io.stderr('edgedeck: stopping…\n');
+    stopReports();
     await bridge.close();
     await services.close();
     return 0;
