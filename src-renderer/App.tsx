@@ -15,6 +15,7 @@ import { ConnectionBanner } from './components/ConnectionBanner';
 import { notifyError } from './components/notify';
 import { api } from './api';
 import { ServerPicker } from './features/servers/ServerPicker';
+import { ServerMovedAlert } from './features/simulator/ServerMovedAlert';
 import { hrefOf, useRoute, type Route } from './route';
 
 // Feature pages load on first visit, so the first paint carries only the shell.
@@ -129,6 +130,7 @@ export function App() {
 
       <AppShell.Main>
         <ConnectionBanner />
+        <ServerMovedAlert />
         <Suspense fallback={<Loader size="sm" aria-label="Loading" />}>
           <div key={route}>{page(route)}</div>
         </Suspense>

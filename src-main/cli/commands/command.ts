@@ -1,12 +1,15 @@
 import { invalidInput } from '../../shared/contract/errors';
+import { parseIdList } from '../../shared/domain/idList';
 import { buildInstallCommand } from '../../shared/domain/installCommands';
+import { releaseLineFor } from '../../shared/domain/releaseLines';
 import type { CommandOptions, Platform, TargetOs } from '../../shared/domain/types';
 import type { Command } from '../io';
 import { parseStrict, requireFlag, withFlagNames } from './key';
 
 const USAGE =
   'edgedeck command --platform standalone|swarm|podman|kubernetes|nomad [--os linux|windows] --agent-version V --edge-key K ' +
-  '(--edge-id ID | --edge-id-generator CMD) [--no-insecure-poll] [--agent-secret S] [--env LIST] [--async] [--nomad-token T] [--nomad-tls]';
+  '(--edge-id ID | --edge-id-generator CMD) [--no-insecure-poll] [--agent-secret S] [--env LIST] [--async] [--nomad-token T] [--nomad-tls] ' +
+  '[--server-version V] [--edge-groups 1,2] [--group-id 5] [--tag-ids 10,20]';
 
 const PLATFORMS: readonly Platform[] = ['standalone', 'swarm', 'podman', 'kubernetes', 'nomad'];
 const OSES: readonly TargetOs[] = ['linux', 'windows'];
@@ -21,6 +24,10 @@ const FLAG_OF_FIELD: Record<string, string> = {
   agentSecret: '--agent-secret',
   envVars: '--env',
   nomadToken: '--nomad-token',
+  serverVersion: '--server-version',
+  edgeGroupIds: '--edge-groups',
+  groupId: '--group-id',
+  tagIds: '--tag-ids',
 };
 
 export const commandCommand: Command = {
@@ -43,6 +50,10 @@ export const commandCommand: Command = {
         async: { type: 'boolean' },
         'nomad-token': { type: 'string' },
         'nomad-tls': { type: 'boolean' },
+        'server-version': { type: 'string' },
+        'edge-groups': { type: 'string' },
+        'group-id': { type: 'string' },
+        'tag-ids': { type: 'string' },
       },
       USAGE,
     );
@@ -67,6 +78,9 @@ export const commandCommand: Command = {
         if (values[flag] !== undefined) throw invalidInput(`--${flag}`, 'applies only to --platform nomad; remove it.');
       }
     }
+    const serverVersion = values['server-version'];
+    const groupId = values['group-id'] !== undefined ? parseIdList(values['group-id'], '--group-id', 'environment group') : undefined;
+    if (groupId && groupId.length !== 1) throw invalidInput('--group-id', 'takes one environment group id, e.g. --group-id 5.');
     const options: CommandOptions = {
       platform: platform as Platform,
       os: os as TargetOs,
@@ -80,8 +94,15 @@ export const commandCommand: Command = {
       ...(values.async ? { async: true } : {}),
       ...(values['nomad-token'] !== undefined ? { nomadToken: values['nomad-token'] } : {}),
       ...(values['nomad-tls'] ? { nomadTls: true } : {}),
+      ...(serverVersion !== undefined ? { serverVersion } : {}),
+      ...(values['edge-groups'] !== undefined ? { edgeGroupIds: parseIdList(values['edge-groups'], '--edge-groups', 'Edge group') } : {}),
+      ...(groupId ? { groupId: groupId[0]! } : {}),
+      ...(values['tag-ids'] !== undefined ? { tagIds: parseIdList(values['tag-ids'], '--tag-ids', 'tag') } : {}),
     };
     const text = withFlagNames(FLAG_OF_FIELD, () => buildInstallCommand(options));
+    // Only stderr: stdout stays exactly Portainer's text.
+    const { warning } = withFlagNames(FLAG_OF_FIELD, () => releaseLineFor(serverVersion ?? agentVersion, serverVersion !== undefined ? 'serverVersion' : 'agentVersion'));
+    if (warning) io.stderr(`edgedeck: warning: ${warning}\n`);
     io.stdout(text);
     return 0;
   },

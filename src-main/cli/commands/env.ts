@@ -1,6 +1,7 @@
 import { parseArgs } from 'node:util';
 import { createPortainerHandlers } from '../../services/handlers/portainer';
 import { createLogger } from '../../services/logging/logger';
+import { groupTagCalls } from '../../services/portainer/groupTagCalls';
 import { Redactor } from '../../services/logging/redact';
 import { ServerProfiles } from '../../services/profiles/serverProfiles';
 import { MemoryOnlySecrets } from '../../services/secrets/secretStore';
@@ -8,6 +9,7 @@ import { createFileStore } from '../../services/stores/fileStore';
 import type { KeyValueStore } from '../../services/stores/keyValueStore';
 import { calls, type CallName } from '../../shared/contract/calls';
 import { AppError, invalidInput } from '../../shared/contract/errors';
+import { resolveGroupAndTags, type Named } from '../../shared/domain/groupsAndTags';
 import type { EnvironmentDetailView, EnvironmentView } from '../../shared/schemas/portainer';
 import { defaultDataDir } from '../paths';
 import { EXIT_USAGE, reportError, type CliIo, type Command } from '../io';
@@ -219,33 +221,16 @@ async function runVerb(verb: string, values: Values, positionals: string[], prof
     case 'update': {
       const id = envId(positionals);
       const conn = await profiles.connection();
-      let groupId: number | undefined;
-      let tagIds: number[] | undefined;
-      const created: string[] = [];
-      if (values.group) {
-        const name = values.group.trim();
-        const groups = await conn.client.listGroups();
-        let g = groups.find((x) => x.name === name) ?? groups.find((x) => x.name.toLowerCase() === name.toLowerCase());
-        if (!g) {
-          g = await conn.client.createGroup({ name });
-          created.push(`group "${g.name}"`);
-        }
-        groupId = g.id;
-      }
       const names = tagNames(values.tags);
-      if (names) {
-        const tags = await conn.client.listTags();
-        tagIds = [];
-        for (const name of names) {
-          let t = tags.find((x) => x.name === name) ?? tags.find((x) => x.name.toLowerCase() === name.toLowerCase());
-          if (!t) {
-            t = await conn.client.createTag(name);
-            tags.push(t);
-            created.push(`tag "${t.name}"`);
-          }
-          if (!tagIds.includes(t.id)) tagIds.push(t.id);
-        }
-      }
+      const made: { group?: Named; tags: Named[] } = { tags: [] };
+      const createdText = () => [...(made.group ? [`group "${made.group.name}"`] : []), ...made.tags.map((t) => `tag "${t.name}"`)];
+      const r = await resolveGroupAndTags(groupTagCalls(conn.client, { create: true }), { ...(values.group ? { group: values.group } : {}), ...(names ? { tags: names } : {}) }, made).catch((e: unknown) => {
+        if (made.group || made.tags.length) throw e instanceof AppError ? new AppError(e.code, `${e.message} Created before this failure (still on the server): ${createdText().join(', ')}.`, e.field) : e;
+        throw e;
+      });
+      const groupId = r.groupId;
+      const tagIds = names ? (r.tagIds ?? []) : undefined;
+      const created = createdText();
       const req = parse('environments:update', { id, name: values.name, pollSeconds: int(values.poll, '--poll'), groupId, tagIds }) as Parameters<typeof h['environments:update']>[0];
       try {
         const d = await h['environments:update'](req);

@@ -10,14 +10,16 @@ import { portainerServerApi } from '../../services/install/portainerServerApi';
 import { createLogger } from '../../services/logging/logger';
 import { Redactor } from '../../services/logging/redact';
 import type { PortainerClient } from '../../services/portainer/client';
+import { groupTagCalls } from '../../services/portainer/groupTagCalls';
 import { ServerProfiles } from '../../services/profiles/serverProfiles';
 import { MemoryOnlySecrets } from '../../services/secrets/secretStore';
 import { AppKnownHosts, HostKeyDatabase } from '../../services/ssh/knownHosts';
 import type { Prompter, SecretQuestion } from '../../services/ssh/prompter';
-import { parseTarget } from '../../services/ssh/target';
 import { createFileStore } from '../../services/stores/fileStore';
 import type { KeyValueStore } from '../../services/stores/keyValueStore';
 import { AppError, invalidInput } from '../../shared/contract/errors';
+import { resolveGroupAndTags } from '../../shared/domain/groupsAndTags';
+import { expandTemplate, parseTarget, parseTargetsText, unknownTemplateVariable } from '../../shared/domain/sshTarget';
 import type { Platform } from '../../shared/domain/types';
 import { EXIT_USAGE, reportError, type CliIo, type Command } from '../io';
 import { defaultDataDir } from '../paths';
@@ -135,63 +137,18 @@ export function intFlag(value: string | undefined, flag: string, min: number, ma
   return Number(value);
 }
 
-function csvCells(line: string): string[] {
-  const cells: string[] = [];
-  let cur = '';
-  let quoted = false;
-  for (let i = 0; i < line.length; i++) {
-    const ch = line[i]!;
-    if (quoted) {
-      if (ch === '"' && line[i + 1] === '"') {
-        cur += '"';
-        i++;
-      } else if (ch === '"') quoted = false;
-      else cur += ch;
-    } else if (ch === '"') quoted = true;
-    else if (ch === ',') {
-      cells.push(cur);
-      cur = '';
-    } else cur += ch;
-  }
-  cells.push(cur);
-  return cells.map((c) => c.trim());
-}
-
 /**
  * A targets file: one user@host[:port] per line (blank lines and # comments skipped), or CSV whose
- * header has a "target" column (other columns are ignored). Every target is checked.
+ * header has a "target" column (the rules of shared/domain/sshTarget.ts). Any bad line fails the
+ * command, naming the file and line.
  */
 export function parseTargetsFile(text: string, file = 'FILE'): string[] {
-  const lines = text.replace(/^\uFEFF/, '').split(/\r?\n/);
-  const out: string[] = [];
-  const firstIdx = lines.findIndex((l) => l.trim() !== '' && !l.trim().startsWith('#'));
-  const header = firstIdx >= 0 && lines[firstIdx]!.includes(',') ? csvCells(lines[firstIdx]!).map((c) => c.toLowerCase()) : undefined;
-  if (header) {
-    const col = header.indexOf('target');
-    if (col < 0) throw invalidInput('--targets', `${file} looks like CSV, but its first line has no "target" column (found: ${header.join(', ')}).`);
-    for (let i = firstIdx + 1; i < lines.length; i++) {
-      const line = lines[i]!;
-      if (line.trim() === '' || line.trim().startsWith('#')) continue;
-      const cell = csvCells(line)[col] ?? '';
-      if (cell === '') continue;
-      out.push(checkTarget(cell, `${file} line ${i + 1}`));
-    }
-  } else {
-    lines.forEach((line, i) => {
-      const t = line.replace(/(^|\s)#.*$/, '').trim();
-      if (t) out.push(checkTarget(t, `${file} line ${i + 1}`));
-    });
-  }
-  if (!out.length) throw invalidInput('--targets', `${file} lists no targets (one user@host[:port] per line, or CSV with a "target" column).`);
-  return out;
-}
-
-function checkTarget(text: string, where: string): string {
-  try {
-    return parseTarget(text, '--target').raw;
-  } catch (e) {
-    throw invalidInput(where.startsWith('--') ? where : '--targets', `${where.startsWith('--') ? '' : `${where}: `}${e instanceof Error ? e.message : String(e)}`);
-  }
+  const r = parseTargetsText(text);
+  if (r.error) throw invalidInput('--targets', `${file}: ${r.error}`);
+  const bad = r.bad[0];
+  if (bad) throw invalidInput('--targets', bad.reason === 'Already in the list.' ? `The target ${bad.text} is listed twice (${file} line ${bad.line}).` : `${file} line ${bad.line}: ${JSON.stringify(bad.text)}: ${bad.reason}`);
+  if (!r.targets.length) throw invalidInput('--targets', `${file} lists no targets (one user@host[:port] per line, or CSV with a "target" column).`);
+  return r.targets;
 }
 
 export interface StdinSecrets {
@@ -230,11 +187,6 @@ async function askSecrets(tty: TtyAsker, want: { server?: SecretFlag; ssh: boole
   if (want.ssh) await ask('ssh', '--ssh-password-stdin', 'SSH password (for every target): ');
   if (want.sudo) await ask('sudo', '--sudo-password-stdin', 'sudo password (for every target): ');
   return out;
-}
-
-export function expandTemplate(template: string, target: string): string {
-  const p = parseTarget(target);
-  return template.replace(/\{host\}/g, p.host).replace(/\{user\}/g, p.user ?? '').replace(/\{target\}/g, target).replace(/\{port\}/g, String(p.port ?? 22));
 }
 
 /**
@@ -414,32 +366,13 @@ function summaryJson(s: RunSummary, runsDir: string, mode: InstallMode, needs: M
 
 // ---------------------------------------------------------------- the command
 
-async function resolveGroupAndTags(client: PortainerClient, group: string | undefined, tags: string[] | undefined, create: boolean, io: CliIo): Promise<{ groupId?: number; tagIds?: number[] }> {
-  const out: { groupId?: number; tagIds?: number[] } = {};
-  if (group) {
-    const groups = await client.listGroups();
-    let g = groups.find((x) => x.name === group) ?? groups.find((x) => x.name.toLowerCase() === group.toLowerCase());
-    if (!g && create) {
-      g = await client.createGroup({ name: group });
-      io.stderr(`edgedeck: created group "${g.name}" (${g.id})\n`);
-    } else if (!g) io.stderr(`edgedeck: group "${group}" does not exist yet; an install would create it.\n`);
-    if (g) out.groupId = g.id;
-  }
-  if (tags?.length) {
-    const all = await client.listTags();
-    const ids: number[] = [];
-    for (const name of tags) {
-      let t = all.find((x) => x.name === name) ?? all.find((x) => x.name.toLowerCase() === name.toLowerCase());
-      if (!t && create) {
-        t = await client.createTag(name);
-        all.push(t);
-        io.stderr(`edgedeck: created tag "${t.name}" (${t.id})\n`);
-      } else if (!t) io.stderr(`edgedeck: tag "${name}" does not exist yet; an install would create it.\n`);
-      if (t && !ids.includes(t.id)) ids.push(t.id);
-    }
-    out.tagIds = ids;
-  }
-  return out;
+async function groupAndTags(client: PortainerClient, group: string | undefined, tags: string[] | undefined, create: boolean, io: CliIo): Promise<{ groupId?: number; tagIds?: number[] }> {
+  const r = await resolveGroupAndTags(groupTagCalls(client, { create, signal: io.stopSignal }), { ...(group ? { group } : {}), ...(tags ? { tags } : {}) });
+  if (r.created.group) io.stderr(`edgedeck: created group "${r.created.group.name}" (${r.created.group.id})\n`);
+  for (const t of r.created.tags) io.stderr(`edgedeck: created tag "${t.name}" (${t.id})\n`);
+  if (r.missing.group) io.stderr(`edgedeck: group "${r.missing.group}" does not exist yet; an install would create it.\n`);
+  for (const t of r.missing.tags) io.stderr(`edgedeck: tag "${t}" does not exist yet; an install would create it.\n`);
+  return { ...(r.groupId !== undefined ? { groupId: r.groupId } : {}), ...(r.tagIds ? { tagIds: r.tagIds } : {}) };
 }
 
 interface Plan {
@@ -512,7 +445,7 @@ function plan(values: Values): Plan {
     }
     targets = parseTargetsFile(text, values.targets);
   } else if (values.target?.length) {
-    targets = values.target.map((t) => checkTarget(t, '--target'));
+    targets = values.target.map((t) => parseTarget(t, '--target').raw);
   } else throw invalidInput('--target', 'Say where to install: --target user@host[:port] (repeatable) or --targets FILE.');
   const seen = new Set<string>();
   for (const t of targets) {
@@ -531,8 +464,8 @@ function plan(values: Values): Plan {
     environment = { mode: 'existing', id };
   } else if (values.create) {
     const template = values['name-template'] ?? '{host}';
-    const unknown = /\{(?!host\}|port\}|user\}|target\})[^}]*\}/.exec(template);
-    if (unknown) throw invalidInput('--name-template', `Unknown variable ${unknown[0]}; use {host}, {port}, {user} or {target}.`);
+    const unknown = unknownTemplateVariable(template);
+    if (unknown) throw invalidInput('--name-template', `Unknown variable ${unknown}; use {host}, {port}, {user} or {target}.`);
     if (!template.trim()) throw invalidInput('--name-template', 'The name template is empty.');
     const names = new Map<string, string>();
     for (const t of targets) {
@@ -583,7 +516,7 @@ export function makeInstallCommand(deps: InstallCommandDeps = {}): Command {
         const connectTimeout = intFlag(values['connect-timeout'], '--connect-timeout', 1, 600);
         for (const f of values.identity ?? []) if (!existsSync(f)) throw invalidInput('--identity', `No such key file: ${f}.`);
         for (const f of values['known-hosts'] ?? []) if (!existsSync(f)) throw invalidInput('--known-hosts', `No such file: ${f}.`);
-        if (values.jump) checkTarget(values.jump, '--jump');
+        if (values.jump) parseTarget(values.jump, '--jump');
         const remoteTemplate = values['remote-dir'];
         if (remoteTemplate !== undefined && (!isAbsolute(remoteTemplate) || /\s|\.\./.test(remoteTemplate))) throw invalidInput('--remote-dir', 'Give an absolute folder without spaces or "..", e.g. /etc/portainer-edge.');
 
@@ -605,7 +538,7 @@ export function makeInstallCommand(deps: InstallCommandDeps = {}): Command {
         const server = portainerServerApi(client);
         let environment = p.environment;
         if (environment.mode === 'create' && (p.group || p.tags)) {
-          const gt = await resolveGroupAndTags(client, p.group, p.tags, p.mode === 'install', io);
+          const gt = await groupAndTags(client, p.group, p.tags, p.mode === 'install', io);
           environment = { ...environment, ...gt };
         }
 

@@ -115,7 +115,14 @@ export async function createAppServices(options: AppServicesOptions): Promise<Ap
     'app:info': () => ({ name: 'Edgedeck', version: options.version ?? '0.1.0', transport: options.transport }),
     ...edgeToolHandlers,
     ...createSimulatorHandlers(simulator),
-    ...createPortainerHandlers({ profiles, logger }),
+    ...createPortainerHandlers({
+      profiles,
+      logger,
+      builtInAddress: (profileId) => {
+        const local = profileId === LOCAL_PROFILE_ID ? simulator.current()?.server : undefined;
+        return local ? { url: local.url, tunnelAddress: local.tunnelAddress } : undefined;
+      },
+    }),
     ...installHandlers,
     ...createPrestageHandlers({ profiles, store: options.store, logger, downloads: options.transport === 'web' ? downloads : undefined }),
     ...createPlatformHandlers({ dialogs: options.dialogs, transport: options.transport }),

@@ -4,7 +4,7 @@ import { existsSync, mkdirSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { AppError } from '../../shared/contract/errors';
 import { CoalescedFile } from '../stores/coalescedFile';
-import { targetSlug } from '../ssh/target';
+import { targetSlug } from '../../shared/domain/sshTarget';
 
 /**
  * The fleet runner: a batch of targets with a concurrency limit, canary hosts first, a stop when

@@ -5,7 +5,7 @@ import { connectSsh, isRetryableConnectError, type AuthOptions, type HostKeyPoli
 import type { HostKeyDatabase } from '../ssh/knownHosts';
 import type { Prompter } from '../ssh/prompter';
 import { resolveHostConfig } from '../ssh/sshConfig';
-import { parseTarget } from '../ssh/target';
+import { parseTarget } from '../../shared/domain/sshTarget';
 import { CheckinPoller, type CheckinPollerOptions } from './checkinPoller';
 import { runFleet, withRetries, type HostJobResult, type RunSummary } from './fleet';
 import { installOnHost, newEdgeId, type CheckinProbe, type InstallMode, type SshLease } from './installer';

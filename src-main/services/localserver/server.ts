@@ -5,12 +5,14 @@ import { createServer as createHttpsServer } from 'node:https';
 import type { AddressInfo } from 'node:net';
 import { AppError } from '../../shared/contract/errors';
 import type { SimEnvironmentView } from '../../shared/schemas/simulator';
+import type { ServerAddress } from '../../shared/domain/tokenAddress';
 import { silentLogger, type Logger } from '../logging/logger';
 import { encryptCredentials, randomCredential } from '../tunnel/credentials';
 import { TunnelServer } from '../tunnel/tunnelServer';
 import { authenticate, registerAuthRoutes, requireAdmin } from './auth';
 import { environmentChanged, heartbeat, nowSec, type ServerContext } from './context';
 import { handlePoll, pollPathId } from './edgeStatus';
+import { moveTokens } from './movedTokens';
 import { registerEndpointRoutes } from './endpoints';
 import { registerGroupRoutes } from './groups';
 import { loadOrCreateHostKey } from './hostKeyFile';
@@ -76,6 +78,8 @@ export interface LocalServer {
   listEnvironmentViews(): SimEnvironmentView[];
   /** One environment's view (by id, without building the others'). */
   environmentView(id: number): SimEnvironmentView | undefined;
+  /** Reissues the tokens that named where this server listened before (see moveTokens). */
+  moveTokens(from: Required<ServerAddress>): { id: number; name: string }[];
   /** 'poll' (PollEvent), 'tunnel-verified' (TunnelVerifiedEvent), 'environment-changed' ({environmentId}). */
   events: EventEmitter;
 }
@@ -267,9 +271,10 @@ export async function startLocalServer(options: LocalServerOptions): Promise<Loc
       events.removeAllListeners();
     })());
 
+  const tunnelAddress = `${urlHost}:${tunnelPort}`;
   return {
     url,
-    tunnelAddress: `${urlHost}:${tunnelPort}`,
+    tunnelAddress,
     fingerprint: ctx.fingerprint,
     https,
     username: 'admin',
@@ -279,6 +284,7 @@ export async function startLocalServer(options: LocalServerOptions): Promise<Loc
     version,
     close,
     events,
+    moveTokens: (from) => moveTokens(ctx, from, { url, tunnelAddress }),
     listEnvironmentViews: () => {
       const t = nowSec(ctx);
       return store.doc.environments.map((env) => viewOf(env, t));
@@ -322,9 +328,13 @@ async function ensureAdmin(store: Store, password: string | undefined, nowS: () 
   return generated;
 }
 
+/** The option a port error is about, so a caller (and a form) can tell which port was taken. */
+export type PortField = 'port' | 'tunnelPort';
+
 function listenError(e: unknown, what: string, host: string, port: number): AppError {
   const code = (e as NodeJS.ErrnoException).code;
-  if (code === 'EADDRINUSE') return new AppError('unavailable', `The ${what} port ${host}:${port} is already in use; choose another port (0 picks a free one).`);
+  const field: PortField = what === 'tunnel' ? 'tunnelPort' : 'port';
+  if (code === 'EADDRINUSE') return new AppError('conflict', `The ${what} port ${host}:${port} is already in use; choose another port (0 picks a free one).`, field);
   if (code === 'EACCES') return new AppError('unavailable', `Not allowed to listen on ${host}:${port} for the ${what}; use a port above 1024.`);
   return new AppError('unavailable', `Could not listen on ${host}:${port} for the ${what}: ${e instanceof Error ? e.message : String(e)}`);
 }

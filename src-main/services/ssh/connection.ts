@@ -9,7 +9,7 @@ import { fingerprintOf, hostKeyAlgorithmOrder, hostKeyOf, type HostKeyDatabase }
 import type { Prompter, SecretQuestion } from './prompter';
 import { PausableDeadline } from './pausableDeadline';
 import { Semaphore } from './semaphore';
-import { formatTarget, knownHostsName } from './target';
+import { formatTarget, knownHostsName } from '../../shared/domain/sshTarget';
 
 // ssh2 is CommonJS: Node's ESM loader (tsx, Electron main) sees only its default export.
 const { Client, utils } = ssh2;

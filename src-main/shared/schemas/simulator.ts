@@ -38,6 +38,17 @@ export interface SimStatus {
   password?: string;
   fingerprint?: string;
   dataDir?: string;
+  /**
+   * Set when this start could not have the ports it kept from the last one (they were taken):
+   * where it listened before, and the environments whose join token was reissued for the new ports.
+   */
+  moved?: SimMove;
+}
+
+export interface SimMove {
+  previousUrl: string;
+  previousTunnelAddress: string;
+  environments: { id: number; name: string }[];
 }
 
 export interface SimEnvironmentView {

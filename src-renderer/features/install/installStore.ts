@@ -4,7 +4,7 @@ import { notifyError } from '../../components/notify';
 import type { CallRequest } from '../../../src-main/shared/contract/calls';
 import type { SshConfigHostView, TaskPromptView, TaskView } from '../../../src-main/shared/schemas/install';
 import { fixFor } from './fixes';
-import { isTargetError, parseTargetCsv, parseTargetLine, parseTargetList, type BadLine } from './targets';
+import { isTargetError, parseTargetCsv, parseTargetLines, readTarget, type BadLine } from '../../../src-main/shared/domain/sshTarget';
 
 /**
  * The Install screen's state: the target list, the options, and the run being watched. The run
@@ -368,7 +368,7 @@ export function validate(form: InstallForm, targets: string[]): FieldErrors {
   if (form.envMode === 'create' && !form.nameTemplate.trim()) e.nameTemplate = 'Give a name template, e.g. {host} or edge-{host}.';
   if (form.pollSeconds !== undefined && (form.pollSeconds < 1 || form.pollSeconds > 3600)) e.pollSeconds = 'Poll every 1 to 3600 seconds, or leave empty for the server default.';
   if (form.jump.trim()) {
-    const r = parseTargetLine(form.jump);
+    const r = readTarget(form.jump);
     if (isTargetError(r)) e.jump = `Jump host: ${r.error}`;
   }
   if (!Number.isInteger(form.concurrency) || form.concurrency < 1 || form.concurrency > 200) e.concurrency = 'Run 1 to 200 hosts at a time.';
@@ -512,7 +512,7 @@ export const useInstall = create<InstallState>()((set, get) => {
     ...initialState,
 
     addTarget: (text) => {
-      const r = parseTargetLine(text);
+      const r = readTarget(text);
       if (isTargetError(r)) {
         set({ fieldErrors: { ...get().fieldErrors, targets: r.error } });
         return false;
@@ -528,7 +528,7 @@ export const useInstall = create<InstallState>()((set, get) => {
       const have = new Set(get().targets);
       const add: string[] = [];
       for (const t of list) {
-        const r = parseTargetLine(t);
+        const r = readTarget(t);
         if (isTargetError(r) || have.has(r.raw)) continue;
         have.add(r.raw);
         add.push(r.raw);
@@ -572,7 +572,7 @@ export const useInstall = create<InstallState>()((set, get) => {
       }
     },
     addList: (text) => {
-      const r = parseTargetList(text, get().targets);
+      const r = parseTargetLines(text, get().targets);
       set({ targets: [...get().targets, ...r.targets], badLines: r.bad, fieldErrors: { ...get().fieldErrors, targets: undefined } });
     },
     addCsv: (text) => {

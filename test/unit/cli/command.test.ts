@@ -1,6 +1,7 @@
 import { describe, expect, it, vi } from 'vitest';
 import { main } from '../../../src-main/cli/main';
 import { fakeIo } from './cliIo';
+import { loadGoldenCases } from '../domain/upstreamGolden';
 
 // These tests exercise `command`; serve/start would pull in the whole app service graph.
 vi.mock('../../../src-main/cli/commands/serve', () => ({ serveCommand: { name: 'serve', summary: '', usage: '', run: async () => 0 } }));
@@ -98,5 +99,71 @@ describe('edgedeck command', () => {
     const version = await run(['command', '--agent-version', 'latest', '--edge-key', KEY, '--platform', 'swarm', '--edge-id', ID]);
     expect(version.code).toBe(2);
     expect(version.err).toMatch(/^edgedeck: --agent-version: /);
+  });
+});
+
+describe('edgedeck command: release lines and auto-onboarding metadata', () => {
+  // Upstream's expected texts (test/fixtures/portainer), inputs mapped to the CLI's flags.
+  const cases = loadGoldenCases();
+  const PLATFORM_OF: Record<string, string[]> = {
+    buildLinuxKubernetesCommand: ['--platform', 'kubernetes'],
+    buildLinuxPodmanCommand: ['--platform', 'podman'],
+    buildLinuxStandaloneCommand: ['--platform', 'standalone'],
+    buildLinuxSwarmCommand: ['--platform', 'swarm'],
+    buildWindowsStandaloneCommand: ['--platform', 'standalone', '--os', 'windows'],
+    buildWindowsSwarmCommand: ['--platform', 'swarm', '--os', 'windows'],
+  };
+
+  function flagsOf(c: (typeof cases)[number]): string[] {
+    const o = c.options;
+    return [
+      ...PLATFORM_OF[c.builder]!,
+      '--server-version', '2.39.0',
+      '--agent-version', o.agentVersion,
+      '--edge-key', o.edgeKey,
+      ...(o.edgeId ? ['--edge-id', o.edgeId] : ['--edge-id-generator', o.edgeIdGenerator!]),
+      ...(o.insecurePoll ? [] : ['--no-insecure-poll']),
+      ...(o.agentSecret !== undefined ? ['--agent-secret', o.agentSecret] : []),
+      ...(o.envVars ? ['--env', o.envVars] : []),
+      ...(o.async ? ['--async'] : []),
+      ...(o.edgeGroupIds ? ['--edge-groups', o.edgeGroupIds.join(',')] : []),
+      ...(o.groupId ? ['--group-id', String(o.groupId)] : []),
+      ...(o.tagIds ? ['--tag-ids', o.tagIds.join(',')] : []),
+    ];
+  }
+
+  it('--server-version 2.39.0 prints upstream text byte for byte, every platform, OS and option', async () => {
+    let compared = 0;
+    for (const c of cases) {
+      if (c.expected.includes('"undefined"')) continue; // upstream test artefact, see releaseLines.test.ts
+      const r = await run(['command', ...flagsOf(c)]);
+      expect({ case: `${c.builder} > ${c.name}`, ...r }).toEqual({ case: `${c.builder} > ${c.name}`, code: 0, out: c.expected, err: '' });
+      compared += 1;
+    }
+    expect(compared).toBe(65);
+  });
+
+  it('without --server-version the line follows --agent-version (2.23: backslash on Windows)', async () => {
+    const r = await run([...base, '--platform', 'standalone', '--os', 'windows', '--edge-id', ID]);
+    expect(r.out).toContain('docker run -d \\\n');
+    expect(r.out).not.toContain('`');
+  });
+
+  it('a server newer than the newest known line: newest texts on stdout, a plain warning on stderr', async () => {
+    const newest = await run([...base, '--server-version', '2.45.0', '--platform', 'podman', '--edge-id', ID]);
+    const newer = await run([...base, '--server-version', '2.51.0', '--platform', 'podman', '--edge-id', ID]);
+    expect(newer.code).toBe(0);
+    expect(newer.out).toBe(newest.out);
+    expect(newest.err).toBe('');
+    expect(newer.err).toBe(
+      'edgedeck: warning: Portainer 2.51.0 is newer than the newest release line Edgedeck knows (2.40–2.45 LTS); the commands follow 2.40–2.45 LTS. Check them against the server\'s own "Edge agent" screen.\n',
+    );
+  });
+
+  it('bad metadata ids and versions name the flag', async () => {
+    expect(await run([...base, '--platform', 'standalone', '--edge-id', ID, '--edge-groups', '1,,2'])).toMatchObject({ code: 2, err: expect.stringMatching(/^edgedeck: --edge-groups: empty item/) });
+    expect(await run([...base, '--platform', 'standalone', '--edge-id', ID, '--tag-ids', 'x'])).toMatchObject({ code: 2, err: expect.stringMatching(/^edgedeck: --tag-ids: "x" is not a tag id/) });
+    expect(await run([...base, '--platform', 'standalone', '--edge-id', ID, '--group-id', '1,2'])).toMatchObject({ code: 2, err: expect.stringMatching(/^edgedeck: --group-id: takes one/) });
+    expect(await run([...base, '--platform', 'standalone', '--edge-id', ID, '--server-version', 'v2.39'])).toMatchObject({ code: 2, err: expect.stringMatching(/^edgedeck: --server-version: "v2\.39" is not a Portainer version/) });
   });
 });

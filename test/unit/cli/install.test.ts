@@ -2,7 +2,7 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { cliPrompter, expandTemplate, parseTargetsFile, splitStdinSecrets } from '../../../src-main/cli/commands/install';
+import { cliPrompter, parseTargetsFile, splitStdinSecrets } from '../../../src-main/cli/commands/install';
 import { main } from '../../../src-main/cli/main';
 import { fakeIo } from './cliIo';
 
@@ -30,13 +30,6 @@ describe('secrets on stdin', () => {
   });
   it('a missing line names its flag and the order', () => {
     expect(() => splitStdinSecrets('pw\n', { server: '--password-stdin', ssh: true, sudo: false })).toThrow(/--ssh-password-stdin read nothing from line 2.*line 1: --password-stdin, line 2: --ssh-password-stdin/);
-  });
-});
-
-describe('name template', () => {
-  it('expands {host} {port} {user} {target}', () => {
-    expect(expandTemplate('{host}-{port}-{user}', 'ops@10.0.0.1')).toBe('10.0.0.1-22-ops');
-    expect(expandTemplate('{target}', 'ops@h:2222')).toBe('ops@h:2222');
   });
 });
 
