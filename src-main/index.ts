@@ -1,7 +1,8 @@
 import { app, BrowserWindow, ipcMain, type IpcMainInvokeEvent } from 'electron';
-import { join } from 'node:path';
 import { IPC_EVENT, IPC_INVOKE } from './shared/contract/ipcChannels';
 import { createAppServices, type AppServices } from './services/app/appServices';
+import { currentPlatform, prepareDataFolder } from './services/platform/dataFolder';
+import { legacyDataMoves } from './shared/domain/platformPaths';
 import { createLogger } from './services/logging/logger';
 import { Redactor } from './services/logging/redact';
 import { guardProcess, onProcessProblem } from './services/logging/crashGuard';
@@ -41,9 +42,13 @@ function trustedSender(event: IpcMainInvokeEvent): boolean {
 
 async function start(): Promise<void> {
   lockDownSession();
-  const store = createElectronStore();
+  // One data folder with serve and the CLI (shared/domain/platformPaths.ts); the old userData layout moves in once.
+  const ctx = { ...currentPlatform(), home: app.getPath('home') };
+  const { dir: dataDir, messages } = prepareDataFolder({ ctx, moves: legacyDataMoves(ctx, app.getPath('userData')) });
+  for (const m of messages) logger.warn(`data folder: ${m}`);
+  const store = createElectronStore(dataDir);
   services = await createAppServices({
-    dataDir: join(app.getPath('userData'), 'data'),
+    dataDir,
     store,
     secrets: createSafeStorageSecrets(store),
     redactor,

@@ -134,6 +134,8 @@ function envJson(d: EnvironmentDetailView, extra: Record<string, unknown> = {}):
     state: e.state,
     lastCheckIn: e.lastCheckIn,
     lostInSeconds: d.heartbeat.lostInSeconds,
+    // Only Edgedeck's local server tells the tunnel's state; null for a real Portainer.
+    tunnel: e.tunnel ?? null,
     agentVersion: d.agentVersion ?? null,
     serverVersion: d.serverVersion,
     agentSecret: d.agentSecret,

@@ -1,6 +1,5 @@
 import { EventEmitter, setMaxListeners } from 'node:events';
 import { existsSync, readFileSync } from 'node:fs';
-import { homedir } from 'node:os';
 import { isAbsolute, join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { readRunSummary, runDir, type HostRecord, type RunSummary } from '../../services/install/fleet';
@@ -8,6 +7,7 @@ import { runFleetInstall, type EnvironmentChoice, type FleetInstallOptions } fro
 import type { InstallMode } from '../../services/install/installer';
 import { portainerServerApi } from '../../services/install/portainerServerApi';
 import { createLogger } from '../../services/logging/logger';
+import { currentPlatform } from '../../services/platform/dataFolder';
 import { Redactor } from '../../services/logging/redact';
 import type { PortainerClient } from '../../services/portainer/client';
 import { groupTagCalls } from '../../services/portainer/groupTagCalls';
@@ -18,6 +18,7 @@ import type { Prompter, SecretQuestion } from '../../services/ssh/prompter';
 import { createFileStore } from '../../services/stores/fileStore';
 import type { KeyValueStore } from '../../services/stores/keyValueStore';
 import { AppError, invalidInput } from '../../shared/contract/errors';
+import { sshFolder } from '../../shared/domain/platformPaths';
 import { resolveGroupAndTags } from '../../shared/domain/groupsAndTags';
 import { expandTemplate, parseTarget, parseTargetsText, unknownTemplateVariable } from '../../shared/domain/sshTarget';
 import type { Platform } from '../../shared/domain/types';
@@ -544,8 +545,8 @@ export function makeInstallCommand(deps: InstallCommandDeps = {}): Command {
 
         // ---- SSH
         const prompter = cliPrompter({ tty, replace: values['replace-existing'] });
-        const hostKeys = new HostKeyDatabase({ app: new AppKnownHosts(store), files: values['known-hosts']?.length ? values['known-hosts'] : [join(homedir(), '.ssh', 'known_hosts')] });
-        const sshConfigFile = join(homedir(), '.ssh', 'config');
+        const hostKeys = new HostKeyDatabase({ app: new AppKnownHosts(store), files: values['known-hosts']?.length ? values['known-hosts'] : [join(sshFolder(currentPlatform()), 'known_hosts')] });
+        const sshConfigFile = join(sshFolder(currentPlatform()), 'config');
         const hostState = new Map<string, string>();
         const started = Date.now();
         const out = (line: string) => io.stderr(redactor.redact(line) + '\n');

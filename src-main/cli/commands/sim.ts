@@ -4,14 +4,14 @@ import { parseArgs } from 'node:util';
 import { createLogger } from '../../services/logging/logger';
 import { startLocalServer } from '../../services/localserver';
 import { invalidInput } from '../../shared/contract/errors';
+import { dataFolder } from '../../shared/domain/platformPaths';
 import { untilStopped, type Command } from '../io';
 
 const LOOPBACK = /^(127\.\d{1,3}\.\d{1,3}\.\d{1,3}|::1|localhost)$/;
 
-/** `${XDG_DATA_HOME:-~/.local/share}/edgedeck/sim` */
+/** `sim` in the data folder of the OS (shared/domain/platformPaths.ts dataFolder). */
 export function defaultSimDataDir(env: NodeJS.ProcessEnv = process.env): string {
-  const base = env.XDG_DATA_HOME && env.XDG_DATA_HOME.trim() ? env.XDG_DATA_HOME : join(homedir(), '.local', 'share');
-  return join(base, 'edgedeck', 'sim');
+  return join(dataFolder({ platform: process.platform, env, home: homedir() }), 'sim');
 }
 
 function portOption(value: string, flag: string): number {

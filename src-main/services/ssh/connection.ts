@@ -1,5 +1,4 @@
 import { existsSync, readFileSync } from 'node:fs';
-import { homedir } from 'node:os';
 import { join } from 'node:path';
 import type { Duplex } from 'node:stream';
 import ssh2, { type AuthenticationType, type Client as SshClient, type ClientChannel, type ConnectConfig, type SFTPWrapper } from 'ssh2';
@@ -9,6 +8,9 @@ import { fingerprintOf, hostKeyAlgorithmOrder, hostKeyOf, type HostKeyDatabase }
 import type { Prompter, SecretQuestion } from './prompter';
 import { PausableDeadline } from './pausableDeadline';
 import { Semaphore } from './semaphore';
+import { resolveAgents, type AgentLookup, type ResolvedAgent } from './agents';
+import { currentPlatform } from '../platform/dataFolder';
+import { expandHome, sshFolder } from '../../shared/domain/platformPaths';
 import { formatTarget, knownHostsName } from '../../shared/domain/sshTarget';
 
 // ssh2 is CommonJS: Node's ESM loader (tsx, Electron main) sees only its default export.
@@ -26,8 +28,10 @@ export interface SshEndpoint {
 }
 
 export interface AuthOptions {
-  /** ssh-agent socket; default SSH_AUTH_SOCK; null disables the agent. */
+  /** ssh-agent socket; null disables the agent; default: the platform's agents (services/ssh/agents.ts: SSH_AUTH_SOCK, Windows OpenSSH pipe, Pageant, launchd). */
   agentSocket?: string | null;
+  /** How the default agents are found (the platform, env and probes; replaced in tests). */
+  agentLookup?: Omit<AgentLookup, 'explicit'>;
   /** Key files to try (in order); when empty, ~/.ssh/id_ed25519, id_ecdsa, id_rsa that exist. */
   identityFiles?: string[];
   /** A password known up front (CLI --ssh-password-stdin); otherwise the prompter is asked. */
@@ -121,6 +125,8 @@ export class SshConnection {
   private closed = false;
   private readonly closeWaiters: Array<(reason: string) => void> = [];
   closeReason?: string;
+  /** How the login succeeded: "ssh-agent (…)", "key <file>", "password", "keyboard-interactive". */
+  authMethod = '';
 
   constructor(
     readonly client: SshClient,
@@ -283,7 +289,8 @@ export class SshConnection {
 
 const DEFAULT_KEYS = ['id_ed25519', 'id_ecdsa', 'id_rsa'];
 
-type AuthStep = { type: AuthenticationType; build: () => Promise<Record<string, unknown> | undefined> };
+/** One authentication attempt; `label` says what it was ("key /home/u/.ssh/id_ed25519", "ssh-agent (…)"). */
+type AuthStep = { type: AuthenticationType; label: string; build: () => Promise<Record<string, unknown> | undefined> };
 
 /** Connects, verifies the host key against the database (policy + prompter), authenticates through the chain. */
 export async function connectSsh(o: ConnectOptions): Promise<SshConnection> {
@@ -337,7 +344,9 @@ export async function connectSsh(o: ConnectOptions): Promise<SshConnection> {
       settle(new AppError('unavailable', `The connection to ${label} failed while handling ${what}: ${e instanceof Error ? e.message : String(e)}`));
     }
   };
-  const steps = authSteps(o, { label, problem: (p) => (lastAuthProblem = p), ask, withdrawn: questions.signal, feed });
+  const agents = resolveAgents({ ...o.auth.agentLookup, explicit: o.auth.agentSocket });
+  const steps = authSteps(o, agents, { label, problem: (p) => (lastAuthProblem = p), ask, withdrawn: questions.signal, feed });
+  let authWith = '';
 
   const config: ConnectConfig = {
     host: endpoint.host,
@@ -375,7 +384,8 @@ export async function connectSsh(o: ConnectOptions): Promise<SshConnection> {
             return undefined;
           });
           if (!built) continue;
-          log(`auth: trying ${step.type}`);
+          log(`auth: trying ${step.label}`);
+          authWith = step.label;
           return feed(`the ${step.type} credentials`, () => next({ type: step.type, username: endpoint.user, ...built }));
         }
         feed('the end of the authentication methods', () => next(false));
@@ -412,7 +422,7 @@ export async function connectSsh(o: ConnectOptions): Promise<SshConnection> {
         if (hostKeyError) return settle(hostKeyError);
         if (askingHostKey) return settle(unanswered());
         if (err.level === 'client-authentication') {
-          return settle(new SshAuthError(`Authentication to ${label} failed (tried ${triedSummary(o)})${lastAuthProblem ? `: ${lastAuthProblem}` : ''}.`));
+          return settle(new SshAuthError(`Authentication to ${label} failed (tried ${triedSummary(o, agents)})${lastAuthProblem ? `: ${lastAuthProblem}` : ''}.`));
         }
         const why = err.code === 'ECONNREFUSED' ? 'connection refused (is sshd running on that port?)' : err.message;
         settle(new AppError('unavailable', `Could not connect to ${label}: ${why}`));
@@ -428,8 +438,9 @@ export async function connectSsh(o: ConnectOptions): Promise<SshConnection> {
     release?.();
   }
   client.on('error', () => {});
-  log(`connected to ${label}, host key ${presentedFingerprint}`);
+  log(`connected to ${label}, host key ${presentedFingerprint}, authenticated with ${authWith}`);
   const conn = new SshConnection(client, endpoint, presentedFingerprint);
+  conn.authMethod = authWith;
   if (o.signal) {
     const onAbort = () => conn.close('cancelled');
     o.signal.addEventListener('abort', onAbort, { once: true });
@@ -476,25 +487,21 @@ async function decideHostKey(o: ConnectOptions, label: string, names: string[], 
   }
 }
 
-function triedSummary(o: ConnectOptions): string {
-  const parts: string[] = [];
-  if (agentSocket(o.auth)) parts.push('ssh-agent');
+function triedSummary(o: ConnectOptions, agents: ResolvedAgent[]): string {
+  const parts: string[] = agents.map((a) => a.label);
   const keys = keyFiles(o.auth);
   if (keys.length) parts.push(`keys ${keys.join(', ')}`);
   parts.push('password', 'keyboard-interactive');
   return parts.join(', ');
 }
 
-function agentSocket(a: AuthOptions): string | undefined {
-  if (a.agentSocket === null) return undefined;
-  return a.agentSocket ?? process.env.SSH_AUTH_SOCK ?? undefined;
-}
-
 function keyFiles(a: AuthOptions): string[] {
-  if (a.identityFiles?.length) return a.identityFiles;
+  const ctx = currentPlatform();
+  // --identity and the app's key field: `~` expands; spaces and backslashes are part of the path.
+  if (a.identityFiles?.length) return a.identityFiles.map((f) => expandHome(a.home ? { ...ctx, home: a.home, env: {} } : ctx, f));
   if (a.defaultKeys === false) return [];
-  const home = a.home ?? homedir();
-  return DEFAULT_KEYS.map((k) => join(home, '.ssh', k)).filter((f) => existsSync(f));
+  const dir = a.home ? join(a.home, '.ssh') : sshFolder(ctx);
+  return DEFAULT_KEYS.map((k) => join(dir, k)).filter((f) => existsSync(f));
 }
 
 /** What the auth steps share with the handshake: prompts pause its budget and are withdrawn when it ends; late answers go through `feed`. */
@@ -506,18 +513,17 @@ interface AuthContext {
   feed: (what: string, call: () => void) => void;
 }
 
-function authSteps(o: ConnectOptions, c: AuthContext): AuthStep[] {
+function authSteps(o: ConnectOptions, agents: ResolvedAgent[], c: AuthContext): AuthStep[] {
   const { label, problem } = c;
   const secret = (q: SecretQuestion) => c.ask(() => o.prompter.secret(q, { withdrawn: c.withdrawn }));
-  const steps: AuthStep[] = [];
-  const sock = agentSocket(o.auth);
-  if (sock) steps.push({ type: 'agent', build: async () => (existsSync(sock) ? { agent: sock } : undefined) });
+  const steps: AuthStep[] = agents.map((a) => ({ type: 'agent', label: a.label, build: async () => ({ agent: a.agent }) }));
   for (const file of keyFiles(o.auth)) {
-    steps.push({ type: 'publickey', build: () => loadKey(file, label, problem, secret, o.redactor) });
+    steps.push({ type: 'publickey', label: `key ${file}`, build: () => loadKey(file, label, problem, secret, o.redactor) });
   }
   let passwordTries = 0;
   const password: AuthStep = {
     type: 'password',
+    label: 'password',
     build: async () => {
       passwordTries++;
       const pw = passwordTries === 1 && o.auth.password !== undefined ? o.auth.password : await secret({ kind: 'password', target: label, message: `Password for ${label}` });
@@ -529,6 +535,7 @@ function authSteps(o: ConnectOptions, c: AuthContext): AuthStep[] {
   };
   const kbd: AuthStep = {
     type: 'keyboard-interactive',
+    label: 'keyboard-interactive',
     build: async () => ({
       prompt: (_n: string, _i: string, _l: string, prompts: Array<{ prompt: string; echo: boolean }>, finish: (answers: string[]) => void) => {
         void (async () => {
@@ -586,9 +593,9 @@ async function loadKey(
 }
 
 /** Reads ~/.ssh/config if present (empty text otherwise). */
-export function readUserSshConfig(home = homedir()): string {
+export function readUserSshConfig(dir = sshFolder(currentPlatform())): string {
   try {
-    return readFileSync(join(home, '.ssh', 'config'), 'utf8');
+    return readFileSync(join(dir, 'config'), 'utf8');
   } catch {
     return '';
   }
