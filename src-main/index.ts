@@ -53,6 +53,7 @@ async function start(): Promise<void> {
     secrets: createSafeStorageSecrets(store),
     redactor,
     transport: 'ipc',
+    version: app.getVersion(),
     logger,
     embeddedServer: true,
     dialogs: createElectronDialogs(),
