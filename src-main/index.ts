@@ -5,6 +5,7 @@ import { currentPlatform, prepareDataFolder } from './services/platform/dataFold
 import { legacyDataMoves } from './shared/domain/platformPaths';
 import { createLogger } from './services/logging/logger';
 import { Redactor } from './services/logging/redact';
+import { guardProcess, onProcessProblem } from './services/logging/crashGuard';
 import { createSafeStorageSecrets } from './platform/safeStorageSecrets';
 import { createElectronStore } from './platform/electronStore';
 import { createElectronDialogs } from './platform/electronDialogs';
@@ -13,6 +14,8 @@ import { createMainWindow, isAppUrl, lockDownSession } from './window';
 /** Electron lifecycle only: services come from createAppServices, shared with `edgedeck serve`. */
 const redactor = new Redactor();
 const logger = createLogger({ scope: 'main', redactor });
+// An error escaping a callback is logged and shown in the window; Electron main keeps running.
+guardProcess({ logger, redact: (t) => redactor.redact(t) });
 let services: AppServices | undefined;
 let mainWindow: BrowserWindow | undefined;
 
@@ -60,6 +63,8 @@ async function start(): Promise<void> {
     if (!trustedSender(event)) return { ok: false, error: { code: 'forbidden', message: 'Calls are accepted from the Edgedeck window only.' } };
     return dispatcher.invoke(String(channel), payload);
   });
+  const hub = services.hub;
+  onProcessProblem((p) => hub.emit('app:problem', p));
   services.hub.attach((event, payload) => {
     if (mainWindow && !mainWindow.isDestroyed()) mainWindow.webContents.send(IPC_EVENT, event, payload);
   });

@@ -1,6 +1,7 @@
 import { startBridge } from '../../bridge/bridgeServer';
 import { createAppServices } from '../../services/app/appServices';
 import { createLogger } from '../../services/logging/logger';
+import { onProcessProblem } from '../../services/logging/crashGuard';
 import { Redactor } from '../../services/logging/redact';
 import { MemoryOnlySecrets } from '../../services/secrets/secretStore';
 import { createFileStore } from '../../services/stores/fileStore';
@@ -48,12 +49,15 @@ export const serveCommand = defineCommand({
       embeddedServer: !values['no-embedded-server'],
     });
     const bridge = await startBridge({ host: values.host, port, dispatcher: services.dispatcher, hub: services.hub, downloads: services.downloads, staticDir: rendererDir, logger });
+    // Errors the process guard (cli/main.ts) caught reach the page too, redacted.
+    const stopReports = onProcessProblem((p) => services.hub.emit('app:problem', { ...p, message: redactor.redact(p.message) }));
     io.stdout(`Edgedeck is running at ${bridge.url}\n`);
     // The opener's argv is readable by every local user: it gets a one-time code, not the token.
     if (!values['no-open']) openBrowser(bridge.launchUrl(), io);
 
     await untilStopped(io.stopSignal);
     io.stderr('edgedeck: stopping…\n');
+    stopReports();
     await bridge.close();
     await services.close();
     return 0;
