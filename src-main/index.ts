@@ -6,6 +6,7 @@ import { SessionLogFile } from './services/logging/logFile';
 import { legacyDataMoves } from './shared/domain/platformPaths';
 import { createLogger } from './services/logging/logger';
 import { Redactor } from './services/logging/redact';
+import { guardProcess, onProcessProblem } from './services/logging/crashGuard';
 import { createSafeStorageSecrets } from './platform/safeStorageSecrets';
 import { createElectronStore } from './platform/electronStore';
 import { createElectronDialogs } from './platform/electronDialogs';
@@ -17,6 +18,8 @@ const redactor = new Redactor();
 app.setAppLogsPath(sessionLogFolder({ ...currentPlatform(), home: app.getPath('home') }));
 const logFile = SessionLogFile.tryOpen({ dir: app.getPath('logs'), scope: 'main' }, (why) => process.stderr.write(`edgedeck: ${why}\n`));
 const logger = createLogger({ scope: 'main', redactor, ...(logFile ? { file: logFile } : {}) });
+// An error escaping a callback is logged and shown in the window; Electron main keeps running.
+guardProcess({ logger, redact: (t) => redactor.redact(t) });
 let services: AppServices | undefined;
 let mainWindow: BrowserWindow | undefined;
 
@@ -54,6 +57,7 @@ async function start(): Promise<void> {
     secrets: createSafeStorageSecrets(store),
     redactor,
     transport: 'ipc',
+    version: app.getVersion(),
     logger,
     embeddedServer: true,
     dialogs: createElectronDialogs(),
@@ -68,6 +72,8 @@ async function start(): Promise<void> {
     if (!trustedSender(event)) return { ok: false, error: { code: 'forbidden', message: 'Calls are accepted from the Edgedeck window only.' } };
     return dispatcher.invoke(String(channel), payload);
   });
+  const hub = services.hub;
+  onProcessProblem((p) => hub.emit('app:problem', p));
   services.hub.attach((event, payload) => {
     if (mainWindow && !mainWindow.isDestroyed()) mainWindow.webContents.send(IPC_EVENT, event, payload);
   });

@@ -41,7 +41,8 @@ export interface AppServicesOptions {
   logger: Logger;
   /** Start the local Portainer-compatible server on free ports and connect to it (the default experience). */
   embeddedServer: boolean;
-  version?: string;
+  /** The app's version from package.json (Electron: app.getVersion(); serve: the CLI reads it), shown in Settings. */
+  version: string;
   /** Native dialogs (the Electron shell passes its own); none in the browser. */
   dialogs?: Dialogs;
   /** The session's log folder (and file, from logger.file), for "Open log folder". */
@@ -134,7 +135,7 @@ export async function createAppServices(options: AppServicesOptions): Promise<Ap
   });
 
   const handlers: Handlers = {
-    'app:info': () => ({ name: 'Edgedeck', version: options.version ?? '0.1.0', transport: options.transport }),
+    'app:info': () => ({ name: 'Edgedeck', version: options.version, transport: options.transport }),
     ...edgeToolHandlers,
     ...createSimulatorHandlers(simulator),
     ...createPortainerHandlers({

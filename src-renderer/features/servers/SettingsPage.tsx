@@ -1,8 +1,9 @@
 import { Stack, Text, Title } from '@mantine/core';
+import { AboutSection } from './AboutSection';
 import { LogsSettings } from './LogsSettings';
 import { ServersSettings } from './ServersSettings';
 
-/** #/settings: Portainer servers (more sections later). */
+/** #/settings: Portainer servers, About (more sections later). */
 export function SettingsPage() {
   return (
     <Stack gap="lg" maw={900}>
@@ -12,6 +13,7 @@ export function SettingsPage() {
       <Text c="dimmed" size="sm">
         SSH known hosts and defaults for new commands come here next.
       </Text>
+      <AboutSection />
     </Stack>
   );
 }
