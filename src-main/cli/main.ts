@@ -1,5 +1,7 @@
 import { commands } from './commands/index';
 import { reportError, type CliIo, EXIT_USAGE } from './io';
+import { guardProcess } from '../services/logging/crashGuard';
+import { createLogger } from '../services/logging/logger';
 import { stdinTty } from './tty';
 import { packageVersion } from './version';
 
@@ -10,6 +12,8 @@ function helpText(): string {
 }
 
 export function processIo(): CliIo {
+  // This is the real process (tests pass their own io): a stray callback error is logged, never fatal.
+  guardProcess({ logger: createLogger({ scope: 'edgedeck' }) });
   const controller = new AbortController();
   const stop = () => controller.abort();
   process.once('SIGINT', stop);
