@@ -1,4 +1,3 @@
-import { parseArgs } from 'node:util';
 import { createPortainerHandlers } from '../../services/handlers/portainer';
 import { createLogger } from '../../services/logging/logger';
 import { groupTagCalls } from '../../services/portainer/groupTagCalls';
@@ -12,8 +11,9 @@ import { AppError, invalidInput } from '../../shared/contract/errors';
 import { resolveGroupAndTags, type Named } from '../../shared/domain/groupsAndTags';
 import type { EnvironmentDetailView, EnvironmentView } from '../../shared/schemas/portainer';
 import { defaultDataDir } from '../paths';
+import { defineCommand, type ValuesOf } from '../defineCommand';
 import { EXIT_USAGE, reportError, type CliIo, type Command } from '../io';
-import { checkServerFlags, connectServer, SERVER_OPTIONS, TLS_HINT } from '../serverConnection';
+import { checkServerFlags, connectServer, SERVER_OPTIONS, SERVER_SECRETS, TLS_HINT } from '../serverConnection';
 
 const USAGE = `edgedeck env <list|show|create|update|delete> [options]
 
@@ -26,9 +26,9 @@ const USAGE = `edgedeck env <list|show|create|update|delete> [options]
 Server (one of):
   --server URL            e.g. https://portainer.example.com:9443
   --profile NAME          a server saved in Edgedeck (serve mode data folder, or --data DIR)
-Credentials (read from standard input, never from the command line):
-  --username U --password-stdin     (username defaults to admin)
-  --api-key-stdin
+Credentials (from standard input or a file, never from the command line):
+  --username U --password-stdin | --password-file FILE     (username defaults to admin)
+  --api-key-stdin | --api-key-file FILE
 Certificate (https):
   default: the system's CA store; --pin SHA256 to trust exactly one certificate; --insecure to skip checks
 
@@ -53,7 +53,7 @@ const OPTIONS = {
   engine: { type: 'string' },
 } as const;
 
-type Values = ReturnType<typeof parseArgs<{ options: typeof OPTIONS; allowPositionals: true }>>['values'];
+type Values = ValuesOf<typeof OPTIONS>;
 
 /** For tests: where the Edge ID memory and profiles live. */
 export interface EnvCommandDeps {
@@ -64,12 +64,6 @@ function int(value: string | undefined, flag: string, min = 0): number | undefin
   if (value === undefined) return undefined;
   if (!/^\d+$/.test(value) || Number(value) < min) throw invalidInput(flag, `${flag} takes a whole number${min > 0 ? ` of at least ${min}` : ''}, not "${value}".`);
   return Number(value);
-}
-
-function readSecret(text: string, flag: string): string {
-  const secret = text.replace(/\r?\n$/, '');
-  if (!secret) throw invalidInput(flag, `${flag} read nothing from standard input; pipe the secret in, e.g. printf %s "$PW" | edgedeck env ... ${flag}`);
-  return secret;
 }
 
 function parse<C extends CallName>(name: C, payload: unknown) {
@@ -146,12 +140,13 @@ function envJson(d: EnvironmentDetailView, extra: Record<string, unknown> = {}):
 }
 
 export function makeEnvCommand(deps: EnvCommandDeps = {}): Command {
-  return {
+  return defineCommand({
     name: 'env',
-    summary: 'List, show, create, update and delete Edge environments on a Portainer server.',
     usage: USAGE,
-    async run(args: string[], io: CliIo): Promise<number> {
-      const { values, positionals } = parseArgs({ args, options: OPTIONS, allowPositionals: true, strict: true });
+    options: OPTIONS,
+    positionals: true,
+    secrets: SERVER_SECRETS,
+    async run({ values, positionals, io, hasSecret, secrets }) {
       const verb = positionals[0];
       if (!verb || !['list', 'show', 'create', 'update', 'delete'].includes(verb)) {
         io.stderr(`edgedeck: env needs one of list, show, create, update, delete.\n\nUsage: ${USAGE}\n`);
@@ -162,7 +157,8 @@ export function makeEnvCommand(deps: EnvCommandDeps = {}): Command {
       const store = deps.store ?? createFileStore(values.data ?? defaultDataDir());
       const profiles = new ServerProfiles({ store, secrets: new MemoryOnlySecrets(), redactor, logger });
       try {
-        await connect(values, profiles, io);
+        const auth = checkServerFlags(values, hasSecret, { profiles: true });
+        await connectServer(values, profiles, io, auth, (await secrets())[auth]!);
         return await runVerb(verb, values, positionals, profiles, io);
       } catch (err) {
         const code = reportError(err, io);
@@ -172,13 +168,7 @@ export function makeEnvCommand(deps: EnvCommandDeps = {}): Command {
         await profiles.close();
       }
     },
-  };
-}
-
-async function connect(values: Values, profiles: ServerProfiles, io: CliIo): Promise<void> {
-  const secretFlag = checkServerFlags(values, { profiles: true });
-  const secret = readSecret(await io.readStdin(), secretFlag);
-  await connectServer(values, profiles, io, secretFlag, secret);
+  });
 }
 
 async function runVerb(verb: string, values: Values, positionals: string[], profiles: ServerProfiles, io: CliIo): Promise<number> {

@@ -41,9 +41,14 @@ export interface AppServicesOptions {
   logger: Logger;
   /** Start the local Portainer-compatible server on free ports and connect to it (the default experience). */
   embeddedServer: boolean;
-  version?: string;
+  /** The app's version from package.json (Electron: app.getVersion(); serve: the CLI reads it), shown in Settings. */
+  version: string;
   /** Native dialogs (the Electron shell passes its own); none in the browser. */
   dialogs?: Dialogs;
+  /** The session's log folder (and file, from logger.file), for "Open log folder". */
+  logFolder?: string;
+  /** Shows a folder in the OS's file manager (absent: the UI shows the path). */
+  showFolder?: (folder: string) => Promise<void>;
 }
 
 export interface AppServices {
@@ -133,7 +138,7 @@ export async function createAppServices(options: AppServicesOptions): Promise<Ap
   });
 
   const handlers: Handlers = {
-    'app:info': () => ({ name: 'Edgedeck', version: options.version ?? '0.1.0', transport: options.transport }),
+    'app:info': () => ({ name: 'Edgedeck', version: options.version, transport: options.transport }),
     ...edgeToolHandlers,
     ...createSimulatorHandlers(simulator),
     ...createPortainerHandlers({
@@ -146,7 +151,12 @@ export async function createAppServices(options: AppServicesOptions): Promise<Ap
     }),
     ...installHandlers,
     ...createPrestageHandlers({ profiles, store: prestageStore(options), logger, downloads: options.transport === 'web' ? downloads : undefined }),
-    ...createPlatformHandlers({ dialogs: options.dialogs, transport: options.transport }),
+    ...createPlatformHandlers({
+      dialogs: options.dialogs,
+      transport: options.transport,
+      ...(options.logFolder ? { logs: { folder: options.logFolder, ...(logger.file ? { file: logger.file } : {}) } } : {}),
+      ...(options.showFolder ? { showFolder: options.showFolder } : {}),
+    }),
   };
 
   return {

@@ -28,6 +28,7 @@ async function boot(dataDir: string): Promise<AppServices> {
     secrets: new MemoryOnlySecrets(),
     redactor,
     transport: 'web',
+    version: '0.0.0-test',
     logger: silentLogger,
     embeddedServer: true,
   });

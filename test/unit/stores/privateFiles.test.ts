@@ -84,7 +84,7 @@ describe('stores that can hold a secret: 0600 files in 0700 folders (checked wit
     const dir = join(root, 'app');
     const store = createFileStore(dir);
     store.set('prestage.environments', { 'https://p#1': { edgeKey: 'JOIN-TOKEN-1', agentSecret: 'AGENT-SECRET-1' } });
-    const services = await createAppServices({ dataDir: dir, store, secrets: new MemoryOnlySecrets(), redactor: new Redactor(), transport: 'web', logger: silentLogger, embeddedServer: false });
+    const services = await createAppServices({ dataDir: dir, store, secrets: new MemoryOnlySecrets(), redactor: new Redactor(), transport: 'web', version: '0.0.0-test', logger: silentLogger, embeddedServer: false });
     await services.close();
     expect(readFileSync(join(dir, 'settings.json'), 'utf8')).not.toMatch(/JOIN-TOKEN-1|AGENT-SECRET-1/);
     expect(readFileSync(join(dir, 'prestage', 'prestage.json'), 'utf8')).toMatch(/JOIN-TOKEN-1/);
