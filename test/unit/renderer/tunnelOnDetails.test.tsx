@@ -1,11 +1,11 @@
 // @vitest-environment happy-dom
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { encodeEdgeKey } from '../../../src-main/shared/domain/edgeKey';
 import type { EnvironmentDetailView, TunnelStateView } from '../../../src-main/shared/schemas/portainer';
 import { resetDetails } from '../../../src-renderer/features/environments/detailsStore';
 import { EnvironmentDetails } from '../../../src-renderer/features/environments/EnvironmentDetails';
 import { resetEnvList } from '../../../src-renderer/features/environments/envListStore';
 import { resetServers } from '../../../src-renderer/features/servers/serversStore';
+import { edgeDetail } from './detailFixture';
 import { click, render, useFakeApi, waitFor, type FakeTransport, type Rendered } from './harness';
 
 // Issue #10 items 3 and 4: the onboarding state follows the tunnel as the local server has it
@@ -17,37 +17,14 @@ let view: Rendered | undefined;
 const ok = <T,>(data: T) => ({ ok: true as const, data });
 const NOW = 1_800_000_000;
 
-const fields = { portainerUrl: 'https://127.0.0.1:40001', tunnelAddress: '127.0.0.1:40002', tunnelFingerprint: 'xx//IJjB6QNm1CV2o0eJ2oh4hSo7VH+xWGCOktg6COI=', environmentId: 3 };
 function detail(tunnel: TunnelStateView): EnvironmentDetailView {
-  return {
-    environment: {
-      id: 3,
-      name: 'edge-3',
-      type: 4,
-      edge: true,
-      containerEngine: 'docker',
-      groupId: 1,
-      tagIds: [],
-      url: '127.0.0.1',
-      status: 1,
-      edgeId: 'edge-3-id',
-      edgeKey: encodeEdgeKey(fields),
-      checkinInterval: 5,
-      lastCheckIn: NOW - 2,
-      queryDate: NOW,
-      heartbeat: true,
-      state: 'alive',
-      userTrusted: true,
-      tunnel,
+  return edgeDetail(
+    { status: 1, edgeId: 'edge-3-id', lastCheckIn: NOW - 2, queryDate: NOW, heartbeat: true, state: 'alive', tunnel },
+    {
+      edgeId: { value: 'edge-3-id', source: 'server', bound: true },
+      heartbeat: { alive: true, state: 'alive', lastCheckIn: NOW - 2, lostInSeconds: 28, lostAfterSeconds: 30, intervalSeconds: 5 },
     },
-    key: { fields: { ...fields, global: false }, warnings: [] },
-    edgeId: { value: 'edge-3-id', source: 'server', bound: true },
-    heartbeat: { alive: true, state: 'alive', lastCheckIn: NOW - 2, lostInSeconds: 28, lostAfterSeconds: 30, intervalSeconds: 5 },
-    serverVersion: '2.23.0',
-    platforms: { linux: ['standalone'], windows: [] },
-    agentSecret: 'none',
-    warnings: [],
-  };
+  );
 }
 
 beforeEach(() => {
