@@ -186,6 +186,35 @@ export function createPortainerHandlers(deps: PortainerHandlerDeps): Pick<Handle
     return { group: await client.createGroup({ name }), created: true };
   }
 
+  /** Group and tags by id, or by name (found case-insensitively, else created); what was created goes into `created`. */
+  async function resolveGroupAndTags(
+    client: PortainerClient,
+    req: { groupId?: number; groupName?: string; tagIds?: number[]; tagNames?: string[] },
+    created: EnvironmentCreateView['created'],
+  ): Promise<{ groupId?: number; tagIds?: number[] }> {
+    let groupId = req.groupId;
+    if (groupId === undefined && req.groupName) {
+      const r = await findOrCreateGroup(client, req.groupName);
+      if (r.created) created.group = r.group;
+      groupId = r.group.id;
+    }
+    if (req.tagIds === undefined && req.tagNames === undefined) return { groupId };
+    const tagIds = [...(req.tagIds ?? [])];
+    if (req.tagNames?.length) {
+      const existing = await client.listTags();
+      for (const name of [...new Set(req.tagNames)]) {
+        let tag: TagView | undefined = existing.find((t) => t.name === name) ?? existing.find((t) => t.name.toLowerCase() === name.toLowerCase());
+        if (!tag) {
+          tag = await client.createTag(name);
+          created.tags.push(tag);
+          existing.push(tag);
+        }
+        if (!tagIds.includes(tag.id)) tagIds.push(tag.id);
+      }
+    }
+    return { groupId, tagIds };
+  }
+
   function createdText(created: EnvironmentCreateView['created']): string {
     const parts: string[] = [];
     if (created.group) parts.push(`group "${created.group.name}" (ID ${created.group.id})`);
@@ -349,25 +378,7 @@ export function createPortainerHandlers(deps: PortainerHandlerDeps): Pick<Handle
       const created: EnvironmentCreateView['created'] = { tags: [] };
       let env: EnvironmentView;
       try {
-        let groupId = req.groupId;
-        if (groupId === undefined && req.groupName) {
-          const r = await findOrCreateGroup(client, req.groupName);
-          if (r.created) created.group = r.group;
-          groupId = r.group.id;
-        }
-        const tagIds = [...(req.tagIds ?? [])];
-        if (req.tagNames?.length) {
-          const existing = await client.listTags();
-          for (const name of [...new Set(req.tagNames)]) {
-            let tag: TagView | undefined = existing.find((t) => t.name === name) ?? existing.find((t) => t.name.toLowerCase() === name.toLowerCase());
-            if (!tag) {
-              tag = await client.createTag(name);
-              created.tags.push(tag);
-              existing.push(tag);
-            }
-            if (!tagIds.includes(tag.id)) tagIds.push(tag.id);
-          }
-        }
+        const { groupId, tagIds } = await resolveGroupAndTags(client, req, created);
         env = await client.createEdgeEnvironment({ name: req.name, portainerUrl, pollSeconds: req.pollSeconds, groupId, tagIds, containerEngine: req.containerEngine });
       } catch (e) {
         const done = createdText(created);
@@ -381,7 +392,16 @@ export function createPortainerHandlers(deps: PortainerHandlerDeps): Pick<Handle
 
     'environments:update': async (req) => {
       const conn = await profiles.connectionWithVersion();
-      const env = await conn.client.updateEnvironment(req.id, { name: req.name, groupId: req.groupId, tagIds: req.tagIds, pollSeconds: req.pollSeconds });
+      const created: EnvironmentCreateView['created'] = { tags: [] };
+      let env: EnvironmentView;
+      try {
+        const { groupId, tagIds } = await resolveGroupAndTags(conn.client, req, created);
+        env = await conn.client.updateEnvironment(req.id, { name: req.name, groupId, tagIds, pollSeconds: req.pollSeconds });
+      } catch (e) {
+        const done = createdText(created);
+        if (done && e instanceof AppError) throw new AppError(e.code, `${e.message} Created before this failure (still on the server): ${done}.`, e.field);
+        throw e;
+      }
       return detail(conn, env);
     },
 
