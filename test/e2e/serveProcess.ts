@@ -18,7 +18,7 @@ export interface ServedApp {
 /** `dataDir`: reuse a data folder (a restart); the caller then owns it and stop() leaves it. */
 export async function startServe(extraArgs: string[] = [], options: { dataDir?: string } = {}): Promise<{ app: ServedApp; stop: () => Promise<void> }> {
   const dataDir = options.dataDir ?? mkdtempSync(join(tmpdir(), 'edgedeck-e2e-'));
-  const child: ChildProcess = spawn(process.execPath, ['src-main/cli/bin.mjs', 'serve', '--no-open', '--data', dataDir, ...extraArgs], {
+  const child: ChildProcess = spawn(process.execPath, ['bin/edgedeck.mjs', 'serve', '--no-open', '--data', dataDir, ...extraArgs], {
     cwd: process.cwd(),
     env: { ...process.env, CI: '1' },
     stdio: ['ignore', 'pipe', 'pipe'],

@@ -1,5 +1,6 @@
 import { AppError, invalidInput } from '../../shared/contract/errors';
 import { decodeEdgeKey, inspectEdgeKey } from '../../shared/domain/edgeKey';
+import { resolveGroupAndTags } from '../../shared/domain/groupsAndTags';
 import { lostAfterSeconds, secondsUntilLost } from '../../shared/domain/heartbeat';
 import { tokenAddressWarnings, type ServerAddress } from '../../shared/domain/tokenAddress';
 import type { Platform } from '../../shared/domain/types';
@@ -9,16 +10,15 @@ import type {
   EnvironmentDetailView,
   EnvironmentPageView,
   EnvironmentView,
-  GroupView,
   ServerProbeView,
   ServerListView,
   ServerProfileView,
   ServerStatusView,
   ServerVersionView,
-  TagView,
 } from '../../shared/schemas/portainer';
 import type { Logger } from '../logging/logger';
 import { PortainerClient, type ServerSettings } from '../portainer/client';
+import { groupTagCalls } from '../portainer/groupTagCalls';
 import { probeCertificate } from '../portainer/tls';
 import { normaliseBaseUrl } from '../portainer/url';
 import type { Connection, ProfileInput, ServerProfiles } from '../profiles/serverProfiles';
@@ -179,40 +179,14 @@ export function createPortainerHandlers(deps: PortainerHandlerDeps): Pick<Handle
     return base;
   }
 
-  async function findOrCreateGroup(client: PortainerClient, name: string): Promise<{ group: GroupView; created: boolean }> {
-    const groups = await client.listGroups();
-    const found = groups.find((g) => g.name === name) ?? groups.find((g) => g.name.toLowerCase() === name.toLowerCase());
-    if (found) return { group: found, created: false };
-    return { group: await client.createGroup({ name }), created: true };
-  }
-
-  /** Group and tags by id, or by name (found case-insensitively, else created); what was created goes into `created`. */
-  async function resolveGroupAndTags(
+  /** A create or update request's group and tags, by id or by name (found, else created; creations go into `created`). */
+  async function groupAndTagIds(
     client: PortainerClient,
     req: { groupId?: number; groupName?: string; tagIds?: number[]; tagNames?: string[] },
     created: EnvironmentCreateView['created'],
-  ): Promise<{ groupId?: number; tagIds?: number[] }> {
-    let groupId = req.groupId;
-    if (groupId === undefined && req.groupName) {
-      const r = await findOrCreateGroup(client, req.groupName);
-      if (r.created) created.group = r.group;
-      groupId = r.group.id;
-    }
-    if (req.tagIds === undefined && req.tagNames === undefined) return { groupId };
-    const tagIds = [...(req.tagIds ?? [])];
-    if (req.tagNames?.length) {
-      const existing = await client.listTags();
-      for (const name of [...new Set(req.tagNames)]) {
-        let tag: TagView | undefined = existing.find((t) => t.name === name) ?? existing.find((t) => t.name.toLowerCase() === name.toLowerCase());
-        if (!tag) {
-          tag = await client.createTag(name);
-          created.tags.push(tag);
-          existing.push(tag);
-        }
-        if (!tagIds.includes(tag.id)) tagIds.push(tag.id);
-      }
-    }
-    return { groupId, tagIds };
+  ): Promise<{ groupId?: number; tagIds: number[] }> {
+    const r = await resolveGroupAndTags(groupTagCalls(client, { create: true }), { ...(req.groupId === undefined && req.groupName ? { group: req.groupName } : {}), ...(req.tagNames?.length ? { tags: req.tagNames } : {}) }, created);
+    return { groupId: req.groupId ?? r.groupId, tagIds: [...new Set([...(req.tagIds ?? []), ...(r.tagIds ?? [])])] };
   }
 
   function createdText(created: EnvironmentCreateView['created']): string {
@@ -378,7 +352,7 @@ export function createPortainerHandlers(deps: PortainerHandlerDeps): Pick<Handle
       const created: EnvironmentCreateView['created'] = { tags: [] };
       let env: EnvironmentView;
       try {
-        const { groupId, tagIds } = await resolveGroupAndTags(client, req, created);
+        const { groupId, tagIds } = await groupAndTagIds(client, req, created);
         env = await client.createEdgeEnvironment({ name: req.name, portainerUrl, pollSeconds: req.pollSeconds, groupId, tagIds, containerEngine: req.containerEngine });
       } catch (e) {
         const done = createdText(created);
@@ -395,8 +369,9 @@ export function createPortainerHandlers(deps: PortainerHandlerDeps): Pick<Handle
       const created: EnvironmentCreateView['created'] = { tags: [] };
       let env: EnvironmentView;
       try {
-        const { groupId, tagIds } = await resolveGroupAndTags(conn.client, req, created);
-        env = await conn.client.updateEnvironment(req.id, { name: req.name, groupId, tagIds, pollSeconds: req.pollSeconds });
+        const { groupId, tagIds } = await groupAndTagIds(conn.client, req, created);
+        // Tags untouched unless the request names some (by id or by name).
+        env = await conn.client.updateEnvironment(req.id, { name: req.name, groupId, tagIds: req.tagIds || req.tagNames ? tagIds : undefined, pollSeconds: req.pollSeconds });
       } catch (e) {
         const done = createdText(created);
         if (done && e instanceof AppError) throw new AppError(e.code, `${e.message} Created before this failure (still on the server): ${done}.`, e.field);

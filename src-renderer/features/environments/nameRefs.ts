@@ -1,8 +1,9 @@
+import { findByName } from '../../../src-main/shared/domain/groupsAndTags';
 import type { GroupView, TagView } from '../../../src-main/shared/schemas/portainer';
 
 /**
  * A group and tags as the user typed them, against what the server has: known ones by id
- * (exact name first, else case-insensitive), new ones by name for the server to create.
+ * (the core's findByName rule), new ones by name for the server to create.
  */
 export function groupAndTagRefs(
   groups: GroupView[],
@@ -11,13 +12,13 @@ export function groupAndTagRefs(
   tagTexts: string[],
 ): { groupId?: number; groupName?: string; tagIds: number[]; tagNames: string[] } {
   const name = groupText.trim();
-  const group = name === '' ? undefined : (groups.find((g) => g.name === name) ?? groups.find((g) => g.name.toLowerCase() === name.toLowerCase()));
+  const group = name === '' ? undefined : findByName(groups, name);
   const tagIds: number[] = [];
   const tagNames: string[] = [];
   for (const raw of tagTexts) {
     const t = raw.trim();
     if (!t) continue;
-    const found = tags.find((x) => x.name === t) ?? tags.find((x) => x.name.toLowerCase() === t.toLowerCase());
+    const found = findByName(tags, t);
     if (found) tagIds.push(found.id);
     else tagNames.push(t);
   }

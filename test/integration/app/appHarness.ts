@@ -12,6 +12,7 @@ export async function boot(dataDir: string): Promise<AppServices> {
     secrets: new MemoryOnlySecrets(),
     redactor: new Redactor(),
     transport: 'web',
+    version: '0.0.0-test',
     logger: silentLogger,
     embeddedServer: true,
   });
