@@ -52,7 +52,8 @@ export const serveCommand = defineCommand({
     // Errors the process guard (cli/main.ts) caught reach the page too, redacted.
     const stopReports = onProcessProblem((p) => services.hub.emit('app:problem', { ...p, message: redactor.redact(p.message) }));
     io.stdout(`Edgedeck is running at ${bridge.url}\n`);
-    if (!values['no-open']) openBrowser(bridge.url, io);
+    // The opener's argv is readable by every local user: it gets a one-time code, not the token.
+    if (!values['no-open']) openBrowser(bridge.launchUrl(), io);
 
     await untilStopped(io.stopSignal);
     io.stderr('edgedeck: stopping…\n');
