@@ -19,6 +19,7 @@ import type { Redactor } from '../logging/redact';
 import { sha256OfPem } from '../portainer/fingerprint';
 import { ServerProfiles } from '../profiles/serverProfiles';
 import type { SecretStore } from '../secrets/secretStore';
+import type { SecretSealer } from '../secrets/encryptedSecrets';
 import { SimulatorService } from '../simulator/simulatorService';
 import type { KeyValueStore } from '../stores/keyValueStore';
 import { PRESTAGE_CACHE_KEY } from '../prestage/cache';
@@ -35,6 +36,8 @@ export interface AppServicesOptions {
   store: KeyValueStore;
   /** safeStorage-backed in Electron, memory-only in serve mode. */
   secrets: SecretStore;
+  /** The OS keychain for secrets that must stay at rest (prestaged join tokens); Electron only. */
+  sealer?: SecretSealer | undefined;
   /** The redactor behind `logger`: every secret the services handle is registered with it. */
   redactor: Redactor;
   transport: 'ipc' | 'web';
@@ -126,7 +129,10 @@ export async function createAppServices(options: AppServicesOptions): Promise<Ap
     serverApi: async (serverId) => {
       const { client, profile } = await profiles.connection(serverId);
       const local = profile.id === LOCAL_PROFILE_ID ? simulator.current()?.server : undefined;
-      return portainerServerApi(client, local ? { tunnelVerified: (id) => local.environmentView(id)?.tunnelVerified } : {});
+      return portainerServerApi(
+        client,
+        local ? { tunnelVerified: (id) => local.environmentView(id)?.tunnelVerified, verifyTunnel: async (id, signal) => void (await local.ensureTunnel(id, signal)) } : {},
+      );
     },
     sshConfigText: () => {
       const file = join(sshDir, 'config');
@@ -147,7 +153,7 @@ export async function createAppServices(options: AppServicesOptions): Promise<Ap
       },
     }),
     ...installHandlers,
-    ...createPrestageHandlers({ profiles, store: prestageStore(options), logger, downloads: options.transport === 'web' ? downloads : undefined }),
+    ...createPrestageHandlers({ profiles, store: prestageStore(options), sealer: options.sealer, logger, downloads: options.transport === 'web' ? downloads : undefined }),
     ...createPlatformHandlers({
       dialogs: options.dialogs,
       transport: options.transport,

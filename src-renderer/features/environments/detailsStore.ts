@@ -5,6 +5,7 @@ import { errorMessage, notifyError } from '../../components/notify';
 import type { EnvironmentDetailView } from '../../../src-main/shared/schemas/portainer';
 import type { AgentGroupView } from '../../../src-main/shared/schemas/simulator';
 import { useEnvList } from './envListStore';
+import { groupAndTagRefs } from './nameRefs';
 
 export const DETAILS_POLL_MS = 3000;
 
@@ -13,22 +14,22 @@ export interface DetailsEntry {
   /** Date.now() when the view arrived (the countdown runs from there). */
   fetchedAt: number;
   error?: { message: string; code?: string; field?: string };
-  /** From the local simulator's own data; undefined when the server cannot tell. */
-  tunnelVerified?: boolean;
   /** Simulated agents running for this environment (local simulator only): their state and last error. */
   agents?: AgentGroupView[];
 }
 
 export interface EditValues {
   name: string;
-  groupId: string;
-  tagIds: string[];
+  /** A group's name, or a new one to create ('' = Unassigned). */
+  group: string;
+  /** Tag names, existing or new. */
+  tags: string[];
   poll: string;
 }
 
 interface DetailsState {
   entries: Record<number, DetailsEntry>;
-  busy?: 'update' | 'disassociate' | 'delete' | 'agent';
+  busy?: 'update' | 'disassociate' | 'delete' | 'agent' | 'tunnel';
   editErrors: Partial<Record<keyof EditValues, string>>;
   /** Whether the active server is the built-in local simulator. */
   localServer: boolean;
@@ -39,28 +40,33 @@ interface DetailsState {
   disassociate(id: number): Promise<boolean>;
   remove(id: number): Promise<boolean>;
   startAgent(id: number): Promise<boolean>;
+  /** Local server only: opens the tunnel on demand and checks it end to end, then reloads the view. */
+  verifyTunnel(id: number): Promise<boolean>;
   clearEditErrors(): void;
 }
 
 const initial = { entries: {}, busy: undefined, editErrors: {}, localServer: false } satisfies Partial<DetailsState>;
 
-const editFieldOf: Record<string, keyof EditValues> = { name: 'name', groupId: 'groupId', tagIds: 'tagIds', pollSeconds: 'poll' };
+const editFieldOf: Record<string, keyof EditValues> = { name: 'name', groupId: 'group', groupName: 'group', tagIds: 'tags', tagNames: 'tags', pollSeconds: 'poll' };
 
 export const useDetails = create<DetailsState>()((set, get) => {
   const put = (id: number, patch: Partial<DetailsEntry>) =>
     set((s) => ({ entries: { ...s.entries, [id]: { fetchedAt: Date.now(), ...s.entries[id], ...patch } } }));
 
-  /** What only the local simulator knows: whether the tunnel was verified, and the simulated agents started for it. */
-  async function localStateOf(id: number): Promise<Pick<DetailsEntry, 'tunnelVerified' | 'agents'>> {
+  /**
+   * What only the local simulator knows: the simulated agents started for it. (The tunnel's state
+   * comes with the environment view itself: the local server sends it, other servers cannot.)
+   */
+  async function localStateOf(id: number): Promise<Pick<DetailsEntry, 'agents'>> {
     try {
       const status = await api.servers.status();
       const local = status.profile?.builtIn === true;
       set({ localServer: local });
-      if (!local) return { tunnelVerified: undefined, agents: undefined };
-      const [{ environments }, { groups }] = await Promise.all([api.sim.environments(), api.agents.list()]);
-      return { tunnelVerified: environments.find((e) => e.id === id)?.tunnelVerified, agents: groups.filter((g) => g.environmentId === id) };
+      if (!local) return { agents: undefined };
+      const { groups } = await api.agents.list();
+      return { agents: groups.filter((g) => g.environmentId === id) };
     } catch {
-      return { tunnelVerified: undefined, agents: undefined };
+      return { agents: undefined };
     }
   }
 
@@ -88,14 +94,19 @@ export const useDetails = create<DetailsState>()((set, get) => {
         return false;
       }
       set({ busy: 'update', editErrors: {} });
+      const { groups, tags } = useEnvList.getState();
+      const refs = groupAndTagRefs(groups, tags, values.group, values.tags);
       try {
         const view = await api.environments.update({
           id,
           name,
-          ...(values.groupId ? { groupId: Number(values.groupId) } : {}),
-          tagIds: values.tagIds.map(Number),
+          // An emptied group field means Unassigned (group 1), as Portainer shows it.
+          ...(refs.groupId !== undefined ? { groupId: refs.groupId } : refs.groupName ? { groupName: refs.groupName } : { groupId: 1 }),
+          tagIds: refs.tagIds,
+          ...(refs.tagNames.length ? { tagNames: refs.tagNames } : {}),
           pollSeconds: Number(values.poll) || 0,
         });
+        if (refs.groupName || refs.tagNames.length) void useEnvList.getState().loadMeta();
         put(id, { view, fetchedAt: Date.now(), error: undefined });
         useEnvList.getState().reload();
         return true;
@@ -162,6 +173,20 @@ export const useDetails = create<DetailsState>()((set, get) => {
         return false;
       } finally {
         set({ busy: undefined });
+      }
+    },
+
+    verifyTunnel: async (id) => {
+      set({ busy: 'tunnel' });
+      try {
+        await api.sim.verifyTunnel({ environmentId: id });
+        return true;
+      } catch (err) {
+        notifyError('The tunnel could not be verified', err);
+        return false;
+      } finally {
+        set({ busy: undefined });
+        await get().load(id, true);
       }
     },
 
