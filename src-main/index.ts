@@ -1,9 +1,11 @@
 import { app, BrowserWindow, ipcMain, type IpcMainInvokeEvent } from 'electron';
-import { join } from 'node:path';
 import { IPC_EVENT, IPC_INVOKE } from './shared/contract/ipcChannels';
 import { createAppServices, type AppServices } from './services/app/appServices';
+import { currentPlatform, prepareDataFolder } from './services/platform/dataFolder';
+import { legacyDataMoves } from './shared/domain/platformPaths';
 import { createLogger } from './services/logging/logger';
 import { Redactor } from './services/logging/redact';
+import { guardProcess, onProcessProblem } from './services/logging/crashGuard';
 import { createSafeStorageSecrets } from './platform/safeStorageSecrets';
 import { createElectronStore } from './platform/electronStore';
 import { createElectronDialogs } from './platform/electronDialogs';
@@ -12,6 +14,8 @@ import { createMainWindow, isAppUrl, lockDownSession } from './window';
 /** Electron lifecycle only: services come from createAppServices, shared with `edgedeck serve`. */
 const redactor = new Redactor();
 const logger = createLogger({ scope: 'main', redactor });
+// An error escaping a callback is logged and shown in the window; Electron main keeps running.
+guardProcess({ logger, redact: (t) => redactor.redact(t) });
 let services: AppServices | undefined;
 let mainWindow: BrowserWindow | undefined;
 
@@ -38,13 +42,18 @@ function trustedSender(event: IpcMainInvokeEvent): boolean {
 
 async function start(): Promise<void> {
   lockDownSession();
-  const store = createElectronStore();
+  // One data folder with serve and the CLI (shared/domain/platformPaths.ts); the old userData layout moves in once.
+  const ctx = { ...currentPlatform(), home: app.getPath('home') };
+  const { dir: dataDir, messages } = prepareDataFolder({ ctx, moves: legacyDataMoves(ctx, app.getPath('userData')) });
+  for (const m of messages) logger.warn(`data folder: ${m}`);
+  const store = createElectronStore(dataDir);
   services = await createAppServices({
-    dataDir: join(app.getPath('userData'), 'data'),
+    dataDir,
     store,
     secrets: createSafeStorageSecrets(store),
     redactor,
     transport: 'ipc',
+    version: app.getVersion(),
     logger,
     embeddedServer: true,
     dialogs: createElectronDialogs(),
@@ -54,6 +63,8 @@ async function start(): Promise<void> {
     if (!trustedSender(event)) return { ok: false, error: { code: 'forbidden', message: 'Calls are accepted from the Edgedeck window only.' } };
     return dispatcher.invoke(String(channel), payload);
   });
+  const hub = services.hub;
+  onProcessProblem((p) => hub.emit('app:problem', p));
   services.hub.attach((event, payload) => {
     if (mainWindow && !mainWindow.isDestroyed()) mainWindow.webContents.send(IPC_EVENT, event, payload);
   });

@@ -12,7 +12,10 @@ import {
 } from '@tabler/icons-react';
 import { lazy, Suspense, useEffect, type ReactNode } from 'react';
 import { ConnectionBanner } from './components/ConnectionBanner';
+import { notifyError } from './components/notify';
+import { api } from './api';
 import { ServerPicker } from './features/servers/ServerPicker';
+import { ServerMovedAlert } from './features/simulator/ServerMovedAlert';
 import { hrefOf, useRoute, type Route } from './route';
 
 // Feature pages load on first visit, so the first paint carries only the shell.
@@ -96,6 +99,9 @@ export function App() {
     document.title = `${titles[route]} · Edgedeck`;
   }, [route]);
 
+  // Errors main caught outside any call (it kept running): say so instead of failing silently.
+  useEffect(() => api.on('app:problem', (p) => notifyError('Internal error', new Error(p.message))), []);
+
   return (
     <AppShell header={{ height: 56 }} navbar={{ width: 240, breakpoint: 'sm', collapsed: { mobile: !opened } }} padding="md">
       <AppShell.Header>
@@ -124,6 +130,7 @@ export function App() {
 
       <AppShell.Main>
         <ConnectionBanner />
+        <ServerMovedAlert />
         <Suspense fallback={<Loader size="sm" aria-label="Loading" />}>
           <div key={route}>{page(route)}</div>
         </Suspense>

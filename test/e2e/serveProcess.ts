@@ -17,7 +17,7 @@ export interface ServedApp {
 
 export async function startServe(extraArgs: string[] = []): Promise<{ app: ServedApp; stop: () => Promise<void> }> {
   const dataDir = mkdtempSync(join(tmpdir(), 'edgedeck-e2e-'));
-  const child: ChildProcess = spawn(process.execPath, ['src-main/cli/bin.mjs', 'serve', '--no-open', '--data', dataDir, ...extraArgs], {
+  const child: ChildProcess = spawn(process.execPath, ['bin/edgedeck.mjs', 'serve', '--no-open', '--data', dataDir, ...extraArgs], {
     cwd: process.cwd(),
     env: { ...process.env, CI: '1' },
     stdio: ['ignore', 'pipe', 'pipe'],

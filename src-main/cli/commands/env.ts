@@ -1,6 +1,6 @@
-import { parseArgs } from 'node:util';
 import { createPortainerHandlers } from '../../services/handlers/portainer';
 import { createLogger } from '../../services/logging/logger';
+import { groupTagCalls } from '../../services/portainer/groupTagCalls';
 import { Redactor } from '../../services/logging/redact';
 import { ServerProfiles } from '../../services/profiles/serverProfiles';
 import { MemoryOnlySecrets } from '../../services/secrets/secretStore';
@@ -8,10 +8,12 @@ import { createFileStore } from '../../services/stores/fileStore';
 import type { KeyValueStore } from '../../services/stores/keyValueStore';
 import { calls, type CallName } from '../../shared/contract/calls';
 import { AppError, invalidInput } from '../../shared/contract/errors';
+import { resolveGroupAndTags, type Named } from '../../shared/domain/groupsAndTags';
 import type { EnvironmentDetailView, EnvironmentView } from '../../shared/schemas/portainer';
 import { defaultDataDir } from '../paths';
+import { defineCommand, type ValuesOf } from '../defineCommand';
 import { EXIT_USAGE, reportError, type CliIo, type Command } from '../io';
-import { checkServerFlags, connectServer, SERVER_OPTIONS, TLS_HINT } from '../serverConnection';
+import { checkServerFlags, connectServer, SERVER_OPTIONS, SERVER_SECRETS, TLS_HINT } from '../serverConnection';
 
 const USAGE = `edgedeck env <list|show|create|update|delete> [options]
 
@@ -24,9 +26,9 @@ const USAGE = `edgedeck env <list|show|create|update|delete> [options]
 Server (one of):
   --server URL            e.g. https://portainer.example.com:9443
   --profile NAME          a server saved in Edgedeck (serve mode data folder, or --data DIR)
-Credentials (read from standard input, never from the command line):
-  --username U --password-stdin     (username defaults to admin)
-  --api-key-stdin
+Credentials (from standard input or a file, never from the command line):
+  --username U --password-stdin | --password-file FILE     (username defaults to admin)
+  --api-key-stdin | --api-key-file FILE
 Certificate (https):
   default: the system's CA store; --pin SHA256 to trust exactly one certificate; --insecure to skip checks
 
@@ -51,7 +53,7 @@ const OPTIONS = {
   engine: { type: 'string' },
 } as const;
 
-type Values = ReturnType<typeof parseArgs<{ options: typeof OPTIONS; allowPositionals: true }>>['values'];
+type Values = ValuesOf<typeof OPTIONS>;
 
 /** For tests: where the Edge ID memory and profiles live. */
 export interface EnvCommandDeps {
@@ -62,12 +64,6 @@ function int(value: string | undefined, flag: string, min = 0): number | undefin
   if (value === undefined) return undefined;
   if (!/^\d+$/.test(value) || Number(value) < min) throw invalidInput(flag, `${flag} takes a whole number${min > 0 ? ` of at least ${min}` : ''}, not "${value}".`);
   return Number(value);
-}
-
-function readSecret(text: string, flag: string): string {
-  const secret = text.replace(/\r?\n$/, '');
-  if (!secret) throw invalidInput(flag, `${flag} read nothing from standard input; pipe the secret in, e.g. printf %s "$PW" | edgedeck env ... ${flag}`);
-  return secret;
 }
 
 function parse<C extends CallName>(name: C, payload: unknown) {
@@ -132,6 +128,8 @@ function envJson(d: EnvironmentDetailView, extra: Record<string, unknown> = {}):
     state: e.state,
     lastCheckIn: e.lastCheckIn,
     lostInSeconds: d.heartbeat.lostInSeconds,
+    // Only Edgedeck's local server tells the tunnel's state; null for a real Portainer.
+    tunnel: e.tunnel ?? null,
     agentVersion: d.agentVersion ?? null,
     serverVersion: d.serverVersion,
     agentSecret: d.agentSecret,
@@ -142,12 +140,13 @@ function envJson(d: EnvironmentDetailView, extra: Record<string, unknown> = {}):
 }
 
 export function makeEnvCommand(deps: EnvCommandDeps = {}): Command {
-  return {
+  return defineCommand({
     name: 'env',
-    summary: 'List, show, create, update and delete Edge environments on a Portainer server.',
     usage: USAGE,
-    async run(args: string[], io: CliIo): Promise<number> {
-      const { values, positionals } = parseArgs({ args, options: OPTIONS, allowPositionals: true, strict: true });
+    options: OPTIONS,
+    positionals: true,
+    secrets: SERVER_SECRETS,
+    async run({ values, positionals, io, hasSecret, secrets }) {
       const verb = positionals[0];
       if (!verb || !['list', 'show', 'create', 'update', 'delete'].includes(verb)) {
         io.stderr(`edgedeck: env needs one of list, show, create, update, delete.\n\nUsage: ${USAGE}\n`);
@@ -158,7 +157,8 @@ export function makeEnvCommand(deps: EnvCommandDeps = {}): Command {
       const store = deps.store ?? createFileStore(values.data ?? defaultDataDir());
       const profiles = new ServerProfiles({ store, secrets: new MemoryOnlySecrets(), redactor, logger });
       try {
-        await connect(values, profiles, io);
+        const auth = checkServerFlags(values, hasSecret, { profiles: true });
+        await connectServer(values, profiles, io, auth, (await secrets())[auth]!);
         return await runVerb(verb, values, positionals, profiles, io);
       } catch (err) {
         const code = reportError(err, io);
@@ -168,13 +168,7 @@ export function makeEnvCommand(deps: EnvCommandDeps = {}): Command {
         await profiles.close();
       }
     },
-  };
-}
-
-async function connect(values: Values, profiles: ServerProfiles, io: CliIo): Promise<void> {
-  const secretFlag = checkServerFlags(values, { profiles: true });
-  const secret = readSecret(await io.readStdin(), secretFlag);
-  await connectServer(values, profiles, io, secretFlag, secret);
+  });
 }
 
 async function runVerb(verb: string, values: Values, positionals: string[], profiles: ServerProfiles, io: CliIo): Promise<number> {
@@ -219,33 +213,16 @@ async function runVerb(verb: string, values: Values, positionals: string[], prof
     case 'update': {
       const id = envId(positionals);
       const conn = await profiles.connection();
-      let groupId: number | undefined;
-      let tagIds: number[] | undefined;
-      const created: string[] = [];
-      if (values.group) {
-        const name = values.group.trim();
-        const groups = await conn.client.listGroups();
-        let g = groups.find((x) => x.name === name) ?? groups.find((x) => x.name.toLowerCase() === name.toLowerCase());
-        if (!g) {
-          g = await conn.client.createGroup({ name });
-          created.push(`group "${g.name}"`);
-        }
-        groupId = g.id;
-      }
       const names = tagNames(values.tags);
-      if (names) {
-        const tags = await conn.client.listTags();
-        tagIds = [];
-        for (const name of names) {
-          let t = tags.find((x) => x.name === name) ?? tags.find((x) => x.name.toLowerCase() === name.toLowerCase());
-          if (!t) {
-            t = await conn.client.createTag(name);
-            tags.push(t);
-            created.push(`tag "${t.name}"`);
-          }
-          if (!tagIds.includes(t.id)) tagIds.push(t.id);
-        }
-      }
+      const made: { group?: Named; tags: Named[] } = { tags: [] };
+      const createdText = () => [...(made.group ? [`group "${made.group.name}"`] : []), ...made.tags.map((t) => `tag "${t.name}"`)];
+      const r = await resolveGroupAndTags(groupTagCalls(conn.client, { create: true }), { ...(values.group ? { group: values.group } : {}), ...(names ? { tags: names } : {}) }, made).catch((e: unknown) => {
+        if (made.group || made.tags.length) throw e instanceof AppError ? new AppError(e.code, `${e.message} Created before this failure (still on the server): ${createdText().join(', ')}.`, e.field) : e;
+        throw e;
+      });
+      const groupId = r.groupId;
+      const tagIds = names ? (r.tagIds ?? []) : undefined;
+      const created = createdText();
       const req = parse('environments:update', { id, name: values.name, pollSeconds: int(values.poll, '--poll'), groupId, tagIds }) as Parameters<typeof h['environments:update']>[0];
       try {
         const d = await h['environments:update'](req);

@@ -1,6 +1,8 @@
 import { AppError, invalidInput } from '../../shared/contract/errors';
 import { decodeEdgeKey, inspectEdgeKey } from '../../shared/domain/edgeKey';
+import { resolveGroupAndTags } from '../../shared/domain/groupsAndTags';
 import { lostAfterSeconds, secondsUntilLost } from '../../shared/domain/heartbeat';
+import { tokenAddressWarnings, type ServerAddress } from '../../shared/domain/tokenAddress';
 import type { Platform } from '../../shared/domain/types';
 import { supportedPlatforms } from '../../shared/domain/versions';
 import type {
@@ -8,16 +10,15 @@ import type {
   EnvironmentDetailView,
   EnvironmentPageView,
   EnvironmentView,
-  GroupView,
   ServerProbeView,
   ServerListView,
   ServerProfileView,
   ServerStatusView,
   ServerVersionView,
-  TagView,
 } from '../../shared/schemas/portainer';
 import type { Logger } from '../logging/logger';
 import { PortainerClient, type ServerSettings } from '../portainer/client';
+import { groupTagCalls } from '../portainer/groupTagCalls';
 import { probeCertificate } from '../portainer/tls';
 import { normaliseBaseUrl } from '../portainer/url';
 import type { Connection, ProfileInput, ServerProfiles } from '../profiles/serverProfiles';
@@ -48,6 +49,8 @@ export type PortainerCallName =
 export interface PortainerHandlerDeps {
   profiles: ServerProfiles;
   logger: Logger;
+  /** Where a built-in server (the app's local one) really listens, URL and tunnel: tokens are checked against it exactly. */
+  builtInAddress?: (profileId: string) => ServerAddress | undefined;
 }
 
 const SETTINGS_TTL_MS = 30_000;
@@ -106,6 +109,12 @@ export function createPortainerHandlers(deps: PortainerHandlerDeps): Pick<Handle
       try {
         const fields = decodeEdgeKey(env.edgeKey);
         key = { fields, warnings: inspectEdgeKey(fields) };
+        const builtIn = deps.builtInAddress?.(conn.profile.id);
+        warnings.push(
+          ...(builtIn
+            ? tokenAddressWarnings(fields, builtIn, true)
+            : tokenAddressWarnings(fields, { url: conn.profile.url, ...(settings?.edgePortainerUrl ? { edgeUrl: settings.edgePortainerUrl } : {}) }, false)),
+        );
       } catch (e) {
         keyError = e instanceof Error ? e.message : String(e);
       }
@@ -168,13 +177,6 @@ export function createPortainerHandlers(deps: PortainerHandlerDeps): Pick<Handle
       await profiles.dropConnection(p.id);
     }
     return base;
-  }
-
-  async function findOrCreateGroup(client: PortainerClient, name: string): Promise<{ group: GroupView; created: boolean }> {
-    const groups = await client.listGroups();
-    const found = groups.find((g) => g.name === name) ?? groups.find((g) => g.name.toLowerCase() === name.toLowerCase());
-    if (found) return { group: found, created: false };
-    return { group: await client.createGroup({ name }), created: true };
   }
 
   function createdText(created: EnvironmentCreateView['created']): string {
@@ -340,25 +342,9 @@ export function createPortainerHandlers(deps: PortainerHandlerDeps): Pick<Handle
       const created: EnvironmentCreateView['created'] = { tags: [] };
       let env: EnvironmentView;
       try {
-        let groupId = req.groupId;
-        if (groupId === undefined && req.groupName) {
-          const r = await findOrCreateGroup(client, req.groupName);
-          if (r.created) created.group = r.group;
-          groupId = r.group.id;
-        }
-        const tagIds = [...(req.tagIds ?? [])];
-        if (req.tagNames?.length) {
-          const existing = await client.listTags();
-          for (const name of [...new Set(req.tagNames)]) {
-            let tag: TagView | undefined = existing.find((t) => t.name === name) ?? existing.find((t) => t.name.toLowerCase() === name.toLowerCase());
-            if (!tag) {
-              tag = await client.createTag(name);
-              created.tags.push(tag);
-              existing.push(tag);
-            }
-            if (!tagIds.includes(tag.id)) tagIds.push(tag.id);
-          }
-        }
+        const r = await resolveGroupAndTags(groupTagCalls(client, { create: true }), { ...(req.groupId === undefined && req.groupName ? { group: req.groupName } : {}), ...(req.tagNames?.length ? { tags: req.tagNames } : {}) }, created);
+        const groupId = req.groupId ?? r.groupId;
+        const tagIds = [...new Set([...(req.tagIds ?? []), ...(r.tagIds ?? [])])];
         env = await client.createEdgeEnvironment({ name: req.name, portainerUrl, pollSeconds: req.pollSeconds, groupId, tagIds, containerEngine: req.containerEngine });
       } catch (e) {
         const done = createdText(created);

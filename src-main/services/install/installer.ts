@@ -3,6 +3,7 @@ import { randomBytes } from 'node:crypto';
 import { AppError } from '../../shared/contract/errors';
 import { decodeEdgeKey } from '../../shared/domain/edgeKey';
 import { installEnvEntries, type EnvEntry } from '../../shared/domain/installCommands';
+import { agentImage, releaseLineFor } from '../../shared/domain/releaseLines';
 import { shellQuote } from '../../shared/domain/shellQuote';
 import type { Platform } from '../../shared/domain/types';
 import type { Redactor } from '../logging/redact';
@@ -153,10 +154,14 @@ class HostFailure extends Error {
   }
 }
 
-/** The equivalent of Portainer's command (same image, mounts, restart policy, name) reading the env from a file. */
+/**
+ * The equivalent of Portainer's command (same image, mounts, restart policy, name) reading the env
+ * from a file. agentVersion is the server's version: it picks the release line's form.
+ */
 export function runCommands(platform: Platform, runtime: string, envFile: string, agentVersion: string, bins: { systemctl?: string } = {}, names: AgentNames = agentNames()): string[] {
   const { agent: AGENT, volume: VOLUME } = names;
-  const image = `portainer/agent:${agentVersion}`;
+  const { line } = releaseLineFor(agentVersion, 'agentVersion');
+  const image = agentImage(line, platform === 'podman' ? 'podman' : 'standalone', agentVersion);
   const f = shellQuote(envFile);
   switch (platform) {
     case 'standalone':
@@ -165,8 +170,10 @@ export function runCommands(platform: Platform, runtime: string, envFile: string
       ];
     case 'podman':
       return [
-        `${bins.systemctl ? shellQuote(bins.systemctl) : 'systemctl'} enable --now podman.socket`,
-        `${runtime} volume create portainer`,
+        // 2.28 on: no socket line and the agent's own volume, as Portainer's text (the env file has PODMAN=1).
+        ...(line.templates.podman === 'env'
+          ? [`${runtime} volume create ${VOLUME}`]
+          : [`${bins.systemctl ? shellQuote(bins.systemctl) : 'systemctl'} enable --now podman.socket`, `${runtime} volume create portainer`]),
         `${runtime} run -d -v /run/podman/podman.sock:/var/run/docker.sock -v /var/lib/containers/storage/volumes:/var/lib/docker/volumes -v /:/host -v ${VOLUME}:/data --restart always --privileged --env-file ${f} --name ${AGENT} ${image}`,
       ];
     case 'swarm':
@@ -286,7 +293,7 @@ export async function installOnHost(o: InstallHostOptions): Promise<HostOutcome>
     checks.push(checkTunnel(key.tunnelAddress, s.tunnel));
     checks.push(checkClock(s.date, Math.floor(now() / 1000)).check);
 
-    const image = `portainer/agent:${plan.agentVersion}`;
+    const image = agentImage(releaseLineFor(plan.agentVersion, 'agentVersion').line, plan.platform === 'podman' ? 'podman' : 'standalone', plan.agentVersion);
     let action: 'install' | 'unchanged' | 'replace' = 'install';
     const desired = plan.agentSecret !== undefined ? { edgeKey: plan.edgeKey, agentSecret: plan.agentSecret } : { edgeKey: plan.edgeKey };
     if (plan.platform !== 'kubernetes' && info?.rc === 0) {

@@ -42,7 +42,7 @@ export function effectiveCheckin(ctx: ServerContext, env: EnvironmentRecord): nu
 }
 
 export function heartbeat(ctx: ServerContext, env: EnvironmentRecord, now: number): boolean {
-  return isHeartbeatAlive(now, env.LastCheckInDate, effectiveCheckin(ctx, env));
+  return isHeartbeatAlive(now, ctx.store.heartbeat(env.Id), effectiveCheckin(ctx, env));
 }
 
 /** An environment changed: drop its poll ETag, persist, tell listeners. */

@@ -286,7 +286,7 @@ export function registerEndpointRoutes(router: Router, ctx: ServerContext): void
   });
 
   const remove = (env: EnvironmentRecord) => {
-    ctx.tunnels.close(env.Id);
+    ctx.tunnels.forget(env.Id);
     store.removeEnvironment(env.Id);
     environmentChanged(ctx, env.Id);
     ctx.logger.info(`deleted environment ${env.Id}`);
@@ -320,9 +320,8 @@ export function registerEndpointRoutes(router: Router, ctx: ServerContext): void
   router.add('DELETE', '/api/endpoints/:id/association', 'admin', (rc) => {
     const env = find(rc);
     if (!isEdge(env)) throw badRequest('Invalid environment type', 'Only Edge environments can be disassociated');
-    ctx.tunnels.close(env.Id);
+    ctx.tunnels.close(env.Id, 'removed');
     store.setEdgeId(env, '');
-    delete env.tunnelVerifiedAt;
     // §2.7's http:// → https:// key rewrite is not applied: this server has a single port and scheme.
     environmentChanged(ctx, env);
     sendEmpty(rc.res);
@@ -356,7 +355,7 @@ function sortKey(ctx: ServerContext, env: EnvironmentRecord, sort: string, group
     case 'Status':
       return isEdge(env) ? (heartbeat(ctx, env, now) ? 1 : 2) : env.Status;
     case 'LastCheckIn':
-      return env.LastCheckInDate;
+      return ctx.store.heartbeat(env.Id);
     case 'EdgeID':
       return env.EdgeID.toLowerCase();
     default:

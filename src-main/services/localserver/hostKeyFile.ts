@@ -1,6 +1,7 @@
-import { chmodSync, existsSync, mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { AppError } from '../../shared/contract/errors';
+import { writeFileAtomic } from '../stores/atomicFile';
 import { generateHostKeyPem, loadHostKeyPem } from '../tunnel/hostKey';
 
 /** Portainer ≥ 2.19 keeps the chisel key at <data>/chisel/private-key.pem; so do we (mode 0600). */
@@ -22,9 +23,6 @@ export function loadOrCreateHostKey(dataDir: string): { pem: string; created: bo
   }
   mkdirSync(dir, { recursive: true, mode: 0o700 });
   const pem = generateHostKeyPem();
-  const tmp = `${file}.${process.pid}.tmp`;
-  writeFileSync(tmp, pem, { mode: 0o600 });
-  chmodSync(tmp, 0o600);
-  renameSync(tmp, file);
+  writeFileAtomic(file, pem, 0o600);
   return { pem, created: true, file };
 }

@@ -60,12 +60,13 @@ export interface EnvironmentRecord {
   EdgeID: string;
   EdgeKey: string;
   EdgeCheckinInterval: number;
-  /** Unix seconds of the last poll (held in memory on 304s, persisted on full polls). */
+  /**
+   * Unix seconds of the last full, successful poll: the stored value. Views show the in-memory
+   * heartbeat instead (Store.heartbeat), which every poll past the Edge ID checks updates.
+   */
   LastCheckInDate: number;
   UserTrusted: boolean;
   AgentVersion: string;
-  /** Unix seconds when the server last reached the agent through the tunnel (GET /ping → 204). */
-  tunnelVerifiedAt?: number;
 }
 
 export interface GroupRecord {

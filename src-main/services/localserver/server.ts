@@ -1,16 +1,19 @@
 import { EventEmitter } from 'node:events';
-import { mkdirSync } from 'node:fs';
 import { createServer as createHttpServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import { createServer as createHttpsServer } from 'node:https';
 import type { AddressInfo } from 'node:net';
 import { AppError } from '../../shared/contract/errors';
+import type { TunnelStateView } from '../../shared/schemas/portainer';
 import type { SimEnvironmentView } from '../../shared/schemas/simulator';
+import type { ServerAddress } from '../../shared/domain/tokenAddress';
 import { silentLogger, type Logger } from '../logging/logger';
+import { ensurePrivateDir, tightenTree } from '../platform/privateFiles';
 import { encryptCredentials, randomCredential } from '../tunnel/credentials';
 import { TunnelServer } from '../tunnel/tunnelServer';
 import { authenticate, registerAuthRoutes, requireAdmin } from './auth';
-import { environmentChanged, heartbeat, nowSec, type ServerContext } from './context';
+import { effectiveCheckin, heartbeat, isEdge, nowSec, type ServerContext } from './context';
 import { handlePoll, pollPathId } from './edgeStatus';
+import { moveTokens } from './movedTokens';
 import { registerEndpointRoutes } from './endpoints';
 import { registerGroupRoutes } from './groups';
 import { loadOrCreateHostKey } from './hostKeyFile';
@@ -25,7 +28,7 @@ import { Store } from './store';
 import { registerSystemRoutes } from './system';
 import { registerTagRoutes } from './tags';
 import { ensureCertificate } from './tls';
-import { realTimers, TunnelManager, type Timers, type TunnelServerPort } from './tunnels';
+import { realTimers, TunnelManager, tunnelStateView, type Timers, type TunnelServerPort } from './tunnels';
 import { registerUserRoutes } from './users';
 
 export const DEFAULT_VERSION = '2.23.0';
@@ -76,6 +79,16 @@ export interface LocalServer {
   listEnvironmentViews(): SimEnvironmentView[];
   /** One environment's view (by id, without building the others'). */
   environmentView(id: number): SimEnvironmentView | undefined;
+  /** The environment's tunnel as it is now; undefined for an unknown environment. */
+  tunnelState(id: number): TunnelStateView | undefined;
+  /**
+   * Portainer's TunnelAddr for the app (details view, SSH install verification, Simulator): opens
+   * the tunnel, waits up to 2 × the check-in interval until the agent answers GET /ping through
+   * it; AppError 'unavailable' with what to check otherwise.
+   */
+  ensureTunnel(id: number, signal?: AbortSignal): Promise<TunnelStateView>;
+  /** Reissues the tokens that named where this server listened before (see moveTokens). */
+  moveTokens(from: Required<ServerAddress>): { id: number; name: string }[];
   /** 'poll' (PollEvent), 'tunnel-verified' (TunnelVerifiedEvent), 'environment-changed' ({environmentId}). */
   events: EventEmitter;
 }
@@ -89,7 +102,9 @@ export async function startLocalServer(options: LocalServerOptions): Promise<Loc
   const now = options.now ?? Date.now;
   const version = options.version ?? DEFAULT_VERSION;
   const bodyLimit = options.bodyLimit ?? BODY_LIMIT;
-  mkdirSync(options.dataDir, { recursive: true, mode: 0o700 });
+  // Its store holds the admin password hash and agent secret; earlier versions left files with the umask.
+  ensurePrivateDir(options.dataDir);
+  tightenTree(options.dataDir);
 
   const { store } = Store.open(options.dataDir, logger, options.saveDebounceMs ?? 1000);
   const initialPassword = await ensureAdmin(store, options.adminPassword, () => Math.floor(now() / 1000));
@@ -129,6 +144,7 @@ export async function startLocalServer(options: LocalServerOptions): Promise<Loc
   const port: TunnelServerPort = {
     addUser: (u) => tunnelServer.addUser(u),
     removeUser: (name) => tunnelServer.removeUser(name),
+    disconnectUser: (name) => tunnelServer.disconnectUser(name),
     on: (event: 'up' | 'down' | 'activity' | 'listenFailed', listener: (info: never) => void) => tunnelServer.on(event, listener as never),
   } as TunnelServerPort;
   ctx.tunnels = new TunnelManager({
@@ -139,16 +155,13 @@ export async function startLocalServer(options: LocalServerOptions): Promise<Loc
     timers: options.timers ?? realTimers,
     reverseHost: '127.0.0.1',
     onChange: (id, what) => {
-      ctx.etags.delete(id);
-      if (what === 'close' && events.listenerCount('environment-changed')) events.emit('environment-changed', { environmentId: id });
+      if (what !== 'verified') ctx.etags.delete(id);
+      if (what !== 'open' && events.listenerCount('environment-changed')) events.emit('environment-changed', { environmentId: id });
     },
     onVerified: (id, tunnelPortOfEnv) => {
-      const env = store.envById.get(id);
-      if (!env) return;
-      env.tunnelVerifiedAt = nowSec(ctx);
-      environmentChanged(ctx, env);
+      if (!store.envById.has(id)) return;
       logger.info(`environment ${id}: reached the agent through the tunnel (port ${tunnelPortOfEnv})`);
-      const ev: TunnelVerifiedEvent = { environmentId: id, port: tunnelPortOfEnv, at: env.tunnelVerifiedAt };
+      const ev: TunnelVerifiedEvent = { environmentId: id, port: tunnelPortOfEnv, at: nowSec(ctx) };
       events.emit('tunnel-verified', ev);
     },
   });
@@ -267,9 +280,10 @@ export async function startLocalServer(options: LocalServerOptions): Promise<Loc
       events.removeAllListeners();
     })());
 
+  const tunnelAddress = `${urlHost}:${tunnelPort}`;
   return {
     url,
-    tunnelAddress: `${urlHost}:${tunnelPort}`,
+    tunnelAddress,
     fingerprint: ctx.fingerprint,
     https,
     username: 'admin',
@@ -279,6 +293,7 @@ export async function startLocalServer(options: LocalServerOptions): Promise<Loc
     version,
     close,
     events,
+    moveTokens: (from) => moveTokens(ctx, from, { url, tunnelAddress }),
     listEnvironmentViews: () => {
       const t = nowSec(ctx);
       return store.doc.environments.map((env) => viewOf(env, t));
@@ -287,17 +302,34 @@ export async function startLocalServer(options: LocalServerOptions): Promise<Loc
       const env = store.envById.get(id);
       return env ? viewOf(env, nowSec(ctx)) : undefined;
     },
+    tunnelState: (id) => (store.envById.has(id) ? tunnelStateView(ctx.tunnels.state(id)) : undefined),
+    ensureTunnel: async (id, signal) => {
+      const env = store.envById.get(id);
+      if (!env) throw new AppError('not_found', `Environment ${id} does not exist on the local server.`, 'environmentId');
+      if (!isEdge(env)) throw new AppError('invalid_input', `Environment ${id} is not an Edge environment: it has no tunnel.`, 'environmentId');
+      if (!env.EdgeID) throw new AppError('unavailable', `No agent has associated with environment ${id} yet: install or start one first (the tunnel needs its Edge ID).`);
+      const checkin = effectiveCheckin(ctx, env);
+      try {
+        return tunnelStateView(await ctx.tunnels.ensure(env, checkin, signal));
+      } catch (e) {
+        if (signal?.aborted) throw new AppError('cancelled', 'Tunnel check cancelled.');
+        const why = e instanceof Error ? e.message : String(e);
+        throw new AppError('unavailable', `Could not reach the agent of environment ${id} through the tunnel (port ${tunnelPort}): ${why}`);
+      }
+    },
   };
 
   function viewOf(env: EnvironmentRecord, t: number): SimEnvironmentView {
+    const tunnel = tunnelStateView(ctx.tunnels.state(env.Id));
     const view: SimEnvironmentView = {
       id: env.Id,
       name: env.Name,
       edgeKey: env.EdgeKey,
       checkinInterval: env.EdgeCheckinInterval || store.doc.settings.EdgeAgentCheckinInterval,
-      lastCheckIn: env.LastCheckInDate,
+      lastCheckIn: store.heartbeat(env.Id),
       heartbeat: heartbeat(ctx, env, t),
-      tunnelVerified: env.tunnelVerifiedAt !== undefined,
+      tunnelVerified: tunnel.status === 'verified',
+      tunnel,
     };
     if (env.EdgeID) view.edgeId = env.EdgeID;
     return view;
@@ -322,9 +354,13 @@ async function ensureAdmin(store: Store, password: string | undefined, nowS: () 
   return generated;
 }
 
+/** The option a port error is about, so a caller (and a form) can tell which port was taken. */
+export type PortField = 'port' | 'tunnelPort';
+
 function listenError(e: unknown, what: string, host: string, port: number): AppError {
   const code = (e as NodeJS.ErrnoException).code;
-  if (code === 'EADDRINUSE') return new AppError('unavailable', `The ${what} port ${host}:${port} is already in use; choose another port (0 picks a free one).`);
+  const field: PortField = what === 'tunnel' ? 'tunnelPort' : 'port';
+  if (code === 'EADDRINUSE') return new AppError('conflict', `The ${what} port ${host}:${port} is already in use; choose another port (0 picks a free one).`, field);
   if (code === 'EACCES') return new AppError('unavailable', `Not allowed to listen on ${host}:${port} for the ${what}; use a port above 1024.`);
   return new AppError('unavailable', `Could not listen on ${host}:${port} for the ${what}: ${e instanceof Error ? e.message : String(e)}`);
 }

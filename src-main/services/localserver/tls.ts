@@ -1,9 +1,10 @@
 import { X509Certificate } from 'node:crypto';
-import { existsSync, mkdirSync, readFileSync, writeFileSync, renameSync, chmodSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync } from 'node:fs';
 import { isIP } from 'node:net';
 import { join } from 'node:path';
 import { generate } from 'selfsigned';
 import type { Logger } from '../logging/logger';
+import { writeFileAtomic } from '../stores/atomicFile';
 
 export interface TlsMaterial {
   key: string;
@@ -54,14 +55,7 @@ export async function ensureCertificate(dataDir: string, host: string, logger: L
     ],
   });
   mkdirSync(dir, { recursive: true, mode: 0o700 });
-  writeAtomic(keyFile, pems.private, 0o600);
-  writeAtomic(certFile, pems.cert, 0o644);
+  writeFileAtomic(keyFile, pems.private, 0o600);
+  writeFileAtomic(certFile, pems.cert, 0o644);
   return { key: pems.private, cert: pems.cert, ca: pems.cert };
-}
-
-function writeAtomic(file: string, text: string, mode: number): void {
-  const tmp = `${file}.${process.pid}.tmp`;
-  writeFileSync(tmp, text, { mode });
-  chmodSync(tmp, mode);
-  renameSync(tmp, file);
 }

@@ -2,7 +2,7 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { FormData, request, type Agent } from 'undici';
 import { AppError } from '../../shared/contract/errors';
 import { isHeartbeatAlive } from '../../shared/domain/heartbeat';
-import type { EnvironmentPageView, EnvironmentState, EnvironmentView, GroupView, ServerVersionView, TagView } from '../../shared/schemas/portainer';
+import type { EnvironmentPageView, EnvironmentState, EnvironmentView, GroupView, ServerVersionView, TagView, TunnelStateView } from '../../shared/schemas/portainer';
 import type { Logger } from '../logging/logger';
 import { silentLogger } from '../logging/logger';
 import type { Redactor } from '../logging/redact';
@@ -465,6 +465,22 @@ interface RawEndpoint {
   Heartbeat?: boolean;
   UserTrusted?: boolean;
   Agent?: { Version?: string };
+  /** Only Edgedeck's local server sends it. */
+  EdgedeckTunnel?: unknown;
+}
+
+const TUNNEL_STATUSES = new Set(['closed', 'open', 'verified']);
+const TUNNEL_REASONS = new Set(['idle', 'dropped', 'unreachable', 'port-in-use', 'removed', 'stopped']);
+
+/** The local server's tunnel state, read defensively (any other server: undefined). */
+function tunnelView(t: unknown): TunnelStateView | undefined {
+  if (!t || typeof t !== 'object') return undefined;
+  const o = t as Record<string, unknown>;
+  if (typeof o.status !== 'string' || !TUNNEL_STATUSES.has(o.status)) return undefined;
+  const view: TunnelStateView = { status: o.status as TunnelStateView['status'], port: num(o.port), since: num(o.since) };
+  if (typeof o.reason === 'string' && TUNNEL_REASONS.has(o.reason)) view.reason = o.reason as NonNullable<TunnelStateView['reason']>;
+  if (o.waitingForIdle === true) view.waitingForIdle = true;
+  return view;
 }
 
 const EDGE_TYPES = new Set([4, 7]);
@@ -497,6 +513,8 @@ export function environmentView(e: RawEndpoint): EnvironmentView {
   if (e.EdgeKey) view.edgeKey = e.EdgeKey;
   const agentVersion = str(e.Agent?.Version);
   if (agentVersion) view.agentVersion = agentVersion;
+  const tunnel = tunnelView(e.EdgedeckTunnel);
+  if (tunnel) view.tunnel = tunnel;
   return view;
 }
 

@@ -1,9 +1,11 @@
 import { createHash } from 'node:crypto';
 import { AppError, invalidInput } from '../../shared/contract/errors';
 import { installEnvEntries, type EnvEntry } from '../../shared/domain/installCommands';
+import { agentImage, newerThanKnownWarning, releaseLineFor } from '../../shared/domain/releaseLines';
 import { renderKubernetesManifest } from '../../shared/domain/kubernetesManifest';
 import { psQuote, shellQuote } from '../../shared/domain/shellQuote';
 import type { CommandOptions } from '../../shared/domain/types';
+import { applyTextRule, deviceTextRule, portableFileName } from '../../shared/domain/platformPaths';
 import { AGENT_NAME, AGENT_VOLUME, renderEnvFile, runCommands } from '../install/installer';
 import type { BundleFormat, ExportFile, ExportOptions, PrestagedEnvironment } from './types';
 import { SECRET_FILE_MODE } from './types';
@@ -34,14 +36,9 @@ export function checkExpires(text: string, field = 'expires'): string {
   return text;
 }
 
-/** A folder name for a device: its name with anything but letters, digits, . _ - turned into _. */
+/** A folder name for a device, valid on Windows, macOS and Linux (shared/domain/platformPaths.ts). */
 export function safeFolderName(name: string): string {
-  const s = name
-    .normalize('NFKD')
-    .replace(/[^A-Za-z0-9._-]+/g, '_')
-    .replace(/^[._]+/, '')
-    .slice(0, 80);
-  return s || 'device';
+  return portableFileName(name);
 }
 
 /** The agent's environment for the device, from the one source of truth (installEnvEntries). */
@@ -79,7 +76,7 @@ function oneLine(s: string): string {
 }
 
 function image(env: PrestagedEnvironment): string {
-  return `portainer/agent:${env.agentVersion}`;
+  return agentImage(releaseLineFor(env.agentVersion, 'agentVersion').line, env.platform === 'podman' ? 'podman' : 'standalone', env.agentVersion);
 }
 
 /** The run command(s) of the SSH install, with the env file path replaced by the script's variable. */
@@ -308,7 +305,8 @@ export function buildDeviceBundle(env: PrestagedEnvironment, folder: string, o: 
   if (o.expires) checkExpires(o.expires);
   const f = deviceFormats(o.formats);
   const files: ExportFile[] = [];
-  const add = (name: string, content: string, mode: number) => files.push({ path: `${folder}/${name}`, content, mode });
+  // Line endings and BOM for the OS that reads each file (CRLF for install.ps1, LF for sh/YAML), before the manifest hashes it.
+  const add = (name: string, content: string, mode: number) => files.push({ path: `${folder}/${name}`, content: applyTextRule(content, deviceTextRule(name, content)), mode });
   if (f.has('env')) add('agent.env', renderAgentEnv(env), SECRET_FILE_MODE);
   if (f.has('script')) add('install.sh', renderInstallSh(env, o), 0o755);
   if (f.has('compose')) add('docker-compose.yml', renderCompose(env), 0o644);
@@ -340,6 +338,21 @@ export function buildDeviceBundle(env: PrestagedEnvironment, folder: string, o: 
   return files;
 }
 
+/** A server newer than the newest release line we know: say so where the installer reads. */
+function warningLines(env: PrestagedEnvironment): string[] {
+  const warning = newerThanKnownWarning(env.agentVersion);
+  return warning ? ['', `WARNING: ${warning}`] : [];
+}
+
+/** How to keep the bundle readable by its owner only, on each OS it may be copied to (file modes do not travel everywhere). */
+const PRIVACY_HOWTO = [
+  'To keep it private wherever you copy it:',
+  '  Linux, macOS:  chmod 700 <this folder>  and  chmod 600 <this folder>/*',
+  '  Windows (cmd):  icacls "<this folder>" /inheritance:r /grant:r "%USERNAME%:(OI)(CI)F" /T',
+  '  Windows (PowerShell):  icacls "<this folder>" /inheritance:r /grant:r "${env:USERNAME}:(OI)(CI)F" /T',
+  '  (Windows ignores the 0600 modes of a zip or tar; the icacls line removes inherited access and keeps only you.)',
+];
+
 function renderReadme(env: PrestagedEnvironment, o: ExportOptions, names: string[]): string {
   const has = (n: string) => names.includes(n);
   const lines = [
@@ -348,9 +361,11 @@ function renderReadme(env: PrestagedEnvironment, o: ExportOptions, names: string
     `Edge ID: ${env.edgeId}    Agent image: ${image(env)}`,
     o.expires ? `Use before: ${o.expires} (install.sh refuses after that date)` : 'No expiry date was set for this bundle.',
     `Data last confirmed with the server: ${env.lastConfirmedWithServer}`,
+    ...warningLines(env),
     '',
     'KEEP THIS FOLDER PRIVATE. agent.env, cloud-init.yaml and kubernetes.yaml hold the join token:',
     'anyone with it can attach a device to this Portainer environment. Delete the folder after the install.',
+    ...PRIVACY_HOWTO,
     '',
     'Pick the one way that fits the device:',
   ];

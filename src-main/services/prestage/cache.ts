@@ -1,7 +1,9 @@
 import type { KeyValueStore } from '../stores/keyValueStore';
 import type { PrestagedEnvironment } from './types';
 
-const KEY = 'prestage.environments';
+/** The key under which the cache keeps its map (also where earlier app versions kept it in settings.json). */
+export const PRESTAGE_CACHE_KEY = 'prestage.environments';
+const KEY = PRESTAGE_CACHE_KEY;
 
 /**
  * The local record of prestaged environments (join token included), so bundles can be exported

@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { AppError, invalidInput } from '../../shared/contract/errors';
 import { decodeEdgeKey } from '../../shared/domain/edgeKey';
+import { findByName, resolveNames } from '../../shared/domain/groupsAndTags';
 import type { EnvironmentView, GroupView, TagView } from '../../shared/schemas/portainer';
 import type { PortainerClient } from '../portainer/client';
 import type { EdgeIdMemory } from '../profiles/edgeIds';
@@ -171,8 +172,8 @@ export class PrestageService {
     const client = conn.client;
     const [groups, tags, page] = await Promise.all([client.listGroups(), client.listTags(), client.listEnvironments({})]);
     const byName = new Map(page.items.map((e) => [e.name.toLowerCase(), e]));
-    const groupByName = (n: string) => groups.find((g) => g.name === n) ?? groups.find((g) => g.name.toLowerCase() === n.toLowerCase());
-    const tagByName = (n: string) => tags.find((t) => t.name === n) ?? tags.find((t) => t.name.toLowerCase() === n.toLowerCase());
+    const groupByName = (n: string) => findByName(groups, n);
+    const tagByName = (n: string) => findByName(tags, n);
     const items: ImportPlanItem[] = csvErrors.map((p) => ({ row: p.row, name: p.name ?? '', action: 'error' as const, message: p.message }));
     const newGroups = new Set<string>();
     const newTags = new Set<string>();
@@ -209,22 +210,9 @@ export class PrestageService {
   async runImport(conn: PrestageConnection, plan: ImportPlan, o: LoadOptions & { portainerUrl: string; concurrency?: number }): Promise<ImportResult> {
     const client = conn.client;
     const facts = await this.serverFacts(client);
-    const groupId = new Map<string, number>(facts.groups.map((g) => [g.name.toLowerCase(), g.id]));
-    const tagId = new Map<string, number>(facts.tags.map((t) => [t.name.toLowerCase(), t.id]));
-    for (const name of plan.newGroups) {
-      if (!groupId.has(name.toLowerCase())) {
-        const g = await client.createGroup({ name });
-        facts.groups.push(g);
-        groupId.set(name.toLowerCase(), g.id);
-      }
-    }
-    for (const name of plan.newTags) {
-      if (!tagId.has(name.toLowerCase())) {
-        const t = await client.createTag(name);
-        facts.tags.push(t);
-        tagId.set(name.toLowerCase(), t.id);
-      }
-    }
+    // Create what the plan found missing (once each, whatever the case of each row's spelling).
+    facts.groups.push(...(await resolveNames(facts.groups, plan.newGroups, (name) => client.createGroup({ name }))).created);
+    facts.tags.push(...(await resolveNames(facts.tags, plan.newTags, (name) => client.createTag(name))).created);
     const results: ImportResultItem[] = [];
     const envs: PrestagedEnvironment[] = [];
     const work = plan.items.filter((i) => i.action !== 'error');
@@ -242,8 +230,8 @@ export class PrestageService {
                   name: d.name,
                   portainerUrl: o.portainerUrl,
                   ...(d.poll !== undefined ? { pollSeconds: d.poll } : {}),
-                  ...(d.group ? { groupId: groupId.get(d.group.toLowerCase())! } : {}),
-                  tagIds: d.tags.map((t) => tagId.get(t.toLowerCase())!).filter((x) => x !== undefined),
+                  ...(d.group ? { groupId: findByName(facts.groups, d.group)!.id } : {}),
+                  tagIds: d.tags.map((t) => findByName(facts.tags, t)?.id).filter((x) => x !== undefined),
                   ...(d.platform === 'podman' ? { containerEngine: 'podman' as const } : {}),
                 });
           const rec = this.record(conn, env, facts, { ...o, platform: d.platform, ...(d.edgeId ? { edgeId: d.edgeId } : {}), ...(d.host ? { host: d.host } : {}), ...(item.action === 'create' ? { createdAt } : {}) });

@@ -1,6 +1,6 @@
 import { randomBytes, randomUUID } from 'node:crypto';
 import { AppError } from '../../shared/contract/errors';
-import type { AgentGroupView, PollSample, SimEnvironmentView, SimStatus } from '../../shared/schemas/simulator';
+import type { AgentGroupView, PollSample, SimEnvironmentView, SimMove, SimStatus } from '../../shared/schemas/simulator';
 import { agentsStartRequest, simStartRequest } from '../../shared/schemas/simulator';
 import type { z } from 'zod';
 import { AgentPool } from '../agents';
@@ -8,12 +8,17 @@ import { DEFAULT_VERSION, startLocalServer, type LocalServer } from '../localser
 import type { Logger } from '../logging/logger';
 import type { Redactor } from '../logging/redact';
 import type { EventHub } from '../rpc/eventHub';
+import { loadKeptServer, saveKeptServer } from './keptServer';
 
 type StartRequest = z.output<typeof simStartRequest>;
 type AgentsRequest = z.output<typeof agentsStartRequest>;
 
 const SAMPLE_FLUSH_MS = 250;
 const GROUPS_EVERY_MS = 1000;
+
+function portOf(url: string): number {
+  return Number(new URL(url).port);
+}
 
 /**
  * The app's own Portainer-compatible server and its simulated agents: one server at a time,
@@ -25,6 +30,7 @@ export class SimulatorService {
   private pool?: AgentPool;
   private embedded = false;
   private password?: string;
+  private moved?: SimMove;
   private pending: PollSample[] = [];
   private flushTimer?: NodeJS.Timeout;
   private groupsTimer?: NodeJS.Timeout;
@@ -56,6 +62,7 @@ export class SimulatorService {
       dataDir: s.dataDir,
     };
     if (this.password) status.password = this.password;
+    if (this.moved) status.moved = this.moved;
     return status;
   }
 
@@ -72,17 +79,40 @@ export class SimulatorService {
   }
 
   private async doStart(request: StartRequest, embedded: boolean): Promise<SimStatus> {
-    // A fresh admin password each launch, kept in memory only: the app needs no stored secret for its own simulator.
-    const password = randomBytes(12).toString('base64url');
+    const { dataDir, logger } = this.deps;
+    // Kept from the last start: the same admin password (profiles and tools stay logged in) and the
+    // same ports (the join tokens it issued name them). A 0 in the request means "the kept port".
+    const kept = loadKeptServer(dataDir, logger);
+    const password = kept?.adminPassword ?? randomBytes(12).toString('base64url');
     this.deps.redactor?.add(password);
-    const server = await startLocalServer({
-      dataDir: this.deps.dataDir,
-      port: request.port,
-      tunnelPort: request.tunnelPort,
-      https: request.https,
-      adminPassword: password,
-      logger: this.deps.logger,
-    });
+    const start = (port: number, tunnelPort: number) =>
+      startLocalServer({ dataDir, port, tunnelPort, https: request.https, adminPassword: password, logger });
+    let server: LocalServer;
+    try {
+      server = await start(request.port || kept?.port || 0, request.tunnelPort || kept?.tunnelPort || 0);
+    } catch (e) {
+      const keptPortTaken = !!kept && e instanceof AppError && e.code === 'conflict' && (e.field === 'port' ? request.port === 0 : e.field === 'tunnelPort' && request.tunnelPort === 0);
+      if (!keptPortTaken) throw e;
+      // Another program took a kept port: a new pair, and the tokens that named the old one are reissued below.
+      logger.warn(`${e.message} Starting on new ports instead.`);
+      server = await start(request.port, request.tunnelPort);
+    }
+    this.moved = undefined;
+    if (kept && (kept.url !== server.url || kept.tunnelAddress !== server.tunnelAddress)) {
+      const environments = server.moveTokens({ url: kept.url, tunnelAddress: kept.tunnelAddress });
+      this.moved = { previousUrl: kept.url, previousTunnelAddress: kept.tunnelAddress, environments };
+      if (environments.length) {
+        logger.warn(
+          `the local server moved from ${kept.url} (tunnel ${kept.tunnelAddress}) to ${server.url} (tunnel ${server.tunnelAddress}); ` +
+            `new join tokens for: ${environments.map((e) => `${e.name} (${e.id})`).join(', ')}. Agents installed with the old tokens need the new ones.`,
+        );
+      }
+    }
+    try {
+      saveKeptServer(dataDir, { port: portOf(server.url), tunnelPort: portOf(`tcp://${server.tunnelAddress}`), url: server.url, tunnelAddress: server.tunnelAddress, adminPassword: password });
+    } catch (e) {
+      logger.warn(`could not keep the local server's ports and password in ${dataDir}; the next start picks new ones`, e);
+    }
     this.server = server;
     this.password = password;
     this.embedded = embedded;

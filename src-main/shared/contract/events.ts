@@ -9,8 +9,10 @@ export interface EventMap {
   'task:update': TaskView;
   'task:log': TaskLogEvent;
   'task:prompt': TaskPromptEvent;
+  /** An error caught outside any call or task (the process kept running). */
+  'app:problem': { message: string; at: string };
 }
 
 export type EventName = keyof EventMap;
 
-export const eventNames: EventName[] = ['sim:status', 'agents:groups', 'agents:polls', 'task:update', 'task:log', 'task:prompt'];
+export const eventNames: EventName[] = ['sim:status', 'agents:groups', 'agents:polls', 'task:update', 'task:log', 'task:prompt', 'app:problem'];

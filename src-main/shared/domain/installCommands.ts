@@ -1,5 +1,6 @@
 import { invalidInput } from '../contract/errors';
 import { decodeEdgeKey, isPaddedEdgeKey } from './edgeKey';
+import { agentImage, releaseLineFor, type ReleaseLine } from './releaseLines';
 import { isPsSafe, isShellSafe, psQuote, shellDoubleQuotedArg, shellQuote } from './shellQuote';
 import type { CommandOptions, Platform, TargetOs } from './types';
 import { assertPlatformSupported, scriptPathSegment } from './versions';
@@ -27,6 +28,7 @@ const EDGE_ID_REFERENCE: Record<TargetOs, string> = { linux: '$PORTAINER_EDGE_ID
 
 interface Checked {
   o: CommandOptions;
+  line: ReleaseLine;
   edgeId: string | undefined;
   generator: string | undefined;
   userEnv: EnvItem[];
@@ -67,8 +69,19 @@ function agentEnv(c: Checked): EnvItem[] {
   ];
   if (o.agentSecret) items.push({ name: 'AGENT_SECRET', value: o.agentSecret });
   if (o.async) items.push({ name: 'EDGE_ASYNC', value: '1' });
+  // Without PODMAN=1 the agent takes the host for plain Docker (new Podman form, 2.28 on).
+  if (o.platform === 'podman' && c.line.templates.podman === 'env') items.push({ name: 'PODMAN', value: '1' });
   if (o.platform === 'swarm') items.push({ name: 'AGENT_CLUSTER_ADDR', value: 'tasks.portainer_edge_agent' });
-  return [...items, ...c.userEnv];
+  return [...items, ...metaEnv(o), ...c.userEnv];
+}
+
+/** Auto-onboarding metadata the way Portainer writes it: ids joined with ':' (docs/portainer-versions.md). */
+function metaEnv(o: CommandOptions): EnvItem[] {
+  const items: EnvItem[] = [];
+  if (o.edgeGroupIds?.length) items.push({ name: 'EDGE_GROUPS', value: o.edgeGroupIds.join(':') });
+  if (o.groupId) items.push({ name: 'PORTAINER_GROUP', value: String(o.groupId) });
+  if (o.tagIds?.length) items.push({ name: 'PORTAINER_TAGS', value: o.tagIds.join(':') });
+  return items;
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -79,7 +92,12 @@ function check(o: CommandOptions): Checked {
     throw invalidInput('platform', `Unknown platform ${JSON.stringify(o.platform)}; choose one of ${PLATFORMS.join(', ')}.`);
   }
   if (!OSES.includes(o.os)) throw invalidInput('os', `Unknown OS ${JSON.stringify(o.os)}; choose linux or windows.`);
-  assertPlatformSupported(o.platform, o.os, o.agentVersion);
+  const serverVersion = o.serverVersion ?? o.agentVersion;
+  const { line } = releaseLineFor(serverVersion, o.serverVersion === undefined ? 'agentVersion' : 'serverVersion');
+  assertPlatformSupported(o.platform, o.os, serverVersion, o.edition);
+  checkIds('edgeGroupIds', 'Edge group', o.edgeGroupIds);
+  checkIds('tagIds', 'tag', o.tagIds);
+  if (o.groupId !== undefined) checkIds('groupId', 'environment group', [o.groupId]);
   checkEdgeKey(o.edgeKey);
 
   const edgeId = o.edgeId === '' ? undefined : o.edgeId;
@@ -103,7 +121,13 @@ function check(o: CommandOptions): Checked {
   }
   if (o.agentSecret) checkValue('agentSecret', 'The agent secret', o.agentSecret, o.os);
   if (o.nomadToken) checkValue('nomadToken', 'The Nomad token', o.nomadToken, o.os);
-  return { o, edgeId, generator, userEnv: parseUserEnv(o.envVars ?? '', o.os) };
+  return { o, line, edgeId, generator, userEnv: parseUserEnv(o.envVars ?? '', o.os) };
+}
+
+function checkIds(field: string, label: string, ids: readonly number[] | undefined): void {
+  for (const id of ids ?? []) {
+    if (!Number.isSafeInteger(id) || id < 1) throw invalidInput(field, `${JSON.stringify(id)} is not a ${label} id; ids are whole numbers from 1 (as the server lists them).`);
+  }
 }
 
 function checkEdgeKey(key: string): void {
@@ -166,12 +190,17 @@ function windowsItem({ name, value, reference }: EnvItem): string {
   return reference || isPsSafe(item) ? item : psQuote(item);
 }
 
+/** The continuation that ends a line of a multi-line command: PowerShell's backtick on Windows in newer lines. */
+function cont(c: Checked): string {
+  return c.o.os === 'windows' && c.line.templates.windowsContinuation === '`' ? ' `' : ' \\';
+}
+
 /** `-e` lines joined the Portainer way: each on its own continued line, two-space indent. */
 function dockerEnvLines(c: Checked): string {
   const render = c.o.os === 'windows' ? windowsItem : linuxItem;
   return agentEnv(c)
     .map((item) => `-e ${render(item)}`)
-    .join(' \\\n  ');
+    .join(`${cont(c)}\n  `);
 }
 
 function edgeIdPrefix(c: Checked): string {
@@ -179,80 +208,68 @@ function edgeIdPrefix(c: Checked): string {
   return c.o.os === 'windows' ? `$Env:PORTAINER_EDGE_ID = "@(${c.generator})" \n\n` : `PORTAINER_EDGE_ID=$(${c.generator}) \n\n`;
 }
 
+/** Lines joined with the OS's continuation; Portainer's trailing text follows the last line. */
+function continued(c: Checked, lines: string[]): string {
+  return lines.join(`${cont(c)}\n`);
+}
+
+const WINDOWS_MOUNTS = [
+  '  --mount type=npipe,src=\\\\.\\pipe\\docker_engine,dst=\\\\.\\pipe\\docker_engine',
+  '  --mount type=bind,src=C:\\ProgramData\\docker\\volumes,dst=C:\\ProgramData\\docker\\volumes',
+  '  --mount type=volume,src=portainer_agent_data,dst=C:\\data',
+];
+
+/** A `run -d` text: mounts, restart policy, options, the -e lines, name and image; Portainer's trailing newline + two spaces. */
+function containerRun(c: Checked, command: string, mounts: string[], options: string[], envIndent: string, platform: 'standalone' | 'podman'): string {
+  const body = continued(c, [command, ...mounts, '  --restart always', ...options, `${envIndent}${dockerEnvLines(c)}`, '  --name portainer_edge_agent', `  ${agentImage(c.line, platform, c.o.agentVersion)}`]);
+  return `${body}\n  `;
+}
+
 function standaloneLinux(c: Checked): string {
-  return `${edgeIdPrefix(c)}docker run -d \\
-  -v /var/run/docker.sock:/var/run/docker.sock \\
-  -v /var/lib/docker/volumes:/var/lib/docker/volumes \\
-  -v /:/host \\
-  -v portainer_agent_data:/data \\
-  --restart always \\
-  ${dockerEnvLines(c)} \\
-  --name portainer_edge_agent \\
-  portainer/agent:${c.o.agentVersion}
-  `;
+  const mounts = ['  -v /var/run/docker.sock:/var/run/docker.sock', '  -v /var/lib/docker/volumes:/var/lib/docker/volumes', '  -v /:/host', '  -v portainer_agent_data:/data'];
+  return edgeIdPrefix(c) + containerRun(c, 'docker run -d', mounts, [], '  ', 'standalone');
 }
 
 function podman(c: Checked): string {
-  return `${edgeIdPrefix(c)}sudo systemctl enable --now podman.socket
-sudo podman volume create portainer
-sudo podman run -d \\
-  -v /run/podman/podman.sock:/var/run/docker.sock \\
-  -v /var/lib/containers/storage/volumes:/var/lib/docker/volumes \\
-  -v /:/host \\
-  -v portainer_agent_data:/data \\
-  --restart always \\
-  --privileged \\
-  ${dockerEnvLines(c)} \\
-  --name portainer_edge_agent \\
-  portainer/agent:${c.o.agentVersion}
-  `;
+  const mounts = ['  -v /run/podman/podman.sock:/var/run/docker.sock', '  -v /var/lib/containers/storage/volumes:/var/lib/docker/volumes', '  -v /:/host', '  -v portainer_agent_data:/data'];
+  // The old form enabled the socket itself and made a stray "portainer" volume (2.22–2.27).
+  const head = c.line.templates.podman === 'env' ? 'sudo podman volume create portainer_agent_data\n\n' : 'sudo systemctl enable --now podman.socket\nsudo podman volume create portainer\n';
+  return edgeIdPrefix(c) + head + containerRun(c, 'sudo podman run -d', mounts, ['  --privileged'], '  ', 'podman');
 }
 
 // The three-space indent of the first -e line is in Portainer's template; kept for byte equality.
 function standaloneWindows(c: Checked): string {
-  return `${edgeIdPrefix(c)}docker run -d \\
-  --mount type=npipe,src=\\\\.\\pipe\\docker_engine,dst=\\\\.\\pipe\\docker_engine \\
-  --mount type=bind,src=C:\\ProgramData\\docker\\volumes,dst=C:\\ProgramData\\docker\\volumes \\
-  --mount type=volume,src=portainer_agent_data,dst=C:\\data \\
-  --restart always \\
-   ${dockerEnvLines(c)} \\
-  --name portainer_edge_agent \\
-  portainer/agent:${c.o.agentVersion}
-  `;
+  return edgeIdPrefix(c) + containerRun(c, 'docker run -d', WINDOWS_MOUNTS, [], '   ', 'standalone');
 }
 
 function swarm(c: Checked): string {
-  const head = `${edgeIdPrefix(c)}docker network create \\
-  --driver overlay \\
-  portainer_agent_network;
-
-docker service create \\
-  --name portainer_edge_agent \\
-  --network portainer_agent_network \\
-  ${dockerEnvLines(c)} \\
-  --mode global \\
-`;
-  const tail =
+  const network = continued(c, ['docker network create', '  --driver overlay', '  portainer_agent_network;']);
+  const mounts =
     c.o.os === 'windows'
-      ? `  --constraint 'node.platform.os == windows' \\
-  --mount type=npipe,src=\\\\.\\pipe\\docker_engine,dst=\\\\.\\pipe\\docker_engine \\
-  --mount type=bind,src=C:\\ProgramData\\docker\\volumes,dst=C:\\ProgramData\\docker\\volumes \\
-  --mount type=volume,src=portainer_agent_data,dst=C:\\data \\
-  portainer/agent:${c.o.agentVersion}
-`
-      : `  --constraint 'node.platform.os == linux' \\
-  --mount type=bind,src=//var/run/docker.sock,dst=/var/run/docker.sock \\
-  --mount type=bind,src=//var/lib/docker/volumes,dst=/var/lib/docker/volumes \\
-  --mount type=bind,src=//,dst=/host \\
-  --mount type=volume,src=portainer_agent_data,dst=/data \\
-  portainer/agent:${c.o.agentVersion}
-`;
-  return head + tail;
+      ? ["  --constraint 'node.platform.os == windows'", ...WINDOWS_MOUNTS]
+      : [
+          "  --constraint 'node.platform.os == linux'",
+          '  --mount type=bind,src=//var/run/docker.sock,dst=/var/run/docker.sock',
+          '  --mount type=bind,src=//var/lib/docker/volumes,dst=/var/lib/docker/volumes',
+          '  --mount type=bind,src=//,dst=/host',
+          '  --mount type=volume,src=portainer_agent_data,dst=/data',
+        ];
+  const service = continued(c, [
+    'docker service create',
+    '  --name portainer_edge_agent',
+    '  --network portainer_agent_network',
+    `  ${dockerEnvLines(c)}`,
+    '  --mode global',
+    ...mounts,
+    `  ${agentImage(c.line, 'swarm', c.o.agentVersion)}`,
+  ]);
+  return `${edgeIdPrefix(c)}${network}\n\n${service}\n`;
 }
 
 /** Kubernetes and Nomad take the env vars as one comma-joined argument (§5.2). */
 function envString(c: Checked): string {
-  return [(c.o.envVars ?? '').trim(), c.o.async ? 'EDGE_ASYNC=1' : ''].filter((s) => s !== '').join(',');
+  const meta = metaEnv(c.o).map(({ name, value }) => `${name}=${value}`);
+  return [(c.o.envVars ?? '').trim(), c.o.async ? 'EDGE_ASYNC=1' : '', ...meta].filter((s) => s !== '').join(',');
 }
 
 function edgeIdArg(c: Checked): string {

@@ -21,6 +21,8 @@ export interface KeyWarning {
 
 export type FingerprintKind = 'sha256' | 'md5' | 'none' | 'unknown';
 
+export type Edition = 'ce' | 'be';
+
 export type Platform = 'standalone' | 'swarm' | 'podman' | 'kubernetes' | 'nomad';
 export type TargetOs = 'linux' | 'windows';
 
@@ -30,6 +32,10 @@ export interface CommandOptions {
   os: TargetOs;
   /** The server's version from /api/system/status: it is the agent image tag. */
   agentVersion: string;
+  /** Picks the release line (templates, platforms); defaults to agentVersion. */
+  serverVersion?: string;
+  /** The server's edition when known: Nomad was Business Edition only. */
+  edition?: Edition;
   edgeKey: string;
   /** Literal Edge ID; exactly one of edgeId / edgeIdGenerator. */
   edgeId?: string;
@@ -44,4 +50,8 @@ export interface CommandOptions {
   async?: boolean;
   nomadToken?: string;
   nomadTls?: boolean;
+  /** Auto-onboarding metadata (Portainer 2.18+): EDGE_GROUPS, PORTAINER_GROUP, PORTAINER_TAGS. */
+  edgeGroupIds?: number[];
+  groupId?: number;
+  tagIds?: number[];
 }

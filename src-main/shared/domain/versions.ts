@@ -1,5 +1,5 @@
 import { AppError, invalidInput } from '../contract/errors';
-import type { Platform, TargetOs } from './types';
+import type { Edition, Platform, TargetOs } from './types';
 
 export interface Version {
   major: number;
@@ -42,8 +42,11 @@ const LABEL: Record<Platform, string> = {
   nomad: 'Nomad',
 };
 
-/** Why a platform is not offered, or undefined when it is. Order follows Portainer's tabs. */
-function refusal(platform: Platform, os: TargetOs, version: string): string | undefined {
+/**
+ * Why a platform is not offered, or undefined when it is. Order follows Portainer's tabs.
+ * The edition matters only where it is known: Nomad was a Business Edition tab.
+ */
+function refusal(platform: Platform, os: TargetOs, version: string, edition?: Edition): string | undefined {
   const v = parseVersion(version);
   const windows = os === 'windows';
   if (windows && !WINDOWS_ORDER.includes(platform)) {
@@ -55,18 +58,21 @@ function refusal(platform: Platform, os: TargetOs, version: string): string | un
   if (platform === 'nomad' && compareVersions(v, NOMAD_REMOVED_IN) >= 0) {
     return `Nomad was removed in Portainer ${NOMAD_REMOVED_IN}; this server is ${version}. Use Docker, Podman or Kubernetes.`;
   }
+  if (platform === 'nomad' && edition === 'ce') {
+    return 'Nomad was offered only by Portainer Business Edition; this server is Community Edition. Use Docker or Kubernetes.';
+  }
   if ((platform === 'kubernetes' || platform === 'nomad') && compareVersions(v, SCRIPT_PATH_SINCE) < 0) {
     return `${LABEL[platform]} install scripts are generated for Portainer ${SCRIPT_PATH_SINCE} and later; this server is ${version}. Upgrade Portainer or install the agent by hand.`;
   }
   return undefined;
 }
 
-export function supportedPlatforms(serverVersion: string, os: TargetOs): Platform[] {
-  return (os === 'windows' ? WINDOWS_ORDER : LINUX_ORDER).filter((p) => refusal(p, os, serverVersion) === undefined);
+export function supportedPlatforms(serverVersion: string, os: TargetOs, edition?: Edition): Platform[] {
+  return (os === 'windows' ? WINDOWS_ORDER : LINUX_ORDER).filter((p) => refusal(p, os, serverVersion, edition) === undefined);
 }
 
-export function assertPlatformSupported(platform: Platform, os: TargetOs, version: string): void {
-  const reason = refusal(platform, os, version);
+export function assertPlatformSupported(platform: Platform, os: TargetOs, version: string, edition?: Edition): void {
+  const reason = refusal(platform, os, version, edition);
   if (reason) throw new AppError('unsupported', reason, 'platform');
 }
 

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import type { TunnelStateView } from './portainer';
 
 /** Requests and views of the local Portainer-compatible server ("simulator") and simulated agents. */
 
@@ -38,6 +39,17 @@ export interface SimStatus {
   password?: string;
   fingerprint?: string;
   dataDir?: string;
+  /**
+   * Set when this start could not have the ports it kept from the last one (they were taken):
+   * where it listened before, and the environments whose join token was reissued for the new ports.
+   */
+  moved?: SimMove;
+}
+
+export interface SimMove {
+  previousUrl: string;
+  previousTunnelAddress: string;
+  environments: { id: number; name: string }[];
 }
 
 export interface SimEnvironmentView {
@@ -48,7 +60,9 @@ export interface SimEnvironmentView {
   checkinInterval: number;
   lastCheckIn: number;
   heartbeat: boolean;
+  /** tunnel.status === 'verified' (kept for the places that only need a yes/no). */
   tunnelVerified: boolean;
+  tunnel: TunnelStateView;
 }
 
 export type AgentState = 'starting' | 'polling' | 'tunnel-up' | 'tunnel-verified' | 'error' | 'stopped';

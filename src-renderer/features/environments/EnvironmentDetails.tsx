@@ -17,6 +17,7 @@ import { useEnvList } from './envListStore';
 import { durationText, pollOptions, pollText, stateColors, stateLabels } from './format';
 import { InstallCommands } from './InstallCommands';
 import { OnboardingState } from './OnboardingState';
+import { SimulatedAgents } from './SimulatedAgents';
 
 const fingerprintText: Record<string, string> = {
   sha256: 'SHA-256 (Portainer 2.19+)',
@@ -247,10 +248,11 @@ export function EnvironmentDetails({ id, initial, embedded = false }: { id: numb
 
       {change ? <TlsChangedAlert change={change} /> : entry?.error ? <Alert color="orange">Showing the last known state: {entry.error.message}</Alert> : null}
       {view.warnings.map((w) => (
-        <Alert key={w} color="yellow" py={6}>
+        <Alert key={w} color="yellow" py={6} data-testid="env-warning">
           {w}
         </Alert>
       ))}
+      {localServer && entry?.agents ? <SimulatedAgents groups={entry.agents} onChange={() => void useDetails.getState().load(env.id, true)} /> : null}
 
       <SimpleGrid cols={{ base: 1, md: 2 }} spacing="md">
         <Paper withBorder p="md">

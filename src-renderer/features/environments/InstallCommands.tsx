@@ -5,6 +5,7 @@ import { api } from '../../api';
 import { errorField, errorMessage, notifyError } from '../../components/notify';
 import { buildInstallCommand } from '../../../src-main/shared/domain/installCommands';
 import type { Platform, TargetOs } from '../../../src-main/shared/domain/types';
+import { newerThanKnownWarning } from '../../../src-main/shared/domain/releaseLines';
 import { compareVersions, NOMAD_REMOVED_IN } from '../../../src-main/shared/domain/versions';
 import type { EnvironmentDetailView } from '../../../src-main/shared/schemas/portainer';
 import { platformLabels } from '../commands/commandsStore';
@@ -108,6 +109,11 @@ export function InstallCommands({ view, insecureDefault }: { view: EnvironmentDe
     <Stack gap="sm" data-testid="env-install">
       <Title order={3}>Install the agent</Title>
       {linux.length + windows.length === 0 ? <Alert color="yellow">The server version {view.serverVersion || '(unknown)'} is not one the command builder knows.</Alert> : null}
+      {newerThanKnownWarning(view.serverVersion) ? (
+        <Alert color="yellow" data-testid="env-version-warning">
+          {newerThanKnownWarning(view.serverVersion)}
+        </Alert>
+      ) : null}
       <Tabs value={os} onChange={(v) => v && setOs(v as TargetOs)} keepMounted={false}>
         <Tabs.List>
           <Tabs.Tab value="linux" disabled={linux.length === 0} data-testid="env-os-linux">

@@ -2,6 +2,7 @@ import { create } from 'zustand';
 import { api } from '../../api';
 import { routeError } from '../../components/fieldErrors';
 import { hostClass } from '../../../src-main/shared/domain/edgeKey';
+import { findByName } from '../../../src-main/shared/domain/groupsAndTags';
 import type { EnvironmentCreateView, GroupView, TagView } from '../../../src-main/shared/schemas/portainer';
 import { useEnvList } from './envListStore';
 
@@ -133,13 +134,13 @@ export const useAddForm = create<AddFormState>()((set, get) => ({
       return undefined;
     }
     const groupText = values.group.trim();
-    const group = groupText === '' ? undefined : (groups.find((g) => g.name === groupText) ?? groups.find((g) => g.name.toLowerCase() === groupText.toLowerCase()));
+    const group = groupText === '' ? undefined : findByName(groups, groupText);
     const tagIds: number[] = [];
     const tagNames: string[] = [];
     for (const raw of values.tags) {
       const t = raw.trim();
       if (!t) continue;
-      const found = tags.find((x) => x.name === t) ?? tags.find((x) => x.name.toLowerCase() === t.toLowerCase());
+      const found = findByName(tags, t);
       if (found) tagIds.push(found.id);
       else tagNames.push(t);
     }

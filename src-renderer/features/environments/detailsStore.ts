@@ -3,6 +3,7 @@ import { api } from '../../api';
 import { routeError } from '../../components/fieldErrors';
 import { errorMessage, notifyError } from '../../components/notify';
 import type { EnvironmentDetailView } from '../../../src-main/shared/schemas/portainer';
+import type { AgentGroupView } from '../../../src-main/shared/schemas/simulator';
 import { useEnvList } from './envListStore';
 
 export const DETAILS_POLL_MS = 3000;
@@ -14,6 +15,8 @@ export interface DetailsEntry {
   error?: { message: string; code?: string; field?: string };
   /** From the local simulator's own data; undefined when the server cannot tell. */
   tunnelVerified?: boolean;
+  /** Simulated agents running for this environment (local simulator only): their state and last error. */
+  agents?: AgentGroupView[];
 }
 
 export interface EditValues {
@@ -47,16 +50,17 @@ export const useDetails = create<DetailsState>()((set, get) => {
   const put = (id: number, patch: Partial<DetailsEntry>) =>
     set((s) => ({ entries: { ...s.entries, [id]: { fetchedAt: Date.now(), ...s.entries[id], ...patch } } }));
 
-  async function tunnelOf(id: number): Promise<boolean | undefined> {
+  /** What only the local simulator knows: whether the tunnel was verified, and the simulated agents started for it. */
+  async function localStateOf(id: number): Promise<Pick<DetailsEntry, 'tunnelVerified' | 'agents'>> {
     try {
       const status = await api.servers.status();
       const local = status.profile?.builtIn === true;
       set({ localServer: local });
-      if (!local) return undefined;
-      const { environments } = await api.sim.environments();
-      return environments.find((e) => e.id === id)?.tunnelVerified;
+      if (!local) return { tunnelVerified: undefined, agents: undefined };
+      const [{ environments }, { groups }] = await Promise.all([api.sim.environments(), api.agents.list()]);
+      return { tunnelVerified: environments.find((e) => e.id === id)?.tunnelVerified, agents: groups.filter((g) => g.environmentId === id) };
     } catch {
-      return undefined;
+      return { tunnelVerified: undefined, agents: undefined };
     }
   }
 
@@ -67,8 +71,8 @@ export const useDetails = create<DetailsState>()((set, get) => {
 
     load: async (id, quiet = false) => {
       try {
-        const [view, tunnelVerified] = await Promise.all([api.environments.get({ id }), tunnelOf(id)]);
-        put(id, { view, fetchedAt: Date.now(), error: undefined, tunnelVerified });
+        const [view, local] = await Promise.all([api.environments.get({ id }), localStateOf(id)]);
+        put(id, { view, fetchedAt: Date.now(), error: undefined, ...local });
       } catch (err) {
         const e = err as { code?: string; field?: string };
         // A background refresh keeps the last view; the error shows next to it.
@@ -110,7 +114,7 @@ export const useDetails = create<DetailsState>()((set, get) => {
       set({ busy: 'disassociate' });
       try {
         const view = await api.environments.disassociate({ id });
-        put(id, { view, fetchedAt: Date.now(), error: undefined, tunnelVerified: await tunnelOf(id) });
+        put(id, { view, fetchedAt: Date.now(), error: undefined, ...(await localStateOf(id)) });
         return true;
       } catch (err) {
         notifyError('Could not disassociate the environment', err);
@@ -145,7 +149,13 @@ export const useDetails = create<DetailsState>()((set, get) => {
       set({ busy: 'agent' });
       try {
         // The Edge ID shown on this page, so the agent binds exactly what the install command says.
-        await api.agents.start({ environmentId: id, count: 1, insecurePoll: true, ...(view ? { edgeId: view.edgeId.value } : {}) });
+        const group = await api.agents.start({ environmentId: id, count: 1, insecurePoll: true, ...(view ? { edgeId: view.edgeId.value } : {}) });
+        // Shown at once; its first poll (and any error) arrives with the next refresh.
+        set((s) => {
+          const entry = s.entries[id];
+          return entry ? { entries: { ...s.entries, [id]: { ...entry, agents: [...(entry.agents ?? []).filter((g) => g.id !== group.id), group] } } } : {};
+        });
+        setTimeout(() => void get().load(id, true), 1000);
         return true;
       } catch (err) {
         notifyError('Could not start a simulated agent', err);

@@ -1,6 +1,6 @@
 import { Card, Checkbox, Divider, Group, MultiSelect, NumberInput, PasswordInput, Radio, SegmentedControl, Select, SimpleGrid, Stack, Switch, Text, TextInput, Title } from '@mantine/core';
 import { useEffect, useRef, useState } from 'react';
-import { hostOf } from './targets';
+import { hostOf } from '../../../src-main/shared/domain/sshTarget';
 import { useInstall, type InstallForm, type Platform } from './installStore';
 
 /** Platforms main's SSH installer takes (sshInstallRequest.platform) and why the others are off. */

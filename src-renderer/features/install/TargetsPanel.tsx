@@ -4,7 +4,7 @@ import { useState, type FormEvent } from 'react';
 import { notifyError } from '../../components/notify';
 import { ChecksTable } from './ChecksTable';
 import { useInstall, type ConnResult, type SshConfigHostView } from './installStore';
-import { isTargetError, parseTargetLine } from './targets';
+import { isTargetError, readTarget } from '../../../src-main/shared/domain/sshTarget';
 
 /**
  * The target an ssh config host is added as: its alias (main resolves HostName, User, Port,
@@ -12,11 +12,11 @@ import { isTargetError, parseTargetLine } from './targets';
  * the alias is not a valid target (e.g. a '+').
  */
 export function targetForConfigHost(h: SshConfigHostView): string | undefined {
-  if (!isTargetError(parseTargetLine(h.alias))) return h.alias;
+  if (!isTargetError(readTarget(h.alias))) return h.alias;
   if (!h.hostName) return undefined;
   const host = h.hostName.includes(':') ? `[${h.hostName}]` : h.hostName;
   const t = `${h.user ? `${h.user}@` : ''}${host}${h.port && h.port !== 22 ? `:${h.port}` : ''}`;
-  return isTargetError(parseTargetLine(t)) ? undefined : t;
+  return isTargetError(readTarget(t)) ? undefined : t;
 }
 
 function SshConfigModal({ opened, onClose }: { opened: boolean; onClose: () => void }) {

@@ -4,7 +4,7 @@ import { notifyError } from '../../components/notify';
 import type { CallRequest } from '../../../src-main/shared/contract/calls';
 import type { SshConfigHostView, TaskPromptView, TaskView } from '../../../src-main/shared/schemas/install';
 import { fixFor } from './fixes';
-import { isTargetError, parseTargetCsv, parseTargetLine, parseTargetList, type BadLine } from './targets';
+import { isTargetError, parseTargetCsv, parseTargetLines, readTarget, type BadLine } from '../../../src-main/shared/domain/sshTarget';
 
 /**
  * The Install screen's state: the target list, the options, and the run being watched. The run
@@ -232,6 +232,12 @@ let refreshing = false;
 const answered = new Set<string>();
 /** `<kind>|<target>` already answered from the form's password fields (a wrong one is asked again). */
 const autoAnswered = new Set<string>();
+/**
+ * Connection tests whose live events have been applied. The snapshot fetched right after the
+ * start may be older than those events (HTTP and the event socket race): applied late, it took an
+ * open host-key question off the screen for good (issue #11: "the prompt never appeared").
+ */
+const connLive = new Set<string>();
 
 const TERMINAL = new Set(['succeeded', 'failed', 'cancelled']);
 export const isTerminal = (t?: TaskView): boolean => !!t && TERMINAL.has(t.status);
@@ -362,7 +368,7 @@ export function validate(form: InstallForm, targets: string[]): FieldErrors {
   if (form.envMode === 'create' && !form.nameTemplate.trim()) e.nameTemplate = 'Give a name template, e.g. {host} or edge-{host}.';
   if (form.pollSeconds !== undefined && (form.pollSeconds < 1 || form.pollSeconds > 3600)) e.pollSeconds = 'Poll every 1 to 3600 seconds, or leave empty for the server default.';
   if (form.jump.trim()) {
-    const r = parseTargetLine(form.jump);
+    const r = readTarget(form.jump);
     if (isTargetError(r)) e.jump = `Jump host: ${r.error}`;
   }
   if (!Number.isInteger(form.concurrency) || form.concurrency < 1 || form.concurrency > 200) e.concurrency = 'Run 1 to 200 hosts at a time.';
@@ -456,9 +462,11 @@ export const useInstall = create<InstallState>()((set, get) => {
     return show;
   };
 
-  const applyConnView = (view: TaskView) => {
+  const applyConnView = (view: TaskView, snapshot = false) => {
     const ct = get().connTest;
     if (!ct || ct.taskId !== view.id) return;
+    if (snapshot && connLive.has(view.id)) return;
+    if (!snapshot) connLive.add(view.id);
     const next: ConnTest = { ...ct, prompts: takePrompts(view.id, view.pendingPrompts ?? []) };
     if (isTerminal(view)) {
       next.done = true;
@@ -504,7 +512,7 @@ export const useInstall = create<InstallState>()((set, get) => {
     ...initialState,
 
     addTarget: (text) => {
-      const r = parseTargetLine(text);
+      const r = readTarget(text);
       if (isTargetError(r)) {
         set({ fieldErrors: { ...get().fieldErrors, targets: r.error } });
         return false;
@@ -520,7 +528,7 @@ export const useInstall = create<InstallState>()((set, get) => {
       const have = new Set(get().targets);
       const add: string[] = [];
       for (const t of list) {
-        const r = parseTargetLine(t);
+        const r = readTarget(t);
         if (isTargetError(r) || have.has(r.raw)) continue;
         have.add(r.raw);
         add.push(r.raw);
@@ -552,18 +560,19 @@ export const useInstall = create<InstallState>()((set, get) => {
         // The environment is required by the request but unused: a connection test talks to no server.
         const started = await api.ssh.install({ ...buildRequest(form, targets), environment: { mode: 'create', nameTemplate: '{host}' }, mode: 'connect', canary: 0, maxFailPct: 100 });
         autoAnswered.clear();
+        connLive.clear();
         set({ connTest: { taskId: started.taskId, runId: started.runId, done: false, results, prompts: [] } });
         const got = await api.tasks.get({ taskId: started.taskId }).catch(() => undefined);
         if (got) {
           const { log: _log, ...view } = got;
-          applyConnView(view);
+          applyConnView(view, true);
         }
       } catch (err) {
         notifyError('The connection test did not start', err);
       }
     },
     addList: (text) => {
-      const r = parseTargetList(text, get().targets);
+      const r = parseTargetLines(text, get().targets);
       set({ targets: [...get().targets, ...r.targets], badLines: r.bad, fieldErrors: { ...get().fieldErrors, targets: undefined } });
     },
     addCsv: (text) => {
@@ -790,6 +799,7 @@ export const useInstall = create<InstallState>()((set, get) => {
     onPrompt: (taskId, prompt) => {
       const ct = get().connTest;
       if (ct && ct.taskId === taskId && !ct.done && !ct.prompts.some((p) => p.id === prompt.id)) {
+        connLive.add(taskId);
         const show = takePrompts(taskId, [prompt]);
         if (show.length) set({ connTest: { ...ct, prompts: [...ct.prompts, ...show] } });
         return;

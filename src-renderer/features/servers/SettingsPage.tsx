@@ -1,7 +1,8 @@
 import { Stack, Text, Title } from '@mantine/core';
+import { AboutSection } from './AboutSection';
 import { ServersSettings } from './ServersSettings';
 
-/** #/settings: Portainer servers (more sections later). */
+/** #/settings: Portainer servers, About (more sections later). */
 export function SettingsPage() {
   return (
     <Stack gap="lg" maw={900}>
@@ -10,6 +11,7 @@ export function SettingsPage() {
       <Text c="dimmed" size="sm">
         SSH known hosts and defaults for new commands come here next.
       </Text>
+      <AboutSection />
     </Stack>
   );
 }

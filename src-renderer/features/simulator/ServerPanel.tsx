@@ -57,7 +57,7 @@ export function ServerPanel() {
           <Group align="flex-end">
             <NumberInput
               label="Port"
-              description="0 picks a free one"
+              description="0: the last port, else a free one"
               min={0}
               max={65535}
               allowDecimal={false}
@@ -67,7 +67,7 @@ export function ServerPanel() {
             />
             <NumberInput
               label="Tunnel port"
-              description="0 picks a free one"
+              description="0: the last port, else a free one"
               min={0}
               max={65535}
               allowDecimal={false}

@@ -112,3 +112,62 @@ describe('tar and writer', () => {
     expect(() => writeExportAtomically(join(dir, 'out'), [])).toThrow(/already exists/);
   });
 });
+
+describe('device bundle: release lines', () => {
+  const readme = (e: PrestagedEnvironment) => String(buildDeviceBundle(e, 'd', all).find((f) => f.path === 'd/README.txt')!.content);
+
+  it('README warns plainly when the server is newer than the newest line we know, and only then', () => {
+    expect(readme({ ...env, agentVersion: '2.45.1' })).not.toMatch(/WARNING/);
+    expect(readme({ ...env, agentVersion: '2.52.0' })).toMatch(/\nWARNING: Portainer 2\.52\.0 is newer than the newest release line Edgedeck knows \(2\.40–2\.45 LTS\)/);
+  });
+
+  it('Podman on 2.28+: PODMAN=1 in agent.env, the docker.io image, no podman.socket line in install.sh', () => {
+    const files = buildDeviceBundle({ ...env, platform: 'podman', agentVersion: '2.39.0' }, 'd', all);
+    const text = (p: string) => String(files.find((f) => f.path === `d/${p}`)!.content);
+    expect(text('agent.env')).toMatch(/^PODMAN=1$/m);
+    expect(text('install.sh')).toContain('docker.io/portainer/agent:2.39.0');
+    expect(text('install.sh')).not.toContain('podman.socket');
+    const old = buildDeviceBundle({ ...env, platform: 'podman', agentVersion: '2.27.0' }, 'd', all);
+    expect(String(old.find((f) => f.path === 'd/agent.env')!.content)).not.toMatch(/PODMAN=1/);
+  });
+});
+
+describe('files fit the device OS (shared/domain/platformPaths.ts deviceTextRule)', () => {
+  it('install.ps1: CRLF throughout, UTF-8 BOM when the name is not ASCII; the manifest hashes the bytes written', () => {
+    const ascii = buildDeviceBundle(env, 'd', all);
+    const ps1 = String(ascii.find((f) => f.path === 'd/install.ps1')!.content);
+    expect(ps1.startsWith('\uFEFF')).toBe(false);
+    expect(ps1).toMatch(/\r\n/);
+    expect(ps1.replace(/\r\n/g, '')).not.toMatch(/\n/);
+    const accented = buildDeviceBundle({ ...env, name: 'Kühlhaus Süd' }, 'd', all);
+    const ps1b = accented.find((f) => f.path === 'd/install.ps1')!;
+    expect(Buffer.from(String(ps1b.content), 'utf8').subarray(0, 3)).toEqual(Buffer.from([0xef, 0xbb, 0xbf]));
+    const m = JSON.parse(String(accented.at(-1)!.content));
+    expect(m.files.find((f: { path: string }) => f.path === 'install.ps1').sha256).toBe(sha256Hex(ps1b.content));
+  });
+
+  it('shell, YAML and env files: LF only, no BOM, even for a non-ASCII name', () => {
+    for (const f of buildDeviceBundle({ ...env, name: 'Kühlhaus Süd' }, 'd', all)) {
+      if (f.path.endsWith('.ps1')) continue;
+      expect(String(f.content), f.path).not.toMatch(/\r|^\uFEFF/);
+    }
+  });
+
+  it('the README says how to keep the bundle private on Linux, macOS and Windows', () => {
+    const readme = String(buildDeviceBundle(env, 'd', all).find((f) => f.path === 'd/README.txt')!.content);
+    expect(readme).toMatch(/chmod 600/);
+    expect(readme).toMatch(/icacls "<this folder>" \/inheritance:r \/grant:r "%USERNAME%:\(OI\)\(CI\)F"/);
+  });
+
+  it('device folders are valid names on Windows and macOS (reserved names, trailing dots, case clashes)', () => {
+    const plan = buildExport(
+      [
+        { ...env, environmentId: 1, name: 'CON' },
+        { ...env, environmentId: 2, name: 'shop: 1.' },
+        { ...env, environmentId: 3, name: 'Shop_1' },
+      ],
+      { formats: ['env'], createdAt: all.createdAt },
+    );
+    expect([...plan.folders.values()]).toEqual(['devices/_CON', 'devices/shop_1', 'devices/Shop_1-3']);
+  });
+});

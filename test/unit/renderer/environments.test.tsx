@@ -144,6 +144,30 @@ describe('Environment details', () => {
     // The token is hidden until revealed.
     expect((q('[data-testid="env-token"]') as HTMLInputElement).type).toBe('password');
   });
+
+  it("a server reporting 2.45 gets 2.45's commands; a newer one the newest with a plain warning", async () => {
+    const windowsOf = async (serverVersion: string) => {
+      transport.override('environments:get', (payload) => ok({ ...detail((payload as { id: number }).id), serverVersion }));
+      resetDetails();
+      view?.unmount();
+      view = await render(<EnvironmentDetails id={3} />);
+      await waitFor(() => expect(q('[data-testid="env-command"]')?.textContent).toContain('portainer/agent:'));
+      await click(q('[data-testid="env-os-windows"]'));
+      return waitFor(() => {
+        const text = q('[data-testid="env-command"]')?.textContent ?? '';
+        expect(text).toContain(`portainer/agent:${serverVersion}`);
+        return text;
+      });
+    };
+    const at245 = await windowsOf('2.45.0');
+    expect(at245).toContain('docker run -d `\n');
+    expect(q('[data-testid="env-version-warning"]')).toBeNull();
+    const at23 = await windowsOf('2.23.0');
+    expect(at23).toContain('docker run -d \\\n');
+    const newer = await windowsOf('2.47.1');
+    expect(newer).toContain('docker run -d `\n');
+    expect(q('[data-testid="env-version-warning"]')?.textContent).toContain('Portainer 2.47.1 is newer than the newest release line Edgedeck knows (2.40–2.45 LTS)');
+  });
 });
 
 describe('Environments list', () => {

@@ -4,7 +4,6 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { TaskPromptView, TaskView } from '../../../src-main/shared/schemas/install';
 import { InstallPage, environmentFromHash } from '../../../src-renderer/features/install/InstallPage';
 import { buildRequest, logLinesOf, resetInstall, useInstall, validate } from '../../../src-renderer/features/install/installStore';
-import { parseTargetCsv, parseTargetLine, parseTargetList } from '../../../src-renderer/features/install/targets';
 import { fixFor } from '../../../src-renderer/features/install/fixes';
 import { click, errorOf, render, typeInto, useFakeApi, waitFor, type FakeTransport, type Rendered } from './harness';
 
@@ -68,28 +67,6 @@ async function startTwoHosts(): Promise<void> {
 }
 
 describe('targets', () => {
-  it('parses user@host[:port] like main and says what is wrong with a bad line', () => {
-    expect(parseTargetLine('ubuntu@10.0.0.5:2222')).toEqual({ user: 'ubuntu', host: '10.0.0.5', port: 2222, raw: 'ubuntu@10.0.0.5:2222' });
-    expect(parseTargetLine('root@[fe80::1]:22')).toMatchObject({ host: 'fe80::1', port: 22 });
-    expect(parseTargetLine('web01')).toEqual({ host: 'web01', raw: 'web01' });
-    expect(parseTargetLine('a@host:99999')).toEqual({ error: '"99999" is not a port (1-65535).' });
-    expect(parseTargetLine('-oProxyCommand=x')).toMatchObject({ error: expect.stringContaining('cannot start with "-"') });
-    const list = parseTargetList('a@h1\n\n# comment\nb@h2 extra\na@h1\nc@h3:0\nd@h4 # trailing comment', ['z@h9']);
-    expect(list.targets).toEqual(['a@h1', 'd@h4']);
-    expect(list.bad.map((b) => [b.line, b.reason])).toEqual([
-      [4, 'A target has no spaces; write one user@host[:port] per line.'],
-      [5, 'Already in the list.'],
-      [6, '"0" is not a port (1-65535).'],
-    ]);
-  });
-
-  it('reads a CSV with a target column (quoted cells, other columns ignored) and refuses one without it', () => {
-    const r = parseTargetCsv('name,target,notes\nweb,"ubuntu@web:2222","x, y"\ndb,,\nbad,"no good",\n');
-    expect(r.targets).toEqual(['ubuntu@web:2222']);
-    expect(r.bad.map((b) => b.line)).toEqual([3, 4]);
-    expect(parseTargetCsv('host,user\na,b').error).toMatch(/no "target" column \(found: host, user\)/);
-  });
-
   it('adds, validates inline and removes targets in the page; a pasted list shows its bad lines', async () => {
     view = await render(<InstallPage />);
     await typeInto(q('install-target-input'), 'bad host');

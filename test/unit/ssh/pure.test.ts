@@ -8,19 +8,8 @@ import { diagnoseAgentLogs } from '../../../src-main/services/install/logSignatu
 import { checkClock, checkExistingAgent, checkHttps, checkPrivileges, checkRuntime, checkTunnel, parseProbe } from '../../../src-main/services/install/preflight';
 import { AppKnownHosts, HostKeyDatabase, hostFieldMatches } from '../../../src-main/services/ssh/knownHosts';
 import { resolveHostConfig } from '../../../src-main/services/ssh/sshConfig';
-import { parseTarget } from '../../../src-main/services/ssh/target';
 import { MemoryStore } from '../../../src-main/services/stores/keyValueStore';
 import { TaskManager } from '../../../src-main/services/tasks/taskManager';
-
-describe('targets', () => {
-  it('parses user@host[:port] and IPv6 in brackets', () => {
-    expect(parseTarget('root@10.0.0.1:2222')).toMatchObject({ user: 'root', host: '10.0.0.1', port: 2222 });
-    expect(parseTarget('pi@[fe80::1]:22')).toMatchObject({ user: 'pi', host: 'fe80::1', port: 22 });
-    expect(parseTarget('a@::1')).toMatchObject({ host: '::1' });
-    expect(parseTarget('edge-01')).toMatchObject({ host: 'edge-01' });
-    for (const bad of ['', 'a b', '-oProxyCommand=x', 'u@h:99999', 'u@[::1', 'u@h;rm']) expect(() => parseTarget(bad)).toThrow();
-  });
-});
 
 describe('ssh config', () => {
   it('first value wins, IdentityFile accumulates, patterns and negation', () => {

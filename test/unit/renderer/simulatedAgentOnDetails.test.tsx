@@ -1,0 +1,93 @@
+// @vitest-environment happy-dom
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { encodeEdgeKey } from '../../../src-main/shared/domain/edgeKey';
+import type { EnvironmentDetailView } from '../../../src-main/shared/schemas/portainer';
+import type { AgentGroupView } from '../../../src-main/shared/schemas/simulator';
+import { resetDetails } from '../../../src-renderer/features/environments/detailsStore';
+import { EnvironmentDetails } from '../../../src-renderer/features/environments/EnvironmentDetails';
+import { resetEnvList } from '../../../src-renderer/features/environments/envListStore';
+import { resetServers } from '../../../src-renderer/features/servers/serversStore';
+import { click, render, useFakeApi, waitFor, type FakeTransport, type Rendered } from './harness';
+
+// Issue #11 item 2: "Start a simulated agent" on the details page showed nothing when the agent
+// could not reach the server; its error now shows where it was started.
+
+let transport: FakeTransport;
+let view: Rendered | undefined;
+const ok = <T,>(data: T) => ({ ok: true as const, data });
+
+const fields = { portainerUrl: 'https://127.0.0.1:40001', tunnelAddress: '127.0.0.1:40002', tunnelFingerprint: 'xx//IJjB6QNm1CV2o0eJ2oh4hSo7VH+xWGCOktg6COI=', environmentId: 3 };
+const detail: EnvironmentDetailView = {
+  environment: {
+    id: 3,
+    name: 'edge-3',
+    type: 4,
+    edge: true,
+    containerEngine: 'docker',
+    groupId: 1,
+    tagIds: [],
+    url: '127.0.0.1',
+    status: 2,
+    edgeKey: encodeEdgeKey(fields),
+    checkinInterval: 5,
+    lastCheckIn: 0,
+    queryDate: 1_800_000_000,
+    heartbeat: false,
+    state: 'never',
+    userTrusted: true,
+  },
+  key: { fields: { ...fields, global: false }, warnings: [] },
+  edgeId: { value: 'f3a8c1d2-0000-4000-8000-000000000003', source: 'generated', bound: false },
+  heartbeat: { alive: false, state: 'never', lastCheckIn: 0, lostInSeconds: 0, lostAfterSeconds: 30, intervalSeconds: 5 },
+  serverVersion: '2.23.0',
+  platforms: { linux: ['standalone'], windows: [] },
+  agentSecret: 'none',
+  warnings: [],
+};
+
+const failing: AgentGroupView = {
+  id: 'g1',
+  environmentId: 3,
+  count: 1,
+  startedAt: 1,
+  states: { starting: 0, polling: 0, 'tunnel-up': 0, 'tunnel-verified': 0, error: 1, stopped: 0 },
+  polls: 0,
+  notModified: 0,
+  errors: 2,
+  lastError: 'connect ECONNREFUSED 127.0.0.1:40001',
+};
+
+beforeEach(() => {
+  transport = useFakeApi();
+  resetDetails();
+  resetEnvList();
+  resetServers();
+  transport.override('servers:status', ok({ profile: { id: 'local', builtIn: true, url: 'https://127.0.0.1:40001', tls: { mode: 'pinned' } }, connected: true, insecure: false, warnings: [] }));
+  transport.override('groups:list', ok({ groups: [{ id: 1, name: 'Unassigned', description: '', tagIds: [] }] }));
+  transport.override('tags:list', ok({ tags: [] }));
+  transport.override('environments:get', ok(detail));
+  transport.override('sim:environments', ok({ environments: [] }));
+});
+afterEach(() => {
+  view?.unmount();
+  view = undefined;
+});
+
+describe('a simulated agent started from the details page', () => {
+  it('shows the agent failing and its last error next to the button that started it', async () => {
+    let groups: AgentGroupView[] = [];
+    transport.override('agents:list', () => ok({ groups }));
+    transport.override('agents:start', () => {
+      groups = [failing];
+      return ok({ ...failing, states: { ...failing.states, error: 0, starting: 1 }, errors: 0, lastError: undefined });
+    });
+    view = await render(<EnvironmentDetails id={3} />);
+    const q = (sel: string) => view!.container.querySelector(sel);
+    await waitFor(() => expect(q('[data-testid="env-start-agent"]')).not.toBeNull());
+    await click(q('[data-testid="env-start-agent"]'));
+    // The refresh after the start brings the agent's failure.
+    await waitFor(() => expect(q('[data-testid="env-sim-agent"]')?.getAttribute('data-state')).toBe('error'), 4000);
+    expect(q('[data-testid="env-sim-agent-error"]')?.textContent).toBe('connect ECONNREFUSED 127.0.0.1:40001');
+    expect(q('[data-testid="env-sim-agent"]')?.textContent).toContain('cannot check in');
+  });
+});
