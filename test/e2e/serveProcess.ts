@@ -19,7 +19,8 @@ export async function startServe(extraArgs: string[] = []): Promise<{ app: Serve
   const dataDir = mkdtempSync(join(tmpdir(), 'edgedeck-e2e-'));
   const child: ChildProcess = spawn(process.execPath, ['bin/edgedeck.mjs', 'serve', '--no-open', '--data', dataDir, ...extraArgs], {
     cwd: process.cwd(),
-    env: { ...process.env, CI: '1' },
+    // The session log goes beside the test's data, not into the user's log folder.
+    env: { ...process.env, CI: '1', EDGEDECK_LOG_DIR: join(dataDir, 'logs') },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   let err = '';

@@ -45,6 +45,10 @@ export interface AppServicesOptions {
   version: string;
   /** Native dialogs (the Electron shell passes its own); none in the browser. */
   dialogs?: Dialogs;
+  /** The session's log folder (and file, from logger.file), for "Open log folder". */
+  logFolder?: string;
+  /** Shows a folder in the OS's file manager (absent: the UI shows the path). */
+  showFolder?: (folder: string) => Promise<void>;
 }
 
 export interface AppServices {
@@ -144,7 +148,12 @@ export async function createAppServices(options: AppServicesOptions): Promise<Ap
     }),
     ...installHandlers,
     ...createPrestageHandlers({ profiles, store: prestageStore(options), logger, downloads: options.transport === 'web' ? downloads : undefined }),
-    ...createPlatformHandlers({ dialogs: options.dialogs, transport: options.transport }),
+    ...createPlatformHandlers({
+      dialogs: options.dialogs,
+      transport: options.transport,
+      ...(options.logFolder ? { logs: { folder: options.logFolder, ...(logger.file ? { file: logger.file } : {}) } } : {}),
+      ...(options.showFolder ? { showFolder: options.showFolder } : {}),
+    }),
   };
 
   return {
