@@ -7,7 +7,7 @@ import { legacyDataMoves } from './shared/domain/platformPaths';
 import { createLogger } from './services/logging/logger';
 import { Redactor } from './services/logging/redact';
 import { guardProcess, onProcessProblem } from './services/logging/crashGuard';
-import { createSafeStorageSecrets } from './platform/safeStorageSecrets';
+import { createSafeStorageSealer, createSafeStorageSecrets } from './platform/safeStorageSecrets';
 import { createElectronStore } from './platform/electronStore';
 import { createElectronDialogs } from './platform/electronDialogs';
 import { createMainWindow, isAppUrl, lockDownSession } from './window';
@@ -55,6 +55,7 @@ async function start(): Promise<void> {
     dataDir,
     store,
     secrets: createSafeStorageSecrets(store),
+    sealer: createSafeStorageSealer(),
     redactor,
     transport: 'ipc',
     version: app.getVersion(),
