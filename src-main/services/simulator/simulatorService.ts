@@ -1,5 +1,6 @@
 import { randomBytes, randomUUID } from 'node:crypto';
 import { AppError } from '../../shared/contract/errors';
+import type { TunnelStateView } from '../../shared/schemas/portainer';
 import type { AgentGroupView, PollSample, SimEnvironmentView, SimMove, SimStatus } from '../../shared/schemas/simulator';
 import { agentsStartRequest, simStartRequest } from '../../shared/schemas/simulator';
 import type { z } from 'zod';
@@ -151,6 +152,11 @@ export class SimulatorService {
 
   environments(): SimEnvironmentView[] {
     return this.requireServer().listEnvironmentViews();
+  }
+
+  /** The details view's and the Simulator's "verify tunnel": opens it on demand, as Portainer's TunnelAddr. */
+  verifyTunnel(environmentId: number): Promise<TunnelStateView> {
+    return this.requireServer().ensureTunnel(environmentId);
   }
 
   startAgents(request: AgentsRequest): AgentGroupView {

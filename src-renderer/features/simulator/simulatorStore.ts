@@ -28,6 +28,8 @@ interface SimulatorState {
   statusKnown: boolean;
   statusError?: string;
   busy: 'start' | 'stop' | 'agents' | undefined;
+  /** The environment whose tunnel is being verified. */
+  verifyingTunnel?: number;
   environments: SimEnvironmentView[];
   environmentsLoading: boolean;
   selectedEnvironmentId?: number;
@@ -43,6 +45,8 @@ interface SimulatorState {
   /** quiet: a background refresh (no spinner, no notification on failure). */
   loadEnvironments(quiet?: boolean): Promise<void>;
   selectEnvironment(id: number | undefined): void;
+  /** Opens the environment's tunnel on demand (as Portainer's TunnelAddr) and checks it end to end. */
+  verifyTunnel(environmentId: number): Promise<void>;
   loadGroups(): Promise<void>;
   startAgents(): Promise<void>;
   stopAgents(groupId?: string): Promise<void>;
@@ -123,6 +127,18 @@ export const useSimulator = create<SimulatorState>()((set, get) => ({
   },
 
   selectEnvironment: (id) => set({ selectedEnvironmentId: id }),
+
+  verifyTunnel: async (environmentId) => {
+    set({ verifyingTunnel: environmentId });
+    try {
+      await api.sim.verifyTunnel({ environmentId });
+    } catch (err) {
+      notifyError('The tunnel could not be verified', err);
+    } finally {
+      set({ verifyingTunnel: undefined });
+      await get().loadEnvironments(true);
+    }
+  },
 
   loadGroups: async () => {
     try {
