@@ -92,6 +92,7 @@ export async function createAppServices(options: AppServicesOptions): Promise<Ap
     logger,
     hub,
     redactor,
+    edgeIdFor: (environmentId, bound) => profiles.edgeIds.edgeIdFor(LOCAL_PROFILE_ID, environmentId, bound).value,
     onServer: async (server, password) => {
       if (!server || !password) {
         await profiles.unregisterBuiltIn(LOCAL_PROFILE_ID);

@@ -14,7 +14,7 @@ export interface StartForm {
 
 export interface AgentsForm {
   count: number;
-  /** With count 1: the exact Edge ID; otherwise the prefix of `<prefix>-<n>`. */
+  /** With count 1: the exact Edge ID ('' = the environment's own, the one its details page shows); otherwise the prefix of `<prefix>-<n>`. */
   edgeId: string;
   insecurePoll: boolean;
   platform: 'docker' | 'kubernetes';
@@ -70,7 +70,7 @@ const initial = {
   groups: [],
   samples: [],
   startForm: { port: 0, tunnelPort: 0, https: true },
-  agentsForm: { count: 1, edgeId: 'sim-agent', insecurePoll: true, platform: 'docker' as const, edgeKey: '' },
+  agentsForm: { count: 1, edgeId: '', insecurePoll: true, platform: 'docker' as const, edgeKey: '' },
 } satisfies Partial<SimulatorState>;
 
 export const useSimulator = create<SimulatorState>()((set, get) => ({
