@@ -19,8 +19,8 @@ import { createFileStore } from '../../services/stores/fileStore';
 import type { KeyValueStore } from '../../services/stores/keyValueStore';
 import { AppError, invalidInput } from '../../shared/contract/errors';
 import { resolveGroupAndTags } from '../../shared/domain/groupsAndTags';
-import { expandTemplate, parseTarget, parseTargetsText, unknownTemplateVariable } from '../../shared/domain/sshTarget';
-import type { Platform } from '../../shared/domain/types';
+import { expandTemplate, knownHostsName, parseTarget, parseTargetsText, unknownTemplateVariable } from '../../shared/domain/sshTarget';
+import type { SshPlatform } from '../../shared/schemas/run';
 import { EXIT_USAGE, reportError, type CliIo, type Command } from '../io';
 import { defaultDataDir } from '../paths';
 import { checkServerFlags, connectServer, SERVER_OPTIONS, TLS_HINT, type SecretFlag } from '../serverConnection';
@@ -281,6 +281,8 @@ interface HostLine {
   checkedIn: boolean;
   tunnel?: string;
   reason?: string;
+  /** Why, as a stable code (shared/domain/failures.ts): for scripts, which must not read the English. */
+  reasonCode?: string;
   fix?: string;
   attempts: number;
   startedAt?: string;
@@ -297,22 +299,27 @@ function hostOk(h: HostRecord, mode: InstallMode): boolean {
   return (h.status === 'succeeded' || h.status === 'unchanged') && h.checkedIn === true;
 }
 
+/**
+ * What to do about a host, for the JSON summary: what a host asked for that the CLI could not give,
+ * main's fix for the failure's reason code, and the CLI's own next step for that code (a flag to
+ * use, a command to run). Only codes are read here, never the wording of a message.
+ */
 function fixFor(h: HostRecord, runId: string, needs: string[] | undefined): string | undefined {
   const parts: string[] = [...(needs ?? [])];
-  const reason = h.reason ?? '';
-  const checks = ((h.detail as { checks?: Array<{ title: string; status: string; fix?: string }> } | undefined)?.checks ?? []).filter((c) => c.status === 'fail' && c.fix);
-  for (const c of checks) parts.push(`${c.title}: ${c.fix}`);
-  if (/HOST KEY CHANGED/.test(reason)) {
-    parts.push('do not go on unless the host was reinstalled: confirm its new fingerprint out of band (ssh-keygen -lf /etc/ssh/ssh_host_*_key.pub on the host), then remove the old key from the source named above (ssh-keygen -R "[host]:port" for a known_hosts file)');
-  } else if (/not in known hosts/.test(reason)) {
-    const p = parseTarget(h.target);
-    parts.push(
-      `confirm the fingerprint above out of band (ssh-keygen -lf /etc/ssh/ssh_host_*_key.pub on the host), then rerun with --accept-new-host-keys, or add the key to known_hosts (ssh-keyscan${p.port && p.port !== 22 ? ` -p ${p.port}` : ''} ${p.host} >> ~/.ssh/known_hosts, or --known-hosts FILE)`,
-    );
+  if (h.fix) parts.push(h.fix);
+  const p = parseTarget(h.target);
+  switch (h.reasonCode) {
+    case 'host-key-unknown':
+      parts.push(`then rerun with --accept-new-host-keys, or add the key to known_hosts (ssh-keyscan${p.port && p.port !== 22 ? ` -p ${p.port}` : ''} ${p.host} >> ~/.ssh/known_hosts, or --known-hosts FILE)`);
+      break;
+    case 'host-key-changed':
+      parts.push(`for a known_hosts file: ssh-keygen -R "${knownHostsName(p.host, p.port ?? 22)}"`);
+      break;
+    case 'existing-agent':
+      parts.push('to replace it, rerun with --replace-existing');
+      break;
   }
-  if (h.status === 'skipped' || h.status === 'cancelled' || (h.status === 'failed' && !parts.length)) {
-    parts.push(`${h.status === 'failed' ? `see the transcript for details; ` : ''}retry the hosts that did not finish with --resume ${runId}`);
-  }
+  if (h.status === 'skipped' || h.status === 'cancelled' || h.status === 'failed') parts.push(`retry the hosts that did not finish with --resume ${runId}`);
   return parts.length ? parts.join('; ') : undefined;
 }
 
@@ -341,6 +348,7 @@ function summaryJson(s: RunSummary, runsDir: string, mode: InstallMode, needs: M
     if (outcome) line.outcome = outcome;
     if (h.tunnel) line.tunnel = h.tunnel;
     if (h.reason) line.reason = redactor.redact(h.reason);
+    if (h.reasonCode && !hostOk(h, mode)) line.reasonCode = h.reasonCode;
     const fix = fixFor(h, s.runId, needs.get(h.target));
     if (fix && !hostOk(h, mode)) line.fix = redactor.redact(fix);
     if (h.startedAt) line.startedAt = h.startedAt;
@@ -377,7 +385,7 @@ async function groupAndTags(client: PortainerClient, group: string | undefined, 
 
 interface Plan {
   mode: InstallMode;
-  platform: Platform;
+  platform: SshPlatform;
   targets?: string[];
   resume?: string;
   environment: EnvironmentChoice;
@@ -418,8 +426,8 @@ function plan(values: Values): Plan {
     } catch (e) {
       throw invalidInput('--resume', `${e instanceof Error ? e.message : String(e)} (runs are kept in --runs-dir, default <data>/runs).`);
     }
-    const o = prev.options as { platform?: Platform; environment?: EnvironmentChoice; mode?: InstallMode; insecurePoll?: boolean };
-    if (!o.platform || !o.environment) throw invalidInput('--resume', `Run ${values.resume} was not an install run.`);
+    const o = prev.options;
+    if (!o.platform || !o.environment || o.mode === 'connect') throw invalidInput('--resume', `Run ${values.resume} was not an install run.`);
     if (platformText && platformText !== o.platform) throw invalidInput('--platform', `Run ${values.resume} installs for ${o.platform}; leave out --platform or give the same.`);
     mode = o.mode ?? 'install';
     return {
@@ -480,7 +488,7 @@ function plan(values: Values): Plan {
 
   return {
     mode,
-    platform: platformText as Platform,
+    platform: platformText as SshPlatform,
     targets,
     environment,
     insecurePoll: !values['no-insecure-poll'],
