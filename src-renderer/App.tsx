@@ -12,6 +12,8 @@ import {
 } from '@tabler/icons-react';
 import { lazy, Suspense, useEffect, type ReactNode } from 'react';
 import { ConnectionBanner } from './components/ConnectionBanner';
+import { notifyError } from './components/notify';
+import { api } from './api';
 import { ServerPicker } from './features/servers/ServerPicker';
 import { ServerMovedAlert } from './features/simulator/ServerMovedAlert';
 import { hrefOf, useRoute, type Route } from './route';
@@ -96,6 +98,9 @@ export function App() {
   useEffect(() => {
     document.title = `${titles[route]} · Edgedeck`;
   }, [route]);
+
+  // Errors main caught outside any call (it kept running): say so instead of failing silently.
+  useEffect(() => api.on('app:problem', (p) => notifyError('Internal error', new Error(p.message))), []);
 
   return (
     <AppShell header={{ height: 56 }} navbar={{ width: 240, breakpoint: 'sm', collapsed: { mobile: !opened } }} padding="md">

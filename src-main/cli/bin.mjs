@@ -1,6 +1,6 @@
 #!/usr/bin/env node
-// The `edgedeck` command. It runs the TypeScript sources directly through tsx so that the CLI
-// works from a checkout right after `npm install`, with no build step.
+// The CLI from its TypeScript sources through tsx (development: EDGEDECK_CLI_FROM_SOURCE=1, or when
+// bin/edgedeck.mjs cannot bundle). The `edgedeck` command itself is bin/edgedeck.mjs.
 import { register } from 'tsx/esm/api';
 
 register();

@@ -16,8 +16,9 @@ function newestMtime(dir: string): number {
   return newest;
 }
 
-/** True when an output is missing or a source file changed since the last build. */
+/** True when an output is missing or a source file changed since the last build (never in an installed package: it has no sources). */
 export function buildIsStale(): boolean {
+  if (!existsSync(join(packageRoot, 'src-renderer'))) return false;
   if (!outputs.every((o) => existsSync(join(packageRoot, o))) || !existsSync(stampFile)) return true;
   const built = statSync(stampFile).mtimeMs;
   const sources = ['src-main', 'src-renderer'].map((d) => newestMtime(join(packageRoot, d)));

@@ -1,5 +1,10 @@
 import { AppError } from '../shared/contract/errors';
 
+/** Reads a secret from the terminal without echo; undefined when the user gives up (Ctrl-C / Ctrl-D). */
+export interface TtyAsker {
+  ask(prompt: string): Promise<string | undefined>;
+}
+
 /** Where a command writes. Injected so tests can run commands in-process. */
 export interface CliIo {
   stdout: (text: string) => void;
@@ -8,11 +13,15 @@ export interface CliIo {
   readStdin: () => Promise<string>;
   /** Resolves when the user asks to stop (SIGINT/SIGTERM) — long-running commands wait on it. */
   stopSignal: AbortSignal;
+  /** The terminal when standard input is one (secrets are then asked there, without echo); null or absent: piped. */
+  tty?: TtyAsker | null;
+  /** Environment variables a command may read secrets from (default: process.env). */
+  env?: NodeJS.ProcessEnv;
 }
 
+/** A subcommand, once its module is loaded. */
 export interface Command {
   name: string;
-  summary: string;
   usage: string;
   run(args: string[], io: CliIo): Promise<number>;
 }

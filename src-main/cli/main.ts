@@ -1,13 +1,19 @@
 import { commands } from './commands/index';
 import { reportError, type CliIo, EXIT_USAGE } from './io';
+import { guardProcess } from '../services/logging/crashGuard';
+import { createLogger } from '../services/logging/logger';
+import { stdinTty } from './tty';
+import { packageVersion } from './version';
 
 function helpText(): string {
   const width = Math.max(...commands.map((c) => c.name.length));
   const lines = commands.map((c) => `  ${c.name.padEnd(width)}  ${c.summary}`);
-  return `Edgedeck: onboard Portainer Edge agents.\n\nUsage: edgedeck <command> [options]\n\nCommands:\n${lines.join('\n')}\n\nRun "edgedeck <command> --help" for a command's options.\n`;
+  return `Edgedeck ${packageVersion()}: onboard Portainer Edge agents.\n\nUsage: edgedeck <command> [options]\n       edgedeck --version\n\nCommands:\n${lines.join('\n')}\n\nRun "edgedeck <command> --help" for a command's options.\n`;
 }
 
 export function processIo(): CliIo {
+  // This is the real process (tests pass their own io): a stray callback error is logged, never fatal.
+  guardProcess({ logger: createLogger({ scope: 'edgedeck' }) });
   const controller = new AbortController();
   const stop = () => controller.abort();
   process.once('SIGINT', stop);
@@ -21,6 +27,9 @@ export function processIo(): CliIo {
       return Buffer.concat(chunks).toString('utf8');
     },
     stopSignal: controller.signal,
+    // Secrets are asked on the terminal (no echo) when standard input is one, read from it when piped.
+    tty: process.stdin.isTTY ? stdinTty() : null,
+    env: process.env,
   };
 }
 
@@ -30,16 +39,21 @@ export async function main(argv: string[], io: CliIo = processIo()): Promise<num
     io.stdout(helpText());
     return name ? 0 : EXIT_USAGE;
   }
-  const command = commands.find((c) => c.name === name);
-  if (!command) {
+  if (name === '--version' || name === '-v' || name === 'version') {
+    io.stdout(`${packageVersion()}\n`);
+    return 0;
+  }
+  const entry = commands.find((c) => c.name === name);
+  if (!entry) {
     io.stderr(`edgedeck: unknown command "${name}". Commands: ${commands.map((c) => c.name).join(', ')}.\n`);
     return EXIT_USAGE;
   }
-  if (rest.includes('--help') || rest.includes('-h')) {
-    io.stdout(`${command.summary}\n\nUsage: ${command.usage}\n`);
-    return 0;
-  }
   try {
+    const command = await entry.load();
+    if (rest.includes('--help') || rest.includes('-h')) {
+      io.stdout(`${entry.summary}\n\nUsage: ${command.usage}\n`);
+      return 0;
+    }
     return await command.run(rest, io);
   } catch (err) {
     return reportError(err, io);

@@ -1,7 +1,7 @@
 import { existsSync } from 'node:fs';
-import { homedir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { prepareDataFolder } from '../services/platform/dataFolder';
 
 /** The checkout (or installed package) root: two levels above this file. */
 export const packageRoot = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
@@ -12,8 +12,18 @@ export function rendererBuilt(): boolean {
   return existsSync(join(rendererDir, 'index.html'));
 }
 
-/** Per-user data folder for the app outside Electron (serve, sim). */
+let prepared: string | undefined;
+
+/**
+ * The data folder shared with the desktop app (shared/domain/platformPaths.ts dataFolder): on the
+ * first use in this process, data of earlier versions is moved in (said on stderr) and the folder
+ * is made private.
+ */
 export function defaultDataDir(): string {
-  const base = process.env.XDG_DATA_HOME ?? join(homedir(), '.local', 'share');
-  return join(base, 'edgedeck');
+  if (prepared === undefined) {
+    const { dir, messages } = prepareDataFolder();
+    for (const m of messages) process.stderr.write(`edgedeck: data folder: ${m}\n`);
+    prepared = dir;
+  }
+  return prepared;
 }

@@ -18,7 +18,7 @@ export interface Child {
 }
 
 export function startCli(args: string[]): Child {
-  const proc = spawn(process.execPath, ['src-main/cli/bin.mjs', ...args], { cwd: process.cwd(), env: { ...process.env, CI: '1' }, stdio: ['ignore', 'pipe', 'pipe'] });
+  const proc = spawn(process.execPath, ['bin/edgedeck.mjs', ...args], { cwd: process.cwd(), env: { ...process.env, CI: '1' }, stdio: ['ignore', 'pipe', 'pipe'] });
   let out = '';
   let err = '';
   proc.stdout!.on('data', (d: Buffer) => (out += d.toString()));

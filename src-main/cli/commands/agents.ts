@@ -1,24 +1,36 @@
-import { parseArgs } from 'node:util';
 import { invalidInput } from '../../shared/contract/errors';
 import { decodeEdgeKey } from '../../shared/domain/edgeKey';
 import { AgentPool } from '../../services/agents/pool';
 import type { SimAgent } from '../../services/agents/simAgent';
-import { EXIT_USAGE, reportError, untilStopped, type Command } from '../io';
+import { defineCommand, type ValuesOf } from '../defineCommand';
+import { EXIT_USAGE, reportError, untilStopped } from '../io';
+import { EDGE_KEY_SECRET } from '../secretFlags';
 
 const USAGE =
-  'edgedeck agents --edge-key K (--edge-id ID | --count N --edge-id-prefix P) [--insecure-poll] [--platform docker|kubernetes]\n' +
+  'edgedeck agents (--edge-key-stdin | --edge-key-file F | $EDGEDECK_EDGE_KEY) (--edge-id ID | --count N --edge-id-prefix P) [--insecure-poll] [--platform docker|kubernetes]\n' +
   '                [--duration S] [--agent-version V]\n\n' +
   'Runs simulated Edge agents (standard polling mode, chisel tunnel on REQUIRED) until Ctrl-C or --duration.\n' +
   'Prints one line per state change, then a JSON summary line.';
 
-export const agentsCommand: Command = {
+const OPTIONS = {
+  'edge-id': { type: 'string' },
+  count: { type: 'string' },
+  'edge-id-prefix': { type: 'string' },
+  'insecure-poll': { type: 'boolean', default: false },
+  platform: { type: 'string', default: 'docker' },
+  duration: { type: 'string' },
+  'agent-version': { type: 'string', default: '2.23.0' },
+} as const;
+
+export const agentsCommand = defineCommand({
   name: 'agents',
-  summary: 'Run simulated Portainer Edge agents against a server (one or many, in this process).',
   usage: USAGE,
-  async run(args, io) {
+  secrets: [EDGE_KEY_SECRET],
+  options: OPTIONS,
+  async run({ values, io, secrets }) {
     let opts: ReturnType<typeof parse>;
     try {
-      opts = parse(args);
+      opts = parse(values, (await secrets())['edge-key']);
     } catch (err) {
       const code = reportError(err, io);
       if (code === EXIT_USAGE) io.stderr(`usage: ${USAGE.split('\n\n')[0]}\n`);
@@ -97,27 +109,12 @@ export const agentsCommand: Command = {
     );
     return 0;
   },
-};
+});
 
-function parse(args: string[]) {
-  const { values, positionals } = parseArgs({
-    args,
-    options: {
-      'edge-key': { type: 'string' },
-      'edge-id': { type: 'string' },
-      count: { type: 'string' },
-      'edge-id-prefix': { type: 'string' },
-      'insecure-poll': { type: 'boolean', default: false },
-      platform: { type: 'string', default: 'docker' },
-      duration: { type: 'string' },
-      'agent-version': { type: 'string', default: '2.23.0' },
-    },
-    strict: true,
-    allowPositionals: true,
-  });
-  if (positionals.length) throw invalidInput(positionals[0]!, `unexpected argument '${positionals[0]}'.`);
-  const edgeKey = values['edge-key'];
-  if (!edgeKey) throw invalidInput('--edge-key', 'the join token is required.');
+type Values = ValuesOf<typeof OPTIONS>;
+
+function parse(values: Values, edgeKey: string | undefined) {
+  if (!edgeKey) throw invalidInput('--edge-key', 'the join token is required: --edge-key-stdin, --edge-key-file FILE or $EDGEDECK_EDGE_KEY.');
   try {
     decodeEdgeKey(edgeKey);
   } catch (err) {

@@ -3,13 +3,18 @@ import { parseIdList } from '../../shared/domain/idList';
 import { buildInstallCommand } from '../../shared/domain/installCommands';
 import { releaseLineFor } from '../../shared/domain/releaseLines';
 import type { CommandOptions, Platform, TargetOs } from '../../shared/domain/types';
-import type { Command } from '../io';
-import { parseStrict, requireFlag, withFlagNames } from './key';
+import { defineCommand } from '../defineCommand';
+import { withFlagNames } from '../flags';
+import { AGENT_SECRET, EDGE_KEY_SECRET, NOMAD_TOKEN_SECRET } from '../secretFlags';
 
 const USAGE =
-  'edgedeck command --platform standalone|swarm|podman|kubernetes|nomad [--os linux|windows] --agent-version V --edge-key K ' +
-  '(--edge-id ID | --edge-id-generator CMD) [--no-insecure-poll] [--agent-secret S] [--env LIST] [--async] [--nomad-token T] [--nomad-tls] ' +
-  '[--server-version V] [--edge-groups 1,2] [--group-id 5] [--tag-ids 10,20]';
+  'edgedeck command --platform standalone|swarm|podman|kubernetes|nomad [--os linux|windows] --agent-version V\n' +
+  '                 (--edge-key-stdin | --edge-key-file F | $EDGEDECK_EDGE_KEY) (--edge-id ID | --edge-id-generator CMD)\n' +
+  '                 [--no-insecure-poll] [--agent-secret-stdin | --agent-secret-file F | $EDGEDECK_AGENT_SECRET] [--env LIST] [--async]\n' +
+  '                 [--nomad-token-stdin | --nomad-token-file F | $EDGEDECK_NOMAD_TOKEN] [--nomad-tls]\n' +
+  '                 [--server-version V] [--edge-groups 1,2] [--group-id 5] [--tag-ids 10,20]\n\n' +
+  'Secrets given with -stdin are read one per line in this order: edge key, agent secret, Nomad token.\n' +
+  '--edge-key K, --agent-secret S and --nomad-token T still work but put the secret in the process list (a warning says so).';
 
 const PLATFORMS: readonly Platform[] = ['standalone', 'swarm', 'podman', 'kubernetes', 'nomad'];
 const OSES: readonly TargetOs[] = ['linux', 'windows'];
@@ -30,41 +35,36 @@ const FLAG_OF_FIELD: Record<string, string> = {
   tagIds: '--tag-ids',
 };
 
-export const commandCommand: Command = {
+export const commandCommand = defineCommand({
   name: 'command',
-  summary: 'Print the agent install command exactly as Portainer shows it (values quoted where the shell needs it).',
   usage: USAGE,
-  async run(args, io) {
-    const { values } = parseStrict(
-      args,
-      {
-        platform: { type: 'string' },
-        os: { type: 'string' },
-        'agent-version': { type: 'string' },
-        'edge-key': { type: 'string' },
-        'edge-id': { type: 'string' },
-        'edge-id-generator': { type: 'string' },
-        'no-insecure-poll': { type: 'boolean' },
-        'agent-secret': { type: 'string' },
-        env: { type: 'string' },
-        async: { type: 'boolean' },
-        'nomad-token': { type: 'string' },
-        'nomad-tls': { type: 'boolean' },
-        'server-version': { type: 'string' },
-        'edge-groups': { type: 'string' },
-        'group-id': { type: 'string' },
-        'tag-ids': { type: 'string' },
-      },
-      USAGE,
-    );
-    const platform = requireFlag(values.platform, '--platform', `one of ${PLATFORMS.join(', ')}`);
+  secrets: [EDGE_KEY_SECRET, AGENT_SECRET, NOMAD_TOKEN_SECRET],
+  options: {
+    platform: { type: 'string' },
+    os: { type: 'string' },
+    'agent-version': { type: 'string' },
+    'edge-id': { type: 'string' },
+    'edge-id-generator': { type: 'string' },
+    'no-insecure-poll': { type: 'boolean' },
+    env: { type: 'string' },
+    async: { type: 'boolean' },
+    'nomad-tls': { type: 'boolean' },
+    'server-version': { type: 'string' },
+    'edge-groups': { type: 'string' },
+    'group-id': { type: 'string' },
+    'tag-ids': { type: 'string' },
+  },
+  async run({ values, io, hasSecret, secrets }) {
+    const platform = values.platform;
+    if (platform === undefined) throw invalidInput('--platform', `missing; give one of ${PLATFORMS.join(', ')}.`);
     if (!(PLATFORMS as readonly string[]).includes(platform)) {
       throw invalidInput('--platform', `unknown platform ${JSON.stringify(platform)}; use one of ${PLATFORMS.join(', ')}.`);
     }
     const os = values.os ?? 'linux';
     if (!(OSES as readonly string[]).includes(os)) throw invalidInput('--os', `unknown OS ${JSON.stringify(os)}; use linux or windows.`);
-    const agentVersion = requireFlag(values['agent-version'], '--agent-version', "the Portainer server's version (the agent image tag), e.g. 2.23.0");
-    const edgeKey = requireFlag(values['edge-key'], '--edge-key', "the environment's join token");
+    const agentVersion = values['agent-version'];
+    if (agentVersion === undefined) throw invalidInput('--agent-version', "missing; give the Portainer server's version (the agent image tag), e.g. 2.23.0.");
+    if (!hasSecret('edge-key')) throw invalidInput('--edge-key', "missing; give the environment's join token with --edge-key-stdin, --edge-key-file FILE or $EDGEDECK_EDGE_KEY.");
     const edgeId = values['edge-id'];
     const edgeIdGenerator = values['edge-id-generator'];
     if (edgeId === undefined && edgeIdGenerator === undefined) {
@@ -74,10 +74,10 @@ export const commandCommand: Command = {
       throw invalidInput('--edge-id', 'give --edge-id or --edge-id-generator, not both.');
     }
     if (platform !== 'nomad') {
-      for (const flag of ['nomad-token', 'nomad-tls'] as const) {
-        if (values[flag] !== undefined) throw invalidInput(`--${flag}`, 'applies only to --platform nomad; remove it.');
-      }
+      if (hasSecret('nomad-token') && !(io.env ?? process.env).EDGEDECK_NOMAD_TOKEN) throw invalidInput('--nomad-token', 'applies only to --platform nomad; remove it.');
+      if (values['nomad-tls'] !== undefined) throw invalidInput('--nomad-tls', 'applies only to --platform nomad; remove it.');
     }
+    const s = await secrets();
     const serverVersion = values['server-version'];
     const groupId = values['group-id'] !== undefined ? parseIdList(values['group-id'], '--group-id', 'environment group') : undefined;
     if (groupId && groupId.length !== 1) throw invalidInput('--group-id', 'takes one environment group id, e.g. --group-id 5.');
@@ -85,14 +85,14 @@ export const commandCommand: Command = {
       platform: platform as Platform,
       os: os as TargetOs,
       agentVersion,
-      edgeKey,
+      edgeKey: s['edge-key']!,
       insecurePoll: !values['no-insecure-poll'],
       ...(edgeId !== undefined ? { edgeId } : {}),
       ...(edgeIdGenerator !== undefined ? { edgeIdGenerator } : {}),
-      ...(values['agent-secret'] !== undefined ? { agentSecret: values['agent-secret'] } : {}),
+      ...(s['agent-secret'] !== undefined ? { agentSecret: s['agent-secret'] } : {}),
       ...(values.env !== undefined ? { envVars: values.env } : {}),
       ...(values.async ? { async: true } : {}),
-      ...(values['nomad-token'] !== undefined ? { nomadToken: values['nomad-token'] } : {}),
+      ...(platform === 'nomad' && s['nomad-token'] !== undefined ? { nomadToken: s['nomad-token'] } : {}),
       ...(values['nomad-tls'] ? { nomadTls: true } : {}),
       ...(serverVersion !== undefined ? { serverVersion } : {}),
       ...(values['edge-groups'] !== undefined ? { edgeGroupIds: parseIdList(values['edge-groups'], '--edge-groups', 'Edge group') } : {}),
@@ -106,4 +106,4 @@ export const commandCommand: Command = {
     io.stdout(text);
     return 0;
   },
-};
+});

@@ -1,6 +1,5 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { parseArgs } from 'node:util';
 import { createLogger } from '../../services/logging/logger';
 import { Redactor } from '../../services/logging/redact';
 import { normaliseBaseUrl } from '../../services/portainer/url';
@@ -16,18 +15,21 @@ import { createFileStore } from '../../services/stores/fileStore';
 import type { KeyValueStore } from '../../services/stores/keyValueStore';
 import { AppError, invalidInput } from '../../shared/contract/errors';
 import { defaultDataDir } from '../paths';
+import { defineCommand, type ValuesOf } from '../defineCommand';
 import { EXIT_USAGE, reportError, type CliIo, type Command } from '../io';
-import { connectServer, SERVER_OPTIONS, secretFlagOf, TLS_HINT } from '../serverConnection';
+import type { SecretSpec } from '../secretInput';
+import { connectServer, SERVER_OPTIONS, SERVER_SECRETS, serverAuthOf, TLS_HINT } from '../serverConnection';
 
 const USAGE = `edgedeck export: prestaged join-token bundles for installing agents later, offline if need be.
 
   edgedeck export --server URL [credentials] (--environments 1,2,3 | --csv devices.csv --create [--dry-run])
                   --out DIR [--formats ${BUNDLE_FORMATS.join(',')}] [--expires YYYY-MM-DD]
-                  [--age-passphrase-stdin | --age-recipient age1… (repeatable)]
+                  [--age-passphrase-stdin | --age-passphrase-file F | --age-recipient age1… (repeatable)]
   edgedeck export --server URL [credentials] --unused-days N [--delete --yes]
 
 Server and credentials (as in "edgedeck env"):
   --server URL  --username U --password-stdin | --api-key-stdin   [--insecure | --pin SHA256]
+                (or --password-file FILE / --api-key-file FILE)
   --offline     export --environments from Edgedeck's local copy, without contacting the server
                 (an unreachable server falls back to the local copy on its own)
   --data DIR    where the local copy lives (default: Edgedeck's data folder)
@@ -63,7 +65,6 @@ const OPTIONS = {
   'no-insecure-poll': { type: 'boolean', default: false },
   env: { type: 'string' },
   'labels-include-key': { type: 'boolean', default: false },
-  'age-passphrase-stdin': { type: 'boolean', default: false },
   'age-recipient': { type: 'string', multiple: true },
   'unused-days': { type: 'string' },
   delete: { type: 'boolean', default: false },
@@ -71,7 +72,16 @@ const OPTIONS = {
   json: { type: 'boolean', default: false },
 } as const;
 
-type Values = ReturnType<typeof parseArgs<{ options: typeof OPTIONS; allowPositionals: false }>>['values'];
+type Values = ValuesOf<typeof OPTIONS>;
+
+/** Standard-input order: the Portainer credential, then the age passphrase. */
+const SECRETS: readonly SecretSpec[] = [...SERVER_SECRETS, { name: 'age-passphrase', label: 'the age passphrase', prompt: 'age passphrase for the export: ' }];
+
+/** What runExport needs of defineCommand's context. */
+interface SecretAccess {
+  hasSecret(name: string): boolean;
+  secrets(): Promise<Record<string, string>>;
+}
 
 export interface ExportCommandDeps {
   /** Profiles / Edge ID memory store (default: the data folder's settings file). */
@@ -106,35 +116,13 @@ function formats(text: string | undefined): BundleFormat[] {
   return list as BundleFormat[];
 }
 
-/** Secrets from standard input: the password (first line) and/or the age passphrase (next line). */
-function stdinSecrets(text: string, wantPassword: string | undefined, wantPassphrase: boolean): { password?: string; passphrase?: string } {
-  const lines = text.split(/\r?\n/);
-  const out: { password?: string; passphrase?: string } = {};
-  let i = 0;
-  if (wantPassword) {
-    out.password = lines[i++] ?? '';
-    if (!out.password) throw invalidInput(wantPassword, `${wantPassword} read nothing from standard input; pipe the secret in, e.g. printf '%s\\n' "$PW" | edgedeck export ...`);
-  }
-  if (wantPassphrase) {
-    out.passphrase = lines[i] ?? '';
-    if (!out.passphrase) throw invalidInput('--age-passphrase-stdin', `--age-passphrase-stdin read no passphrase from standard input${wantPassword ? ' (expected on the line after the password)' : ''}.`);
-  }
-  return out;
-}
-
 export function makeExportCommand(deps: ExportCommandDeps = {}): Command {
-  return {
+  return defineCommand({
     name: 'export',
-    summary: 'Export prestaged join-token bundles (env file, install.sh, compose, PowerShell, cloud-init, Kubernetes, Ansible, labels); bulk-create from CSV; clean up unused tokens.',
     usage: USAGE,
-    async run(args: string[], io: CliIo): Promise<number> {
-      let values: Values;
-      try {
-        values = parseArgs({ args, options: OPTIONS, allowPositionals: false, strict: true }).values;
-      } catch (err) {
-        io.stderr(`edgedeck: ${(err as Error).message}\n\nUsage: ${USAGE}\n`);
-        return EXIT_USAGE;
-      }
+    options: OPTIONS,
+    secrets: SECRETS,
+    async run({ values, io, hasSecret, secrets }) {
       const redactor = new Redactor();
       const logger = createLogger({ scope: 'export', minLevel: 'warn', redactor, sink: (l) => io.stderr(l + '\n') });
       const dataDir = values.data ?? defaultDataDir();
@@ -143,7 +131,7 @@ export function makeExportCommand(deps: ExportCommandDeps = {}): Command {
         const store = deps.store ?? createFileStore(dataDir);
         profiles = new ServerProfiles({ store, secrets: new MemoryOnlySecrets(), redactor, logger });
         const service = new PrestageService({ cache: new PrestageCache(deps.prestageStore ?? createPrestageFileStore(join(dataDir, 'prestage'))), edgeIds: profiles.edgeIds, ...(deps.now ? { now: deps.now } : {}) });
-        return await runExport(values, io, profiles, service, redactor, deps);
+        return await runExport(values, io, { hasSecret, secrets }, profiles, service, redactor, deps);
       } catch (err) {
         const code = reportError(err, io);
         if (err instanceof AppError && err.field === 'tls') io.stderr(TLS_HINT);
@@ -152,10 +140,10 @@ export function makeExportCommand(deps: ExportCommandDeps = {}): Command {
         await profiles?.close();
       }
     },
-  };
+  });
 }
 
-async function runExport(values: Values, io: CliIo, profiles: ServerProfiles, service: PrestageService, redactor: Redactor, deps: ExportCommandDeps): Promise<number> {
+async function runExport(values: Values, io: CliIo, given: SecretAccess, profiles: ServerProfiles, service: PrestageService, redactor: Redactor, deps: ExportCommandDeps): Promise<number> {
   // ---- which mode
   const modes = [values.environments !== undefined, values.csv !== undefined, values['unused-days'] !== undefined].filter(Boolean).length;
   if (modes !== 1) throw invalidInput('--environments', 'Say what to do: --environments 1,2,3, or --csv devices.csv --create|--dry-run, or --unused-days N.');
@@ -171,21 +159,22 @@ async function runExport(values: Values, io: CliIo, profiles: ServerProfiles, se
   if (platform !== undefined && !(DEVICE_PLATFORMS as readonly string[]).includes(platform)) throw invalidInput('--platform', `Use one of ${DEVICE_PLATFORMS.join(', ')}.`);
   const fmts = formats(values.formats);
   const recipients = values['age-recipient'] ?? [];
-  if (recipients.length && values['age-passphrase-stdin']) throw invalidInput('--age-recipient', 'Encrypt with either --age-recipient or --age-passphrase-stdin, not both.');
+  if (recipients.length && given.hasSecret('age-passphrase')) throw invalidInput('--age-recipient', 'Encrypt with either --age-recipient or --age-passphrase-stdin, not both.');
 
-  // ---- secrets from stdin
-  const secretFlag = secretFlagOf(values);
-  if (!secretFlag && !values.offline) throw invalidInput('--password-stdin', 'Give credentials on standard input: --password-stdin (with --username) or --api-key-stdin (or --offline to export from the local copy).');
-  const needStdin = (secretFlag && !values.offline) || values['age-passphrase-stdin'];
-  const secrets = needStdin ? stdinSecrets(await io.readStdin(), values.offline ? undefined : secretFlag, values['age-passphrase-stdin']) : {};
-  redactor.add(secrets.password);
-  redactor.add(secrets.passphrase);
-  const encrypt: AgeTarget | undefined = secrets.passphrase ? { passphrase: secrets.passphrase } : recipients.length ? { recipients } : undefined;
+  // ---- secrets (standard input: the credential first, then the passphrase)
+  const auth = serverAuthOf(given.hasSecret);
+  if (!auth && !values.offline) throw invalidInput('--password-stdin', 'Give credentials on standard input or in a file: --password-stdin|--password-file FILE (with --username) or --api-key-stdin|--api-key-file FILE (or --offline to export from the local copy).');
+  const secrets = await given.secrets();
+  const password = auth && !values.offline ? secrets[auth] : undefined;
+  const passphrase = secrets['age-passphrase'];
+  redactor.add(password);
+  redactor.add(passphrase);
+  const encrypt: AgeTarget | undefined = passphrase ? { passphrase } : recipients.length ? { recipients } : undefined;
 
   let connection: PrestageConnection | undefined;
   const connect = async (): Promise<PrestageConnection> => {
     if (connection) return connection;
-    const id = await connectServer({ ...values, server: serverUrl }, profiles, io, secretFlag!, secrets.password!);
+    const id = await connectServer({ ...values, server: serverUrl }, profiles, io, auth!, password!);
     const conn = await profiles.connection(id);
     await conn.client.authenticate();
     connection = { client: conn.client, serverUrl, profileId: id };

@@ -1,24 +1,39 @@
-import { parseArgs, type ParseArgsConfig } from 'node:util';
 import { AppError, invalidInput } from '../../shared/contract/errors';
 import { decodeEdgeKey, encodeEdgeKey, inspectEdgeKey, isPaddedEdgeKey } from '../../shared/domain/edgeKey';
-import type { Command } from '../io';
+import { defineCommand } from '../defineCommand';
+import { requireFlag, withFlagNames } from '../flags';
+import { EDGE_KEY_SECRET } from '../secretFlags';
 
-const DECODE_USAGE = 'edgedeck key decode <key>   (use - to read the key from standard input)';
+const DECODE_USAGE = 'edgedeck key decode (- | --edge-key-file FILE | <key>)   (-: the key on standard input; or $EDGEDECK_EDGE_KEY)';
 const ENCODE_USAGE = 'edgedeck key encode --url <portainer url> --tunnel-address <host:port> --fingerprint <fp> --environment-id <n>';
-const USAGE = `${DECODE_USAGE}\n       ${ENCODE_USAGE}`;
 
-export const keyCommand: Command = {
+export const keyCommand = defineCommand({
   name: 'key',
-  summary: 'Decode a join token (Edge key) and check it, or build one from its fields.',
-  usage: USAGE,
-  async run(args, io) {
-    const [sub, ...rest] = args;
+  usage: `${DECODE_USAGE}\n       ${ENCODE_USAGE}`,
+  positionals: true,
+  secrets: [{ ...EDGE_KEY_SECRET, argv: false }],
+  options: {
+    url: { type: 'string' },
+    'tunnel-address': { type: 'string' },
+    fingerprint: { type: 'string' },
+    'environment-id': { type: 'string' },
+  },
+  async run({ values, positionals, io, hasSecret, secrets }) {
+    const [sub, ...rest] = positionals;
     if (sub === 'decode') {
-      const { positionals } = parseStrict(rest, {}, DECODE_USAGE, true);
-      if (positionals.length !== 1) {
-        throw invalidInput('key', `give exactly one key, got ${positionals.length}. Usage: ${DECODE_USAGE}`);
+      const encodeFlag = (['url', 'tunnel-address', 'fingerprint', 'environment-id'] as const).find((f) => values[f] !== undefined);
+      if (encodeFlag) throw invalidInput(`--${encodeFlag}`, `goes with "key encode". Usage: ${DECODE_USAGE}`);
+      const flagGiven = ['edge-key-stdin', 'edge-key-file'].some((f) => (values as Record<string, unknown>)[f]);
+      if (rest.length > 1 || (rest.length === 1 && flagGiven)) {
+        throw invalidInput('key', `give exactly one key. Usage: ${DECODE_USAGE}`);
       }
-      const key = positionals[0] === '-' ? await io.readStdin() : positionals[0]!;
+      let key: string;
+      if (rest[0] === '-') key = await io.readStdin();
+      else if (rest[0] !== undefined) {
+        key = rest[0];
+        io.stderr('edgedeck: warning: the join token on the command line is visible to other local users (ps) and kept in the shell history; pass - and pipe it in, or use --edge-key-file FILE or $EDGEDECK_EDGE_KEY.\n');
+      } else if (hasSecret('edge-key')) key = (await secrets())['edge-key']!;
+      else throw invalidInput('key', `give the key. Usage: ${DECODE_USAGE}`);
       const fields = decodeEdgeKey(key);
       // Fixed key order: scripts compare this output textually.
       const out = {
@@ -36,16 +51,7 @@ export const keyCommand: Command = {
       return 0;
     }
     if (sub === 'encode') {
-      const { values } = parseStrict(
-        rest,
-        {
-          url: { type: 'string' },
-          'tunnel-address': { type: 'string' },
-          fingerprint: { type: 'string' },
-          'environment-id': { type: 'string' },
-        },
-        ENCODE_USAGE,
-      );
+      if (rest.length) throw invalidInput('key', `unexpected argument "${rest[0]}". Usage: ${ENCODE_USAGE}`);
       const portainerUrl = requireFlag(values.url, '--url', 'the Portainer URL the agent polls, e.g. --url https://portainer.example.com:9443');
       const tunnelAddress = requireFlag(values['tunnel-address'], '--tunnel-address', 'the tunnel server as host:port, e.g. --tunnel-address portainer.example.com:8000');
       const tunnelFingerprint = requireFlag(values.fingerprint, '--fingerprint', 'the tunnel server fingerprint from an existing key (--fingerprint "" disables verification)');
@@ -62,41 +68,4 @@ export const keyCommand: Command = {
     }
     throw new AppError('invalid_input', `${sub === undefined ? 'missing' : `unknown subcommand ${JSON.stringify(sub)};`} use "decode" or "encode". Usage: ${DECODE_USAGE} | ${ENCODE_USAGE}`);
   },
-};
-
-// ---------------------------------------------------------------------------------------------
-// Argument helpers, shared with the command subcommand.
-
-type Options = NonNullable<ParseArgsConfig['options']>;
-
-/**
- * node:util parseArgs in strict mode, with its errors turned into one-line usage errors
- * (exit 2) that end with the command's usage.
- */
-export function parseStrict<O extends Options>(args: string[], options: O, usage: string, allowPositionals = false) {
-  try {
-    return parseArgs({ args, options, strict: true, allowPositionals });
-  } catch (err) {
-    if (err instanceof Error && 'code' in err && String((err as { code: unknown }).code).startsWith('ERR_PARSE_ARGS')) {
-      throw new AppError('invalid_input', `${err.message.replace(/\s+/g, ' ').trim()} Usage: ${usage}`);
-    }
-    throw err;
-  }
-}
-
-/** Re-labels a core error with the flag that carries the field, so the user knows what to change. */
-export function withFlagNames<T>(flags: Record<string, string>, run: () => T): T {
-  try {
-    return run();
-  } catch (err) {
-    if (err instanceof AppError && err.field && flags[err.field]) {
-      throw new AppError(err.code, err.message, flags[err.field]);
-    }
-    throw err;
-  }
-}
-
-export function requireFlag(value: string | undefined, flag: string, what: string): string {
-  if (value === undefined) throw invalidInput(flag, `missing; give ${what}.`);
-  return value;
-}
+});

@@ -1,36 +1,35 @@
-import { parseArgs } from 'node:util';
 import { startBridge } from '../../bridge/bridgeServer';
 import { createAppServices } from '../../services/app/appServices';
 import { createLogger } from '../../services/logging/logger';
+import { onProcessProblem } from '../../services/logging/crashGuard';
 import { Redactor } from '../../services/logging/redact';
 import { MemoryOnlySecrets } from '../../services/secrets/secretStore';
 import { createFileStore } from '../../services/stores/fileStore';
 import { invalidInput } from '../../shared/contract/errors';
-import { untilStopped, type Command } from '../io';
+import { defineCommand } from '../defineCommand';
+import { LOOPBACK } from '../flags';
+import { untilStopped } from '../io';
 import { openBrowser } from '../openBrowser';
+import { SessionLogFile } from '../../services/logging/logFile';
+import { sessionLogFolder } from '../../services/platform/dataFolder';
+import { hasDesktop, showFolder } from '../../services/platform/opener';
 import { defaultDataDir, rendererBuilt, rendererDir } from '../paths';
 import { ensureBuilt } from '../build';
+import { packageVersion } from '../version';
 
-const LOOPBACK = /^(127\.\d{1,3}\.\d{1,3}\.\d{1,3}|::1|localhost)$/;
-
-export const serveCommand: Command = {
+export const serveCommand = defineCommand({
   name: 'serve',
-  summary: 'Run Edgedeck in your browser through a loopback web bridge (no Electron needed).',
   usage:
     'edgedeck serve [--host 127.0.0.1] [--port 0] [--data DIR] [--no-open] [--no-embedded-server]\n\n' +
     'Prints the address to open; it carries a one-time launch token. The bridge binds loopback only.',
-  async run(args, io) {
-    const { values } = parseArgs({
-      args,
-      options: {
-        host: { type: 'string', default: '127.0.0.1' },
-        port: { type: 'string', default: '0' },
-        data: { type: 'string' },
-        'no-open': { type: 'boolean', default: false },
-        'no-embedded-server': { type: 'boolean', default: false },
-      },
-      strict: true,
-    });
+  options: {
+    host: { type: 'string', default: '127.0.0.1' },
+    port: { type: 'string', default: '0' },
+    data: { type: 'string' },
+    'no-open': { type: 'boolean', default: false },
+    'no-embedded-server': { type: 'boolean', default: false },
+  },
+  async run({ values, io }) {
     if (!LOOPBACK.test(values.host)) throw invalidInput('--host', `The bridge serves loopback only (127.0.0.1, ::1); "${values.host}" would expose it to the network.`);
     const port = Number(values.port);
     if (!Number.isInteger(port) || port < 0 || port > 65535) throw invalidInput('--port', 'A port is a whole number from 0 (pick a free one) to 65535.');
@@ -40,7 +39,11 @@ export const serveCommand: Command = {
 
     const dataDir = values.data ?? defaultDataDir();
     const redactor = new Redactor();
-    const logger = createLogger({ scope: 'serve', redactor });
+    // A log file per session in the OS's log folder (the desktop app's convention), redacted like stderr.
+    const logFolder = sessionLogFolder();
+    const logFile = SessionLogFile.tryOpen({ dir: logFolder, scope: 'serve' }, (why) => io.stderr(`edgedeck: ${why}\n`));
+    const logger = createLogger({ scope: 'serve', redactor, ...(logFile ? { file: logFile } : {}) });
+    if (logFile) io.stderr(`edgedeck: this session's log: ${logFile.path}\n`);
     const services = await createAppServices({
       dataDir,
       store: createFileStore(dataDir),
@@ -48,17 +51,25 @@ export const serveCommand: Command = {
       secrets: new MemoryOnlySecrets(),
       redactor,
       transport: 'web',
+      version: packageVersion(),
       logger,
       embeddedServer: !values['no-embedded-server'],
+      logFolder,
+      ...(hasDesktop() ? { showFolder: (folder: string) => showFolder(folder) } : {}),
     });
     const bridge = await startBridge({ host: values.host, port, dispatcher: services.dispatcher, hub: services.hub, downloads: services.downloads, staticDir: rendererDir, logger });
+    // Errors the process guard (cli/main.ts) caught reach the page too, redacted.
+    const stopReports = onProcessProblem((p) => services.hub.emit('app:problem', { ...p, message: redactor.redact(p.message) }));
     io.stdout(`Edgedeck is running at ${bridge.url}\n`);
-    if (!values['no-open']) openBrowser(bridge.url, io);
+    // The opener's argv is readable by every local user: it gets a one-time code, not the token.
+    if (!values['no-open']) openBrowser(bridge.launchUrl(), io);
 
     await untilStopped(io.stopSignal);
     io.stderr('edgedeck: stopping…\n');
+    stopReports();
     await bridge.close();
     await services.close();
+    logFile?.close();
     return 0;
   },
-};
+});

@@ -4,7 +4,11 @@ import { join } from 'node:path';
 import type { Command, CliIo } from '../io';
 import { ensureBuilt } from '../build';
 import { packageRoot } from '../paths';
-import { serveCommand } from './serve';
+
+/** The browser UI, loaded only when the desktop window cannot open. */
+async function serve(args: string[], io: CliIo): Promise<number> {
+  return (await import('./serve')).serveCommand.run(args, io);
+}
 
 const electronDir = join(packageRoot, 'node_modules', 'electron');
 
@@ -25,9 +29,9 @@ function electronBinary(io: CliIo): { path?: string; reason?: string } {
   return { path: bin };
 }
 
+/** Not a defineCommand: its options are serve's, passed on untouched when it falls back. */
 export const startCommand: Command = {
   name: 'start',
-  summary: 'Open the desktop app (falls back to the browser UI where Electron cannot run).',
   usage: 'edgedeck start [serve options]  — builds when needed; without Electron or a display it runs `edgedeck serve`.',
   async run(args, io) {
     await ensureBuilt(io);
@@ -35,7 +39,7 @@ export const startCommand: Command = {
     const electron = noDisplay ? { reason: 'there is no display (DISPLAY/WAYLAND_DISPLAY unset)' } : electronBinary(io);
     if (!electron.path) {
       io.stderr(`edgedeck: desktop window unavailable: ${electron.reason}; opening the web UI instead.\n`);
-      return serveCommand.run(args, io);
+      return serve(args, io);
     }
     const child = spawn(electron.path, [packageRoot], { stdio: 'inherit' });
     io.stopSignal.addEventListener('abort', () => child.kill('SIGTERM'), { once: true });
@@ -43,7 +47,7 @@ export const startCommand: Command = {
       child.on('exit', (code) => resolve(code ?? 0));
       child.on('error', (err) => {
         io.stderr(`edgedeck: Electron failed to start (${err.message}); opening the web UI instead.\n`);
-        void serveCommand.run(args, io).then(resolve);
+        void serve(args, io).then(resolve);
       });
     });
   },

@@ -1,5 +1,4 @@
 import { existsSync, readFileSync } from 'node:fs';
-import { homedir } from 'node:os';
 import { join } from 'node:path';
 import type { Handlers } from '../rpc/dispatcher';
 import { createDispatcher, type Dispatcher } from '../rpc/dispatcher';
@@ -20,8 +19,13 @@ import type { Redactor } from '../logging/redact';
 import { sha256OfPem } from '../portainer/fingerprint';
 import { ServerProfiles } from '../profiles/serverProfiles';
 import type { SecretStore } from '../secrets/secretStore';
+import type { SecretSealer } from '../secrets/encryptedSecrets';
 import { SimulatorService } from '../simulator/simulatorService';
 import type { KeyValueStore } from '../stores/keyValueStore';
+import { PRESTAGE_CACHE_KEY } from '../prestage/cache';
+import { createPrestageFileStore } from '../prestage/prestageFileStore';
+import { currentPlatform } from '../platform/dataFolder';
+import { sshFolder } from '../../shared/domain/platformPaths';
 
 /**
  * The composition root shared by the Electron shell and `edgedeck serve`: every service, the
@@ -32,15 +36,22 @@ export interface AppServicesOptions {
   store: KeyValueStore;
   /** safeStorage-backed in Electron, memory-only in serve mode. */
   secrets: SecretStore;
+  /** The OS keychain for secrets that must stay at rest (prestaged join tokens); Electron only. */
+  sealer?: SecretSealer | undefined;
   /** The redactor behind `logger`: every secret the services handle is registered with it. */
   redactor: Redactor;
   transport: 'ipc' | 'web';
   logger: Logger;
   /** Start the local Portainer-compatible server on free ports and connect to it (the default experience). */
   embeddedServer: boolean;
-  version?: string;
+  /** The app's version from package.json (Electron: app.getVersion(); serve: the CLI reads it), shown in Settings. */
+  version: string;
   /** Native dialogs (the Electron shell passes its own); none in the browser. */
   dialogs?: Dialogs;
+  /** The session's log folder (and file, from logger.file), for "Open log folder". */
+  logFolder?: string;
+  /** Shows a folder in the OS's file manager (absent: the UI shows the path). */
+  showFolder?: (folder: string) => Promise<void>;
 }
 
 export interface AppServices {
@@ -55,6 +66,21 @@ export interface AppServices {
 
 /** The server profile that always points at the running local server. */
 export const LOCAL_PROFILE_ID = 'local';
+
+/**
+ * The prestage cache (join tokens) in its own 0600 file under the data folder, the one the CLI's
+ * export uses too. Earlier versions kept it in settings.json: moved out on start, so the general
+ * settings file no longer holds join tokens or agent secrets.
+ */
+function prestageStore(options: AppServicesOptions): KeyValueStore {
+  const store = createPrestageFileStore(join(options.dataDir, 'prestage'));
+  const old = options.store.get<Record<string, unknown>>(PRESTAGE_CACHE_KEY);
+  if (old && typeof old === 'object') {
+    store.set(PRESTAGE_CACHE_KEY, { ...old, ...(store.get<Record<string, unknown>>(PRESTAGE_CACHE_KEY) ?? {}) });
+    options.store.delete(PRESTAGE_CACHE_KEY);
+  }
+  return store;
+}
 
 export async function createAppServices(options: AppServicesOptions): Promise<AppServices> {
   const { logger, redactor } = options;
@@ -94,7 +120,7 @@ export async function createAppServices(options: AppServicesOptions): Promise<Ap
 
   // Long work (SSH installs) runs as tasks whose progress, logs and prompts go out as events.
   const tasks = new TaskManager({ redactor, emit: (e) => hub.emit(e.name, e.payload as never) });
-  const sshDir = join(homedir(), '.ssh');
+  const sshDir = sshFolder(currentPlatform());
   const hostKeys = new HostKeyDatabase({ app: new AppKnownHosts(options.store), files: [join(sshDir, 'known_hosts')] });
   const installHandlers = createInstallHandlers({
     tasks,
@@ -112,7 +138,7 @@ export async function createAppServices(options: AppServicesOptions): Promise<Ap
   });
 
   const handlers: Handlers = {
-    'app:info': () => ({ name: 'Edgedeck', version: options.version ?? '0.1.0', transport: options.transport }),
+    'app:info': () => ({ name: 'Edgedeck', version: options.version, transport: options.transport }),
     ...edgeToolHandlers,
     ...createSimulatorHandlers(simulator),
     ...createPortainerHandlers({
@@ -124,8 +150,13 @@ export async function createAppServices(options: AppServicesOptions): Promise<Ap
       },
     }),
     ...installHandlers,
-    ...createPrestageHandlers({ profiles, store: options.store, logger, downloads: options.transport === 'web' ? downloads : undefined }),
-    ...createPlatformHandlers({ dialogs: options.dialogs, transport: options.transport }),
+    ...createPrestageHandlers({ profiles, store: prestageStore(options), sealer: options.sealer, logger, downloads: options.transport === 'web' ? downloads : undefined }),
+    ...createPlatformHandlers({
+      dialogs: options.dialogs,
+      transport: options.transport,
+      ...(options.logFolder ? { logs: { folder: options.logFolder, ...(logger.file ? { file: logger.file } : {}) } } : {}),
+      ...(options.showFolder ? { showFolder: options.showFolder } : {}),
+    }),
   };
 
   return {

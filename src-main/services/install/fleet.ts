@@ -6,6 +6,7 @@ import { AppError, failureOf } from '../../shared/contract/errors';
 import { failure, type Failure } from '../../shared/domain/failures';
 import type { HostRecord, HostStatus, RunListItem, RunOptions, RunSummary, Transcript } from '../../shared/schemas/run';
 import { CoalescedFile } from '../stores/coalescedFile';
+import { ensurePrivateDir } from '../platform/privateFiles';
 import { targetSlug } from '../../shared/domain/sshTarget';
 
 /**
@@ -186,6 +187,8 @@ export async function runFleet(o: FleetOptions): Promise<RunSummary> {
     summary = { runId: o.runId ?? newRunId(), createdAt: now, updatedAt: now, finished: false, options: o.options ?? {}, hosts: targets.map((t) => ({ target: t, status: 'pending', attempts: 0 })), counts: count([]) };
   }
   const dir = runDir(o.runsDir, summary.runId);
+  // Transcripts and summaries name hosts, users and what ran: private like the rest of the data folder.
+  ensurePrivateDir(o.runsDir);
   mkdirSync(join(dir, 'hosts'), { recursive: true, mode: 0o700 });
   // Rewritten within SUMMARY_WRITE_DELAY_MS of a change and at the end of the run (listeners get
   // every change at once through onUpdate; the file is for listing runs and resuming them).

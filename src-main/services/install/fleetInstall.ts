@@ -305,7 +305,7 @@ async function testConnection(conn: SshConnection, t: HostTranscript, o: FleetIn
   if (priv.privilege === 'sudo-password' && o.sudoPassword === undefined) {
     priv.check.fix = 'The install will ask for the sudo password (or enter it under Authentication); passwordless sudo avoids the question.';
   }
-  const checks = [checkConnection(conn.endpoint.user, conn.hostKeyFingerprint, connectMs), priv.check];
+  const checks = [checkConnection(conn.endpoint.user, conn.hostKeyFingerprint, connectMs, conn.authMethod), priv.check];
   for (const c of checks) t.note(`[${c.status}] ${c.title}: ${c.found}${c.fix && c.status !== 'pass' ? ` — fix: ${c.fix}` : ''}`);
   const failed = priv.check.status === 'fail';
   await t.finish(failed ? `failed: ${priv.check.title}: ${priv.check.found}` : 'connected', failed);

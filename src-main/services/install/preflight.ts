@@ -409,6 +409,6 @@ export function connectProbeScript(): string {
 }
 
 /** The connection itself as a check row (the connection worked when this is called). */
-export function checkConnection(user: string, fingerprint: string, ms: number): Check {
-  return { id: 'connection', title: 'SSH connection', status: 'pass', found: `logged in as ${user} in ${ms} ms; host key ${fingerprint}` };
+export function checkConnection(user: string, fingerprint: string, ms: number, authMethod?: string): Check {
+  return { id: 'connection', title: 'SSH connection', status: 'pass', found: `logged in as ${user}${authMethod ? ` with ${authMethod}` : ''} in ${ms} ms; host key ${fingerprint}` };
 }

@@ -1,5 +1,6 @@
 import type { EventEmitter } from 'node:events';
 import { isHeartbeatAlive } from '../../shared/domain/heartbeat';
+import type { Edition, ReleaseLine } from '../../shared/domain/releaseLines';
 import type { Logger } from '../logging/logger';
 import type { JwtService } from './jwt';
 import type { EnvironmentRecord } from './model';
@@ -14,6 +15,9 @@ export interface ServerContext {
   /** ms clock (injectable). */
   now: () => number;
   version: string;
+  /** The profile: what this server emulates (edition and the release line of `version`). */
+  edition: Edition;
+  line: ReleaseLine;
   /** The tunnel port Edge keys name (Portainer's --tunnel-port). */
   tunnelPort: number;
   fingerprint: string;
@@ -42,7 +46,7 @@ export function effectiveCheckin(ctx: ServerContext, env: EnvironmentRecord): nu
 }
 
 export function heartbeat(ctx: ServerContext, env: EnvironmentRecord, now: number): boolean {
-  return isHeartbeatAlive(now, env.LastCheckInDate, effectiveCheckin(ctx, env));
+  return isHeartbeatAlive(now, ctx.store.heartbeat(env.Id), effectiveCheckin(ctx, env));
 }
 
 /** An environment changed: drop its poll ETag, persist, tell listeners. */

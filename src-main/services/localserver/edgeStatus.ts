@@ -20,10 +20,10 @@ export interface PollEvent {
   environmentId: number;
   status: number;
   edgeId: string;
-  tunnel?: 'IDLE' | 'REQUIRED';
+  tunnel?: 'IDLE' | 'REQUIRED' | 'ACTIVE';
 }
 
-function emitPoll(ctx: ServerContext, environmentId: number, status: number, req: IncomingMessage, tunnel?: 'IDLE' | 'REQUIRED'): void {
+function emitPoll(ctx: ServerContext, environmentId: number, status: number, req: IncomingMessage, tunnel?: 'IDLE' | 'REQUIRED' | 'ACTIVE'): void {
   if (ctx.events.listenerCount('poll') === 0) return;
   const edgeId = req.headers['x-portaineragent-edgeid'];
   const ev: PollEvent = { environmentId, status, edgeId: typeof edgeId === 'string' ? edgeId : '' };
@@ -36,17 +36,24 @@ function reply(res: ServerResponse, r: { status: number; body: Buffer; headers: 
   res.end(r.body);
 }
 
-/** Is `etag` one of the comma-separated values (compared exactly, as Portainer does)? */
-function etagListHas(header: string, etag: string): boolean {
-  if (header.length === etag.length) return header === etag;
-  let from = 0;
-  for (;;) {
-    const comma = header.indexOf(',', from);
-    const end = comma < 0 ? header.length : comma;
-    if (end - from === etag.length && header.startsWith(etag, from)) return true;
-    if (comma < 0) return false;
-    from = comma + 1;
-  }
+/**
+ * Portainer's respondFromCache (endpointedge_status_inspect.go, 2.23.0): the header split on ','
+ * with nothing trimmed, no match at all when the first piece is empty, and each piece compared
+ * byte for byte with the one cached ETag.
+ */
+export function etagListHas(header: string, etag: string): boolean {
+  if (header === etag) return header !== '';
+  const pieces = header.split(',');
+  if (pieces[0] === '') return false;
+  return pieces.includes(etag);
+}
+
+/** Go's Header.Get: the first header line only (Node joins repeated If-None-Match lines with ", "). */
+function firstIfNoneMatch(req: IncomingMessage, joined: string): string {
+  if (!joined.includes(', ')) return joined;
+  const raw = req.rawHeaders;
+  for (let i = 0; i < raw.length; i += 2) if (raw[i]!.toLowerCase() === 'if-none-match') return raw[i + 1]!;
+  return joined;
 }
 
 /** Go's strconv.Atoi for the platform header: 1 → Edge on Docker (4), 2 → Edge on Kubernetes (7). */
@@ -70,9 +77,8 @@ export async function handlePoll(ctx: ServerContext, req: IncomingMessage, res: 
   const inm = req.headers['if-none-match'];
   if (inm) {
     const cached = ctx.etags.get(id);
-    if (cached !== undefined && etagListHas(inm, cached)) {
-      const env = store.envById.get(id);
-      if (env) env.LastCheckInDate = Math.floor(ctx.now() / 1000);
+    if (cached !== undefined && etagListHas(firstIfNoneMatch(req, inm), cached)) {
+      store.updateHeartbeat(id, Math.floor(ctx.now() / 1000));
       res.writeHead(304, { ETag: cached });
       res.end();
       emitPoll(ctx, id, 304, req);
@@ -86,6 +92,13 @@ export async function handlePoll(ctx: ServerContext, req: IncomingMessage, res: 
     emitPoll(ctx, id, 403, req);
     return;
   }
+  // Portainer reads "first connection" with the environment, before any check: from the in-memory
+  // heartbeat, which the next step sets for every poll past the Edge ID checks. So a poll refused
+  // as untrusted (403) or for its platform header (400) uses up the first connection until the
+  // server restarts (the stored LastCheckInDate, which heartbeats start from, is only written below).
+  // Business Edition's waiting room (issue #15): the first poll that gets through after trust opens
+  // the initial tunnel, however many untrusted polls came before.
+  const firstConnection = store.heartbeat(id) === 0 || env.awaitingFirstTrustedPoll === true;
   // 4. AuthorizedEdgeEndpointOperation.
   const edgeIdHeader = req.headers['x-portaineragent-edgeid'];
   const edgeId = typeof edgeIdHeader === 'string' ? edgeIdHeader : '';
@@ -96,11 +109,10 @@ export async function handlePoll(ctx: ServerContext, req: IncomingMessage, res: 
     return;
   }
   // 5. Heartbeat.
-  const firstConnection = env.LastCheckInDate === 0;
-  const nowS = Math.floor(ctx.now() / 1000);
-  env.LastCheckInDate = nowS;
+  store.updateHeartbeat(env.Id, Math.floor(ctx.now() / 1000));
   // 6. TrustedEdgeEnvironmentAccess.
   if (!env.UserTrusted && !store.doc.settings.TrustOnFirstConnect) {
+    if (firstConnection && ctx.edition === 'be') env.awaitingFirstTrustedPoll = true;
     reply(res, NOT_TRUSTED);
     emitPoll(ctx, id, 403, req);
     return;
@@ -128,6 +140,7 @@ export async function handlePoll(ctx: ServerContext, req: IncomingMessage, res: 
     changed = true;
   }
   if (firstConnection) {
+    delete env.awaitingFirstTrustedPoll;
     changed = true;
     try {
       await ctx.tunnels.open(env);
@@ -135,7 +148,7 @@ export async function handlePoll(ctx: ServerContext, req: IncomingMessage, res: 
       ctx.logger.warn(`could not open the tunnel of environment ${env.Id}: ${e instanceof Error ? e.message : String(e)}`);
     }
   }
-  env.LastCheckInDate = Math.floor(ctx.now() / 1000);
+  store.storeCheckIn(env, Math.floor(ctx.now() / 1000));
   store.markDirty(changed ? 'soon' : 'lazy');
   // 8. Response, ETag.
   const tunnel = ctx.tunnels.config(env.Id);
@@ -147,6 +160,7 @@ export async function handlePoll(ctx: ServerContext, req: IncomingMessage, res: 
   ctx.etags.set(env.Id, etag);
   res.writeHead(200, { 'Content-Type': 'application/json', 'Content-Length': String(body.length), ETag: etag });
   res.end(body);
+  ctx.tunnels.answered(env.Id, tunnel.status);
   emitPoll(ctx, env.Id, 200, req, tunnel.status);
   if (changed && ctx.events.listenerCount('environment-changed')) ctx.events.emit('environment-changed', { environmentId: env.Id });
 }

@@ -1,4 +1,5 @@
-import { heartbeat, type ServerContext } from './context';
+import { heartbeat, isEdge, type ServerContext } from './context';
+import { tunnelStateView } from './tunnels';
 import type { EnvironmentRecord } from './model';
 
 const TLS_CONFIG = Object.freeze({ TLS: false, TLSSkipVerify: false });
@@ -65,7 +66,7 @@ export function endpointJson(ctx: ServerContext, env: EnvironmentRecord, o: Rend
   json.Kubernetes = KUBERNETES;
   json.ComposeSyntaxMaxVersion = '';
   json.SecuritySettings = SECURITY_SETTINGS;
-  json.LastCheckInDate = env.LastCheckInDate;
+  json.LastCheckInDate = ctx.store.heartbeat(env.Id);
   json.QueryDate = o.now ?? 0;
   json.Heartbeat = o.now !== undefined ? heartbeat(ctx, env, o.now) : false;
   if (env.UserTrusted) json.UserTrusted = true;
@@ -78,5 +79,7 @@ export function endpointJson(ctx: ServerContext, env: EnvironmentRecord, o: Rend
   json.AuthorizedUsers = null;
   json.AuthorizedTeams = null;
   json.Tags = null;
+  // Not Portainer's: the tunnel's real state, which only this server can tell (absent from real Portainer).
+  if (isEdge(env)) json.EdgedeckTunnel = tunnelStateView(ctx.tunnels.state(env.Id));
   return json;
 }

@@ -5,7 +5,7 @@ import { environmentChanged, heartbeat, isEdge, nowSec, type ServerContext } fro
 import { endpointJson } from './endpointJson';
 import { FormValues } from './form';
 import { parseHostForEdge } from './hostForEdge';
-import { badRequest, CiObject, conflict, HttpError, notFound, optInt, optIntArray, optString, parseJsonObject, routeId, sendEmpty, sendJson } from './http';
+import { badRequest, CiObject, conflict, notFound, optInt, optIntArray, optString, parseJsonObject, routeId, sendEmpty, sendJson } from './http';
 import type { EnvironmentRecord } from './model';
 import type { RequestContext, Router } from './router';
 
@@ -286,7 +286,7 @@ export function registerEndpointRoutes(router: Router, ctx: ServerContext): void
   });
 
   const remove = (env: EnvironmentRecord) => {
-    ctx.tunnels.close(env.Id);
+    ctx.tunnels.forget(env.Id);
     store.removeEnvironment(env.Id);
     environmentChanged(ctx, env.Id);
     ctx.logger.info(`deleted environment ${env.Id}`);
@@ -320,21 +320,11 @@ export function registerEndpointRoutes(router: Router, ctx: ServerContext): void
   router.add('DELETE', '/api/endpoints/:id/association', 'admin', (rc) => {
     const env = find(rc);
     if (!isEdge(env)) throw badRequest('Invalid environment type', 'Only Edge environments can be disassociated');
-    ctx.tunnels.close(env.Id);
+    ctx.tunnels.close(env.Id, 'removed');
     store.setEdgeId(env, '');
-    delete env.tunnelVerifiedAt;
     // §2.7's http:// → https:// key rewrite is not applied: this server has a single port and scheme.
     environmentChanged(ctx, env);
     sendEmpty(rc.res);
-  });
-
-  // ---- global key (public; lookup only, never creates) ----------------------------------------
-  router.add('POST', '/api/endpoints/global-key', 'public', (rc) => {
-    const edgeId = rc.req.headers['x-portaineragent-edgeid'];
-    if (typeof edgeId !== 'string' || edgeId === '') throw badRequest('Invalid Edge ID');
-    const env = store.envByEdgeId.get(edgeId);
-    if (!env) throw new HttpError(404, 'Unable to find the environment', 'no environment has this Edge ID');
-    sendJson(rc.res, { endpointID: env.Id });
   });
 
   // ---- legacy poll path (agents ≤ 2.12) ----------------------------------------------------------
@@ -356,7 +346,7 @@ function sortKey(ctx: ServerContext, env: EnvironmentRecord, sort: string, group
     case 'Status':
       return isEdge(env) ? (heartbeat(ctx, env, now) ? 1 : 2) : env.Status;
     case 'LastCheckIn':
-      return env.LastCheckInDate;
+      return ctx.store.heartbeat(env.Id);
     case 'EdgeID':
       return env.EdgeID.toLowerCase();
     default:

@@ -60,12 +60,15 @@ export interface EnvironmentRecord {
   EdgeID: string;
   EdgeKey: string;
   EdgeCheckinInterval: number;
-  /** Unix seconds of the last poll (held in memory on 304s, persisted on full polls). */
+  /**
+   * Unix seconds of the last full, successful poll: the stored value. Views show the in-memory
+   * heartbeat instead (Store.heartbeat), which every poll past the Edge ID checks updates.
+   */
   LastCheckInDate: number;
   UserTrusted: boolean;
   AgentVersion: string;
-  /** Unix seconds when the server last reached the agent through the tunnel (GET /ping → 204). */
-  tunnelVerifiedAt?: number;
+  /** Business Edition: polled while untrusted; the first poll after trust opens the initial tunnel. */
+  awaitingFirstTrustedPoll?: boolean;
 }
 
 export interface GroupRecord {
@@ -73,6 +76,13 @@ export interface GroupRecord {
   Name: string;
   Description: string;
   TagIds: number[];
+}
+
+/** A static Edge group (Portainer's `EdgeGroup`; dynamic, tag-based groups are not emulated). */
+export interface EdgeGroupRecord {
+  Id: number;
+  Name: string;
+  Endpoints: number[];
 }
 
 export interface TagRecord {
@@ -86,13 +96,14 @@ export interface DataDocument {
   instanceId: string;
   /** HS256 secret for JWTs, per install (base64). */
   jwtSecret: string;
-  nextIds: { user: number; apiKey: number; endpoint: number; group: number; tag: number };
+  nextIds: { user: number; apiKey: number; endpoint: number; group: number; tag: number; edgeGroup: number };
   users: UserRecord[];
   apiKeys: ApiKeyRecord[];
   settings: SettingsRecord;
   environments: EnvironmentRecord[];
   groups: GroupRecord[];
   tags: TagRecord[];
+  edgeGroups: EdgeGroupRecord[];
 }
 
 export function defaultSettings(): SettingsRecord {

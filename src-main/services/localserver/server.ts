@@ -1,17 +1,20 @@
 import { EventEmitter } from 'node:events';
-import { mkdirSync } from 'node:fs';
+import { releaseLineFor, type Edition } from '../../shared/domain/releaseLines';
 import { createServer as createHttpServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import { createServer as createHttpsServer } from 'node:https';
 import type { AddressInfo } from 'node:net';
 import { AppError } from '../../shared/contract/errors';
+import type { TunnelStateView } from '../../shared/schemas/portainer';
 import type { SimEnvironmentView } from '../../shared/schemas/simulator';
 import type { ServerAddress } from '../../shared/domain/tokenAddress';
 import { silentLogger, type Logger } from '../logging/logger';
+import { ensurePrivateDir, tightenTree } from '../platform/privateFiles';
 import { encryptCredentials, randomCredential } from '../tunnel/credentials';
 import { TunnelServer } from '../tunnel/tunnelServer';
 import { authenticate, registerAuthRoutes, requireAdmin } from './auth';
-import { environmentChanged, heartbeat, nowSec, type ServerContext } from './context';
+import { effectiveCheckin, heartbeat, isEdge, nowSec, type ServerContext } from './context';
 import { handlePoll, pollPathId } from './edgeStatus';
+import { registerEdgeGroupRoutes } from './edgeGroups';
 import { moveTokens } from './movedTokens';
 import { registerEndpointRoutes } from './endpoints';
 import { registerGroupRoutes } from './groups';
@@ -26,8 +29,9 @@ import { registerSettingsRoutes } from './settings';
 import { Store } from './store';
 import { registerSystemRoutes } from './system';
 import { registerTagRoutes } from './tags';
+import { registerWaitingRoomRoutes } from './waitingRoom';
 import { ensureCertificate } from './tls';
-import { realTimers, TunnelManager, type Timers, type TunnelServerPort } from './tunnels';
+import { realTimers, TunnelManager, tunnelStateView, type Timers, type TunnelServerPort } from './tunnels';
 import { registerUserRoutes } from './users';
 
 export const DEFAULT_VERSION = '2.23.0';
@@ -45,7 +49,12 @@ export interface LocalServerOptions {
   adminPassword?: string;
   /** Portainer fills Settings.AgentSecret from its AGENT_SECRET env at every start. */
   agentSecret?: string;
+  /** The Portainer version this server reports and emulates (its release line); default 2.23.0. */
   version?: string;
+  /** 'be': the Business Edition's global-key creation, waiting room and trust routes. Default 'ce'. */
+  edition?: Edition;
+  /** Sets Settings.TrustOnFirstConnect at start (Business Edition: off puts new devices in the waiting room). */
+  trustOnFirstConnect?: boolean;
   logger?: Logger;
   /** ms clock; injectable for tests (auth ban, heartbeat, tunnel inactivity). */
   now?: () => number;
@@ -74,10 +83,19 @@ export interface LocalServer {
   /** PEM of the self-signed certificate (https only), for clients that pin it. */
   caPem?: string;
   version: string;
+  edition: Edition;
   close(): Promise<void>;
   listEnvironmentViews(): SimEnvironmentView[];
   /** One environment's view (by id, without building the others'). */
   environmentView(id: number): SimEnvironmentView | undefined;
+  /** The environment's tunnel as it is now; undefined for an unknown environment. */
+  tunnelState(id: number): TunnelStateView | undefined;
+  /**
+   * Portainer's TunnelAddr for the app (details view, SSH install verification, Simulator): opens
+   * the tunnel, waits up to 2 × the check-in interval until the agent answers GET /ping through
+   * it; AppError 'unavailable' with what to check otherwise.
+   */
+  ensureTunnel(id: number, signal?: AbortSignal): Promise<TunnelStateView>;
   /** Reissues the tokens that named where this server listened before (see moveTokens). */
   moveTokens(from: Required<ServerAddress>): { id: number; name: string }[];
   /** 'poll' (PollEvent), 'tunnel-verified' (TunnelVerifiedEvent), 'environment-changed' ({environmentId}). */
@@ -92,12 +110,17 @@ export async function startLocalServer(options: LocalServerOptions): Promise<Loc
   const logger = options.logger ?? silentLogger;
   const now = options.now ?? Date.now;
   const version = options.version ?? DEFAULT_VERSION;
+  const { line, warning: versionWarning } = releaseLineFor(version, 'version');
+  const edition = options.edition ?? 'ce';
   const bodyLimit = options.bodyLimit ?? BODY_LIMIT;
-  mkdirSync(options.dataDir, { recursive: true, mode: 0o700 });
+  // Its store holds the admin password hash and agent secret; earlier versions left files with the umask.
+  ensurePrivateDir(options.dataDir);
+  tightenTree(options.dataDir);
 
   const { store } = Store.open(options.dataDir, logger, options.saveDebounceMs ?? 1000);
   const initialPassword = await ensureAdmin(store, options.adminPassword, () => Math.floor(now() / 1000));
   store.doc.settings.AgentSecret = options.agentSecret ?? '';
+  if (options.trustOnFirstConnect !== undefined) store.doc.settings.TrustOnFirstConnect = options.trustOnFirstConnect;
   store.markDirty();
 
   const hostKey = loadOrCreateHostKey(options.dataDir);
@@ -119,6 +142,8 @@ export async function startLocalServer(options: LocalServerOptions): Promise<Loc
     logger,
     now,
     version,
+    edition,
+    line,
     tunnelPort,
     fingerprint: tunnelServer.fingerprint,
     httpPort: 0,
@@ -133,6 +158,7 @@ export async function startLocalServer(options: LocalServerOptions): Promise<Loc
   const port: TunnelServerPort = {
     addUser: (u) => tunnelServer.addUser(u),
     removeUser: (name) => tunnelServer.removeUser(name),
+    disconnectUser: (name) => tunnelServer.disconnectUser(name),
     on: (event: 'up' | 'down' | 'activity' | 'listenFailed', listener: (info: never) => void) => tunnelServer.on(event, listener as never),
   } as TunnelServerPort;
   ctx.tunnels = new TunnelManager({
@@ -142,17 +168,15 @@ export async function startLocalServer(options: LocalServerOptions): Promise<Loc
     now,
     timers: options.timers ?? realTimers,
     reverseHost: '127.0.0.1',
+    legacyActive: line.activeTunnelState,
     onChange: (id, what) => {
-      ctx.etags.delete(id);
-      if (what === 'close' && events.listenerCount('environment-changed')) events.emit('environment-changed', { environmentId: id });
+      if (what !== 'verified') ctx.etags.delete(id);
+      if (what !== 'open' && events.listenerCount('environment-changed')) events.emit('environment-changed', { environmentId: id });
     },
     onVerified: (id, tunnelPortOfEnv) => {
-      const env = store.envById.get(id);
-      if (!env) return;
-      env.tunnelVerifiedAt = nowSec(ctx);
-      environmentChanged(ctx, env);
+      if (!store.envById.has(id)) return;
       logger.info(`environment ${id}: reached the agent through the tunnel (port ${tunnelPortOfEnv})`);
-      const ev: TunnelVerifiedEvent = { environmentId: id, port: tunnelPortOfEnv, at: env.tunnelVerifiedAt };
+      const ev: TunnelVerifiedEvent = { environmentId: id, port: tunnelPortOfEnv, at: nowSec(ctx) };
       events.emit('tunnel-verified', ev);
     },
   });
@@ -163,7 +187,9 @@ export async function startLocalServer(options: LocalServerOptions): Promise<Loc
   registerUserRoutes(router, ctx);
   registerSystemRoutes(router, ctx);
   registerSettingsRoutes(router, ctx);
+  registerWaitingRoomRoutes(router, ctx);
   registerEndpointRoutes(router, ctx);
+  registerEdgeGroupRoutes(router, ctx);
   registerGroupRoutes(router, ctx);
   registerTagRoutes(router, ctx);
   // Non-numeric ids on the poll path get Portainer's 400 (numeric ones never reach the router).
@@ -256,7 +282,8 @@ export async function startLocalServer(options: LocalServerOptions): Promise<Loc
 
   const urlHost = host === '0.0.0.0' || host === '::' ? '127.0.0.1' : host.includes(':') ? `[${host}]` : host;
   const url = `${https ? 'https' : 'http'}://${urlHost}:${ctx.httpPort}`;
-  logger.info(`local Portainer-compatible server (CE ${version}) on ${url}, tunnel on ${urlHost}:${tunnelPort}`);
+  logger.info(`local Portainer-compatible server (${edition.toUpperCase()} ${version}, release line ${line.label}) on ${url}, tunnel on ${urlHost}:${tunnelPort}`);
+  if (versionWarning) logger.warn(versionWarning);
 
   let closing: Promise<void> | undefined;
   const close = () =>
@@ -282,6 +309,7 @@ export async function startLocalServer(options: LocalServerOptions): Promise<Loc
     dataDir: options.dataDir,
     ...(caPem ? { caPem } : {}),
     version,
+    edition,
     close,
     events,
     moveTokens: (from) => moveTokens(ctx, from, { url, tunnelAddress }),
@@ -293,17 +321,34 @@ export async function startLocalServer(options: LocalServerOptions): Promise<Loc
       const env = store.envById.get(id);
       return env ? viewOf(env, nowSec(ctx)) : undefined;
     },
+    tunnelState: (id) => (store.envById.has(id) ? tunnelStateView(ctx.tunnels.state(id)) : undefined),
+    ensureTunnel: async (id, signal) => {
+      const env = store.envById.get(id);
+      if (!env) throw new AppError('not_found', `Environment ${id} does not exist on the local server.`, 'environmentId');
+      if (!isEdge(env)) throw new AppError('invalid_input', `Environment ${id} is not an Edge environment: it has no tunnel.`, 'environmentId');
+      if (!env.EdgeID) throw new AppError('unavailable', `No agent has associated with environment ${id} yet: install or start one first (the tunnel needs its Edge ID).`);
+      const checkin = effectiveCheckin(ctx, env);
+      try {
+        return tunnelStateView(await ctx.tunnels.ensure(env, checkin, signal));
+      } catch (e) {
+        if (signal?.aborted) throw new AppError('cancelled', 'Tunnel check cancelled.');
+        const why = e instanceof Error ? e.message : String(e);
+        throw new AppError('unavailable', `Could not reach the agent of environment ${id} through the tunnel (port ${tunnelPort}): ${why}`);
+      }
+    },
   };
 
   function viewOf(env: EnvironmentRecord, t: number): SimEnvironmentView {
+    const tunnel = tunnelStateView(ctx.tunnels.state(env.Id));
     const view: SimEnvironmentView = {
       id: env.Id,
       name: env.Name,
       edgeKey: env.EdgeKey,
       checkinInterval: env.EdgeCheckinInterval || store.doc.settings.EdgeAgentCheckinInterval,
-      lastCheckIn: env.LastCheckInDate,
+      lastCheckIn: store.heartbeat(env.Id),
       heartbeat: heartbeat(ctx, env, t),
-      tunnelVerified: env.tunnelVerifiedAt !== undefined,
+      tunnelVerified: tunnel.status === 'verified',
+      tunnel,
     };
     if (env.EdgeID) view.edgeId = env.EdgeID;
     return view;

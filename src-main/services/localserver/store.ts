@@ -16,13 +16,14 @@ function emptyDocument(): DataDocument {
     format: 1,
     instanceId: randomUUID(),
     jwtSecret: randomBytes(32).toString('base64'),
-    nextIds: { user: 1, apiKey: 1, endpoint: 1, group: 2, tag: 1 },
+    nextIds: { user: 1, apiKey: 1, endpoint: 1, group: 2, tag: 1, edgeGroup: 1 },
     users: [],
     apiKeys: [],
     settings: defaultSettings(),
     environments: [],
     groups: [{ ...UNASSIGNED_GROUP }],
     tags: [],
+    edgeGroups: [],
   };
 }
 
@@ -51,6 +52,9 @@ function validate(doc: unknown, file: string): DataDocument {
   const full = d as DataDocument;
   full.settings = { ...defaultSettings(), ...full.settings };
   if (!full.groups.some((g) => g.Id === 1)) full.groups.unshift({ ...UNASSIGNED_GROUP });
+  // Files written before Edge groups existed here.
+  if (!Array.isArray(full.edgeGroups)) full.edgeGroups = [];
+  full.nextIds.edgeGroup ??= 1;
   return full;
 }
 
@@ -68,6 +72,13 @@ export class Store {
   readonly envById = new Map<number, EnvironmentRecord>();
   readonly envByName = new Map<string, EnvironmentRecord>();
   readonly envByEdgeId = new Map<string, EnvironmentRecord>();
+  /**
+   * Portainer's in-memory heartbeats (api/dataservices/endpoint/endpoint.go, 2.23.0): every poll
+   * that passes the Edge ID checks sets one, 304s included, and every view of an environment shows
+   * it as LastCheckInDate. The stored LastCheckInDate is written only by a full, successful poll;
+   * at start the heartbeats are loaded from it.
+   */
+  private readonly heartbeats = new Map<number, number>();
   private readonly out: CoalescedFile;
 
   private constructor(
@@ -108,6 +119,7 @@ export class Store {
 
   private index(env: EnvironmentRecord): void {
     this.envById.set(env.Id, env);
+    this.heartbeats.set(env.Id, env.LastCheckInDate);
     this.envByName.set(env.Name, env);
     if (env.EdgeID) this.envByEdgeId.set(env.EdgeID, env);
   }
@@ -122,6 +134,7 @@ export class Store {
     const env = this.envById.get(id);
     if (!env) return undefined;
     this.envById.delete(id);
+    this.heartbeats.delete(id);
     if (this.envByName.get(env.Name) === env) this.envByName.delete(env.Name);
     if (env.EdgeID && this.envByEdgeId.get(env.EdgeID) === env) this.envByEdgeId.delete(env.EdgeID);
     const i = this.doc.environments.indexOf(env);
@@ -140,6 +153,21 @@ export class Store {
     if (env.EdgeID && this.envByEdgeId.get(env.EdgeID) === env) this.envByEdgeId.delete(env.EdgeID);
     env.EdgeID = edgeId;
     if (edgeId) this.envByEdgeId.set(edgeId, env);
+  }
+
+  /** The last check-in as every view shows it (unix s; 0 = never). */
+  heartbeat(id: number): number {
+    return this.heartbeats.get(id) ?? 0;
+  }
+
+  updateHeartbeat(id: number, nowS: number): void {
+    if (this.envById.has(id)) this.heartbeats.set(id, nowS);
+  }
+
+  /** A successful full poll: the stored check-in time follows the heartbeat. */
+  storeCheckIn(env: EnvironmentRecord, nowS: number): void {
+    env.LastCheckInDate = nowS;
+    this.heartbeats.set(env.Id, nowS);
   }
 
   group(id: number): GroupRecord | undefined {

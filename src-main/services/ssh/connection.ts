@@ -1,5 +1,4 @@
 import { existsSync, readFileSync } from 'node:fs';
-import { homedir } from 'node:os';
 import { join } from 'node:path';
 import type { Duplex } from 'node:stream';
 import ssh2, { type AuthenticationType, type Client as SshClient, type ClientChannel, type ConnectConfig, type SFTPWrapper } from 'ssh2';
@@ -7,8 +6,12 @@ import { AppError } from '../../shared/contract/errors';
 import type { FailureReason } from '../../shared/domain/failures';
 import type { Redactor } from '../logging/redact';
 import { fingerprintOf, hostKeyAlgorithmOrder, hostKeyOf, type HostKeyDatabase } from './knownHosts';
-import type { Prompter } from './prompter';
+import type { Prompter, SecretQuestion } from './prompter';
+import { PausableDeadline } from './pausableDeadline';
 import { Semaphore } from './semaphore';
+import { resolveAgents, type AgentLookup, type ResolvedAgent } from './agents';
+import { currentPlatform } from '../platform/dataFolder';
+import { expandHome, sshFolder } from '../../shared/domain/platformPaths';
 import { formatTarget, knownHostsName } from '../../shared/domain/sshTarget';
 
 // ssh2 is CommonJS: Node's ESM loader (tsx, Electron main) sees only its default export.
@@ -26,8 +29,10 @@ export interface SshEndpoint {
 }
 
 export interface AuthOptions {
-  /** ssh-agent socket; default SSH_AUTH_SOCK; null disables the agent. */
+  /** ssh-agent socket; null disables the agent; default: the platform's agents (services/ssh/agents.ts: SSH_AUTH_SOCK, Windows OpenSSH pipe, Pageant, launchd). */
   agentSocket?: string | null;
+  /** How the default agents are found (the platform, env and probes; replaced in tests). */
+  agentLookup?: Omit<AgentLookup, 'explicit'>;
   /** Key files to try (in order); when empty, ~/.ssh/id_ed25519, id_ecdsa, id_rsa that exist. */
   identityFiles?: string[];
   /** A password known up front (CLI --ssh-password-stdin); otherwise the prompter is asked. */
@@ -144,6 +149,8 @@ export class SshConnection {
   private closed = false;
   private readonly closeWaiters: Array<(reason: string) => void> = [];
   closeReason?: string;
+  /** How the login succeeded: "ssh-agent (…)", "key <file>", "password", "keyboard-interactive". */
+  authMethod = '';
 
   constructor(
     readonly client: SshClient,
@@ -306,7 +313,8 @@ export class SshConnection {
 
 const DEFAULT_KEYS = ['id_ed25519', 'id_ecdsa', 'id_rsa'];
 
-type AuthStep = { type: AuthenticationType; build: () => Promise<Record<string, unknown> | undefined> };
+/** One authentication attempt; `label` says what it was ("key /home/u/.ssh/id_ed25519", "ssh-agent (…)"). */
+type AuthStep = { type: AuthenticationType; label: string; build: () => Promise<Record<string, unknown> | undefined> };
 
 /** Connects, verifies the host key against the database (policy + prompter), authenticates through the chain. */
 export async function connectSsh(o: ConnectOptions): Promise<SshConnection> {
@@ -334,29 +342,65 @@ export async function connectSsh(o: ConnectOptions): Promise<SshConnection> {
   let hostKeyError: AppError | undefined;
   let presentedFingerprint = '';
   let lastAuthProblem: string | undefined;
-  const steps = authSteps(o, label, (p) => (lastAuthProblem = p));
+  const budgetMs = o.timeoutMs ?? 20_000;
+  // Settled once: every callback ssh2 may still call later (a host-key answer, an auth step, a
+  // keyboard-interactive answer) checks this first, because ssh2 throws when fed after teardown.
+  let settled = false;
+  let settle: (e?: Error) => void = () => {};
+  /** Withdraws open questions once the handshake is over (success or not). */
+  const questions = new AbortController();
+  let askingHostKey = false;
+  const deadline = new PausableDeadline(budgetMs, () => {
+    client.destroy();
+    settle(new AppError('timeout', `Timed out connecting to ${label}: the host did not complete the SSH handshake within ${Math.round(budgetMs / 1000)} s (time spent waiting for your answers is not counted).`));
+  });
+  const ask = <T>(question: () => Promise<T>): Promise<T> => deadline.during(question);
+  /** Hands a late value to ssh2 only while the handshake is still ours; ssh2 errors become this connection's failure. */
+  const feed = (what: string, call: () => void): void => {
+    if (settled) {
+      log(`${what} arrived after the connection had ended; ignored`);
+      return;
+    }
+    try {
+      call();
+    } catch (e) {
+      client.destroy();
+      settle(new AppError('unavailable', `The connection to ${label} failed while handling ${what}: ${e instanceof Error ? e.message : String(e)}`));
+    }
+  };
+  const agents = resolveAgents({ ...o.auth.agentLookup, explicit: o.auth.agentSocket });
+  const steps = authSteps(o, agents, { label, problem: (p) => (lastAuthProblem = p), ask, withdrawn: questions.signal, feed });
+  let authWith = '';
 
   const config: ConnectConfig = {
     host: endpoint.host,
     port: endpoint.port,
     username: endpoint.user,
-    readyTimeout: o.timeoutMs ?? 20_000,
+    // Our own budget (the deadline above) pauses during prompts; ssh2's own timer cannot.
+    readyTimeout: 0,
     keepaliveInterval: o.keepaliveMs ?? 15_000,
     keepaliveCountMax: 3,
     algorithms: { serverHostKey: hostKeyAlgorithmOrder(o.hostKeys.knownTypes(names)) as never },
     hostVerifier: ((blob: Buffer, verify: (ok: boolean) => void) => {
       const key = hostKeyOf(blob);
       presentedFingerprint = fingerprintOf(blob);
-      void decideHostKey(o, label, names, key, presentedFingerprint)
-        .then(() => verify(true))
-        .catch((e: unknown) => {
-          hostKeyError = e instanceof AppError ? e : new HostKeyRejectedError(names[0]!, presentedFingerprint, String(e));
-          verify(false);
+      askingHostKey = true;
+      void ask(() => decideHostKey(o, label, names, key, presentedFingerprint, questions.signal))
+        .then(
+          () => true,
+          (e: unknown) => {
+            hostKeyError = e instanceof AppError ? e : new HostKeyRejectedError(names[0]!, presentedFingerprint, String(e));
+            return false;
+          },
+        )
+        .then((ok) => {
+          askingHostKey = false;
+          feed('the host-key answer', () => verify(ok));
         });
     }) as unknown as ConnectConfig['hostVerifier'],
     authHandler: ((methodsLeft: AuthenticationType[] | null, _partial: boolean | null, next: (m: unknown) => void) => {
       void (async () => {
-        while (steps.length) {
+        while (steps.length && !settled) {
           const step = steps.shift()!;
           if (methodsLeft && !methodsLeft.includes(step.type)) continue;
           const built = await step.build().catch((e: unknown) => {
@@ -364,10 +408,11 @@ export async function connectSsh(o: ConnectOptions): Promise<SshConnection> {
             return undefined;
           });
           if (!built) continue;
-          log(`auth: trying ${step.type}`);
-          return next({ type: step.type, username: endpoint.user, ...built });
+          log(`auth: trying ${step.label}`);
+          authWith = step.label;
+          return feed(`the ${step.type} credentials`, () => next({ type: step.type, username: endpoint.user, ...built }));
         }
-        next(false);
+        feed('the end of the authentication methods', () => next(false));
       })();
     }) as unknown as ConnectConfig['authHandler'],
   };
@@ -375,36 +420,40 @@ export async function connectSsh(o: ConnectOptions): Promise<SshConnection> {
 
   try {
     await new Promise<void>((resolve, reject) => {
-      let settled = false;
       const onAbort = () => {
         client.destroy();
-        fail(new AppError('cancelled', 'Cancelled.'));
+        settle(new AppError('cancelled', 'Cancelled.'));
       };
-      const fail = (e: Error) => {
+      settle = (e?: Error) => {
         if (settled) return;
         settled = true;
+        deadline.stop();
+        questions.abort();
         o.signal?.removeEventListener('abort', onAbort);
-        reject(e);
+        if (e) reject(e);
+        else resolve();
       };
+      /** The host hung up while a person was still deciding about its key (its LoginGraceTime ran out). */
+      const unanswered = () =>
+        new AppError(
+          'timeout',
+          `The host-key question for ${label} was not answered in time: the host closed the connection while it waited for the answer (sshd's LoginGraceTime). Connect again and answer the question sooner, or add the key to known hosts first.`,
+          'hostKey',
+          { reason: 'host-key-unknown' },
+        );
       o.signal?.addEventListener('abort', onAbort, { once: true });
-      client.on('ready', () => {
-        if (settled) return;
-        settled = true;
-        o.signal?.removeEventListener('abort', onAbort);
-        resolve();
-      });
+      client.on('ready', () => settle());
       client.on('error', (err: Error & { level?: string; code?: string }) => {
-        if (hostKeyError) return fail(hostKeyError);
+        if (hostKeyError) return settle(hostKeyError);
+        if (askingHostKey) return settle(unanswered());
         if (err.level === 'client-authentication') {
-          return fail(new SshAuthError(`Authentication to ${label} failed (tried ${triedSummary(o)})${lastAuthProblem ? `: ${lastAuthProblem}` : ''}.`));
-        }
-        if (err.level === 'client-timeout' || /timed out/i.test(err.message)) {
-          return fail(new AppError('timeout', `Timed out connecting to ${label} (no SSH handshake within ${Math.round((o.timeoutMs ?? 20_000) / 1000)} s).`, undefined, { reason: 'ssh-unreachable' }));
+          return settle(new SshAuthError(`Authentication to ${label} failed (tried ${triedSummary(o, agents)})${lastAuthProblem ? `: ${lastAuthProblem}` : ''}.`));
         }
         const why = err.code === 'ECONNREFUSED' ? 'connection refused (is sshd running on that port?)' : err.message;
-        fail(new AppError('unavailable', `Could not connect to ${label}: ${why}`, undefined, { reason: connectFailure(err.code) }));
+        settle(new AppError('unavailable', `Could not connect to ${label}: ${why}`, undefined, { reason: connectFailure(err.code) }));
       });
-      client.on('close', () => fail(hostKeyError ?? new AppError('unavailable', `The connection to ${label} closed during the handshake.`, undefined, { reason: 'ssh-closed' })));
+      client.on('close', () => settle(hostKeyError ?? (askingHostKey ? unanswered() : new AppError('unavailable', `The connection to ${label} closed during the handshake.`, undefined, { reason: 'ssh-closed' }))));
+      deadline.start();
       client.connect(config);
     });
   } catch (e) {
@@ -414,8 +463,9 @@ export async function connectSsh(o: ConnectOptions): Promise<SshConnection> {
     release?.();
   }
   client.on('error', () => {});
-  log(`connected to ${label}, host key ${presentedFingerprint}`);
+  log(`connected to ${label}, host key ${presentedFingerprint}, authenticated with ${authWith}`);
   const conn = new SshConnection(client, endpoint, presentedFingerprint);
+  conn.authMethod = authWith;
   if (o.signal) {
     const onAbort = () => conn.close('cancelled');
     o.signal.addEventListener('abort', onAbort, { once: true });
@@ -425,7 +475,7 @@ export async function connectSsh(o: ConnectOptions): Promise<SshConnection> {
   return conn;
 }
 
-async function decideHostKey(o: ConnectOptions, label: string, names: string[], key: { type: string; base64: string }, fp: string): Promise<void> {
+async function decideHostKey(o: ConnectOptions, label: string, names: string[], key: { type: string; base64: string }, fp: string, withdrawn: AbortSignal): Promise<void> {
   const verdict = o.hostKeys.verify(names, key);
   const log = o.log ?? (() => {});
   switch (verdict.kind) {
@@ -445,7 +495,9 @@ async function decideHostKey(o: ConnectOptions, label: string, names: string[], 
       }
       const q = { target: label, hostName: names[0]!, keyType: key.type, fingerprint: fp } as Parameters<Prompter['hostKey']>[0];
       if (verdict.otherTypesKnown.length) q.note = `Keys of other types are on record for this host (${verdict.otherTypesKnown.join(', ')}).`;
-      const answer = await o.prompter.hostKey(q);
+      const answer = await o.prompter.hostKey(q, { withdrawn });
+      // The connection ended while the person decided: the answer no longer applies to anything.
+      if (withdrawn.aborted) throw new HostKeyRejectedError(names[0]!, fp, 'the question was withdrawn');
       if (answer === 'remember') {
         o.hostKeys.app.remember(names[0]!, key);
         log(`host key ${fp} accepted and remembered`);
@@ -460,40 +512,46 @@ async function decideHostKey(o: ConnectOptions, label: string, names: string[], 
   }
 }
 
-function triedSummary(o: ConnectOptions): string {
-  const parts: string[] = [];
-  if (agentSocket(o.auth)) parts.push('ssh-agent');
+function triedSummary(o: ConnectOptions, agents: ResolvedAgent[]): string {
+  const parts: string[] = agents.map((a) => a.label);
   const keys = keyFiles(o.auth);
   if (keys.length) parts.push(`keys ${keys.join(', ')}`);
   parts.push('password', 'keyboard-interactive');
   return parts.join(', ');
 }
 
-function agentSocket(a: AuthOptions): string | undefined {
-  if (a.agentSocket === null) return undefined;
-  return a.agentSocket ?? process.env.SSH_AUTH_SOCK ?? undefined;
-}
-
 function keyFiles(a: AuthOptions): string[] {
-  if (a.identityFiles?.length) return a.identityFiles;
+  const ctx = currentPlatform();
+  // --identity and the app's key field: `~` expands; spaces and backslashes are part of the path.
+  if (a.identityFiles?.length) return a.identityFiles.map((f) => expandHome(a.home ? { ...ctx, home: a.home, env: {} } : ctx, f));
   if (a.defaultKeys === false) return [];
-  const home = a.home ?? homedir();
-  return DEFAULT_KEYS.map((k) => join(home, '.ssh', k)).filter((f) => existsSync(f));
+  const dir = a.home ? join(a.home, '.ssh') : sshFolder(ctx);
+  return DEFAULT_KEYS.map((k) => join(dir, k)).filter((f) => existsSync(f));
 }
 
-function authSteps(o: ConnectOptions, label: string, problem: (p: string) => void): AuthStep[] {
-  const steps: AuthStep[] = [];
-  const sock = agentSocket(o.auth);
-  if (sock) steps.push({ type: 'agent', build: async () => (existsSync(sock) ? { agent: sock } : undefined) });
+/** What the auth steps share with the handshake: prompts pause its budget and are withdrawn when it ends; late answers go through `feed`. */
+interface AuthContext {
+  label: string;
+  problem: (p: string) => void;
+  ask: <T>(question: () => Promise<T>) => Promise<T>;
+  withdrawn: AbortSignal;
+  feed: (what: string, call: () => void) => void;
+}
+
+function authSteps(o: ConnectOptions, agents: ResolvedAgent[], c: AuthContext): AuthStep[] {
+  const { label, problem } = c;
+  const secret = (q: SecretQuestion) => c.ask(() => o.prompter.secret(q, { withdrawn: c.withdrawn }));
+  const steps: AuthStep[] = agents.map((a) => ({ type: 'agent', label: a.label, build: async () => ({ agent: a.agent }) }));
   for (const file of keyFiles(o.auth)) {
-    steps.push({ type: 'publickey', build: () => loadKey(file, o, label, problem) });
+    steps.push({ type: 'publickey', label: `key ${file}`, build: () => loadKey(file, label, problem, secret, o.redactor) });
   }
   let passwordTries = 0;
   const password: AuthStep = {
     type: 'password',
+    label: 'password',
     build: async () => {
       passwordTries++;
-      const pw = passwordTries === 1 && o.auth.password !== undefined ? o.auth.password : await o.prompter.secret({ kind: 'password', target: label, message: `Password for ${label}` });
+      const pw = passwordTries === 1 && o.auth.password !== undefined ? o.auth.password : await secret({ kind: 'password', target: label, message: `Password for ${label}` });
       if (pw === undefined) return undefined;
       o.redactor?.add(pw);
       if (passwordTries < 3) steps.splice(steps.indexOf(kbd), 0, password);
@@ -502,20 +560,21 @@ function authSteps(o: ConnectOptions, label: string, problem: (p: string) => voi
   };
   const kbd: AuthStep = {
     type: 'keyboard-interactive',
+    label: 'keyboard-interactive',
     build: async () => ({
       prompt: (_n: string, _i: string, _l: string, prompts: Array<{ prompt: string; echo: boolean }>, finish: (answers: string[]) => void) => {
         void (async () => {
           const answers: string[] = [];
           for (const p of prompts) {
-            const secret = !p.echo;
+            const hidden = !p.echo;
             const ans =
-              secret && o.auth.password !== undefined && /password/i.test(p.prompt)
+              hidden && o.auth.password !== undefined && /password/i.test(p.prompt)
                 ? o.auth.password
-                : await o.prompter.secret({ kind: 'keyboard-interactive', target: label, message: p.prompt.trim(), echo: p.echo });
-            if (secret && ans) o.redactor?.add(ans);
+                : await secret({ kind: 'keyboard-interactive', target: label, message: p.prompt.trim(), echo: p.echo });
+            if (hidden && ans) o.redactor?.add(ans);
             answers.push(ans ?? '');
           }
-          finish(answers);
+          c.feed('the keyboard-interactive answers', () => finish(answers));
         })();
       },
     }),
@@ -524,7 +583,13 @@ function authSteps(o: ConnectOptions, label: string, problem: (p: string) => voi
   return steps;
 }
 
-async function loadKey(file: string, o: ConnectOptions, label: string, problem: (p: string) => void): Promise<Record<string, unknown> | undefined> {
+async function loadKey(
+  file: string,
+  label: string,
+  problem: (p: string) => void,
+  secret: (q: SecretQuestion) => Promise<string | undefined>,
+  redactor: Redactor | undefined,
+): Promise<Record<string, unknown> | undefined> {
   let data: Buffer;
   try {
     data = readFileSync(file);
@@ -539,12 +604,12 @@ async function loadKey(file: string, o: ConnectOptions, label: string, problem: 
     return undefined;
   }
   for (let attempt = 0; attempt < 3; attempt++) {
-    const pass = await o.prompter.secret({ kind: 'passphrase', target: label, message: `Passphrase for ${file}${attempt ? ' (wrong passphrase, try again)' : ''}` });
+    const pass = await secret({ kind: 'passphrase', target: label, message: `Passphrase for ${file}${attempt ? ' (wrong passphrase, try again)' : ''}` });
     if (pass === undefined) {
       problem(`no passphrase given for ${file}`);
       return undefined;
     }
-    o.redactor?.add(pass);
+    redactor?.add(pass);
     parsed = utils.parseKey(data, pass);
     if (!(parsed instanceof Error)) return { key: Array.isArray(parsed) ? parsed[0] : parsed };
   }
@@ -553,9 +618,9 @@ async function loadKey(file: string, o: ConnectOptions, label: string, problem: 
 }
 
 /** Reads ~/.ssh/config if present (empty text otherwise). */
-export function readUserSshConfig(home = homedir()): string {
+export function readUserSshConfig(dir = sshFolder(currentPlatform())): string {
   try {
-    return readFileSync(join(home, '.ssh', 'config'), 'utf8');
+    return readFileSync(join(dir, 'config'), 'utf8');
   } catch {
     return '';
   }

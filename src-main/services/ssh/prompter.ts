@@ -26,9 +26,17 @@ export interface SecretQuestion {
   echo?: boolean;
 }
 
+/**
+ * `withdrawn` aborts when the question no longer matters (the connection that asked closed): the
+ * prompter takes the question away, and the answer it resolves with is ignored.
+ */
+export interface PromptOptions {
+  withdrawn?: AbortSignal;
+}
+
 export interface Prompter {
-  hostKey(q: HostKeyQuestion): Promise<HostKeyAnswer>;
-  secret(q: SecretQuestion): Promise<string | undefined>;
+  hostKey(q: HostKeyQuestion, o?: PromptOptions): Promise<HostKeyAnswer>;
+  secret(q: SecretQuestion, o?: PromptOptions): Promise<string | undefined>;
   /** A yes/no decision (e.g. replace an existing agent). */
   confirm(q: { target: string; message: string }): Promise<boolean>;
 }

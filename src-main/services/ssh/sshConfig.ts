@@ -1,4 +1,5 @@
 import { homedir } from 'node:os';
+import { expandHome } from '../../shared/domain/platformPaths';
 
 /**
  * A small reader for OpenSSH client config (~/.ssh/config): Host blocks with the options the
@@ -87,7 +88,7 @@ export function resolveHostConfig(text: string, alias: string, home = homedir())
 }
 
 function expandTokens(value: string, host: string, c: HostConfig, home: string): string {
-  let v = value.startsWith('~/') ? home + value.slice(1) : value;
+  let v = expandHome({ platform: process.platform, env: {}, home }, value);
   v = v.replace(/%([%hrpu])/g, (_, t: string) => {
     switch (t) {
       case 'h':
@@ -97,7 +98,7 @@ function expandTokens(value: string, host: string, c: HostConfig, home: string):
       case 'p':
         return String(c.port ?? 22);
       case 'u':
-        return process.env.USER ?? '';
+        return process.env.USER ?? process.env.USERNAME ?? '';
       default:
         return '%';
     }

@@ -49,9 +49,9 @@ export class TaskManager {
     };
     this.tasks.set(id, st);
     this.prune();
-    const ask = (q: Omit<TaskPromptView, 'id'>): Promise<string | undefined> =>
+    const ask = (q: Omit<TaskPromptView, 'id'>, withdrawn?: AbortSignal): Promise<string | undefined> =>
       new Promise((resolve) => {
-        if (controller.signal.aborted) return resolve(undefined);
+        if (controller.signal.aborted || withdrawn?.aborted) return resolve(undefined);
         const pid = randomUUID();
         const view: TaskPromptView = { id: pid, ...q };
         st.prompts.set(pid, { view, resolve });
@@ -59,14 +59,16 @@ export class TaskManager {
         this.emit({ name: 'task:prompt', payload: { taskId: id, prompt: view } });
         this.update(st);
         controller.signal.addEventListener('abort', () => this.settlePrompt(st, pid, undefined), { once: true });
+        // The connection that asked is gone: take the question off the screen.
+        withdrawn?.addEventListener('abort', () => this.settlePrompt(st, pid, undefined), { once: true });
       });
     const prompter: Prompter = {
-      hostKey: async (q) => {
-        const a = await ask({ kind: 'host-key', target: q.target, message: `Unknown host key for ${q.hostName}: ${q.keyType} ${q.fingerprint}${q.note ? ` (${q.note})` : ''}`, choices: ['once', 'remember', 'reject'], secret: false, fingerprint: q.fingerprint });
+      hostKey: async (q, o) => {
+        const a = await ask({ kind: 'host-key', target: q.target, message: `Unknown host key for ${q.hostName}: ${q.keyType} ${q.fingerprint}${q.note ? ` (${q.note})` : ''}`, choices: ['once', 'remember', 'reject'], secret: false, fingerprint: q.fingerprint }, o?.withdrawn);
         return a === 'once' || a === 'remember' ? (a as HostKeyAnswer) : 'reject';
       },
-      secret: async (q) => {
-        const a = await ask({ kind: q.kind, target: q.target, message: q.message, secret: q.echo !== true });
+      secret: async (q, o) => {
+        const a = await ask({ kind: q.kind, target: q.target, message: q.message, secret: q.echo !== true }, o?.withdrawn);
         if (a !== undefined && q.echo !== true) redactor.add(a);
         return a;
       },

@@ -16,6 +16,11 @@
  *    and write packets with ssh2's own packet writer.
  * 3. The `chisel` channel type with raw extra data. ssh2 can only open forwarded-tcpip/x11/
  *    streamlocal channels, and its parser drops the extra data of unknown channel types.
+ * 4. Keep-alive. ssh2's Server always pings its clients with `keepalive@openssh.com` (an interval
+ *    of 0 or Infinity means "the default 15 s") and disconnects after 4 unanswered ones; chisel
+ *    never answers that request. `SSH2_KEEPALIVE_OFF` + `silenceServerKeepalive` turn it off.
+ * 5. Global requests towards a chisel client: `answerGlobalRequestsLikeChisel` makes our client
+ *    answer only `ping` (ssh2's Client auto-rejects the others, which chisel never does).
  */
 import { createRequire } from 'node:module';
 import type { Duplex } from 'node:stream';
@@ -190,6 +195,36 @@ export function sendGlobalRequest(conn: ConnInternals, tap: ClientTap, name: str
     });
     sendRawMessage(conn._protocol, Buffer.concat([Buffer.from([MSG_GLOBAL_REQUEST]), sshString(name), Buffer.from([1]), data]));
   });
+}
+
+/* ---------- 4. no keep-alive from the server ---------- */
+
+/**
+ * ssh2 1.17's Server reads `keepaliveInterval` only when it is a finite number > 0 (else 15 s) and
+ * `keepaliveCountMax` only when finite and >= 0 (else 3), so it cannot be switched off by config.
+ * The longest interval a Node timer takes (2^31-1 ms, ~24.8 days, refreshed by every packet) and
+ * a count that is never reached make its timer inert; silenceServerKeepalive then makes the ping
+ * itself a no-op, so nothing is ever sent, exactly like Portainer's chisel server (no KeepAlive).
+ */
+export const SSH2_KEEPALIVE_OFF = { keepaliveInterval: 2 ** 31 - 1, keepaliveCountMax: Number.MAX_SAFE_INTEGER } as const;
+
+/** Per connection (from the server's 'connection' handler): ssh2's keepalive timer calls `_protocol.ping()`. */
+export function silenceServerKeepalive(conn: ConnInternals): void {
+  (conn._protocol as unknown as { ping: () => void }).ping = () => undefined;
+}
+
+/* ---------- 5. global requests, as chisel answers them ---------- */
+
+/**
+ * Client side: chisel's client (share/tunnel/tunnel.go handleSSHRequests, v1.10.0) replies `pong`
+ * to `ping` and leaves every other global request unanswered; ssh2's Client would auto-reject
+ * them (a reply packet a real agent never sends, which hides a server that waits for one).
+ */
+export function answerGlobalRequestsLikeChisel(conn: ConnInternals): void {
+  const handlers = conn._protocol._handlers;
+  handlers.GLOBAL_REQUEST = (_p: unknown, name: string, wantReply: boolean) => {
+    if (name === 'ping' && wantReply) replyGlobalRequest(conn, true, Buffer.from('pong'));
+  };
 }
 
 /* ---------- 3. custom channel types ---------- */

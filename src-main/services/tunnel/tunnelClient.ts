@@ -4,7 +4,7 @@ import type { Duplex } from 'node:stream';
 import ssh2 from 'ssh2';
 import WebSocket from 'ws';
 import { AppError } from '../../shared/contract/errors';
-import { IdentShim, hookClientHeader, sendGlobalRequest, tapClient, OPEN_CONNECT_FAILED, type ConnInternals } from './sshShims';
+import { answerGlobalRequestsLikeChisel, IdentShim, hookClientHeader, sendGlobalRequest, tapClient, OPEN_CONNECT_FAILED, type ConnInternals } from './sshShims';
 import type { TunnelClientOptions } from './types';
 import { WebSocketDuplex } from './wsStream';
 
@@ -178,6 +178,9 @@ export function connectTunnel(options: TunnelClientOptions): Promise<TunnelHandl
         },
       });
       hookClientHeader(internals, shim);
+      // Like the agent's chisel client: `ping` → `pong`, nothing else answered, no keep-alive of
+      // our own (ssh2's client sends none while keepaliveInterval is unset).
+      answerGlobalRequestsLikeChisel(internals);
       const tap = tapClient(internals, 'chisel', (ch) => {
         const target = ch.extra.toString('utf8');
         const i = target.lastIndexOf(':');

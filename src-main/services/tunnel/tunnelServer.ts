@@ -7,7 +7,7 @@ import ssh2 from 'ssh2';
 import { WebSocketServer, type WebSocket } from 'ws';
 import { silentLogger, type Logger } from '../logging/logger';
 import { fingerprintMd5, fingerprintSha256, loadHostKeyPem, sshPublicKeyBlob } from './hostKey';
-import { IdentShim, fixIdents, interceptGlobalRequests, openRawChannel, replyGlobalRequest, type ConnInternals } from './sshShims';
+import { IdentShim, fixIdents, interceptGlobalRequests, openRawChannel, replyGlobalRequest, silenceServerKeepalive, SSH2_KEEPALIVE_OFF, type ConnInternals } from './sshShims';
 import type { ReverseTunnelInfo, TunnelServerEvents, TunnelServerOptions, TunnelUser } from './types';
 import { WebSocketDuplex } from './wsStream';
 
@@ -75,6 +75,12 @@ function safeEqual(a: string, b: string): boolean {
   return timingSafeEqual(ha, hb) && a.length === b.length;
 }
 
+/** chisel's Remote.String(): `R:<local>=><remote>` without a 0.0.0.0 local host or a 127.0.0.1 remote host. */
+function chiselRemoteString(localHost: string, localPort: number, target: string): string {
+  const local = localHost === '0.0.0.0' ? String(localPort) : `${localHost}:${localPort}`;
+  return `R:${local}=>${target.startsWith('127.0.0.1:') ? target.slice('127.0.0.1:'.length) : target}`;
+}
+
 function writeRawHttp(socket: Duplex, status: number, text: string, body: string): void {
   const payload = Buffer.from(body);
   try {
@@ -98,6 +104,8 @@ export class TunnelServer extends EventEmitter {
   private readonly wss: WebSocketServer;
   private readonly ssh: ssh2.Server;
   private readonly byDuplex = new WeakMap<Duplex, ConnState>();
+  /** Reverse ports our own live tunnels listen on, and the connection that holds each. */
+  private readonly byPort = new Map<number, ConnState>();
   private readonly maxConnections: number;
   private readonly handshakeTimeoutMs: number;
   private readonly configTimeoutMs: number;
@@ -130,6 +138,10 @@ export class TunnelServer extends EventEmitter {
         hostKeys: [this.hostKeyPem],
         ident: 'chisel-v3-server',
         algorithms: { compress: ['none'] },
+        // Portainer's chisel server sends nothing on an idle tunnel, and the agent's chisel client
+        // never answers keepalive@openssh.com: ssh2's default (every 15 s, disconnect after 4
+        // unanswered) killed every idle tunnel after 60 s. See silenceServerKeepalive.
+        ...SSH2_KEEPALIVE_OFF,
       },
       (conn, info) => this.onSshConnection(conn, info),
     );
@@ -270,6 +282,7 @@ export class TunnelServer extends EventEmitter {
       return;
     }
     state.conn = conn;
+    silenceServerKeepalive(internals);
     fixIdents(internals._protocol, (internals._sock as unknown as { __shim: IdentShim }).__shim);
     conn.on('error', (err: Error) => this.logger.debug('tunnel ssh connection error', err.message));
     conn.on('close', () => this.endConn(state, 'ssh closed'));
@@ -331,7 +344,13 @@ export class TunnelServer extends EventEmitter {
     if (!user) return fail('user no longer exists');
 
     const opened: Array<{ server: NetServer; info: ReverseTunnelInfo }> = [];
-    const undo = () => opened.forEach((o) => o.server.close());
+    // Ports are claimed before the (async) listen, so two clients configuring the same remote at
+    // once cannot both get past the live-tunnel check.
+    const claimed: number[] = [];
+    const undo = () => {
+      opened.forEach((o) => o.server.close());
+      for (const p of claimed) if (this.byPort.get(p) === state) this.byPort.delete(p);
+    };
     for (const r of remotes) {
       if (typeof r !== 'object' || r === null) {
         undo();
@@ -340,32 +359,46 @@ export class TunnelServer extends EventEmitter {
       const localHost = r.LocalHost || '0.0.0.0';
       const localPort = Number(r.LocalPort);
       const userAddr = `R:${localHost}:${String(r.LocalPort ?? '')}`;
-      if (!r.Reverse) {
-        undo();
-        return fail('Reverse port forwaring not enabled on server');
-      }
+      // The refusals below use chisel's own words (server/server_handler.go, v1.10.0).
       user.allowed.lastIndex = 0;
       if (!user.allowed.test(userAddr)) {
         undo();
-        return fail(`access to '${userAddr}' denied`);
+        return fail(`server: access to '${userAddr}' denied`);
+      }
+      if (!r.Reverse) {
+        undo();
+        return fail('server: Reverse port forwaring not enabled on server');
       }
       if (!Number.isInteger(localPort) || localPort < 1 || localPort > 65535) {
         undo();
-        return fail(`invalid local port in '${userAddr}'`);
+        return fail(`server: invalid local port in '${userAddr}'`);
       }
       if (r.Socks || r.Stdio || (r.LocalProto && r.LocalProto !== 'tcp')) {
         undo();
-        return fail(`only tcp reverse remotes are supported ('${userAddr}')`);
+        return fail(`server: only tcp reverse remotes are supported ('${userAddr}')`);
       }
       const target = `${r.RemoteHost ?? ''}:${String(r.RemotePort ?? '')}`;
       const info: ReverseTunnelInfo = { username: user.username, port: localPort, target };
+      const cannotListen = `server: Server cannot listen on ${chiselRemoteString(localHost, localPort, target)}`;
+      const holder = this.byPort.get(localPort);
+      if (holder && holder !== state && !holder.closed) {
+        // A second client for a live tunnel (e.g. a restarted agent, a copy of it): refused as
+        // chisel refuses it, and the working tunnel stays where it is.
+        undo();
+        this.emit('refused', { reason: `port ${localPort} is held by a live tunnel`, username: user.username });
+        if (wantReply && !state.closed) replyGlobalRequest(conn, false, Buffer.from(cannotListen));
+        return;
+      }
+      this.byPort.set(localPort, state);
+      claimed.push(localPort);
       try {
         const server = await this.openListener(state, conn, info);
         opened.push({ server, info });
       } catch (err) {
         undo();
+        // Held by something that is not one of our tunnels: the tunnel manager may move the port.
         this.emit('listenFailed', { ...info, code: (err as NodeJS.ErrnoException).code });
-        return fail(`${(err as Error).message}`);
+        return fail(cannotListen);
       }
       if (state.closed) {
         undo();
@@ -446,7 +479,10 @@ export class TunnelServer extends EventEmitter {
     for (const s of state.sockets) s.destroy();
     state.sockets.clear();
     const listeners = state.listeners.splice(0);
-    for (const l of listeners) l.server.close();
+    for (const l of listeners) {
+      l.server.close();
+      if (this.byPort.get(l.info.port) === state) this.byPort.delete(l.info.port);
+    }
     try {
       state.conn?.end();
     } catch {

@@ -10,11 +10,13 @@ export interface EventMap {
   'task:update': TaskView;
   'task:log': TaskLogEvent;
   'task:prompt': TaskPromptEvent;
+  /** An error caught outside any call or task (the process kept running). */
+  'app:problem': { message: string; at: string };
 }
 
 export type EventName = keyof EventMap;
 
-export const eventNames: EventName[] = ['sim:status', 'agents:groups', 'agents:polls', 'task:update', 'task:log', 'task:prompt'];
+export const eventNames: EventName[] = ['sim:status', 'agents:groups', 'agents:polls', 'task:update', 'task:log', 'task:prompt', 'app:problem'];
 
 /** The zod schemas of the events that have one (the run's), so test fakes that emit them are checked. */
 export const eventSchemas: Partial<Record<EventName, z.ZodType>> = {

@@ -89,9 +89,8 @@ export interface DataMove {
  * settings.json in Electron's userData and the rest in userData/data; the CLI and `serve` used
  * ~/.local/share/edgedeck on every OS. Moves whose source is the target itself are left out.
  */
-export function legacyDataMoves(ctx: PlatformContext): DataMove[] {
+export function legacyDataMoves(ctx: PlatformContext, userData = electronUserData(ctx)): DataMove[] {
   const target = dataFolder(ctx);
-  const userData = electronUserData(ctx);
   const p = ctx.platform;
   const moves: DataMove[] = [
     { from: joinPath(p, userData, 'settings.json'), to: joinPath(p, target, 'settings.json') },
@@ -174,12 +173,12 @@ export function folderOpener(platform: string, folder: string): Argv {
 
 /**
  * The ACL for a file holding secrets on Windows (mode 0600 means nothing there): drop inherited
- * entries and grant the current user full control only. Run without a shell: `file` and `user`
- * are single argv entries, never parsed by cmd.
+ * entries and grant the current user full control only (for a folder, inherited by what is
+ * created in it). Run without a shell: `path` and `user` are single argv entries, never parsed by cmd.
  */
-export function privateAclArgv(file: string, user: string, domain?: string): Argv {
-  const who = domain ? `${domain}\\${user}` : user;
-  return { command: 'icacls', args: [file, '/inheritance:r', '/grant:r', `${who}:F`] };
+export function privateAclArgv(path: string, user: string, o: { domain?: string; folder?: boolean } = {}): Argv {
+  const who = o.domain ? `${o.domain}\\${user}` : user;
+  return { command: 'icacls', args: [path, '/inheritance:r', '/grant:r', `${who}:${o.folder ? '(OI)(CI)' : ''}F`] };
 }
 
 /** Names Windows refuses for a file or folder, whatever the extension. */

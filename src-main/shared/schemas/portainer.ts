@@ -100,7 +100,11 @@ export const environmentsUpdateRequest = z.object({
   id,
   name: nameText.optional(),
   groupId: id.optional(),
+  /** As in create: a group found by this name, or created when missing (ignored when groupId is set). */
+  groupName: z.string().trim().min(1).max(256).optional(),
   tagIds: z.array(id).max(200).optional(),
+  /** As in create: tags found by name, created when missing; with tagIds, the environment gets both. */
+  tagNames: z.array(z.string().trim().min(1).max(256)).max(200).optional(),
   pollSeconds: pollSeconds.optional(),
 });
 
@@ -209,6 +213,26 @@ export interface EnvironmentView {
   state: EnvironmentState;
   agentVersion?: string;
   userTrusted: boolean;
+  /** The tunnel as it really is, where the server tells (the local server); absent from real Portainer. */
+  tunnel?: TunnelStateView;
+}
+
+/**
+ * An environment's reverse tunnel (portainer-edge.md §3.5, §4): closed (the poll answers IDLE),
+ * open (REQUIRED: waiting for the agent, or connected to it) or verified (the server reached the
+ * agent's GET /ping through it and the connection is still up).
+ */
+export interface TunnelStateView {
+  status: 'closed' | 'open' | 'verified';
+  /** The server-side port of the tunnel; 0 when closed. */
+  port: number;
+  /** Unix seconds since when it is in this status; 0 = not opened since the server started. */
+  since: number;
+  /** Why it closed: idle (4 min 30 s without activity), dropped (the agent's connection ended),
+   *  unreachable (the agent did not come within 2 × its check-in interval), port-in-use, removed, stopped. */
+  reason?: 'idle' | 'dropped' | 'unreachable' | 'port-in-use' | 'removed' | 'stopped';
+  /** Open, but held back until the agent has seen IDLE once (it still believes its last tunnel open). */
+  waitingForIdle?: boolean;
 }
 
 export interface EnvironmentPageView {

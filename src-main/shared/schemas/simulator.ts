@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import type { TunnelStateView } from './portainer';
 
 /** Requests and views of the local Portainer-compatible server ("simulator") and simulated agents. */
 
@@ -59,7 +60,9 @@ export interface SimEnvironmentView {
   checkinInterval: number;
   lastCheckIn: number;
   heartbeat: boolean;
+  /** tunnel.status === 'verified' (kept for the places that only need a yes/no). */
   tunnelVerified: boolean;
+  tunnel: TunnelStateView;
 }
 
 export type AgentState = 'starting' | 'polling' | 'tunnel-up' | 'tunnel-verified' | 'error' | 'stopped';

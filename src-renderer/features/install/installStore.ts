@@ -200,6 +200,12 @@ let refreshing = false;
 const answered = new Set<string>();
 /** `<kind>|<target>` already answered from the form's password fields (a wrong one is asked again). */
 const autoAnswered = new Set<string>();
+/**
+ * Connection tests whose live events have been applied. The snapshot fetched right after the
+ * start may be older than those events (HTTP and the event socket race): applied late, it took an
+ * open host-key question off the screen for good (issue #11: "the prompt never appeared").
+ */
+const connLive = new Set<string>();
 
 const TERMINAL = new Set(['succeeded', 'failed', 'cancelled']);
 export const isTerminal = (t?: TaskView): boolean => !!t && TERMINAL.has(t.status);
@@ -412,9 +418,11 @@ export const useInstall = create<InstallState>()((set, get) => {
     return show;
   };
 
-  const applyConnView = (view: TaskView) => {
+  const applyConnView = (view: TaskView, snapshot = false) => {
     const ct = get().connTest;
     if (!ct || ct.taskId !== view.id) return;
+    if (snapshot && connLive.has(view.id)) return;
+    if (!snapshot) connLive.add(view.id);
     const next: ConnTest = { ...ct, prompts: takePrompts(view.id, view.pendingPrompts ?? []) };
     if (isTerminal(view)) {
       next.done = true;
@@ -508,11 +516,12 @@ export const useInstall = create<InstallState>()((set, get) => {
         // The environment is required by the request but unused: a connection test talks to no server.
         const started = await api.ssh.install({ ...buildRequest(form, targets), environment: { mode: 'create', nameTemplate: '{host}' }, mode: 'connect', canary: 0, maxFailPct: 100 });
         autoAnswered.clear();
+        connLive.clear();
         set({ connTest: { taskId: started.taskId, runId: started.runId, done: false, results, prompts: [] } });
         const got = await api.tasks.get({ taskId: started.taskId }).catch(() => undefined);
         if (got) {
           const { log: _log, ...view } = got;
-          applyConnView(view);
+          applyConnView(view, true);
         }
       } catch (err) {
         notifyError('The connection test did not start', err);
@@ -745,6 +754,7 @@ export const useInstall = create<InstallState>()((set, get) => {
     onPrompt: (taskId, prompt) => {
       const ct = get().connTest;
       if (ct && ct.taskId === taskId && !ct.done && !ct.prompts.some((p) => p.id === prompt.id)) {
+        connLive.add(taskId);
         const show = takePrompts(taskId, [prompt]);
         if (show.length) set({ connTest: { ...ct, prompts: [...ct.prompts, ...show] } });
         return;

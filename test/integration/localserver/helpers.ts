@@ -1,3 +1,4 @@
+import { createDecipheriv, createHash } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -107,4 +108,13 @@ export function pollHeaders(edgeId: string, extra: Record<string, string> = {}):
     'if-none-match': '',
     ...extra,
   };
+}
+
+/** Decrypts poll credentials as the agent does (AES-256-GCM, key = hex MD5 of the Edge ID), written independently of the server's code. */
+export function decryptCredentials(credentials: string, edgeId: string): string {
+  const key = Buffer.from(createHash('md5').update(edgeId).digest('hex'));
+  const data = Buffer.from(credentials, 'base64');
+  const d = createDecipheriv('aes-256-gcm', key, data.subarray(0, 12));
+  d.setAuthTag(data.subarray(data.length - 16));
+  return Buffer.concat([d.update(data.subarray(12, data.length - 16)), d.final()]).toString('utf8');
 }

@@ -1,6 +1,5 @@
-import { createDecipheriv, createHash } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createEdgeEnv, pollHeaders, startHarness, type Harness } from './helpers';
+import { createEdgeEnv, pollHeaders, startHarness, type Harness, decryptCredentials } from './helpers';
 
 let h: Harness;
 beforeAll(async () => {
@@ -23,13 +22,6 @@ function fnvHex(text: string): string {
   return hash.toString(16);
 }
 
-function decrypt(credentials: string, edgeId: string): string {
-  const key = Buffer.from(createHash('md5').update(edgeId).digest('hex'));
-  const data = Buffer.from(credentials, 'base64');
-  const d = createDecipheriv('aes-256-gcm', key, data.subarray(0, 12));
-  d.setAuthTag(data.subarray(data.length - 16));
-  return Buffer.concat([d.update(data.subarray(12, data.length - 16)), d.final()]).toString('utf8');
-}
 
 const poll = (id: number, edgeId: string, extra: Record<string, string> = {}) => h.call('GET', `/api/endpoints/${id}/edge/status`, { headers: pollHeaders(edgeId, extra) });
 
@@ -47,7 +39,7 @@ describe('GET /api/endpoints/{id}/edge/status', () => {
     expect(r.json.stacks).toEqual([]);
     expect(r.json.checkin).toBe(5);
     expect(r.json.credentials).toMatch(/^[A-Za-z0-9+/]{60}$/);
-    const plain = decrypt(r.json.credentials, 'edge-first-1');
+    const plain = decryptCredentials(r.json.credentials, 'edge-first-1');
     expect(plain).toMatch(/^[A-Za-z0-9]{8}:[A-Za-z0-9]{8}$/);
     expect(plain).toHaveLength(17);
     expect(r.headers.etag).toBe(fnvHex(r.text));

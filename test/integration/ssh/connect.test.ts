@@ -148,6 +148,25 @@ describe('ssh connection against a real OpenSSH sshd', () => {
     }
   });
 
+  it('finds the agent the platform offers and says which one logged in (SSH_AUTH_SOCK; macOS launchd)', async () => {
+    const agent = startAgent(root, agentKey.path);
+    try {
+      const r = recorder({});
+      const viaEnv = await connect(a, users.key.name, { prompter: r.prompter, auth: { agentSocket: undefined, agentLookup: { ctx: { platform: 'linux', env: { SSH_AUTH_SOCK: agent.sock } } }, defaultKeys: false } });
+      expect(viaEnv.authMethod).toBe(`ssh-agent (SSH_AUTH_SOCK ${agent.sock})`);
+      viaEnv.close();
+      // A macOS GUI app started without SSH_AUTH_SOCK: launchd's answer (launchctl is a stand-in here: no macOS) leads to the same real agent.
+      const viaLaunchd = await connect(a, users.key.name, { prompter: r.prompter, auth: { agentSocket: undefined, agentLookup: { ctx: { platform: 'darwin', env: {} }, launchdSocket: () => agent.sock }, defaultKeys: false } });
+      expect(viaLaunchd.authMethod).toBe(`ssh-agent (launchd ${agent.sock})`);
+      viaLaunchd.close();
+      const withKey = await connect(a, users.key.name, { prompter: r.prompter, auth: { agentSocket: null, identityFiles: [plainKey.path] } });
+      expect(withKey.authMethod).toBe(`key ${plainKey.path}`);
+      withKey.close();
+    } finally {
+      agent.stop();
+    }
+  });
+
   it('reaches a second host through a jump host (forwardOut + sock), same host-key checks', async () => {
     const r = recorder({});
     const jump = await connect(a, users.key.name, { prompter: r.prompter, auth: { identityFiles: [plainKey.path] } });

@@ -62,7 +62,8 @@ describe("mode 'connect' (Test connection) over real sshd", () => {
       ['connection', 'pass'],
       ['privileges', 'pass'],
     ]);
-    expect(checksOf(k!)[0]!.found).toMatch(new RegExp(`logged in as ${users.key.name} in \\d+ ms; host key SHA256:`));
+    // Says how it logged in (which key or agent).
+    expect(checksOf(k!)[0]!.found).toMatch(new RegExp(`logged in as ${users.key.name} with key ${key.path.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')} in \\d+ ms; host key SHA256:`));
     expect(checksOf(k!)[1]!.found).toBe(`${users.key.name} with passwordless sudo`);
     expect(p!.status, p!.reason).toBe('succeeded');
     expect(p!.detail).toMatchObject({ privilege: 'sudo-password' });

@@ -93,12 +93,45 @@ describe('chisel-v3 tunnel server + client (loopback)', () => {
       server.on('listenFailed', (i) => failed.push({ port: i.port, code: i.code }));
       await expect(
         connectTunnel({ server: `127.0.0.1:${tunnelPort}`, fingerprint: server.fingerprint, username: 'u9', password: 'p9', remotes: [`R:${held}:127.0.0.1:${agentPort}`] }),
-      ).rejects.toThrow(/the server refused the config: .*EADDRINUSE/);
+      ).rejects.toThrow(`the server refused the config: server: Server cannot listen on R:${held}=>${agentPort}`);
       expect(failed).toEqual([{ port: held, code: 'EADDRINUSE' }]);
       expect(server.tunnels()).toHaveLength(0);
     } finally {
       holder.destroy();
       server.removeUser('u9');
+    }
+  });
+
+  it('refuses a second client for a live tunnel as chisel does, and the first keeps working (no listenFailed: nothing to move)', async () => {
+    const p = await freePort();
+    server.addUser({ username: 'u10', password: 'p10', allowed: new RegExp(`^R:0\\.0\\.0\\.0:${p}$`) });
+    const failed: number[] = [];
+    const refused: string[] = [];
+    const onFailed = (i: { port: number }) => failed.push(i.port);
+    const onRefused = (i: { reason: string }) => refused.push(i.reason);
+    server.on('listenFailed', onFailed);
+    server.on('refused', onRefused);
+    const opts = { server: `127.0.0.1:${tunnelPort}`, fingerprint: server.fingerprint, username: 'u10', password: 'p10', remotes: [`R:${p}:10.9.8.7:9001`] };
+    const first = await connectTunnel({ ...opts, remotes: [`R:${p}:127.0.0.1:${agentPort}`] });
+    try {
+      await expect(connectTunnel(opts)).rejects.toThrow(`the server refused the config: server: Server cannot listen on R:${p}=>10.9.8.7:9001`);
+      expect(failed).toEqual([]);
+      expect(refused).toEqual([`port ${p} is held by a live tunnel`]);
+      expect(server.tunnels()).toEqual([{ username: 'u10', port: p, target: `127.0.0.1:${agentPort}` }]);
+      expect((await httpGet(p, '/ping')).status).toBe(204);
+      // Once the first has gone, the port is free for a new connection again.
+      first.close();
+      await first.closed;
+      for (let i = 0; i < 100 && server.tunnels().length > 0; i++) await new Promise((r) => setTimeout(r, 20));
+      const again = await connectTunnel({ ...opts, remotes: [`R:${p}:127.0.0.1:${agentPort}`] });
+      expect((await httpGet(p, '/ping')).status).toBe(204);
+      again.close();
+      await again.closed;
+    } finally {
+      first.close();
+      server.off('listenFailed', onFailed);
+      server.off('refused', onRefused);
+      server.removeUser('u10');
     }
   });
 
@@ -114,7 +147,7 @@ describe('chisel-v3 tunnel server + client (loopback)', () => {
     server.addUser({ username: 'u3', password: 'pw', allowed: new RegExp(`^R:0\\.0\\.0\\.0:${p}$`) });
     await expect(
       connectTunnel({ server: `127.0.0.1:${tunnelPort}`, fingerprint: '', username: 'u3', password: 'pw', remotes: [`R:${p + 1}:127.0.0.1:${agentPort}`] }),
-    ).rejects.toThrow(`the server refused the config: access to 'R:0.0.0.0:${p + 1}' denied`);
+    ).rejects.toThrow(`the server refused the config: server: access to 'R:0.0.0.0:${p + 1}' denied`);
     await expect(
       connectTunnel({ server: `127.0.0.1:${tunnelPort}`, fingerprint: '', username: 'u3', password: 'pw', remotes: [`R:127.0.0.1:${p}:127.0.0.1:${agentPort}`] }),
     ).rejects.toThrow(`access to 'R:127.0.0.1:${p}' denied`);

@@ -1,5 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { spawn, spawnSync } from 'node:child_process';
+import { existsSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 const root = fileURLToPath(new URL('../../..', import.meta.url));
@@ -7,8 +9,20 @@ const KEY =
   'aHR0cHM6Ly9wb3J0YWluZXIuZXhhbXBsZS5jb206OTQ0M3xwb3J0YWluZXIuZXhhbXBsZS5jb206ODAwMHxabTl2WW1GeVltRjZjWFY0Wm05dlltRnlZbUY2Y1hWNFptOXZZbUZ5WW1FPXw3';
 
 describe('edgedeck binary', () => {
+  it('is the file package.json names, and prints package.json\'s version for --version and -v', () => {
+    const pkg = JSON.parse(readFileSync(join(root, 'package.json'), 'utf8')) as { version: string; bin: Record<string, string> };
+    expect(existsSync(join(root, pkg.bin.edgedeck!))).toBe(true);
+    for (const flag of ['--version', '-v']) {
+      const r = spawnSync(process.execPath, [pkg.bin.edgedeck!, flag], { cwd: root, encoding: 'utf8', timeout: 60_000 });
+      expect(r.stdout).toBe(`${pkg.version}\n`);
+      expect(r.status).toBe(0);
+    }
+    // It ran the bundle (built on demand when the sources are newer), not the TypeScript sources.
+    expect(existsSync(join(root, 'out', 'cli', 'main.js'))).toBe(true);
+  });
+
   it('decodes a key as a real process', () => {
-    const r = spawnSync(process.execPath, ['src-main/cli/bin.mjs', 'key', 'decode', KEY], { cwd: root, encoding: 'utf8', timeout: 60_000 });
+    const r = spawnSync(process.execPath, ['bin/edgedeck.mjs', 'key', 'decode', '-'], { cwd: root, input: KEY, encoding: 'utf8', timeout: 60_000 });
     expect(r.stderr).toBe('');
     expect(r.status).toBe(0);
     expect(r.stdout).toBe(
@@ -18,7 +32,7 @@ describe('edgedeck binary', () => {
 
   it('keeps long-running commands alive until they are stopped (agents without --duration)', async () => {
     // Services unref their timers; the command itself must keep the process up until SIGTERM.
-    const child = spawn(process.execPath, ['src-main/cli/bin.mjs', 'agents', '--edge-key', KEY, '--edge-id', 'keepalive-1'], { cwd: root });
+    const child = spawn(process.execPath, ['bin/edgedeck.mjs', 'agents', '--edge-id', 'keepalive-1'], { cwd: root, env: { ...process.env, EDGEDECK_EDGE_KEY: KEY } });
     let out = '';
     let err = '';
     child.stdout.on('data', (d: Buffer) => (out += d.toString()));

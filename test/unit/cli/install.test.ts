@@ -2,7 +2,8 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { cliPrompter, parseTargetsFile, splitStdinSecrets } from '../../../src-main/cli/commands/install';
+import { cliPrompter } from '../../../src-main/cli/commands/install/prompter';
+import { parseTargetsFile } from '../../../src-main/cli/commands/install/targets';
 import { main } from '../../../src-main/cli/main';
 import { fakeIo } from './cliIo';
 
@@ -20,16 +21,6 @@ describe('targets file', () => {
     expect(() => parseTargetsFile('name,host\na,b\n', 'f.csv')).toThrow(/no "target" column/);
     expect(() => parseTargetsFile('ops@ok\n-oProxyCommand=x\n', 'f.txt')).toThrow(/f\.txt line 2/);
     expect(() => parseTargetsFile('# nothing\n', 'f.txt')).toThrow(/no targets/);
-  });
-});
-
-describe('secrets on stdin', () => {
-  it('one per line in the fixed order: server, SSH password, sudo password', () => {
-    expect(splitStdinSecrets('pw\nssh\nsudo\n', { server: '--password-stdin', ssh: true, sudo: true })).toEqual({ server: 'pw', ssh: 'ssh', sudo: 'sudo' });
-    expect(splitStdinSecrets('key\nsudo', { server: '--api-key-stdin', ssh: false, sudo: true })).toEqual({ server: 'key', sudo: 'sudo' });
-  });
-  it('a missing line names its flag and the order', () => {
-    expect(() => splitStdinSecrets('pw\n', { server: '--password-stdin', ssh: true, sudo: false })).toThrow(/--ssh-password-stdin read nothing from line 2.*line 1: --password-stdin, line 2: --ssh-password-stdin/);
   });
 });
 

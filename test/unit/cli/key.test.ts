@@ -1,25 +1,25 @@
-import { describe, expect, it, vi } from 'vitest';
+import { describe, expect, it } from 'vitest';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { main } from '../../../src-main/cli/main';
 import { fakeIo } from './cliIo';
 
-// These tests exercise `key`; serve/start would pull in the whole app service graph.
-vi.mock('../../../src-main/cli/commands/serve', () => ({ serveCommand: { name: 'serve', summary: '', usage: '', run: async () => 0 } }));
-vi.mock('../../../src-main/cli/commands/start', () => ({ startCommand: { name: 'start', summary: '', usage: '', run: async () => 0 } }));
 
 const SHA_FP = 'Zm9vYmFyYmF6cXV4Zm9vYmFyYmF6cXV4Zm9vYmFyYmE=';
 const KEY =
   'aHR0cHM6Ly9wb3J0YWluZXIuZXhhbXBsZS5jb206OTQ0M3xwb3J0YWluZXIuZXhhbXBsZS5jb206ODAwMHxabTl2WW1GeVltRjZjWFY0Wm05dlltRnlZbUY2Y1hWNFptOXZZbUZ5WW1FPXw3';
 const b64 = (s: string) => Buffer.from(s, 'utf8').toString('base64');
 
-async function run(args: string[], stdin = '') {
-  const io = fakeIo(stdin);
+async function run(args: string[], stdin = '', env: NodeJS.ProcessEnv = {}) {
+  const io = { ...fakeIo(stdin), env };
   const code = await main(args, io);
   return { code, out: io.out(), err: io.err() };
 }
 
 describe('edgedeck key decode', () => {
   it('prints one JSON object with fixed key order and no warnings for a good key', async () => {
-    const r = await run(['key', 'decode', KEY]);
+    const r = await run(['key', 'decode', '-'], KEY);
     expect(r.code).toBe(0);
     expect(r.out).toBe(
       `{"portainerUrl":"https://portainer.example.com:9443","tunnelAddress":"portainer.example.com:8000","tunnelFingerprint":"${SHA_FP}","environmentId":7,"global":false}\n`,
@@ -29,7 +29,7 @@ describe('edgedeck key decode', () => {
 
   it('prints the findings to stderr, one line each', async () => {
     const padded = b64('http://localhost:9000/|localhost||0');
-    const r = await run(['key', 'decode', padded]);
+    const r = await run(['key', 'decode', '-'], padded);
     expect(r.code).toBe(0);
     expect(JSON.parse(r.out)).toEqual({ portainerUrl: 'http://localhost:9000/', tunnelAddress: 'localhost', tunnelFingerprint: '', environmentId: 0, global: true });
     const lines = r.err.trimEnd().split('\n');
@@ -47,14 +47,34 @@ describe('edgedeck key decode', () => {
     expect(JSON.parse(r.out).environmentId).toBe(7);
   });
 
+  it('reads the key from --edge-key-file or $EDGEDECK_EDGE_KEY, without a warning', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'edt-key-'));
+    try {
+      writeFileSync(join(dir, 'key'), `${KEY}\n`, { mode: 0o600 });
+      for (const r of [await run(['key', 'decode', '--edge-key-file', join(dir, 'key')]), await run(['key', 'decode'], '', { EDGEDECK_EDGE_KEY: KEY })]) {
+        expect(r).toMatchObject({ code: 0, err: '' });
+        expect(JSON.parse(r.out).environmentId).toBe(7);
+      }
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
+  it('still decodes a key given on the command line, with one warning saying where it shows and what to use', async () => {
+    const r = await run(['key', 'decode', KEY]);
+    expect(r.code).toBe(0);
+    expect(JSON.parse(r.out).environmentId).toBe(7);
+    expect(r.err).toMatch(/^edgedeck: warning: the join token on the command line is visible to other local users \(ps\).*--edge-key-file FILE or \$EDGEDECK_EDGE_KEY\.\n$/);
+  });
+
   it('exits 2 with a one-line reason on a bad key', async () => {
     for (const bad of ['not-a-key', b64('a|b|c'), b64('a|b|c|x')]) {
-      const r = await run(['key', 'decode', bad]);
+      const r = await run(['key', 'decode', '-'], bad);
       expect(r.code).toBe(2);
       expect(r.out).toBe('');
       expect(r.err).toMatch(/^edgedeck: edgeKey: [^\n]+\n$/);
     }
-    expect((await run(['key', 'decode', b64('a|b|c')])).err).toMatch(/3 '\|'-separated fields/);
+    expect((await run(['key', 'decode', '-'], b64('a|b|c'))).err).toMatch(/3 '\|'-separated fields/);
   });
 
   it('exits 2 without a key, with extra args, unknown flags or subcommands', async () => {

@@ -137,7 +137,8 @@ describe('openers', () => {
 describe('Windows private ACL', () => {
   it('icacls argv: inheritance removed, full control for the user only; hostile names stay one entry', () => {
     expect(privateAclArgv('C:\\a b\\agent.env', 'Ana Lee')).toEqual({ command: 'icacls', args: ['C:\\a b\\agent.env', '/inheritance:r', '/grant:r', 'Ana Lee:F'] });
-    expect(privateAclArgv('x" & del *', 'u', 'CORP').args).toEqual(['x" & del *', '/inheritance:r', '/grant:r', 'CORP\\u:F']);
+    expect(privateAclArgv('x" & del *', 'u', { domain: 'CORP' }).args).toEqual(['x" & del *', '/inheritance:r', '/grant:r', 'CORP\\u:F']);
+    expect(privateAclArgv('C:\\data', 'u', { folder: true }).args[3]).toBe('u:(OI)(CI)F');
   });
 });
 

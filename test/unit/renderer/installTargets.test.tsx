@@ -134,6 +134,31 @@ describe('test connection', () => {
   });
 });
 
+describe('test connection: a host-key question that arrives before the start snapshot (issue #11)', () => {
+  it('the snapshot fetched at the start, older than the live question, does not take the question off the screen', async () => {
+    const prompt = { id: '7b4e28ba-2fa1-41d2-883f-0016d3cca427', kind: 'host-key' as const, target: 'ubuntu@10.0.0.5', message: 'Unknown host key for 10.0.0.5: ssh-ed25519 SHA256:abc', choices: ['once', 'remember', 'reject'], secret: false, fingerprint: 'SHA256:abc' };
+    transport.override('ssh:install', ok({ taskId: TASK, runId: RUN }));
+    // The question reaches the page over the event socket while the snapshot (taken before it) is on its way.
+    transport.override('tasks:get', () => {
+      transport.emit('task:prompt', { taskId: TASK, prompt });
+      transport.emit('task:update', task({ pendingPrompts: [prompt] }));
+      return ok({ ...task(), log: [] });
+    });
+    view = await render(<InstallPage />);
+    for (const t of ['ubuntu@10.0.0.5', 'nobody@127.0.0.1:9']) {
+      await typeInto(q('install-target-input'), t);
+      await click(q('install-target-add'));
+    }
+    await click(q('install-test-connection'));
+    await waitFor(() => expect(calls('tasks:get')).toHaveLength(1));
+    await act(async () => {
+      await new Promise((r) => setTimeout(r, 50));
+    });
+    expect(useInstall.getState().connTest?.prompts.map((p) => p.id)).toEqual([prompt.id]);
+    await waitFor(() => expect(document.querySelector('[data-testid="install-prompt-fingerprint"]')?.textContent).toBe('SHA256:abc'));
+  });
+});
+
 describe('preflight table', () => {
   it('a preflight run shows each host\'s checks (pass / warn / fail, what was found, the fix) in an expandable row', async () => {
     const summary = runSummary({

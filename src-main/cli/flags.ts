@@ -1,0 +1,35 @@
+import { AppError, invalidInput } from '../shared/contract/errors';
+
+/** Re-labels a core error with the flag that carries the field, so the user knows what to change. */
+export function withFlagNames<T>(flags: Record<string, string>, run: () => T): T {
+  try {
+    return run();
+  } catch (err) {
+    if (err instanceof AppError && err.field && flags[err.field]) {
+      throw new AppError(err.code, err.message, flags[err.field]);
+    }
+    throw err;
+  }
+}
+
+export function requireFlag(value: string | undefined, flag: string, what: string): string {
+  if (value === undefined) throw invalidInput(flag, `missing; give ${what}.`);
+  return value;
+}
+
+/** A whole-number flag within [min, max]; undefined when not given. */
+export function intFlag(value: string | undefined, flag: string, min: number, max = Number.MAX_SAFE_INTEGER): number | undefined {
+  if (value === undefined) return undefined;
+  if (!/^\d+$/.test(value) || Number(value) < min || Number(value) > max) throw invalidInput(flag, `${flag} takes a whole number from ${min} to ${max === Number.MAX_SAFE_INTEGER ? 'up' : max}, not "${value}".`);
+  return Number(value);
+}
+
+/** A TCP port flag (0: pick a free one). */
+export function portFlag(value: string, flag: string): number {
+  const n = Number(value);
+  if (!/^\d+$/.test(value) || n > 65535) throw invalidInput(flag, `A port is a whole number from 0 (pick a free one) to 65535, not "${value}".`);
+  return n;
+}
+
+/** Addresses that stay on this machine. */
+export const LOOPBACK = /^(127\.\d{1,3}\.\d{1,3}\.\d{1,3}|::1|localhost)$/;
