@@ -286,10 +286,10 @@ describe('run', () => {
     await waitFor(() => expect(q('install-status')!.textContent).toBe('cancelling'));
     // main finished the run (summary written, task cancelled) but no task:update reaches this window.
     summaryHosts = [
-      { target: 'ubuntu@10.0.0.5', status: 'cancelled', reason: 'cancelled' },
-      { target: 'nobody@127.0.0.1:1', status: 'cancelled', reason: 'cancelled before it started' },
+      hostRecord({ target: 'ubuntu@10.0.0.5', status: 'cancelled', reason: 'cancelled', reasonCode: 'cancelled', fix: FAILURE_FIXES.cancelled }),
+      hostRecord({ target: 'nobody@127.0.0.1:1', status: 'cancelled', reason: 'cancelled before it started', reasonCode: 'cancelled', fix: FAILURE_FIXES.cancelled }),
     ];
-    taskView = task({ status: 'cancelled', progress: 1, result: { runId: RUN, createdAt: '2026-11-28T21:00:00.000Z', finished: true, stoppedBecause: 'cancelled', hosts: summaryHosts, counts: { cancelled: 2 } } });
+    taskView = task({ status: 'cancelled', progress: 1, result: runSummary({ runId: RUN, finished: true, stoppedBecause: 'cancelled', hosts: summaryHosts }) });
     await waitFor(() => expect(q('install-status')!.textContent).toBe('cancelled'), 4000);
     expect(q('install-cancel')).toBeNull();
     // The retry the hint names is there now, on this page.
