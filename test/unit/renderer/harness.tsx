@@ -4,7 +4,7 @@ import { createRoot, type Root } from 'react-dom/client';
 import { calls, isCallName } from '../../../src-main/shared/contract/calls';
 import { createRawApi, type Transport } from '../../../src-main/shared/contract/client';
 import { AppError, type Envelope } from '../../../src-main/shared/contract/errors';
-import { decodeEdgeKey, encodeEdgeKey, inspectEdgeKey } from '../../../src-main/shared/domain/edgeKey';
+import { decodeEdgeKey, encodeEdgeKey, inspectEdgeKey, inspectKeyText } from '../../../src-main/shared/domain/edgeKey';
 import { buildInstallCommand } from '../../../src-main/shared/domain/installCommands';
 import { supportedPlatforms } from '../../../src-main/shared/domain/versions';
 import { setRawApi } from '../../../src-renderer/api';
@@ -22,7 +22,7 @@ type Handler = (request: never) => unknown;
 const domainHandlers: Record<string, Handler> = {
   'key:decode': ({ key }: { key: string }) => {
     const fields = decodeEdgeKey(key);
-    return { fields, warnings: inspectEdgeKey(fields) };
+    return { fields, warnings: [...inspectKeyText(key), ...inspectEdgeKey(fields)] };
   },
   'key:encode': (fields: Parameters<typeof encodeEdgeKey>[0]) => ({ key: encodeEdgeKey(fields) }),
   'commands:build': (options: Parameters<typeof buildInstallCommand>[0]) => ({ command: buildInstallCommand(options), options }),
