@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { pollSeconds } from './portainer';
 
 /** Requests and views of the SSH install and of tasks (contract: ssh:*, tasks:*; events task:*). */
 
@@ -15,7 +16,7 @@ export const sshInstallRequest = z
         nameTemplate: z.string().min(1).max(200).default('{host}'),
         groupId: z.number().int().positive().optional(),
         tagIds: z.array(z.number().int().positive()).max(100).optional(),
-        pollSeconds: z.number().int().min(1).max(3600).optional(),
+        pollSeconds: pollSeconds.optional(),
       }),
     ]),
     platform: z.enum(['standalone', 'swarm', 'podman', 'kubernetes']),
