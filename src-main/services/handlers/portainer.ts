@@ -42,6 +42,10 @@ export type PortainerCallName =
   | 'groups:create'
   | 'tags:list'
   | 'tags:create'
+  | 'edgeGroups:list'
+  | 'edgeGroups:create'
+  | 'waiting:list'
+  | 'waiting:trust'
   | 'servers:settings'
   | 'servers:agentSecret'
   | 'servers:check';
@@ -397,6 +401,13 @@ export function createPortainerHandlers(deps: PortainerHandlerDeps): Pick<Handle
     'groups:create': async ({ name, description }) => (await profiles.connection()).client.createGroup({ name, description }),
     'tags:list': async () => ({ tags: await (await profiles.connection()).client.listTags() }),
     'tags:create': async ({ name }) => (await profiles.connection()).client.createTag(name),
+    'edgeGroups:list': async () => ({ edgeGroups: await (await profiles.connection()).client.listEdgeGroups() }),
+    'edgeGroups:create': async ({ name }) => (await profiles.connection()).client.createEdgeGroup(name),
+    'waiting:list': async () => ({ items: (await (await profiles.connection()).client.listEnvironments({ untrusted: true, types: [4, 7], limit: 1000 })).items }),
+    'waiting:trust': async ({ ids, groupId, tagIds, edgeGroupIds }) => {
+      await (await profiles.connection()).client.trustEnvironments(ids, { ...(groupId !== undefined ? { groupId } : {}), ...(tagIds ? { tagIds } : {}), ...(edgeGroupIds ? { edgeGroupIds } : {}) });
+      return { trusted: ids };
+    },
 
     'servers:settings': async () => {
       const settings = await settingsOf((await profiles.connection()).client);

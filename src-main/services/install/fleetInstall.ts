@@ -74,6 +74,8 @@ export interface FleetInstallOptions {
   replaceExisting?: 'ask' | 'always' | 'never';
   /** Env file folder on the target; a function for tests (many "hosts" on one machine). */
   remoteDir?: string | ((target: string) => string);
+  /** The agent's container/service name per target (default portainer_edge_agent); tests whose hosts share one engine. */
+  agentName?: (target: string) => string;
   signal?: AbortSignal;
   onUpdate?: (summary: RunSummary) => void;
   /** One redacted progress line per event, prefixed by the target. */
@@ -252,6 +254,7 @@ export async function runFleetInstall(o: FleetInstallOptions): Promise<RunSummar
             signal: ctx.signal,
             ...(o.sudoPassword !== undefined ? { sudoPassword: o.sudoPassword } : {}),
             ...(remoteDir ? { remoteDir } : {}),
+            ...(o.agentName ? { agentName: o.agentName(target) } : {}),
             ...(o.replaceExisting ? { replaceExisting: o.replaceExisting } : {}),
             ...(o.pollMs ? { pollMs: o.pollMs } : {}),
             ...(o.startGraceS !== undefined ? { startGraceS: o.startGraceS } : {}),

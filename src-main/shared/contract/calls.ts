@@ -8,6 +8,7 @@ import {
   environmentsCreateRequest,
   environmentsListRequest,
   environmentsUpdateRequest,
+  edgeGroupsCreateRequest,
   groupsCreateRequest,
   serverIdRequest,
   serversAddRequest,
@@ -15,6 +16,7 @@ import {
   serversSelectRequest,
   serversUpdateRequest,
   tagsCreateRequest,
+  waitingTrustRequest,
 } from '../schemas/portainer';
 import {
   prestageDeleteUnusedRequest,
@@ -25,9 +27,11 @@ import {
 } from '../schemas/prestage';
 import type { PrestageCachedView, PrestageExportView, PrestageImportView, PrestagePlanView, PrestageUnusedView } from '../schemas/prestage';
 import type {
+  EdgeGroupView,
   EnvironmentCreateView,
   EnvironmentDetailView,
   EnvironmentPageView,
+  EnvironmentView,
   GroupView,
   ServerAddView,
   ServerListView,
@@ -149,6 +153,11 @@ export const calls = {
   'groups:create': call<GroupView>()(groupsCreateRequest),
   'tags:list': call<{ tags: TagView[] }>()(none),
   'tags:create': call<TagView>()(tagsCreateRequest),
+  'edgeGroups:list': call<{ edgeGroups: EdgeGroupView[] }>()(none),
+  'edgeGroups:create': call<EdgeGroupView>()(edgeGroupsCreateRequest),
+  /** Edge devices waiting for trust (Business Edition's waiting room; CE lists none). */
+  'waiting:list': call<{ items: EnvironmentView[] }>()(none),
+  'waiting:trust': call<{ trusted: number[] }>()(waitingTrustRequest),
 
   /** The active server's Edge settings, without the agent secret itself. */
   'servers:settings': call<ServerEdgeSettingsView>()(none),

@@ -109,6 +109,23 @@ export const environmentsUpdateRequest = z.object({
   pollSeconds: pollSeconds.optional(),
 });
 
+/** Trust waiting Edge devices; a relation left out keeps what the device sent or has. */
+export const waitingTrustRequest = z.object({
+  ids: z.array(id).min(1, 'Pick at least one device to trust.').max(1000),
+  groupId: id.optional(),
+  tagIds: z.array(id).max(200).optional(),
+  edgeGroupIds: z.array(id).max(200).optional(),
+});
+
+export const edgeGroupsCreateRequest = z.object({ name: nameText });
+
+export interface EdgeGroupView {
+  id: number;
+  name: string;
+  dynamic: boolean;
+  environmentIds: number[];
+}
+
 export const groupsCreateRequest = z.object({ name: nameText, description: z.string().max(1024).optional() });
 export const tagsCreateRequest = z.object({ name: nameText });
 

@@ -1,7 +1,7 @@
 // `edgedeck install` in-process (main(['install', ...])) against real OpenSSH sshd instances on
 // loopback (test/fixtures/ssh) and a local Portainer-compatible server over HTTPS (pinned).
 import { createHash } from 'node:crypto';
-import { existsSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { main } from '../../../src-main/cli/main';
@@ -26,7 +26,7 @@ let pin: string;
 const outputs: string[] = [];
 
 beforeAll(async () => {
-  bed = await startSshTestBed({ prefix: 'edt-ssh-cli-', hostNames: ['c1', 'c2', 'c3'], adminPassword: ADMIN_PW, agentSecret: AGENT_SECRET, keyUsers: ['key', 'sudo'] });
+  bed = await startSshTestBed({ prefix: 'edt-ssh-cli-', hostNames: ['c1', 'c2', 'c3'], adminPassword: ADMIN_PW, agentSecret: AGENT_SECRET, keyUsers: ['key', 'sudo'], engine: 'per-host' });
   ({ users, root, hosts, key, server, api } = bed);
   pin = sha256OfPem(server.caPem!);
 }, 60_000);
@@ -81,11 +81,8 @@ async function run(args: string[], stdin = `${ADMIN_PW}\n`): Promise<{ code: num
   return { code, out: io.out(), err: io.err(), ...(summary ? { summary } : {}) };
 }
 
-function resetHosts(): void {
-  for (const h of hosts) {
-    h.killContainers();
-    rmSync(join(h.stateDir, 'state.json'), { force: true });
-  }
+async function resetHosts(): Promise<void> {
+  await Promise.all(hosts.map((h) => h.removeAgent()));
 }
 
 function fingerprint(pubLine: string): string {
@@ -127,7 +124,7 @@ describe('edgedeck install over real sshd to a local server', () => {
     expect(r.err).toMatch(new RegExp(`${targets[2]}: checked in \\(environment \\d+`));
     // the env file went through the per-port remote dir and was removed
     for (const h of hosts) {
-      expect(h.envFilesLog().at(-1)!.path).toBe(`${root}/envdir-${h.port}/agent.env`);
+      expect(h.argvLog().filter((c) => c.envFile).at(-1)!.envFile!.path).toBe(`${root}/envdir-${h.port}/agent.env`);
       expect(existsSync(`${root}/envdir-${h.port}/agent.env`)).toBe(false);
     }
   }, 150_000);
@@ -172,7 +169,7 @@ describe('edgedeck install over real sshd to a local server', () => {
   }, 90_000);
 
   it('a host that is down fails while the other checks in; --resume retries only it', async () => {
-    resetHosts();
+    await resetHosts();
     await hosts[1]!.stop();
     const targets = [target(users.key, hosts[0]!), target(users.key, hosts[1]!)];
     const r = await run([...base(), '--create', '--name-template', 'rs-{port}', '--poll', '1', '--connect-timeout', '3', ...targets.flatMap((t) => ['--target', t])]);
