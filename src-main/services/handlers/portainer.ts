@@ -4,7 +4,13 @@ import { resolveGroupAndTags } from '../../shared/domain/groupsAndTags';
 import { lostAfterSeconds, secondsUntilLost } from '../../shared/domain/heartbeat';
 import { tokenAddressWarnings, type ServerAddress } from '../../shared/domain/tokenAddress';
 import type { Platform } from '../../shared/domain/types';
+import type { Edition } from '../../shared/domain/types';
 import { supportedPlatforms } from '../../shared/domain/versions';
+
+/** /api/system/version's ServerEdition: "EE" is Business Edition; unknown stays unknown. */
+function editionOf(server: ServerVersionView): Edition | undefined {
+  return server.edition === 'EE' ? 'be' : server.edition === 'CE' ? 'ce' : undefined;
+}
 import type {
   EnvironmentCreateView,
   EnvironmentDetailView,
@@ -94,9 +100,9 @@ export function createPortainerHandlers(deps: PortainerHandlerDeps): Pick<Handle
     return settings;
   }
 
-  function platformsFor(version: string): { linux: Platform[]; windows: Platform[] } {
+  function platformsFor(version: string, edition: Edition | undefined): { linux: Platform[]; windows: Platform[] } {
     try {
-      return { linux: supportedPlatforms(version, 'linux'), windows: supportedPlatforms(version, 'windows') };
+      return { linux: supportedPlatforms(version, 'linux', edition), windows: supportedPlatforms(version, 'windows', edition) };
     } catch {
       return { linux: [], windows: [] };
     }
@@ -151,7 +157,8 @@ export function createPortainerHandlers(deps: PortainerHandlerDeps): Pick<Handle
         intervalSeconds: interval,
       },
       serverVersion: conn.server.version,
-      platforms: platformsFor(conn.server.version),
+      platforms: platformsFor(conn.server.version, editionOf(conn.server)),
+      ...(editionOf(conn.server) ? { serverEdition: editionOf(conn.server) } : {}),
       agentSecret: settings === null ? 'unknown' : settings.agentSecret ? 'set' : 'none',
       warnings,
     };

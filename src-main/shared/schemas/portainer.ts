@@ -279,6 +279,8 @@ export interface EnvironmentDetailView {
   heartbeat: HeartbeatView;
   agentVersion?: string;
   serverVersion: string;
+  /** From /api/system/version when the server said (CE or EE → 'ce' / 'be'). */
+  serverEdition?: 'ce' | 'be';
   platforms: { linux: Platform[]; windows: Platform[] };
   /** Whether the server has an AGENT_SECRET the install must carry ('unknown' without admin rights). */
   agentSecret: 'set' | 'none' | 'unknown';

@@ -66,6 +66,7 @@ export function InstallCommands({ view, insecureDefault }: { view: EnvironmentDe
           platform: current,
           os,
           agentVersion: view.serverVersion,
+          ...(view.serverEdition ? { edition: view.serverEdition } : {}),
           edgeKey: view.environment.edgeKey,
           ...(opts.useGenerator ? { edgeIdGenerator: opts.generator } : { edgeId: view.edgeId.value }),
           insecurePoll: opts.insecurePoll,
