@@ -13,5 +13,6 @@ export function sessionLogger(scope: string, io: CliIo, redactor: Redactor): { l
   const file = SessionLogFile.tryOpen({ dir: folder, scope }, (why) => io.stderr(`edgedeck: ${why}\n`));
   const logger = createLogger({ scope, redactor, sink: (line) => io.stderr(line + '\n'), ...(file ? { file } : {}) });
   if (file) io.stderr(`edgedeck: this session's log: ${file.path}\n`);
+  logger.info(`${scope} started (pid ${process.pid}, Node ${process.version}, ${process.platform})`);
   return { logger, folder, close: () => file?.close() };
 }

@@ -1,6 +1,7 @@
 import { lookup } from 'node:dns/promises';
 import { randomBytes } from 'node:crypto';
-import { AppError } from '../../shared/contract/errors';
+import { AppError, failureOf } from '../../shared/contract/errors';
+import { FAILURE_FIXES, type FailureReason } from '../../shared/domain/failures';
 import { decodeEdgeKey } from '../../shared/domain/edgeKey';
 import { installEnvEntries, type EnvEntry } from '../../shared/domain/installCommands';
 import { agentImage, releaseLineFor } from '../../shared/domain/releaseLines';
@@ -132,7 +133,11 @@ export interface InstallHostOptions {
 
 export interface HostOutcome {
   status: 'installed' | 'unchanged' | 'preflight-ok' | 'dry-run' | 'failed';
+  /** What happened, in words (failed hosts). */
   reason?: string;
+  /** Why, as a stable code, and what to do (failed hosts; shared/domain/failures.ts). */
+  reasonCode?: FailureReason;
+  fix?: string;
   checks: Check[];
   diagnoses?: Diagnosis[];
   checkedIn?: boolean;
@@ -153,12 +158,14 @@ export function agentNames(name = AGENT_NAME): AgentNames {
   return { agent: name, volume: name === AGENT_NAME ? AGENT_VOLUME : `${name}_data` };
 }
 
-class HostFailure extends Error {
+/** A host-level failure with its code (shared/domain/failures.ts); an agent-log diagnosis's fix wins over the generic one. */
+class HostFailure extends AppError {
   constructor(
     message: string,
     readonly diagnoses?: Diagnosis[],
+    reason: FailureReason = 'remote-command',
   ) {
-    super(message);
+    super('unavailable', message, undefined, { reason, ...(diagnoses?.[0] ? { fix: diagnoses[0].fix } : {}) });
   }
 }
 
@@ -335,7 +342,7 @@ export async function installOnHost(o: InstallHostOptions): Promise<HostOutcome>
     const failed = checks.filter((c) => c.status === 'fail');
     if (failed.length) {
       t.endStep('failed');
-      return { status: 'failed', reason: `preflight: ${failed.map((c) => `${c.title}: ${c.found}`).join('; ')}`, checks };
+      return { status: 'failed', reason: `preflight: ${failed.map((c) => `${c.title}: ${c.found}`).join('; ')}`, reasonCode: 'preflight', fix: failed.map((c) => (c.fix ? `${c.title}: ${c.fix}` : '')).filter(Boolean).join(' ') || FAILURE_FIXES.preflight, checks };
     }
     t.endStep(checks.some((c) => c.status === 'warn') ? 'warn' : 'ok');
 
@@ -357,7 +364,7 @@ export async function installOnHost(o: InstallHostOptions): Promise<HostOutcome>
       const decision = o.replaceExisting ?? 'ask';
       const what = plan.platform === 'kubernetes' ? 'Overwrite its Secret and ConfigMap in namespace portainer, then restart it?' : `Remove it and its ${names.volume} volume, then install?`;
       const ok = decision === 'always' || (decision === 'ask' && (await o.prompter.confirm({ target: o.target, message: `${o.target} already runs a different Edge agent (${existingCheck?.found}). ${what}` })));
-      if (!ok) throw new HostFailure(`an existing, different Edge agent runs on this host (${existingCheck?.found}) and replacing it was not confirmed (use --replace-existing)`);
+      if (!ok) throw new HostFailure(`an existing, different Edge agent runs on this host (${existingCheck?.found}) and replacing it was not confirmed (use --replace-existing)`, undefined, 'existing-agent');
       if (plan.platform !== 'kubernetes') {
         // One exec: the volume goes once the agent (its user) is gone; each exit code is in the output.
         const rt = shellQuote(runtime);
@@ -394,7 +401,7 @@ export async function installOnHost(o: InstallHostOptions): Promise<HostOutcome>
       const unchanged = allUnchanged(applied);
       const ssh = sshFor(o, host, () => sudoPassword);
       const ro = await host.run(k.rollout, { privileged: true, timeoutMs: (ROLLOUT_TIMEOUT_S + 30) * 1000 });
-      if (ro.code !== 0) await logsDiagnosis(o, ssh, runtime, `the agent deployment did not roll out (${causeLine(ro.stderr || ro.stdout)})`);
+      if (ro.code !== 0) await logsDiagnosis(o, ssh, runtime, `the agent deployment did not roll out (${causeLine(ro.stderr || ro.stdout)})`, 'remote-command');
       t.step('verify');
       ssh.release();
       const v = await waitForCheckin(o, ssh, runtime, unchanged ? started - (2 * interval(plan) + 20) : started - 5, now);
@@ -475,12 +482,13 @@ export async function installOnHost(o: InstallHostOptions): Promise<HostOutcome>
   } catch (e) {
     if (o.signal?.aborted) {
       t.note('cancelled');
-      return { status: 'failed', reason: 'cancelled', checks, ...(commands ? { commands } : {}) };
+      return { status: 'failed', reason: 'cancelled', reasonCode: 'cancelled', fix: FAILURE_FIXES.cancelled, checks, ...(commands ? { commands } : {}) };
     }
     const reason = `${t.currentStep ? `${t.currentStep}: ` : ''}${e instanceof Error ? e.message : String(e)}`;
     t.note(`failed: ${reason}`);
     t.endStep('failed');
-    return { status: 'failed', reason: o.redactor.redact(reason), checks, ...(e instanceof HostFailure && e.diagnoses ? { diagnoses: e.diagnoses } : {}), ...(commands ? { commands } : {}) };
+    const f = failureOf(e);
+    return { status: 'failed', reason: o.redactor.redact(reason), reasonCode: f.reason, fix: o.redactor.redact(f.fix), checks, ...(e instanceof HostFailure && e.diagnoses ? { diagnoses: e.diagnoses } : {}), ...(commands ? { commands } : {}) };
   }
 }
 
@@ -622,7 +630,7 @@ function abortableSleep(ms: number, signal?: AbortSignal): Promise<void> {
 }
 
 /** Reads the agent's last 50 log lines and fails the host with `why` plus the best diagnosis. */
-async function logsDiagnosis(o: InstallHostOptions, ssh: SshForVerify, runtime: string, why: string): Promise<never> {
+async function logsDiagnosis(o: InstallHostOptions, ssh: SshForVerify, runtime: string, why: string, reason: FailureReason = 'no-checkin'): Promise<never> {
   // A Swarm agent is a service: its logs come from `docker service logs` (there is no container of that name).
   const cmd = o.plan.platform === 'kubernetes' ? kubectlCommands(runtime, '').logs : `${shellQuote(runtime)}${o.plan.platform === 'swarm' ? ' service' : ''} logs --tail 50 ${agentNames(o.agentName).agent}`;
   const r = await ssh.withHost((h) => h.run(cmd, { privileged: true })).catch((e: unknown) => {
@@ -633,7 +641,7 @@ async function logsDiagnosis(o: InstallHostOptions, ssh: SshForVerify, runtime: 
   const logs = o.redactor.redact(`${r?.stdout ?? ''}\n${r?.stderr ?? ''}`);
   const d = diagnoseAgentLogs(logs);
   const hint = d.length ? ` Likely cause: ${d[0]!.cause} Fix: ${d[0]!.fix} (log: ${d[0]!.line})` : logs.trim() ? ` Last log line: ${logs.trim().split('\n').pop()}` : '';
-  throw new HostFailure(`${why}.${hint}`, d);
+  throw new HostFailure(`${why}.${hint}`, d, reason);
 }
 
 /** Over SSH: waits until the agent container runs (not for Swarm/Kubernetes, where the orchestrator starts it). */
@@ -659,7 +667,7 @@ async function waitForContainer(o: InstallHostOptions, ssh: SshForVerify, runtim
       o.transcript.note('container running');
       return;
     }
-    if (now() > until) await logsDiagnosis(o, ssh, runtime, `the agent container is not running (${st?.Status ?? 'not found'})`);
+    if (now() > until) await logsDiagnosis(o, ssh, runtime, `the agent container is not running (${st?.Status ?? 'not found'})`, 'remote-command');
     await abortableSleep(waitMs, o.signal);
     waitMs = pollMs;
   }

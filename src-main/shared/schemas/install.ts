@@ -1,8 +1,19 @@
 import { z } from 'zod';
+import { FAILURE_REASONS } from '../domain/failures';
+import { runSummarySchema } from './run';
 
 /** Requests and views of the SSH install and of tasks (contract: ssh:*, tasks:*; events task:*). */
 
 const target = z.string().trim().min(1).max(300);
+/**
+ * The SSH password and the sudo password, given once per run (the UI's Authentication fields, the
+ * CLI's --ssh-password-stdin / --sudo-password-stdin): main tries them for every host that asks
+ * and asks through a task prompt only when one is missing or wrong. Kept in memory for the run.
+ */
+const runSecrets = {
+  sshPassword: z.string().min(1).max(4096).optional(),
+  sudoPassword: z.string().min(1).max(4096).optional(),
+};
 
 export const sshInstallRequest = z
   .object({
@@ -31,10 +42,11 @@ export const sshInstallRequest = z
     /** connect: only the SSH connection (host key, login) and whether sudo works without a password; no server needed. */
     mode: z.enum(['install', 'preflight-only', 'dry-run', 'connect']).default('install'),
     replaceExisting: z.enum(['ask', 'always', 'never']).default('ask'),
+    ...runSecrets,
   })
   .strict();
 
-export const sshResumeRequest = z.object({ runId: z.string().regex(/^[A-Za-z0-9_-]{1,64}$/), serverId: z.string().min(1).optional() }).strict();
+export const sshResumeRequest = z.object({ runId: z.string().regex(/^[A-Za-z0-9_-]{1,64}$/), serverId: z.string().min(1).optional(), ...runSecrets }).strict();
 export const sshRunRequest = z.object({ runId: z.string().regex(/^[A-Za-z0-9_-]{1,64}$/) }).strict();
 export const sshTranscriptRequest = z.object({ runId: z.string().regex(/^[A-Za-z0-9_-]{1,64}$/), target }).strict();
 export const taskIdRequest = z.object({ taskId: z.string().uuid() }).strict();
@@ -50,43 +62,47 @@ export interface SshConfigHostView {
   identityFile?: string;
 }
 
-export type TaskStatus = 'running' | 'cancelling' | 'succeeded' | 'failed' | 'cancelled';
+export const taskStatusSchema = z.enum(['running', 'cancelling', 'succeeded', 'failed', 'cancelled']);
+export type TaskStatus = z.infer<typeof taskStatusSchema>;
 
-export interface TaskPromptView {
-  id: string;
-  kind: 'host-key' | 'passphrase' | 'password' | 'sudo' | 'keyboard-interactive' | 'confirm';
-  target: string;
-  message: string;
-  /** Fixed answers (host-key: once/remember/reject; confirm: yes/no); absent = free text. */
-  choices?: string[];
-  /** The UI must mask the input and never echo it back. */
-  secret: boolean;
-  fingerprint?: string;
-}
+export const taskPromptViewSchema = z
+  .object({
+    id: z.string(),
+    kind: z.enum(['host-key', 'passphrase', 'password', 'sudo', 'keyboard-interactive', 'confirm']),
+    target: z.string(),
+    message: z.string(),
+    /** Fixed answers (host-key: once/remember/reject; confirm: yes/no); absent = free text. */
+    choices: z.array(z.string()).optional(),
+    /** The UI must mask the input and never echo it back. */
+    secret: z.boolean(),
+    fingerprint: z.string().optional(),
+  })
+  .strict();
+export type TaskPromptView = z.infer<typeof taskPromptViewSchema>;
 
-export interface TaskView {
-  id: string;
-  kind: string;
-  title: string;
-  status: TaskStatus;
-  progress: number;
-  message?: string;
-  createdAt: string;
-  finishedAt?: string;
-  pendingPrompts: TaskPromptView[];
-  result?: unknown;
-  error?: { code: string; message: string };
-}
+/** A long-running task as the UI sees it. The only kind is 'ssh:install', whose result is the run's summary. */
+export const taskViewSchema = z
+  .object({
+    id: z.string(),
+    kind: z.literal('ssh:install'),
+    title: z.string(),
+    status: taskStatusSchema,
+    progress: z.number().min(0).max(1),
+    message: z.string().optional(),
+    createdAt: z.string(),
+    finishedAt: z.string().optional(),
+    pendingPrompts: z.array(taskPromptViewSchema),
+    result: runSummarySchema.optional(),
+    error: z.object({ code: z.string(), message: z.string(), reason: z.enum(FAILURE_REASONS).optional(), fix: z.string().optional() }).strict().optional(),
+  })
+  .strict();
+export type TaskView = z.infer<typeof taskViewSchema>;
 
-export interface TaskLogEvent {
-  taskId: string;
-  line: string;
-}
+export const taskLogEventSchema = z.object({ taskId: z.string(), line: z.string() }).strict();
+export type TaskLogEvent = z.infer<typeof taskLogEventSchema>;
 
-export interface TaskPromptEvent {
-  taskId: string;
-  prompt: TaskPromptView;
-}
+export const taskPromptEventSchema = z.object({ taskId: z.string(), prompt: taskPromptViewSchema }).strict();
+export type TaskPromptEvent = z.infer<typeof taskPromptEventSchema>;
 
 export interface SshRunStarted {
   taskId: string;

@@ -39,7 +39,7 @@ interface Summary {
   runId: string;
   ok: boolean;
   mode: string;
-  hosts: Array<{ target: string; environmentId: number | null; state: string; outcome?: string; checkedIn: boolean; reason?: string; fix?: string; attempts: number; seconds?: number; steps?: Array<{ name: string }> }>;
+  hosts: Array<{ target: string; environmentId: number | null; state: string; outcome?: string; checkedIn: boolean; reason?: string; reasonCode?: string; fix?: string; attempts: number; seconds?: number; steps?: Array<{ name: string }> }>;
 }
 
 const dataDir = () => join(root, 'data');
@@ -137,6 +137,7 @@ describe('edgedeck install over real sshd to a local server', () => {
     const [a, b] = r.summary!.hosts;
     expect(a).toMatchObject({ state: 'succeeded', outcome: 'preflight-ok', environmentId: null });
     expect(b!.state).toBe('failed');
+    expect(b!.reasonCode).toBe('ssh-auth');
     expect(b!.fix).toMatch(/--ssh-password-stdin/);
     const r2 = await run([...base(), '--create', '--preflight-only', '--target', target(users.key, hosts[0]!)]);
     expect(r2.code, r2.err).toBe(0);
@@ -157,6 +158,7 @@ describe('edgedeck install over real sshd to a local server', () => {
     expect(h.state).toBe('failed');
     expect(h.reason).toContain(fingerprint(hosts[0]!.hostKeyPub));
     expect(h.reason).toMatch(/not in known hosts/);
+    expect(h.reasonCode).toBe('host-key-unknown');
     expect(h.fix).toMatch(/--accept-new-host-keys/);
     expect(h.fix).toMatch(/ssh-keyscan -p \d+ 127\.0\.0\.1/);
     expect(r.err).toContain(fingerprint(hosts[0]!.hostKeyPub));
@@ -177,6 +179,9 @@ describe('edgedeck install over real sshd to a local server', () => {
     const [a, b] = r.summary!.hosts;
     expect(a).toMatchObject({ state: 'succeeded', checkedIn: true });
     expect(b!.state).toBe('failed');
+    // A stopped sshd refuses the connection: the code says so, and the fix with it (no matching of words).
+    expect(b!.reasonCode).toBe('ssh-refused');
+    expect(b!.fix).toContain('Nothing accepts SSH at that address and port');
     expect(b!.fix).toContain(`--resume ${r.summary!.runId}`);
     expect(r.err).toContain(`--resume ${r.summary!.runId}`);
 
