@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { FAILURE_REASONS } from '../domain/failures';
+import { pollSeconds } from './portainer';
 import { runSummarySchema } from './run';
 
 /** Requests and views of the SSH install and of tasks (contract: ssh:*, tasks:*; events task:*). */
@@ -26,7 +27,7 @@ export const sshInstallRequest = z
         nameTemplate: z.string().min(1).max(200).default('{host}'),
         groupId: z.number().int().positive().optional(),
         tagIds: z.array(z.number().int().positive()).max(100).optional(),
-        pollSeconds: z.number().int().min(1).max(3600).optional(),
+        pollSeconds: pollSeconds.optional(),
       }),
     ]),
     platform: z.enum(['standalone', 'swarm', 'podman', 'kubernetes']),

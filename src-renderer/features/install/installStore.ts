@@ -1,4 +1,5 @@
 import { create } from 'zustand';
+import { pollIntervalProblem } from '../../../src-main/shared/domain/pollInterval';
 import { AppError, api } from '../../api';
 import { notifyError } from '../../components/notify';
 import type { CallRequest } from '../../../src-main/shared/contract/calls';
@@ -328,7 +329,8 @@ export function validate(form: InstallForm, targets: string[]): FieldErrors {
   if (form.envMode === 'existing' && !form.environmentId) e.environmentId = 'Pick the environment to install into, or choose "Create one per host".';
   if (form.envMode === 'existing' && targets.length > 1) e.environmentId = `One environment holds one agent: pick "Create one per host" for ${targets.length} hosts, or keep one target.`;
   if (form.envMode === 'create' && !form.nameTemplate.trim()) e.nameTemplate = 'Give a name template, e.g. {host} or edge-{host}.';
-  if (form.pollSeconds !== undefined && (form.pollSeconds < 1 || form.pollSeconds > 3600)) e.pollSeconds = 'Poll every 1 to 3600 seconds, or leave empty for the server default.';
+  const pollProblem = form.pollSeconds === undefined ? undefined : pollIntervalProblem(form.pollSeconds);
+  if (pollProblem) e.pollSeconds = pollProblem;
   if (form.jump.trim()) {
     const r = readTarget(form.jump);
     if (isTargetError(r)) e.jump = `Jump host: ${r.error}`;
