@@ -38,10 +38,15 @@ describe('edgedeck binary', () => {
     child.stdout.on('data', (d: Buffer) => (out += d.toString()));
     child.stderr.on('data', (d: Buffer) => (err += d.toString()));
     const exited = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));
-    await new Promise((r) => setTimeout(r, 4000));
+    // Wait for the command's first line (it has started and installed its handlers: on a loaded
+    // machine start-up alone can take seconds), then for longer than an idle process would live.
+    const started = Date.now();
+    while (!out.includes('\n') && child.exitCode === null && Date.now() - started < 20_000) await new Promise((r) => setTimeout(r, 50));
+    expect(out, err).toContain('\n');
+    await new Promise((r) => setTimeout(r, 2000));
     expect(child.exitCode, err).toBeNull();
     child.kill('SIGTERM');
     expect(await exited).toBe(0);
     expect(out).toContain('"summary":true');
-  }, 30_000);
+  }, 40_000);
 });
