@@ -5,14 +5,18 @@
 // (prepare), `npm run build`, and by bin/edgedeck.mjs when the sources are newer than the bundle.
 // Files are written to a temporary name and renamed, so a CLI starting meanwhile never reads half a file;
 // the entry is renamed last.
-import { mkdirSync, renameSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readdirSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { basename, dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 const defaultRoot = join(dirname(fileURLToPath(import.meta.url)), '..');
 
-/** Builds out/cli/main.js; returns the milliseconds it took. */
-export async function buildCli(root = defaultRoot) {
+/**
+ * Builds out/cli/main.js; returns the milliseconds it took. `clean` removes chunks of earlier
+ * builds (`npm run build`, before packing); the on-demand rebuild keeps them, since a CLI
+ * started a moment earlier may still load its chunks.
+ */
+export async function buildCli(root = defaultRoot, { clean = false } = {}) {
   const started = Date.now();
   const { build } = await import('esbuild');
   const outdir = join(root, 'out', 'cli');
@@ -32,6 +36,10 @@ export async function buildCli(root = defaultRoot) {
     legalComments: 'none',
   });
   mkdirSync(outdir, { recursive: true });
+  if (clean) {
+    const fresh = new Set(result.outputFiles.map((f) => basename(f.path)));
+    for (const name of readdirSync(outdir)) if (!fresh.has(name)) rmSync(join(outdir, name), { force: true });
+  }
   const files = [...result.outputFiles].sort((a, b) => Number(basename(a.path) === 'main.js') - Number(basename(b.path) === 'main.js'));
   for (const f of files) {
     const tmp = `${f.path}.${process.pid}.tmp`;
@@ -42,6 +50,6 @@ export async function buildCli(root = defaultRoot) {
 }
 
 if (process.argv[1] && fileURLToPath(import.meta.url) === process.argv[1]) {
-  const ms = await buildCli();
+  const ms = await buildCli(defaultRoot, { clean: process.argv.includes('--clean') });
   process.stderr.write(`edgedeck: CLI bundled into out/cli/ in ${(ms / 1000).toFixed(1)} s\n`);
 }

@@ -1,19 +1,23 @@
-import { app, BrowserWindow, ipcMain, type IpcMainInvokeEvent } from 'electron';
+import { app, BrowserWindow, ipcMain, shell, type IpcMainInvokeEvent } from 'electron';
 import { IPC_EVENT, IPC_INVOKE } from './shared/contract/ipcChannels';
 import { createAppServices, type AppServices } from './services/app/appServices';
-import { currentPlatform, prepareDataFolder } from './services/platform/dataFolder';
+import { currentPlatform, prepareDataFolder, sessionLogFolder } from './services/platform/dataFolder';
+import { SessionLogFile } from './services/logging/logFile';
 import { legacyDataMoves } from './shared/domain/platformPaths';
 import { createLogger } from './services/logging/logger';
 import { Redactor } from './services/logging/redact';
 import { guardProcess, onProcessProblem } from './services/logging/crashGuard';
-import { createSafeStorageSecrets } from './platform/safeStorageSecrets';
+import { createSafeStorageSealer, createSafeStorageSecrets } from './platform/safeStorageSecrets';
 import { createElectronStore } from './platform/electronStore';
 import { createElectronDialogs } from './platform/electronDialogs';
 import { createMainWindow, isAppUrl, lockDownSession } from './window';
 
 /** Electron lifecycle only: services come from createAppServices, shared with `edgedeck serve`. */
 const redactor = new Redactor();
-const logger = createLogger({ scope: 'main', redactor });
+// Logs in the OS's log folder, the same one serve and the CLI use (app.getPath('logs') then points there).
+app.setAppLogsPath(sessionLogFolder({ ...currentPlatform(), home: app.getPath('home') }));
+const logFile = SessionLogFile.tryOpen({ dir: app.getPath('logs'), scope: 'main' }, (why) => process.stderr.write(`edgedeck: ${why}\n`));
+const logger = createLogger({ scope: 'main', redactor, ...(logFile ? { file: logFile } : {}) });
 // An error escaping a callback is logged and shown in the window; Electron main keeps running.
 guardProcess({ logger, redact: (t) => redactor.redact(t) });
 let services: AppServices | undefined;
@@ -51,12 +55,18 @@ async function start(): Promise<void> {
     dataDir,
     store,
     secrets: createSafeStorageSecrets(store),
+    sealer: createSafeStorageSealer(),
     redactor,
     transport: 'ipc',
     version: app.getVersion(),
     logger,
     embeddedServer: true,
     dialogs: createElectronDialogs(),
+    logFolder: app.getPath('logs'),
+    showFolder: async (folder) => {
+      const failure = await shell.openPath(folder);
+      if (failure) throw new Error(failure);
+    },
   });
   const dispatcher = services.dispatcher;
   ipcMain.handle(IPC_INVOKE, (event, channel: unknown, payload: unknown) => {

@@ -39,6 +39,9 @@ function readJson(path) {
 
 const bin = (name) => join(root, 'node_modules', '.bin', name);
 
+// System parts the suites use (Chromium, sshd, sudo, validators, engines): installed when missing
+// (as root or through sudo -n), or one line saying what to run; the suites that need them fail then.
+check('system parts for the tests (scripts/install-test-deps.sh)', 'bash', [join(root, 'scripts', 'install-test-deps.sh')]);
 check('typecheck', bin('tsc'), ['-p', 'tsconfig.json']);
 check('lint', bin('eslint'), ['--max-warnings=0', '.']);
 

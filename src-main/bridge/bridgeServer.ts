@@ -8,6 +8,7 @@ import type { DownloadRegistry } from '../services/downloads/downloadRegistry';
 import type { Dispatcher } from '../services/rpc/dispatcher';
 import type { EventHub } from '../services/rpc/eventHub';
 import type { Logger } from '../services/logging/logger';
+import { LaunchCodes } from './launchCodes';
 import { checkOrigin, checkToken, hostsFor, presentedToken, safeDecode, tokenCookie, type BridgeGuard } from './guard';
 import { loadStatic } from './staticFiles';
 
@@ -35,6 +36,11 @@ export interface Bridge {
   /** The address to open, carrying the launch token once (it becomes an HttpOnly cookie). */
   url: string;
   token: string;
+  /**
+   * An address for a browser opener's argv: a one-time code (good for one visit within
+   * `ttlMs`, default 2 minutes) that the bridge exchanges for the token cookie.
+   */
+  launchUrl(ttlMs?: number): string;
   close(): Promise<void>;
 }
 
@@ -87,6 +93,7 @@ export async function startBridge(options: BridgeOptions): Promise<Bridge> {
   const token = options.token ?? randomBytes(24).toString('base64url');
   const maxBody = options.maxBodyBytes ?? 1024 * 1024;
   const guard: BridgeGuard = { token, allowedHosts: new Set(), cookieName: '' };
+  const launchCodes = new LaunchCodes();
   const { dispatcher, hub, logger } = options;
 
   async function handleRpc(req: IncomingMessage, res: ServerResponse, channel: string): Promise<void> {
@@ -140,11 +147,17 @@ export async function startBridge(options: BridgeOptions): Promise<Bridge> {
     if (!origin.ok) return fail(res, origin.status, 'forbidden', origin.message);
     const url = new URL(req.url ?? '/', 'http://bridge.invalid');
 
-    // First visit: trade the token in the address for an HttpOnly cookie and drop it from the address bar.
+    // First visit: trade the token (or a one-time launch code) in the address for an HttpOnly cookie
+    // and drop it from the address bar.
     const queryToken = url.searchParams.get('token');
-    if (queryToken !== null && req.method === 'GET') {
-      if (!checkToken(queryToken, guard)) return fail(res, 401, 'unauthorized', 'That launch token is not valid for this Edgedeck; use the address it printed.');
+    const queryCode = url.searchParams.get('code');
+    if ((queryToken !== null || queryCode !== null) && req.method === 'GET') {
+      if (queryToken !== null && !checkToken(queryToken, guard)) return fail(res, 401, 'unauthorized', 'That launch token is not valid for this Edgedeck; use the address it printed.');
+      if (queryToken === null && !launchCodes.redeem(queryCode!)) {
+        return fail(res, 401, 'unauthorized', 'That launch code was used already or has expired (each works once); open the address `edgedeck serve` printed.');
+      }
       url.searchParams.delete('token');
+      url.searchParams.delete('code');
       res.writeHead(303, {
         'Set-Cookie': `${guard.cookieName}=${encodeURIComponent(token)}; HttpOnly; SameSite=Strict; Path=/`,
         Location: url.pathname + url.search + url.hash,
@@ -215,6 +228,7 @@ export async function startBridge(options: BridgeOptions): Promise<Bridge> {
     port,
     token,
     url: `http://${shownHost}:${port}/?token=${encodeURIComponent(token)}`,
+    launchUrl: (ttlMs = 120_000) => `http://${shownHost}:${port}/?code=${launchCodes.issue(ttlMs)}`,
     close: () =>
       new Promise<void>((resolve) => {
         for (const client of sockets.clients) client.terminate();

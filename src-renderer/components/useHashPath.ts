@@ -23,3 +23,9 @@ export function goTo(hash: string): void {
   if (location.hash === hash) window.dispatchEvent(new HashChangeEvent('hashchange'));
   else location.hash = hash;
 }
+
+/** Navigates without a new history entry (Back skips the page being replaced); the pages follow. */
+export function replaceTo(hash: string): void {
+  history.replaceState(null, '', hash);
+  window.dispatchEvent(new HashChangeEvent('hashchange'));
+}

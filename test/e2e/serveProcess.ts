@@ -15,11 +15,13 @@ export interface ServedApp {
   stderr: () => string;
 }
 
-export async function startServe(extraArgs: string[] = []): Promise<{ app: ServedApp; stop: () => Promise<void> }> {
-  const dataDir = mkdtempSync(join(tmpdir(), 'edgedeck-e2e-'));
+/** `dataDir`: reuse a data folder (a restart); the caller then owns it and stop() leaves it. */
+export async function startServe(extraArgs: string[] = [], options: { dataDir?: string } = {}): Promise<{ app: ServedApp; stop: () => Promise<void> }> {
+  const dataDir = options.dataDir ?? mkdtempSync(join(tmpdir(), 'edgedeck-e2e-'));
   const child: ChildProcess = spawn(process.execPath, ['bin/edgedeck.mjs', 'serve', '--no-open', '--data', dataDir, ...extraArgs], {
     cwd: process.cwd(),
-    env: { ...process.env, CI: '1' },
+    // The session log goes beside the test's data, not into the user's log folder.
+    env: { ...process.env, CI: '1', EDGEDECK_LOG_DIR: join(dataDir, 'logs') },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   let err = '';
@@ -46,7 +48,7 @@ export async function startServe(extraArgs: string[] = []): Promise<{ app: Serve
       await Promise.race([exited, new Promise((r) => setTimeout(r, 10_000))]);
       if (child.exitCode === null) child.kill('SIGKILL');
     }
-    rmSync(dataDir, { recursive: true, force: true });
+    if (!options.dataDir) rmSync(dataDir, { recursive: true, force: true });
   };
   return { app, stop };
 }

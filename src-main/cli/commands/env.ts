@@ -8,20 +8,22 @@ import { createFileStore } from '../../services/stores/fileStore';
 import type { KeyValueStore } from '../../services/stores/keyValueStore';
 import { calls, type CallName } from '../../shared/contract/calls';
 import { AppError, invalidInput } from '../../shared/contract/errors';
-import { resolveGroupAndTags, type Named } from '../../shared/domain/groupsAndTags';
+import { resolveGroupAndTags, resolveNames, type Named } from '../../shared/domain/groupsAndTags';
 import type { EnvironmentDetailView, EnvironmentView } from '../../shared/schemas/portainer';
 import { defaultDataDir } from '../paths';
 import { defineCommand, type ValuesOf } from '../defineCommand';
 import { EXIT_USAGE, reportError, type CliIo, type Command } from '../io';
 import { checkServerFlags, connectServer, SERVER_OPTIONS, SERVER_SECRETS, TLS_HINT } from '../serverConnection';
 
-const USAGE = `edgedeck env <list|show|create|update|delete> [options]
+const USAGE = `edgedeck env <list|show|create|update|delete|waiting|trust> [options]
 
   list   [--search S] [--state alive|lost|never] [--start N] [--limit N] [--all-types] [--json]
   show   ID
   create --name N [--url PORTAINER_URL_FOR_AGENTS] [--poll SECONDS] [--group G] [--tags a,b] [--engine docker|podman]
   update ID [--name N] [--poll SECONDS] [--group G] [--tags a,b]
   delete ID
+  waiting [--json]        devices waiting for trust (Business Edition's waiting room)
+  trust   ID... [--group G] [--tags a,b] [--edge-groups x,y]
 
 Server (one of):
   --server URL            e.g. https://portainer.example.com:9443
@@ -32,7 +34,7 @@ Credentials (from standard input or a file, never from the command line):
 Certificate (https):
   default: the system's CA store; --pin SHA256 to trust exactly one certificate; --insecure to skip checks
 
-Groups and tags are given by name and created when missing. create prints the environment as JSON,
+Groups, tags and Edge groups are given by name and created when missing. create prints the environment as JSON,
 with the Edge key and the Edge ID to install the agent with. Exit codes: 0 ok, 2 bad input, 1 server error.`;
 
 const OPTIONS = {
@@ -51,6 +53,7 @@ const OPTIONS = {
   group: { type: 'string' },
   tags: { type: 'string' },
   engine: { type: 'string' },
+  'edge-groups': { type: 'string' },
 } as const;
 
 type Values = ValuesOf<typeof OPTIONS>;
@@ -139,6 +142,14 @@ function envJson(d: EnvironmentDetailView, extra: Record<string, unknown> = {}):
   return JSON.stringify(out, null, 2) + '\n';
 }
 
+const VERBS = ['list', 'show', 'create', 'update', 'delete', 'waiting', 'trust'];
+
+function envIds(positionals: string[]): number[] {
+  const texts = positionals.slice(1);
+  if (!texts.length) throw invalidInput('ID', 'Give the ID of each device to trust, e.g. edgedeck env trust 12 13 (see edgedeck env waiting).');
+  return [...new Set(texts.map((t) => int(t, 'ID', 1)!))];
+}
+
 export function makeEnvCommand(deps: EnvCommandDeps = {}): Command {
   return defineCommand({
     name: 'env',
@@ -148,8 +159,8 @@ export function makeEnvCommand(deps: EnvCommandDeps = {}): Command {
     secrets: SERVER_SECRETS,
     async run({ values, positionals, io, hasSecret, secrets }) {
       const verb = positionals[0];
-      if (!verb || !['list', 'show', 'create', 'update', 'delete'].includes(verb)) {
-        io.stderr(`edgedeck: env needs one of list, show, create, update, delete.\n\nUsage: ${USAGE}\n`);
+      if (!verb || !VERBS.includes(verb)) {
+        io.stderr(`edgedeck: env needs one of ${VERBS.join(', ')}.\n\nUsage: ${USAGE}\n`);
         return EXIT_USAGE;
       }
       const redactor = new Redactor();
@@ -212,6 +223,7 @@ async function runVerb(verb: string, values: Values, positionals: string[], prof
     }
     case 'update': {
       const id = envId(positionals);
+      if (values['edge-groups'] !== undefined) throw invalidInput('--edge-groups', 'applies to env trust; Edge group membership is not part of an update.');
       const conn = await profiles.connection();
       const names = tagNames(values.tags);
       const made: { group?: Named; tags: Named[] } = { tags: [] };
@@ -230,6 +242,37 @@ async function runVerb(verb: string, values: Values, positionals: string[], prof
       } catch (e) {
         if (created.length && e instanceof AppError) throw new AppError(e.code, `${e.message} Created before this failure (still on the server): ${created.join(', ')}.`, e.field);
         throw e;
+      }
+      return 0;
+    }
+    case 'waiting': {
+      const conn = await profiles.connection();
+      const page = await conn.client.listEnvironments({ untrusted: true, types: [4, 7] });
+      const items = page.items.map((e) => ({ Id: e.id, Name: e.name, EdgeID: e.edgeId ?? '', GroupId: e.groupId, TagIds: e.tagIds, LastCheckInDate: e.lastCheckIn }));
+      if (values.json) io.stdout(JSON.stringify(items, null, 2) + '\n');
+      else {
+        io.stdout(table(page.items));
+        io.stdout(`${page.items.length} waiting for trust\n`);
+      }
+      return 0;
+    }
+    case 'trust': {
+      const ids = envIds(positionals);
+      const conn = await profiles.connection();
+      const names = tagNames(values.tags);
+      const made: { group?: Named; tags: Named[] } = { tags: [] };
+      const madeEdgeGroups: Named[] = [];
+      const createdText = () => [...(made.group ? [`group "${made.group.name}"`] : []), ...made.tags.map((t) => `tag "${t.name}"`), ...madeEdgeGroups.map((g) => `Edge group "${g.name}"`)];
+      const withCreated = (e: unknown) => (createdText().length && e instanceof AppError ? new AppError(e.code, `${e.message} Created before this failure (still on the server): ${createdText().join(', ')}.`, e.field) : e);
+      try {
+        const r = await resolveGroupAndTags(groupTagCalls(conn.client, { create: true }), { ...(values.group ? { group: values.group } : {}), ...(names ? { tags: names } : {}) }, made);
+        const edgeGroupNames = tagNames(values['edge-groups']);
+        const edgeGroupIds = edgeGroupNames ? (await resolveNames(await conn.client.listEdgeGroups(), edgeGroupNames, (name) => conn.client.createEdgeGroup(name), (g) => madeEdgeGroups.push(g))).found.map((g) => g.id) : undefined;
+        const relations = { ...(r.groupId !== undefined ? { groupId: r.groupId } : {}), ...(names ? { tagIds: r.tagIds ?? [] } : {}), ...(edgeGroupIds ? { edgeGroupIds } : {}) };
+        await conn.client.trustEnvironments(ids, relations);
+        io.stdout(JSON.stringify({ trusted: ids, groupId: relations.groupId ?? null, tagIds: relations.tagIds ?? null, edgeGroupIds: edgeGroupIds ?? null, created: createdText() }, null, 2) + '\n');
+      } catch (e) {
+        throw withCreated(e);
       }
       return 0;
     }

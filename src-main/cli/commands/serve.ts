@@ -10,6 +10,9 @@ import { defineCommand } from '../defineCommand';
 import { LOOPBACK } from '../flags';
 import { untilStopped } from '../io';
 import { openBrowser } from '../openBrowser';
+import { SessionLogFile } from '../../services/logging/logFile';
+import { sessionLogFolder } from '../../services/platform/dataFolder';
+import { hasDesktop, showFolder } from '../../services/platform/opener';
 import { defaultDataDir, rendererBuilt, rendererDir } from '../paths';
 import { ensureBuilt } from '../build';
 import { packageVersion } from '../version';
@@ -36,7 +39,11 @@ export const serveCommand = defineCommand({
 
     const dataDir = values.data ?? defaultDataDir();
     const redactor = new Redactor();
-    const logger = createLogger({ scope: 'serve', redactor });
+    // A log file per session in the OS's log folder (the desktop app's convention), redacted like stderr.
+    const logFolder = sessionLogFolder();
+    const logFile = SessionLogFile.tryOpen({ dir: logFolder, scope: 'serve' }, (why) => io.stderr(`edgedeck: ${why}\n`));
+    const logger = createLogger({ scope: 'serve', redactor, ...(logFile ? { file: logFile } : {}) });
+    if (logFile) io.stderr(`edgedeck: this session's log: ${logFile.path}\n`);
     const services = await createAppServices({
       dataDir,
       store: createFileStore(dataDir),
@@ -47,18 +54,22 @@ export const serveCommand = defineCommand({
       version: packageVersion(),
       logger,
       embeddedServer: !values['no-embedded-server'],
+      logFolder,
+      ...(hasDesktop() ? { showFolder: (folder: string) => showFolder(folder) } : {}),
     });
     const bridge = await startBridge({ host: values.host, port, dispatcher: services.dispatcher, hub: services.hub, downloads: services.downloads, staticDir: rendererDir, logger });
     // Errors the process guard (cli/main.ts) caught reach the page too, redacted.
     const stopReports = onProcessProblem((p) => services.hub.emit('app:problem', { ...p, message: redactor.redact(p.message) }));
     io.stdout(`Edgedeck is running at ${bridge.url}\n`);
-    if (!values['no-open']) openBrowser(bridge.url, io);
+    // The opener's argv is readable by every local user: it gets a one-time code, not the token.
+    if (!values['no-open']) openBrowser(bridge.launchUrl(), io);
 
     await untilStopped(io.stopSignal);
     io.stderr('edgedeck: stopping…\n');
     stopReports();
     await bridge.close();
     await services.close();
+    logFile?.close();
     return 0;
   },
 });

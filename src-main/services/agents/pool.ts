@@ -3,7 +3,7 @@ import { Agent as UndiciAgent, type Dispatcher } from 'undici';
 import { AppError } from '../../shared/contract/errors';
 import type { AgentGroupView, AgentState, PollSample } from '../../shared/schemas/simulator';
 import { AgentApiServer } from './agentApi';
-import { SimAgent, type AgentEvent, type Platform, type SimAgentConfig } from './simAgent';
+import { SimAgent, type AgentEvent, type AgentMetaFields, type Platform, type SimAgentConfig } from './simAgent';
 
 /**
  * Many simulated Edge agents in one process. One scheduler timer (TICK_MS) fires the agents whose
@@ -29,6 +29,8 @@ export interface AgentGroupOptions {
   agentPort?: number;
   tunnel?: boolean;
   inactivityTimeoutMs?: number;
+  /** EDGE_GROUPS, PORTAINER_TAGS, PORTAINER_GROUP: sent with the global-key request. */
+  meta?: AgentMetaFields;
   /** Spread first polls over [startDelay, startDelay + interval); default: the initial 5 s interval. */
   firstPollSpreadMs?: number;
   /** Fixed first-poll delay instead of a random one (tests). */
@@ -121,6 +123,7 @@ export class AgentPool {
         agentPort: opts.agentPort ?? 9001,
         tunnel: opts.tunnel ?? true,
         inactivityTimeoutMs: opts.inactivityTimeoutMs ?? DEFAULT_INACTIVITY_MS,
+        ...(opts.meta ? { meta: opts.meta } : {}),
       };
       const first = opts.firstPollDelayMs ?? Math.floor(Math.random() * spread);
       const agent = new SimAgent(cfg, ctx, now + first);

@@ -29,6 +29,23 @@ export interface SimAgentConfig {
   tunnel: boolean;
   /** EDGE_INACTIVITY_TIMEOUT in ms (default 5 min). */
   inactivityTimeoutMs: number;
+  meta?: AgentMetaFields;
+}
+
+/** EDGE_GROUPS, PORTAINER_TAGS (ids joined by ':'), PORTAINER_GROUP as the agent reads them. */
+export interface AgentMetaFields {
+  edgeGroupIds: number[];
+  tagIds: number[];
+  groupId: number;
+}
+
+/**
+ * The global-key request body as the agent sends it (agent `edge/client/portainer_edge_client.go`):
+ * `{}` unless a meta field is set, then all three under their json names.
+ */
+export function globalKeyBody(meta: AgentMetaFields | undefined): string {
+  if (!meta || (meta.edgeGroupIds.length === 0 && meta.tagIds.length === 0 && meta.groupId <= 0)) return '{}';
+  return JSON.stringify({ edgeGroupsIds: meta.edgeGroupIds, tagsIds: meta.tagIds, environmentGroupId: meta.groupId });
 }
 
 export type AgentEvent =
@@ -177,7 +194,7 @@ export class SimAgent {
       const res = await request(`${this.baseUrl}/api/endpoints/global-key`, {
         method: 'POST',
         headers: { 'X-PortainerAgent-EdgeID': this.config.edgeId },
-        body: '{}',
+        body: globalKeyBody(this.config.meta),
         dispatcher: this.ctx.dispatcher(this.config.insecurePoll),
         headersTimeout: this.timeoutS * 1000,
         bodyTimeout: this.timeoutS * 1000,

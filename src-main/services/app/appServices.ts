@@ -19,6 +19,7 @@ import type { Redactor } from '../logging/redact';
 import { sha256OfPem } from '../portainer/fingerprint';
 import { ServerProfiles } from '../profiles/serverProfiles';
 import type { SecretStore } from '../secrets/secretStore';
+import type { SecretSealer } from '../secrets/encryptedSecrets';
 import { SimulatorService } from '../simulator/simulatorService';
 import type { KeyValueStore } from '../stores/keyValueStore';
 import { PRESTAGE_CACHE_KEY } from '../prestage/cache';
@@ -35,6 +36,8 @@ export interface AppServicesOptions {
   store: KeyValueStore;
   /** safeStorage-backed in Electron, memory-only in serve mode. */
   secrets: SecretStore;
+  /** The OS keychain for secrets that must stay at rest (prestaged join tokens); Electron only. */
+  sealer?: SecretSealer | undefined;
   /** The redactor behind `logger`: every secret the services handle is registered with it. */
   redactor: Redactor;
   transport: 'ipc' | 'web';
@@ -45,6 +48,10 @@ export interface AppServicesOptions {
   version: string;
   /** Native dialogs (the Electron shell passes its own); none in the browser. */
   dialogs?: Dialogs;
+  /** The session's log folder (and file, from logger.file), for "Open log folder". */
+  logFolder?: string;
+  /** Shows a folder in the OS's file manager (absent: the UI shows the path). */
+  showFolder?: (folder: string) => Promise<void>;
 }
 
 export interface AppServices {
@@ -143,8 +150,13 @@ export async function createAppServices(options: AppServicesOptions): Promise<Ap
       },
     }),
     ...installHandlers,
-    ...createPrestageHandlers({ profiles, store: prestageStore(options), logger, downloads: options.transport === 'web' ? downloads : undefined }),
-    ...createPlatformHandlers({ dialogs: options.dialogs, transport: options.transport }),
+    ...createPrestageHandlers({ profiles, store: prestageStore(options), sealer: options.sealer, logger, downloads: options.transport === 'web' ? downloads : undefined }),
+    ...createPlatformHandlers({
+      dialogs: options.dialogs,
+      transport: options.transport,
+      ...(options.logFolder ? { logs: { folder: options.logFolder, ...(logger.file ? { file: logger.file } : {}) } } : {}),
+      ...(options.showFolder ? { showFolder: options.showFolder } : {}),
+    }),
   };
 
   return {

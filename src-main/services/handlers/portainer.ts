@@ -179,6 +179,16 @@ export function createPortainerHandlers(deps: PortainerHandlerDeps): Pick<Handle
     return base;
   }
 
+  /** A create or update request's group and tags, by id or by name (found, else created; creations go into `created`). */
+  async function groupAndTagIds(
+    client: PortainerClient,
+    req: { groupId?: number; groupName?: string; tagIds?: number[]; tagNames?: string[] },
+    created: EnvironmentCreateView['created'],
+  ): Promise<{ groupId?: number; tagIds: number[] }> {
+    const r = await resolveGroupAndTags(groupTagCalls(client, { create: true }), { ...(req.groupId === undefined && req.groupName ? { group: req.groupName } : {}), ...(req.tagNames?.length ? { tags: req.tagNames } : {}) }, created);
+    return { groupId: req.groupId ?? r.groupId, tagIds: [...new Set([...(req.tagIds ?? []), ...(r.tagIds ?? [])])] };
+  }
+
   function createdText(created: EnvironmentCreateView['created']): string {
     const parts: string[] = [];
     if (created.group) parts.push(`group "${created.group.name}" (ID ${created.group.id})`);
@@ -342,9 +352,7 @@ export function createPortainerHandlers(deps: PortainerHandlerDeps): Pick<Handle
       const created: EnvironmentCreateView['created'] = { tags: [] };
       let env: EnvironmentView;
       try {
-        const r = await resolveGroupAndTags(groupTagCalls(client, { create: true }), { ...(req.groupId === undefined && req.groupName ? { group: req.groupName } : {}), ...(req.tagNames?.length ? { tags: req.tagNames } : {}) }, created);
-        const groupId = req.groupId ?? r.groupId;
-        const tagIds = [...new Set([...(req.tagIds ?? []), ...(r.tagIds ?? [])])];
+        const { groupId, tagIds } = await groupAndTagIds(client, req, created);
         env = await client.createEdgeEnvironment({ name: req.name, portainerUrl, pollSeconds: req.pollSeconds, groupId, tagIds, containerEngine: req.containerEngine });
       } catch (e) {
         const done = createdText(created);
@@ -358,7 +366,17 @@ export function createPortainerHandlers(deps: PortainerHandlerDeps): Pick<Handle
 
     'environments:update': async (req) => {
       const conn = await profiles.connectionWithVersion();
-      const env = await conn.client.updateEnvironment(req.id, { name: req.name, groupId: req.groupId, tagIds: req.tagIds, pollSeconds: req.pollSeconds });
+      const created: EnvironmentCreateView['created'] = { tags: [] };
+      let env: EnvironmentView;
+      try {
+        const { groupId, tagIds } = await groupAndTagIds(conn.client, req, created);
+        // Tags untouched unless the request names some (by id or by name).
+        env = await conn.client.updateEnvironment(req.id, { name: req.name, groupId, tagIds: req.tagIds || req.tagNames ? tagIds : undefined, pollSeconds: req.pollSeconds });
+      } catch (e) {
+        const done = createdText(created);
+        if (done && e instanceof AppError) throw new AppError(e.code, `${e.message} Created before this failure (still on the server): ${done}.`, e.field);
+        throw e;
+      }
       return detail(conn, env);
     },
 

@@ -14,6 +14,7 @@ import type { BundleFormat, DevicePlatform } from '../prestage/types';
 import type { ServerProfiles } from '../profiles/serverProfiles';
 import type { Handlers } from '../rpc/dispatcher';
 import type { KeyValueStore } from '../stores/keyValueStore';
+import type { SecretSealer } from '../secrets/encryptedSecrets';
 
 export type PrestageCallName = 'prestage:export' | 'prestage:importPlan' | 'prestage:importRun' | 'prestage:unused' | 'prestage:deleteUnused' | 'prestage:cached' | 'prestage:defaults';
 
@@ -21,6 +22,8 @@ export interface PrestageHandlerDeps {
   profiles: ServerProfiles;
   /** Holds the offline copy of prestaged environments, join tokens included: must be private to the user. */
   store: KeyValueStore;
+  /** The desktop app's OS keychain: join tokens and agent secrets in the cache are stored encrypted with it. */
+  sealer?: SecretSealer | undefined;
   logger: Logger;
   /** Where `deliver: 'download'` archives wait for the browser (the web bridge serves them); absent in Electron. */
   downloads?: DownloadRegistry | undefined;
@@ -67,7 +70,7 @@ function planView(plan: ImportPlan, warnings: string[]): PrestagePlanView {
 /** Handlers of the prestage calls, on the active server profile. The lead wires this into appServices. */
 export function createPrestageHandlers(deps: PrestageHandlerDeps): Pick<Handlers, PrestageCallName> {
   const { profiles } = deps;
-  const service = new PrestageService({ cache: new PrestageCache(deps.store), edgeIds: profiles.edgeIds, ...(deps.now ? { now: deps.now } : {}) });
+  const service = new PrestageService({ cache: new PrestageCache(deps.store, deps.sealer), edgeIds: profiles.edgeIds, ...(deps.now ? { now: deps.now } : {}) });
 
   function activeUrl(): string {
     const p = profiles.active();

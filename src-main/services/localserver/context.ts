@@ -1,5 +1,6 @@
 import type { EventEmitter } from 'node:events';
 import { isHeartbeatAlive } from '../../shared/domain/heartbeat';
+import type { Edition, ReleaseLine } from '../../shared/domain/releaseLines';
 import type { Logger } from '../logging/logger';
 import type { JwtService } from './jwt';
 import type { EnvironmentRecord } from './model';
@@ -14,6 +15,9 @@ export interface ServerContext {
   /** ms clock (injectable). */
   now: () => number;
   version: string;
+  /** The profile: what this server emulates (edition and the release line of `version`). */
+  edition: Edition;
+  line: ReleaseLine;
   /** The tunnel port Edge keys name (Portainer's --tunnel-port). */
   tunnelPort: number;
   fingerprint: string;

@@ -20,10 +20,10 @@ export interface PollEvent {
   environmentId: number;
   status: number;
   edgeId: string;
-  tunnel?: 'IDLE' | 'REQUIRED';
+  tunnel?: 'IDLE' | 'REQUIRED' | 'ACTIVE';
 }
 
-function emitPoll(ctx: ServerContext, environmentId: number, status: number, req: IncomingMessage, tunnel?: 'IDLE' | 'REQUIRED'): void {
+function emitPoll(ctx: ServerContext, environmentId: number, status: number, req: IncomingMessage, tunnel?: 'IDLE' | 'REQUIRED' | 'ACTIVE'): void {
   if (ctx.events.listenerCount('poll') === 0) return;
   const edgeId = req.headers['x-portaineragent-edgeid'];
   const ev: PollEvent = { environmentId, status, edgeId: typeof edgeId === 'string' ? edgeId : '' };
@@ -96,7 +96,9 @@ export async function handlePoll(ctx: ServerContext, req: IncomingMessage, res: 
   // heartbeat, which the next step sets for every poll past the Edge ID checks. So a poll refused
   // as untrusted (403) or for its platform header (400) uses up the first connection until the
   // server restarts (the stored LastCheckInDate, which heartbeats start from, is only written below).
-  const firstConnection = store.heartbeat(id) === 0;
+  // Business Edition's waiting room (issue #15): the first poll that gets through after trust opens
+  // the initial tunnel, however many untrusted polls came before.
+  const firstConnection = store.heartbeat(id) === 0 || env.awaitingFirstTrustedPoll === true;
   // 4. AuthorizedEdgeEndpointOperation.
   const edgeIdHeader = req.headers['x-portaineragent-edgeid'];
   const edgeId = typeof edgeIdHeader === 'string' ? edgeIdHeader : '';
@@ -110,6 +112,7 @@ export async function handlePoll(ctx: ServerContext, req: IncomingMessage, res: 
   store.updateHeartbeat(env.Id, Math.floor(ctx.now() / 1000));
   // 6. TrustedEdgeEnvironmentAccess.
   if (!env.UserTrusted && !store.doc.settings.TrustOnFirstConnect) {
+    if (firstConnection && ctx.edition === 'be') env.awaitingFirstTrustedPoll = true;
     reply(res, NOT_TRUSTED);
     emitPoll(ctx, id, 403, req);
     return;
@@ -137,6 +140,7 @@ export async function handlePoll(ctx: ServerContext, req: IncomingMessage, res: 
     changed = true;
   }
   if (firstConnection) {
+    delete env.awaitingFirstTrustedPoll;
     changed = true;
     try {
       await ctx.tunnels.open(env);

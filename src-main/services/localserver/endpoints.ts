@@ -5,7 +5,7 @@ import { environmentChanged, heartbeat, isEdge, nowSec, type ServerContext } fro
 import { endpointJson } from './endpointJson';
 import { FormValues } from './form';
 import { parseHostForEdge } from './hostForEdge';
-import { badRequest, CiObject, conflict, HttpError, notFound, optInt, optIntArray, optString, parseJsonObject, routeId, sendEmpty, sendJson } from './http';
+import { badRequest, CiObject, conflict, notFound, optInt, optIntArray, optString, parseJsonObject, routeId, sendEmpty, sendJson } from './http';
 import type { EnvironmentRecord } from './model';
 import type { RequestContext, Router } from './router';
 
@@ -325,15 +325,6 @@ export function registerEndpointRoutes(router: Router, ctx: ServerContext): void
     // §2.7's http:// → https:// key rewrite is not applied: this server has a single port and scheme.
     environmentChanged(ctx, env);
     sendEmpty(rc.res);
-  });
-
-  // ---- global key (public; lookup only, never creates) ----------------------------------------
-  router.add('POST', '/api/endpoints/global-key', 'public', (rc) => {
-    const edgeId = rc.req.headers['x-portaineragent-edgeid'];
-    if (typeof edgeId !== 'string' || edgeId === '') throw badRequest('Invalid Edge ID');
-    const env = store.envByEdgeId.get(edgeId);
-    if (!env) throw new HttpError(404, 'Unable to find the environment', 'no environment has this Edge ID');
-    sendJson(rc.res, { endpointID: env.Id });
   });
 
   // ---- legacy poll path (agents ≤ 2.12) ----------------------------------------------------------

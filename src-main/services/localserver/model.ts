@@ -67,6 +67,8 @@ export interface EnvironmentRecord {
   LastCheckInDate: number;
   UserTrusted: boolean;
   AgentVersion: string;
+  /** Business Edition: polled while untrusted; the first poll after trust opens the initial tunnel. */
+  awaitingFirstTrustedPoll?: boolean;
 }
 
 export interface GroupRecord {
@@ -74,6 +76,13 @@ export interface GroupRecord {
   Name: string;
   Description: string;
   TagIds: number[];
+}
+
+/** A static Edge group (Portainer's `EdgeGroup`; dynamic, tag-based groups are not emulated). */
+export interface EdgeGroupRecord {
+  Id: number;
+  Name: string;
+  Endpoints: number[];
 }
 
 export interface TagRecord {
@@ -87,13 +96,14 @@ export interface DataDocument {
   instanceId: string;
   /** HS256 secret for JWTs, per install (base64). */
   jwtSecret: string;
-  nextIds: { user: number; apiKey: number; endpoint: number; group: number; tag: number };
+  nextIds: { user: number; apiKey: number; endpoint: number; group: number; tag: number; edgeGroup: number };
   users: UserRecord[];
   apiKeys: ApiKeyRecord[];
   settings: SettingsRecord;
   environments: EnvironmentRecord[];
   groups: GroupRecord[];
   tags: TagRecord[];
+  edgeGroups: EdgeGroupRecord[];
 }
 
 export function defaultSettings(): SettingsRecord {

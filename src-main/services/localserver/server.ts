@@ -1,4 +1,5 @@
 import { EventEmitter } from 'node:events';
+import { releaseLineFor, type Edition } from '../../shared/domain/releaseLines';
 import { createServer as createHttpServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import { createServer as createHttpsServer } from 'node:https';
 import type { AddressInfo } from 'node:net';
@@ -13,6 +14,7 @@ import { TunnelServer } from '../tunnel/tunnelServer';
 import { authenticate, registerAuthRoutes, requireAdmin } from './auth';
 import { effectiveCheckin, heartbeat, isEdge, nowSec, type ServerContext } from './context';
 import { handlePoll, pollPathId } from './edgeStatus';
+import { registerEdgeGroupRoutes } from './edgeGroups';
 import { moveTokens } from './movedTokens';
 import { registerEndpointRoutes } from './endpoints';
 import { registerGroupRoutes } from './groups';
@@ -27,6 +29,7 @@ import { registerSettingsRoutes } from './settings';
 import { Store } from './store';
 import { registerSystemRoutes } from './system';
 import { registerTagRoutes } from './tags';
+import { registerWaitingRoomRoutes } from './waitingRoom';
 import { ensureCertificate } from './tls';
 import { realTimers, TunnelManager, tunnelStateView, type Timers, type TunnelServerPort } from './tunnels';
 import { registerUserRoutes } from './users';
@@ -46,7 +49,12 @@ export interface LocalServerOptions {
   adminPassword?: string;
   /** Portainer fills Settings.AgentSecret from its AGENT_SECRET env at every start. */
   agentSecret?: string;
+  /** The Portainer version this server reports and emulates (its release line); default 2.23.0. */
   version?: string;
+  /** 'be': the Business Edition's global-key creation, waiting room and trust routes. Default 'ce'. */
+  edition?: Edition;
+  /** Sets Settings.TrustOnFirstConnect at start (Business Edition: off puts new devices in the waiting room). */
+  trustOnFirstConnect?: boolean;
   logger?: Logger;
   /** ms clock; injectable for tests (auth ban, heartbeat, tunnel inactivity). */
   now?: () => number;
@@ -75,6 +83,7 @@ export interface LocalServer {
   /** PEM of the self-signed certificate (https only), for clients that pin it. */
   caPem?: string;
   version: string;
+  edition: Edition;
   close(): Promise<void>;
   listEnvironmentViews(): SimEnvironmentView[];
   /** One environment's view (by id, without building the others'). */
@@ -101,6 +110,8 @@ export async function startLocalServer(options: LocalServerOptions): Promise<Loc
   const logger = options.logger ?? silentLogger;
   const now = options.now ?? Date.now;
   const version = options.version ?? DEFAULT_VERSION;
+  const { line, warning: versionWarning } = releaseLineFor(version, 'version');
+  const edition = options.edition ?? 'ce';
   const bodyLimit = options.bodyLimit ?? BODY_LIMIT;
   // Its store holds the admin password hash and agent secret; earlier versions left files with the umask.
   ensurePrivateDir(options.dataDir);
@@ -109,6 +120,7 @@ export async function startLocalServer(options: LocalServerOptions): Promise<Loc
   const { store } = Store.open(options.dataDir, logger, options.saveDebounceMs ?? 1000);
   const initialPassword = await ensureAdmin(store, options.adminPassword, () => Math.floor(now() / 1000));
   store.doc.settings.AgentSecret = options.agentSecret ?? '';
+  if (options.trustOnFirstConnect !== undefined) store.doc.settings.TrustOnFirstConnect = options.trustOnFirstConnect;
   store.markDirty();
 
   const hostKey = loadOrCreateHostKey(options.dataDir);
@@ -130,6 +142,8 @@ export async function startLocalServer(options: LocalServerOptions): Promise<Loc
     logger,
     now,
     version,
+    edition,
+    line,
     tunnelPort,
     fingerprint: tunnelServer.fingerprint,
     httpPort: 0,
@@ -154,6 +168,7 @@ export async function startLocalServer(options: LocalServerOptions): Promise<Loc
     now,
     timers: options.timers ?? realTimers,
     reverseHost: '127.0.0.1',
+    legacyActive: line.activeTunnelState,
     onChange: (id, what) => {
       if (what !== 'verified') ctx.etags.delete(id);
       if (what !== 'open' && events.listenerCount('environment-changed')) events.emit('environment-changed', { environmentId: id });
@@ -172,7 +187,9 @@ export async function startLocalServer(options: LocalServerOptions): Promise<Loc
   registerUserRoutes(router, ctx);
   registerSystemRoutes(router, ctx);
   registerSettingsRoutes(router, ctx);
+  registerWaitingRoomRoutes(router, ctx);
   registerEndpointRoutes(router, ctx);
+  registerEdgeGroupRoutes(router, ctx);
   registerGroupRoutes(router, ctx);
   registerTagRoutes(router, ctx);
   // Non-numeric ids on the poll path get Portainer's 400 (numeric ones never reach the router).
@@ -265,7 +282,8 @@ export async function startLocalServer(options: LocalServerOptions): Promise<Loc
 
   const urlHost = host === '0.0.0.0' || host === '::' ? '127.0.0.1' : host.includes(':') ? `[${host}]` : host;
   const url = `${https ? 'https' : 'http'}://${urlHost}:${ctx.httpPort}`;
-  logger.info(`local Portainer-compatible server (CE ${version}) on ${url}, tunnel on ${urlHost}:${tunnelPort}`);
+  logger.info(`local Portainer-compatible server (${edition.toUpperCase()} ${version}, release line ${line.label}) on ${url}, tunnel on ${urlHost}:${tunnelPort}`);
+  if (versionWarning) logger.warn(versionWarning);
 
   let closing: Promise<void> | undefined;
   const close = () =>
@@ -291,6 +309,7 @@ export async function startLocalServer(options: LocalServerOptions): Promise<Loc
     dataDir: options.dataDir,
     ...(caPem ? { caPem } : {}),
     version,
+    edition,
     close,
     events,
     moveTokens: (from) => moveTokens(ctx, from, { url, tunnelAddress }),

@@ -16,13 +16,14 @@ function emptyDocument(): DataDocument {
     format: 1,
     instanceId: randomUUID(),
     jwtSecret: randomBytes(32).toString('base64'),
-    nextIds: { user: 1, apiKey: 1, endpoint: 1, group: 2, tag: 1 },
+    nextIds: { user: 1, apiKey: 1, endpoint: 1, group: 2, tag: 1, edgeGroup: 1 },
     users: [],
     apiKeys: [],
     settings: defaultSettings(),
     environments: [],
     groups: [{ ...UNASSIGNED_GROUP }],
     tags: [],
+    edgeGroups: [],
   };
 }
 
@@ -51,6 +52,9 @@ function validate(doc: unknown, file: string): DataDocument {
   const full = d as DataDocument;
   full.settings = { ...defaultSettings(), ...full.settings };
   if (!full.groups.some((g) => g.Id === 1)) full.groups.unshift({ ...UNASSIGNED_GROUP });
+  // Files written before Edge groups existed here.
+  if (!Array.isArray(full.edgeGroups)) full.edgeGroups = [];
+  full.nextIds.edgeGroup ??= 1;
   return full;
 }
 

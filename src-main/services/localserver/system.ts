@@ -2,9 +2,6 @@ import type { ServerContext } from './context';
 import { sendJson } from './http';
 import type { Router } from './router';
 
-/** Portainer 2.23's DB schema version (api/portainer.go DBVersion is tied to the release). */
-const DATABASE_VERSION = '2.23.0';
-
 export function registerSystemRoutes(router: Router, ctx: ServerContext): void {
   const status = () => ({ Version: ctx.version, InstanceID: ctx.store.doc.instanceId });
   router.add('GET', '/api/system/status', 'public', (rc) => sendJson(rc.res, status()));
@@ -17,8 +14,9 @@ export function registerSystemRoutes(router: Router, ctx: ServerContext): void {
       UpdateAvailable: false,
       LatestVersion: '',
       ServerVersion: ctx.version,
-      ServerEdition: 'CE',
-      DatabaseVersion: DATABASE_VERSION,
+      ServerEdition: ctx.edition === 'be' ? 'EE' : 'CE',
+      // Portainer's DB schema version is tied to the release.
+      DatabaseVersion: ctx.version,
       Build: {
         BuildNumber: '',
         ImageTag: '',

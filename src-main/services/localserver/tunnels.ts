@@ -39,7 +39,8 @@ export interface TunnelEntry {
   environmentId: number;
   /** What open() was given, to open it again elsewhere (movePort). */
   env: EnvForTunnel;
-  status: 'REQUIRED';
+  /** ACTIVE only on ≤ 2.20 profiles, after a poll was answered REQUIRED. */
+  status: 'REQUIRED' | 'ACTIVE';
   port: number;
   /** Encrypted `user:pass`, base64 RawStd: what the poll response carries. */
   credentials: string;
@@ -60,7 +61,7 @@ export interface TunnelEntry {
 }
 
 export interface TunnelConfig {
-  status: 'IDLE' | 'REQUIRED';
+  status: 'IDLE' | 'REQUIRED' | 'ACTIVE';
   port: number;
   credentials: string;
 }
@@ -70,6 +71,8 @@ const IDLE: TunnelConfig = Object.freeze({ status: 'IDLE', port: 0, credentials:
 /** Portainer 2.21+ (`api/chisel/tunnel.go`): inactivity timeout and the cleanup cadence. */
 export const ACTIVE_TIMEOUT_MS = 270_000;
 export const CLEANUP_INTERVAL_MS = 10_000;
+/** Portainer ≤ 2.20 (`api/chisel/service.go` at 2.20.0): a REQUIRED not handed to a poll within 15 s goes IDLE. */
+export const LEGACY_REQUIRED_TIMEOUT_MS = 15_000;
 const PORT_MIN = 49152;
 const PORT_MAX = 65534;
 
@@ -131,6 +134,8 @@ export interface TunnelManagerOptions {
   portRange?: { min: number; max: number };
   /** GET /ping through a tunnel port → HTTP status (default: a real request to reverseHost). */
   ping?: (port: number) => Promise<number>;
+  /** Portainer ≤ 2.20's states: ACTIVE after the first poll answered REQUIRED, REQUIRED timing out after 15 s. */
+  legacyActive?: boolean;
 }
 
 /**
@@ -218,8 +223,17 @@ export class TunnelManager {
     const e = this.byEnv.get(environmentId);
     if (status === 'REQUIRED') {
       if (e) e.offered = true;
+      // ≤ 2.20 (the 2.20.0 status handler): once handed out, REQUIRED turns ACTIVE, its
+      // credentials dropped from later answers, the poll cache cleared.
+      if (e && this.o.legacyActive) {
+        e.status = 'ACTIVE';
+        e.credentials = '';
+        e.lastActivity = this.o.now();
+        this.o.onChange(environmentId, 'open');
+      }
       return;
     }
+    if (status === 'ACTIVE') return;
     this.mustSeeIdle.delete(environmentId);
     if (e?.waitingForIdle) {
       e.waitingForIdle = false;
@@ -364,7 +378,8 @@ export class TunnelManager {
   checkTunnels(): void {
     const now = this.o.now();
     for (const e of [...this.byEnv.values()]) {
-      if (now - e.lastActivity >= ACTIVE_TIMEOUT_MS) this.close(e.environmentId, 'idle');
+      const timeout = this.o.legacyActive && e.status === 'REQUIRED' ? LEGACY_REQUIRED_TIMEOUT_MS : ACTIVE_TIMEOUT_MS;
+      if (now - e.lastActivity >= timeout) this.close(e.environmentId, 'idle');
     }
   }
 

@@ -1,3 +1,4 @@
+import type { SessionLogFile } from './logFile';
 import { Redactor } from './redact';
 
 export type Level = 'debug' | 'info' | 'warn' | 'error';
@@ -7,6 +8,8 @@ export interface Logger {
   info(message: string, ...extra: unknown[]): void;
   warn(message: string, ...extra: unknown[]): void;
   error(message: string, ...extra: unknown[]): void;
+  /** The session's log file, when lines also go to one (messages that say "see the log" name it). */
+  readonly file?: string;
 }
 
 function render(extra: unknown[]): string {
@@ -15,19 +18,29 @@ function render(extra: unknown[]): string {
     .join(' ');
 }
 
-/** A logger writing redacted lines to a sink (stderr by default). Quiet below `minLevel`. */
-export function createLogger(options: { minLevel?: Level; redactor?: Redactor; sink?: (line: string) => void; scope?: string } = {}): Logger {
+/**
+ * A logger writing redacted lines to a sink (stderr by default) and, when given, to the session's
+ * log file (the same redacted line). Quiet below `minLevel`.
+ */
+export function createLogger(options: { minLevel?: Level; redactor?: Redactor; sink?: (line: string) => void; scope?: string; file?: SessionLogFile } = {}): Logger {
   const order: Level[] = ['debug', 'info', 'warn', 'error'];
   const min = order.indexOf(options.minLevel ?? 'info');
   const redactor = options.redactor ?? new Redactor();
-  const sink = options.sink ?? ((line: string) => process.stderr.write(line + '\n'));
+  const toSink = options.sink ?? ((line: string) => process.stderr.write(line + '\n'));
+  const file = options.file;
+  const sink = file
+    ? (line: string) => {
+        file.write(line);
+        toSink(line);
+      }
+    : toSink;
   const scope = options.scope ? `[${options.scope}] ` : '';
   const log = (level: Level) => (message: string, ...extra: unknown[]) => {
     if (order.indexOf(level) < min) return;
     const tail = extra.length ? ' ' + render(extra) : '';
     sink(redactor.redact(`${new Date().toISOString()} ${level.toUpperCase()} ${scope}${message}${tail}`));
   };
-  return { debug: log('debug'), info: log('info'), warn: log('warn'), error: log('error') };
+  return { debug: log('debug'), info: log('info'), warn: log('warn'), error: log('error'), ...(file ? { file: file.path } : {}) };
 }
 
 export const silentLogger: Logger = { debug() {}, info() {}, warn() {}, error() {} };

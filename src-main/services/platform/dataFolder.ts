@@ -1,7 +1,7 @@
 import { cpSync, existsSync, readdirSync, renameSync, rmdirSync, rmSync, statSync } from 'node:fs';
 import { homedir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
-import { dataFolder, legacyDataMoves, type DataMove, type PlatformContext } from '../../shared/domain/platformPaths';
+import { dataFolder, envFolder, legacyDataMoves, logFolder, type DataMove, type PlatformContext } from '../../shared/domain/platformPaths';
 import { ensurePrivateDir, tightenTree, type PrivacyOptions } from './privateFiles';
 
 /** What Edgedeck keeps in the data folder (tightened on start; on macOS and Windows the folder also holds Electron's caches). */
@@ -10,6 +10,11 @@ export const DATA_ENTRIES = ['settings.json', 'prestage', 'local-server', 'runs'
 /** This process's platform context. */
 export function currentPlatform(): PlatformContext {
   return { platform: process.platform, env: process.env, home: homedir() };
+}
+
+/** The log folder for this process (the OS's convention, shared with the desktop app); EDGEDECK_LOG_DIR overrides it. */
+export function sessionLogFolder(ctx: PlatformContext = currentPlatform()): string {
+  return envFolder(ctx, 'EDGEDECK_LOG_DIR') ?? logFolder(ctx);
 }
 
 export interface PreparedDataFolder {

@@ -1,14 +1,23 @@
-import type { AppCapabilities } from '../../shared/contract/calls';
+import type { AppCapabilities, AppLogsView } from '../../shared/contract/calls';
 import { AppError } from '../../shared/contract/errors';
 import type { Handlers } from '../rpc/dispatcher';
 import type { Dialogs } from './dialogs';
 
-export type PlatformCallName = 'app:capabilities' | 'dialogs:chooseFolder';
+export type PlatformCallName = 'app:capabilities' | 'dialogs:chooseFolder' | 'app:logs' | 'app:openLogFolder';
 
 export interface PlatformHandlerDeps {
   /** Native dialogs: the Electron shell's; undefined in the browser. */
   dialogs?: Dialogs | undefined;
   transport: 'ipc' | 'web';
+  /** The session's log folder and file. */
+  logs?: AppLogsView;
+  /** Shows a folder in the OS's file manager (Electron's shell.openPath; the desktop opener for serve); rejects with why it could not. */
+  showFolder?: (folder: string) => Promise<void>;
+}
+
+function logsView(deps: PlatformHandlerDeps): AppLogsView {
+  if (!deps.logs) throw new AppError('unsupported', 'This session writes no log file; its messages go to the terminal that started it.');
+  return deps.logs;
 }
 
 /** What the shell can do natively (dialogs), as contract calls. */
@@ -24,6 +33,17 @@ export function createPlatformHandlers(deps: PlatformHandlerDeps): Pick<Handlers
         ...(r.defaultPath ? { defaultPath: r.defaultPath } : {}),
       });
       return path ? { path } : {};
+    },
+    'app:logs': () => logsView(deps),
+    async 'app:openLogFolder'() {
+      const view = logsView(deps);
+      if (!deps.showFolder) return { ...view, opened: false, reason: 'There is no desktop here to show the folder on; open the path yourself.' };
+      try {
+        await deps.showFolder(view.folder);
+        return { ...view, opened: true };
+      } catch (e) {
+        return { ...view, opened: false, reason: (e as Error).message };
+      }
     },
   };
 }

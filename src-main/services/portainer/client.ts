@@ -54,6 +54,22 @@ export interface ListEnvironmentsQuery {
   types?: number[];
   /** Only these environments (`endpointIds[]`; older servers ignore it, see portainerServerApi). */
   endpointIds?: number[];
+  /** The waiting room: Edge devices not trusted yet (`edgeDeviceUntrusted=true`). */
+  untrusted?: boolean;
+}
+
+/** What trusting may also set (docs/portainer-versions.md fact 12); a field left out keeps the environment's. */
+export interface TrustRelations {
+  groupId?: number;
+  tagIds?: number[];
+  edgeGroupIds?: number[];
+}
+
+export interface EdgeGroupView {
+  id: number;
+  name: string;
+  dynamic: boolean;
+  environmentIds: number[];
 }
 
 export interface CreateEdgeEnvironmentInput {
@@ -224,6 +240,7 @@ export class PortainerClient {
     for (const s of q.status ?? []) query.append('status[]', String(s));
     for (const t of q.types ?? []) query.append('types[]', String(t));
     for (const id of q.endpointIds ?? []) query.append('endpointIds[]', String(id));
+    if (q.untrusted) query.set('edgeDeviceUntrusted', 'true');
     query.set('excludeSnapshots', 'true');
     const reply = await this.send('GET', '/api/endpoints', { query, signal });
     const body = this.json<unknown>(reply, '/api/endpoints');
@@ -268,6 +285,42 @@ export class PortainerClient {
   async disassociate(id: number, signal?: AbortSignal): Promise<void> {
     const reply = await this.send('DELETE', `/api/endpoints/${id}/association`, { signal, allow404: true });
     if (reply.status === 404) throw new AppError('not_found', `There is no environment with ID ${id} on this server.`, 'id');
+  }
+
+  /**
+   * Trusts waiting Edge devices (Business Edition): the bulk route with relations, one id per
+   * environment's relation. A server without the bulk route (404) gets the single-trust route
+   * when no relation is asked for.
+   */
+  async trustEnvironments(ids: number[], relations: TrustRelations = {}, signal?: AbortSignal): Promise<void> {
+    const relation: Record<string, unknown> = {};
+    if (relations.groupId !== undefined) relation.Group = relations.groupId;
+    if (relations.tagIds !== undefined) relation.Tags = relations.tagIds;
+    if (relations.edgeGroupIds !== undefined) relation.EdgeGroups = relations.edgeGroupIds;
+    const json: Record<string, unknown> = { EndpointIDs: ids };
+    if (Object.keys(relation).length) json.Relations = Object.fromEntries(ids.map((id) => [String(id), relation]));
+    const reply = await this.send('POST', '/api/endpoints/edge/trust', { json, operation: 'trustEnvironments', signal, allow404: true });
+    if (reply.status !== 404) return;
+    if (Object.keys(relation).length) {
+      throw new AppError('unsupported', 'This server cannot trust with a group, tags or Edge groups (no bulk trust route); trust without them, then update the environment.', 'relations');
+    }
+    for (const id of ids) {
+      const one = await this.send('POST', `/api/endpoints/${id}/edge/trust`, { operation: 'trustEnvironments', signal, allow404: true });
+      if (one.status === 404) throw new AppError('unsupported', 'This server has no waiting room to trust from (Portainer Business Edition has one; Community Edition trusts every Edge environment it creates).', 'id');
+    }
+  }
+
+  async listEdgeGroups(signal?: AbortSignal): Promise<EdgeGroupView[]> {
+    const body = this.json<unknown>(await this.send('GET', '/api/edge_groups', { signal }), '/api/edge_groups');
+    if (!Array.isArray(body)) throw notPortainer(this.baseUrl, 'the Edge group list is not a JSON array');
+    return body.map((g) => edgeGroupView(g as Record<string, unknown>));
+  }
+
+  /** A static Edge group (environments are added by id, or by the agent's EDGE_GROUPS). */
+  async createEdgeGroup(name: string, signal?: AbortSignal): Promise<EdgeGroupView> {
+    const json = { Name: name, Dynamic: false, TagIDs: [], Endpoints: [], PartialMatch: false };
+    const reply = await this.send('POST', '/api/edge_groups', { json, operation: 'createEdgeGroup', signal });
+    return edgeGroupView(this.json<Record<string, unknown>>(reply, '/api/edge_groups'));
   }
 
   async listGroups(signal?: AbortSignal): Promise<GroupView[]> {
@@ -484,6 +537,11 @@ function tunnelView(t: unknown): TunnelStateView | undefined {
 }
 
 const EDGE_TYPES = new Set([4, 7]);
+
+function edgeGroupView(g: Record<string, unknown>): EdgeGroupView {
+  const endpoints = Array.isArray(g.Endpoints) ? g.Endpoints.map(num).filter((n) => n > 0) : [];
+  return { id: num(g.Id), name: str(g.Name), dynamic: g.Dynamic === true, environmentIds: endpoints };
+}
 
 export function environmentView(e: RawEndpoint): EnvironmentView {
   const type = num(e.Type);

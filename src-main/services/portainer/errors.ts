@@ -15,7 +15,7 @@ export interface HttpFailure {
 }
 
 /** The operation in progress, so a 409 or 400 can name the form field to fix. */
-export type Operation = 'auth' | 'status' | 'createEnvironment' | 'updateEnvironment' | 'createGroup' | 'createTag' | 'other';
+export type Operation = 'auth' | 'status' | 'createEnvironment' | 'updateEnvironment' | 'createGroup' | 'createTag' | 'createEdgeGroup' | 'trustEnvironments' | 'other';
 
 export interface MapContext {
   baseUrl: string;
@@ -70,6 +70,7 @@ export function mapHttpFailure(f: HttpFailure, ctx: MapContext): AppError {
       }
       if (ctx.operation === 'createGroup') return new AppError('conflict', 'A group with this name exists already.', 'groupName');
       if (ctx.operation === 'createTag') return new AppError('conflict', 'A tag with this name exists already.', 'tagNames');
+      if (ctx.operation === 'createEdgeGroup') return new AppError('conflict', 'An Edge group with this name exists already.', 'edgeGroupNames');
       return new AppError('conflict', `Portainer reports a conflict.${says}`);
     case 400: {
       if (ctx.operation === 'createEnvironment' && /parse host|localhost|URL/i.test(`${f.message ?? ''} ${f.details ?? ''}`)) {

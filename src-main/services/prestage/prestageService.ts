@@ -136,6 +136,9 @@ export class PrestageService {
     const out: PrestagedEnvironment[] = [];
     for (const id of ids) {
       const rec = this.deps.cache.get(serverUrl, id);
+      if (rec && this.deps.cache.isSealedAway(serverUrl, id)) {
+        throw new AppError('unavailable', `The offline copy of environment ${id} ("${rec.name}") keeps its join token in the desktop app's OS keychain, which this process cannot open; export it from the Edgedeck app, or while ${serverUrl} is reachable.`, 'environments');
+      }
       if (!rec) missing.push(id);
       else out.push({ ...rec, ...(o.platform ? { platform: o.platform } : {}), ...(o.insecurePoll !== undefined ? { insecurePoll: o.insecurePoll } : {}), ...(o.envVars !== undefined ? { envVars: o.envVars } : {}) });
     }

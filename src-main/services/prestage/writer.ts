@@ -3,13 +3,14 @@ import { basename, dirname, join, resolve } from 'node:path';
 import { AppError } from '../../shared/contract/errors';
 import type { ExportFile } from './types';
 import { DIR_MODE } from './types';
+import { ensurePrivateDir, type PrivacyOptions } from '../platform/privateFiles';
 
 /**
  * Writes an export atomically: everything goes into a temporary folder next to the output
  * (same file system), which is renamed to the output at the end. On any failure the partial
  * temporary folder is removed and the error says so. Every folder is 0700.
  */
-export function writeExportAtomically(outDir: string, files: ExportFile[]): { outDir: string; files: number } {
+export function writeExportAtomically(outDir: string, files: ExportFile[], privacy: PrivacyOptions = {}): { outDir: string; files: number } {
   const out = resolve(outDir);
   const parent = dirname(out);
   if (existsSync(out)) {
@@ -27,7 +28,8 @@ export function writeExportAtomically(outDir: string, files: ExportFile[]): { ou
     throw new AppError('invalid_input', `Cannot write to ${parent} (${reason(e)}); choose a folder you can write to.`, 'out');
   }
   try {
-    chmodSync(tmp, DIR_MODE);
+    // 0700 on POSIX; on Windows (where modes mean nothing) a user-only ACL that every file written below inherits.
+    ensurePrivateDir(tmp, privacy);
     for (const f of files) {
       if (f.path.startsWith('/') || f.path.split('/').includes('..')) throw new Error(`refusing the path ${f.path}`);
       const target = join(tmp, f.path);

@@ -35,7 +35,8 @@ export function createDispatcher(handlers: Handlers, logger: Logger): Dispatcher
       } catch (err) {
         if (err instanceof AppError) return { ok: false, error: err.toInfo() };
         logger.error(`call ${channel} failed`, err);
-        return { ok: false, error: { code: 'internal', message: 'Something went wrong inside Edgedeck; the details are in its log.' } };
+        const where = logger.file ? `its log, ${logger.file}` : 'its log (the terminal that started it)';
+        return { ok: false, error: { code: 'internal', message: `Something went wrong inside Edgedeck; the details are in ${where}.` } };
       }
     },
   };

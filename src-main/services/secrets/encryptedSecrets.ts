@@ -12,6 +12,32 @@ export interface StringCipher {
 
 const PREFIX = 'secrets.';
 
+/** What the OS keyring offers: real encryption, none, or Linux's 'basic_text' (a hard-coded key). */
+function keyringProtection(cipher: StringCipher, platform: string): 'real' | 'none' | 'basic_text' {
+  if (!safe(() => cipher.isEncryptionAvailable(), false)) return 'none';
+  const backend = platform === 'linux' && cipher.getSelectedStorageBackend ? safe(() => cipher.getSelectedStorageBackend!(), 'unknown') : undefined;
+  return backend === 'basic_text' ? 'basic_text' : 'real';
+}
+
+/** Encrypts short secrets for a store that must keep them (the prestage cache), and opens them again. */
+export interface SecretSealer {
+  seal(plain: string): string;
+  /** undefined when the value cannot be decrypted here (another user, keyring or machine). */
+  open(sealed: string): string | undefined;
+}
+
+/**
+ * A sealer over the OS keyring, or undefined where it gives no real protection (no encryption,
+ * or Linux's 'basic_text' with its well-known key): then nothing is gained by sealing.
+ */
+export function keyringSealer(cipher: StringCipher, platform: string = process.platform): SecretSealer | undefined {
+  if (keyringProtection(cipher, platform) !== 'real') return undefined;
+  return {
+    seal: (plain) => cipher.encryptString(plain).toString('base64'),
+    open: (sealed) => safe(() => cipher.decryptString(Buffer.from(sealed, 'base64')), undefined),
+  };
+}
+
 /**
  * Secrets encrypted by the OS keyring (through the cipher) and stored as base64 in a
  * KeyValueStore. When the OS offers no real encryption, it keeps everything in memory instead
@@ -27,12 +53,11 @@ export class EncryptedSecrets implements SecretStore {
     private readonly cipher: StringCipher,
     platform: string = process.platform,
   ) {
-    const available = safe(() => cipher.isEncryptionAvailable(), false);
-    const backend = platform === 'linux' && cipher.getSelectedStorageBackend ? safe(() => cipher.getSelectedStorageBackend!(), 'unknown') : undefined;
-    if (!available) {
+    const protection = keyringProtection(cipher, platform);
+    if (protection === 'none') {
       this.persistent = false;
       this.warning = 'This system offers no encryption for stored secrets, so passwords and API keys are kept in memory for this session only.';
-    } else if (backend === 'basic_text') {
+    } else if (protection === 'basic_text') {
       this.persistent = false;
       this.warning =
         'No desktop keyring (GNOME Keyring or KWallet) is available, so secrets could only be stored with a fixed, well-known key; passwords and API keys are kept in memory for this session only.';

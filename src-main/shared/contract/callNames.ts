@@ -56,6 +56,8 @@ export const callNames = [
   'prestage:defaults',
   'dialogs:chooseFolder',
   'app:capabilities',
+  'app:logs',
+  'app:openLogFolder',
   'ssh:configHosts',
 ] as const;
 

@@ -97,6 +97,13 @@ export interface AppCapabilities {
   transport: 'ipc' | 'web';
 }
 
+/** Where this session writes its log (the OS's log folder) and whether the app can show that folder. */
+export interface AppLogsView {
+  folder: string;
+  /** This session's file; absent when lines go to the terminal only. */
+  file?: string;
+}
+
 export interface AppInfo {
   name: 'Edgedeck';
   version: string;
@@ -174,6 +181,10 @@ export const calls = {
   'dialogs:chooseFolder': call<{ path?: string }>()(chooseFolderRequest),
   /** Native dialogs and the transport, so the UI offers a folder picker or a browser download. */
   'app:capabilities': call<AppCapabilities>()(none),
+  /** This session's log file and the log folder. */
+  'app:logs': call<AppLogsView>()(none),
+  /** Shows the log folder in the OS's file manager; `opened` is false where there is no desktop (the UI shows the path). */
+  'app:openLogFolder': call<AppLogsView & { opened: boolean; reason?: string }>()(none),
   /** The concrete Host aliases of ~/.ssh/config (no wildcard patterns), for the Install screen's import. */
   'ssh:configHosts': call<{ hosts: SshConfigHostView[] }>()(none),
 } as const;

@@ -100,7 +100,11 @@ export const environmentsUpdateRequest = z.object({
   id,
   name: nameText.optional(),
   groupId: id.optional(),
+  /** As in create: a group found by this name, or created when missing (ignored when groupId is set). */
+  groupName: z.string().trim().min(1).max(256).optional(),
   tagIds: z.array(id).max(200).optional(),
+  /** As in create: tags found by name, created when missing; with tagIds, the environment gets both. */
+  tagNames: z.array(z.string().trim().min(1).max(256)).max(200).optional(),
   pollSeconds: pollSeconds.optional(),
 });
 

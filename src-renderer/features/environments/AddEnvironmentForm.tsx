@@ -1,26 +1,36 @@
 import { Alert, Anchor, Autocomplete, Button, Group, Select, Stack, TagsInput, Text, TextInput, Title } from '@mantine/core';
-import { IconAlertTriangle, IconCircleCheck } from '@tabler/icons-react';
-import { useEffect, type FormEvent } from 'react';
+import { IconAlertTriangle, IconCircleCheck, IconPlus } from '@tabler/icons-react';
+import { useEffect, useState, type FormEvent } from 'react';
 import { lostAfterSeconds } from '../../../src-main/shared/domain/heartbeat';
+import { keepEnterInComboboxes } from '../../components/comboboxEnter';
+import { goTo, replaceTo } from '../../components/useHashPath';
 import { useAddForm, urlAdvice } from './addFormStore';
 import { EnvironmentDetails } from './EnvironmentDetails';
 import { durationText, pollOptions } from './format';
 
-/** #/environments/new: create an Edge environment; on success the details (token, commands) follow. */
-export function AddEnvironmentForm() {
-  const s = useAddForm();
+/**
+ * #/environments/new: create an Edge environment; on success the address becomes the new
+ * environment's (a reload opens its details) and its details (token, commands) follow the form.
+ */
+export function AddEnvironmentForm({ justCreated = false }: { justCreated?: boolean }) {
+  const store = useAddForm();
+  // Until the reset below has run, a "new" form must not show what was created before.
+  const [fresh, setFresh] = useState(justCreated);
+  const s = fresh ? store : { ...store, created: undefined };
   const readOnly = !!s.created;
 
   useEffect(() => {
-    const st = useAddForm.getState();
-    if (st.created) st.reset();
+    if (justCreated) return;
+    // Every visit to "new" starts empty, whatever was created before.
+    useAddForm.getState().reset();
+    setFresh(true);
     void useAddForm.getState().init();
-  }, []);
+  }, [justCreated]);
 
+  const createdId = s.created?.environment.id;
   useEffect(() => {
-    // The address now names the new environment: a reload opens its details.
-    if (s.created && typeof history !== 'undefined') history.replaceState(null, '', `#/environments/${s.created.environment.id}`);
-  }, [s.created]);
+    if (createdId !== undefined && !justCreated && useAddForm.getState().created?.environment.id === createdId) replaceTo(`#/environments/${createdId}`);
+  }, [createdId, justCreated]);
 
   const onSubmit = (e: FormEvent) => {
     e.preventDefault();
@@ -41,7 +51,7 @@ export function AddEnvironmentForm() {
         </Anchor>
       </Group>
       <Title order={2}>Add an Edge environment</Title>
-      <form onSubmit={onSubmit} noValidate data-testid="env-form" aria-disabled={readOnly}>
+      <form onSubmit={onSubmit} onKeyDown={keepEnterInComboboxes} noValidate data-testid="env-form" aria-disabled={readOnly}>
         <Stack gap="sm" maw={640}>
           <TextInput
             label="Name"
@@ -126,6 +136,9 @@ export function AddEnvironmentForm() {
               {s.created.created.tags.length ? `New tags: ${s.created.created.tags.map((t) => t.name).join(', ')}. ` : ''}
               Install the agent with the join token and Edge ID below; this page follows its first poll.
             </Text>
+            <Button mt="xs" size="xs" variant="light" leftSection={<IconPlus size={14} />} onClick={() => goTo('#/environments/new')} data-testid="env-form-another">
+              Add another environment
+            </Button>
           </Alert>
           <EnvironmentDetails id={s.created.environment.id} initial={s.created} embedded />
         </>

@@ -1,8 +1,9 @@
 import { useExportStore } from '../export/exportStore';
 import { keyFieldLabels } from '../../components/keyFieldLabels';
-import { Alert, Anchor, Badge, Button, Code, Group, List, Loader, Modal, MultiSelect, Paper, Select, SimpleGrid, Stack, Text, TextInput, Title } from '@mantine/core';
+import { Alert, Anchor, Autocomplete, Badge, Button, Code, Group, List, Loader, Modal, Paper, Select, SimpleGrid, Stack, TagsInput, Text, TextInput, Title } from '@mantine/core';
 import { IconCloudUpload, IconDownload, IconPlayerPlay, IconPencil, IconTrash, IconUnlink } from '@tabler/icons-react';
-import { useEffect, useState, type FormEvent } from 'react';
+import { useEffect, useRef, useState, type FormEvent } from 'react';
+import { keepEnterInComboboxes } from '../../components/comboboxEnter';
 import { CopyField } from '../../components/CopyField';
 import { FieldTable } from '../../components/FieldTable';
 import { tlsChangeOf } from '../../components/fieldErrors';
@@ -32,44 +33,64 @@ function EditModal({ view, opened, onClose }: { view: EnvironmentDetailView; ope
   const errors = useDetails((s) => s.editErrors);
   const busy = useDetails((s) => s.busy);
   const env = view.environment;
-  const [values, setValues] = useState<EditValues>({ name: env.name, groupId: String(env.groupId), tagIds: env.tagIds.map(String), poll: String(env.checkinInterval) });
+  const valuesOf = (): EditValues => ({
+    name: env.name,
+    group: groups.find((g) => g.id === env.groupId)?.name ?? '',
+    tags: env.tagIds.map((id) => tags.find((t) => t.id === id)?.name ?? '').filter(Boolean),
+    poll: String(env.checkinInterval),
+  });
+  const [values, setValuesState] = useState<EditValues>(valuesOf);
+  const touched = useRef(false);
+  const setValues = (v: EditValues) => {
+    touched.current = true;
+    setValuesState(v);
+  };
   useEffect(() => {
     if (opened) {
-      setValues({ name: env.name, groupId: String(env.groupId), tagIds: env.tagIds.map(String), poll: String(env.checkinInterval) });
+      touched.current = false;
+      setValuesState(valuesOf());
       useDetails.getState().clearEditErrors();
       void useEnvList.getState().loadMeta();
     }
     // Only when the dialog opens: later polls must not overwrite what the user types.
   }, [opened]);
+  useEffect(() => {
+    // The group and tag names arrive after the dialog opened: show them, unless the user already typed.
+    if (opened && !touched.current) setValuesState(valuesOf());
+  }, [groups, tags]);
   const options = pollOptions(undefined);
   const pollData = options.some((o) => o.value === values.poll) ? options : [...options, { value: values.poll, label: durationText(Number(values.poll)) }];
+  const groupText = values.group.trim();
+  const newGroup = groupText !== '' && !groups.some((g) => g.name.toLowerCase() === groupText.toLowerCase());
+  const newTags = values.tags.filter((t) => !tags.some((x) => x.name.toLowerCase() === t.trim().toLowerCase()));
   const onSubmit = async (e: FormEvent) => {
     e.preventDefault();
     if (await useDetails.getState().update(env.id, values)) onClose();
   };
   return (
     <Modal opened={opened} onClose={onClose} title={`Edit “${env.name}”`} data-testid="env-edit">
-      <form onSubmit={(e) => void onSubmit(e)} noValidate>
+      <form onSubmit={(e) => void onSubmit(e)} onKeyDown={keepEnterInComboboxes} noValidate>
         <Stack gap="sm">
           <TextInput label="Name" required value={values.name} onChange={(e) => setValues({ ...values, name: e.currentTarget.value })} error={errors.name} data-testid="env-edit-name" data-autofocus />
-          <Select
+          <Autocomplete
             label="Group"
-            data={groups.map((g) => ({ value: String(g.id), label: g.name }))}
-            value={values.groupId}
-            onChange={(v) => v && setValues({ ...values, groupId: v })}
-            allowDeselect={false}
-            searchable
-            error={errors.groupId}
+            placeholder="Unassigned"
+            description={newGroup ? `New group “${groupText}” — created when you save` : 'Pick a group, or type a new name to create it'}
+            data={groups.map((g) => g.name)}
+            value={values.group}
+            onChange={(v) => setValues({ ...values, group: v })}
+            error={errors.group}
             data-testid="env-edit-group"
           />
-          <MultiSelect
+          <TagsInput
             label="Tags"
-            data={tags.map((t) => ({ value: String(t.id), label: t.name }))}
-            value={values.tagIds}
-            onChange={(v) => setValues({ ...values, tagIds: v })}
-            searchable
+            placeholder="Pick or type a tag, then Enter"
+            description={newTags.length ? `New tag${newTags.length > 1 ? 's' : ''}: ${newTags.join(', ')} — created when you save` : 'Pick tags, or type new ones to create them'}
+            data={tags.map((t) => t.name)}
+            value={values.tags}
+            onChange={(v) => setValues({ ...values, tags: v })}
             clearable
-            error={errors.tagIds}
+            error={errors.tags}
             data-testid="env-edit-tags"
           />
           <Select

@@ -1,13 +1,19 @@
 import { useHashPath } from '../../components/useHashPath';
 import { AddEnvironmentForm } from './AddEnvironmentForm';
+import { useAddForm } from './addFormStore';
 import { EnvironmentDetails } from './EnvironmentDetails';
 import { EnvironmentList } from './EnvironmentList';
 
-/** #/environments, #/environments/new and #/environments/<id>. */
+/**
+ * #/environments, #/environments/new and #/environments/<id>. Right after a create the address is
+ * the new environment's, and the form stays on screen, read-only, above its details; "new" always
+ * opens an empty form (its own key, so it mounts afresh).
+ */
 export function EnvironmentsPage() {
   const [sub] = useHashPath();
-  if (sub === 'new') return <AddEnvironmentForm />;
+  const createdId = useAddForm((s) => s.created?.environment.id);
+  if (sub === 'new') return <AddEnvironmentForm key="new" />;
   const id = sub !== undefined && /^\d+$/.test(sub) ? Number(sub) : undefined;
-  if (id !== undefined && id > 0) return <EnvironmentDetails key={id} id={id} />;
+  if (id !== undefined && id > 0) return id === createdId ? <AddEnvironmentForm key={`created-${id}`} justCreated /> : <EnvironmentDetails key={id} id={id} />;
   return <EnvironmentList />;
 }

@@ -2,9 +2,9 @@ import { create } from 'zustand';
 import { api } from '../../api';
 import { routeError } from '../../components/fieldErrors';
 import { hostClass } from '../../../src-main/shared/domain/edgeKey';
-import { findByName } from '../../../src-main/shared/domain/groupsAndTags';
 import type { EnvironmentCreateView, GroupView, TagView } from '../../../src-main/shared/schemas/portainer';
 import { useEnvList } from './envListStore';
+import { groupAndTagRefs } from './nameRefs';
 
 export interface AddFormValues {
   name: string;
@@ -133,17 +133,7 @@ export const useAddForm = create<AddFormState>()((set, get) => ({
       set({ errors });
       return undefined;
     }
-    const groupText = values.group.trim();
-    const group = groupText === '' ? undefined : findByName(groups, groupText);
-    const tagIds: number[] = [];
-    const tagNames: string[] = [];
-    for (const raw of values.tags) {
-      const t = raw.trim();
-      if (!t) continue;
-      const found = findByName(tags, t);
-      if (found) tagIds.push(found.id);
-      else tagNames.push(t);
-    }
+    const { groupId, groupName, tagIds, tagNames } = groupAndTagRefs(groups, tags, values.group, values.tags);
     const poll = Number(values.poll);
     set({ busy: true, errors: {}, partial: undefined });
     try {
@@ -151,7 +141,7 @@ export const useAddForm = create<AddFormState>()((set, get) => ({
         name,
         ...(values.portainerUrl.trim() ? { portainerUrl: values.portainerUrl.trim() } : {}),
         ...(poll > 0 ? { pollSeconds: poll } : {}),
-        ...(group ? { groupId: group.id } : groupText ? { groupName: groupText } : {}),
+        ...(groupId !== undefined ? { groupId } : groupName ? { groupName } : {}),
         ...(tagIds.length ? { tagIds } : {}),
         ...(tagNames.length ? { tagNames } : {}),
       });

@@ -5,6 +5,7 @@ import { errorMessage, notifyError } from '../../components/notify';
 import type { EnvironmentDetailView } from '../../../src-main/shared/schemas/portainer';
 import type { AgentGroupView } from '../../../src-main/shared/schemas/simulator';
 import { useEnvList } from './envListStore';
+import { groupAndTagRefs } from './nameRefs';
 
 export const DETAILS_POLL_MS = 3000;
 
@@ -21,8 +22,10 @@ export interface DetailsEntry {
 
 export interface EditValues {
   name: string;
-  groupId: string;
-  tagIds: string[];
+  /** A group's name, or a new one to create ('' = Unassigned). */
+  group: string;
+  /** Tag names, existing or new. */
+  tags: string[];
   poll: string;
 }
 
@@ -44,7 +47,7 @@ interface DetailsState {
 
 const initial = { entries: {}, busy: undefined, editErrors: {}, localServer: false } satisfies Partial<DetailsState>;
 
-const editFieldOf: Record<string, keyof EditValues> = { name: 'name', groupId: 'groupId', tagIds: 'tagIds', pollSeconds: 'poll' };
+const editFieldOf: Record<string, keyof EditValues> = { name: 'name', groupId: 'group', groupName: 'group', tagIds: 'tags', tagNames: 'tags', pollSeconds: 'poll' };
 
 export const useDetails = create<DetailsState>()((set, get) => {
   const put = (id: number, patch: Partial<DetailsEntry>) =>
@@ -88,14 +91,19 @@ export const useDetails = create<DetailsState>()((set, get) => {
         return false;
       }
       set({ busy: 'update', editErrors: {} });
+      const { groups, tags } = useEnvList.getState();
+      const refs = groupAndTagRefs(groups, tags, values.group, values.tags);
       try {
         const view = await api.environments.update({
           id,
           name,
-          ...(values.groupId ? { groupId: Number(values.groupId) } : {}),
-          tagIds: values.tagIds.map(Number),
+          // An emptied group field means Unassigned (group 1), as Portainer shows it.
+          ...(refs.groupId !== undefined ? { groupId: refs.groupId } : refs.groupName ? { groupName: refs.groupName } : { groupId: 1 }),
+          tagIds: refs.tagIds,
+          ...(refs.tagNames.length ? { tagNames: refs.tagNames } : {}),
           pollSeconds: Number(values.poll) || 0,
         });
+        if (refs.groupName || refs.tagNames.length) void useEnvList.getState().loadMeta();
         put(id, { view, fetchedAt: Date.now(), error: undefined });
         useEnvList.getState().reload();
         return true;

@@ -3,13 +3,9 @@ import { createServer, type Server } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { createAppServices, type AppServices } from '../../../src-main/services/app/appServices';
-import { silentLogger } from '../../../src-main/services/logging/logger';
-import { Redactor } from '../../../src-main/services/logging/redact';
-import { MemoryOnlySecrets } from '../../../src-main/services/secrets/secretStore';
 import { KEPT_FILE } from '../../../src-main/services/simulator/keptServer';
-import { createFileStore } from '../../../src-main/services/stores/fileStore';
 import { decodeEdgeKey } from '../../../src-main/shared/domain/edgeKey';
+import { boot, call } from './appHarness';
 
 // Issue #11 item 2: the app's own local server, restarted as `edgedeck serve` restarts it (a new
 // composition root over the same data folder), keeps its ports and admin password, so the join
@@ -19,27 +15,6 @@ const dirs: string[] = [];
 afterAll(() => {
   for (const d of dirs) rmSync(d, { recursive: true, force: true });
 });
-
-async function boot(dataDir: string): Promise<AppServices> {
-  const redactor = new Redactor();
-  return createAppServices({
-    dataDir,
-    store: createFileStore(dataDir),
-    secrets: new MemoryOnlySecrets(),
-    redactor,
-    transport: 'web',
-    version: '0.0.0-test',
-    logger: silentLogger,
-    embeddedServer: true,
-  });
-}
-
-// eslint-disable-next-line @typescript-eslint/no-explicit-any -- envelopes are read field by field
-async function call(app: AppServices, name: string, payload: unknown = {}): Promise<any> {
-  const r = await app.dispatcher.invoke(name, payload);
-  if (!r.ok) throw new Error(`${name}: ${r.error.message}`);
-  return r.data;
-}
 
 function listenOn(port: number): Promise<Server> {
   return new Promise((resolve, reject) => {

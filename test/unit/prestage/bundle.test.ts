@@ -171,3 +171,23 @@ describe('files fit the device OS (shared/domain/platformPaths.ts deviceTextRule
     expect([...plan.folders.values()]).toEqual(['devices/_CON', 'devices/shop_1', 'devices/Shop_1-3']);
   });
 });
+
+describe('export on Windows: a user-only ACL on the bundle folder', () => {
+  // No Windows machine runs this suite: icacls is a recorder; the files are still written here for real.
+  it('the temporary folder gets the inherited user-only entry before any secret file is written into it', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'edt-acl-'));
+    const ran: Array<{ command: string; args: string[]; filesThen: string[] }> = [];
+    const out = join(dir, 'out');
+    writeExportAtomically(out, [{ path: 'd/agent.env', content: 'EDGE_KEY=x', mode: 0o600 }], {
+      platform: 'win32',
+      env: { USERNAME: 'ana' },
+      run: (a) => void ran.push({ ...a, filesThen: readdirSync(a.args[0]!) }),
+    });
+    expect(ran).toHaveLength(1);
+    expect(ran[0]!.command).toBe('icacls');
+    expect(ran[0]!.args.slice(1)).toEqual(['/inheritance:r', '/grant:r', 'ana:(OI)(CI)F']);
+    expect(ran[0]!.args[0]).toMatch(/\.out\.partial-/);
+    expect(ran[0]!.filesThen).toEqual([]);
+    expect(existsSync(join(out, 'd', 'agent.env'))).toBe(true);
+  });
+});
