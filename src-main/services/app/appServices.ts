@@ -92,6 +92,7 @@ export async function createAppServices(options: AppServicesOptions): Promise<Ap
     logger,
     hub,
     redactor,
+    edgeIdFor: (environmentId, bound) => profiles.edgeIds.edgeIdFor(LOCAL_PROFILE_ID, environmentId, bound).value,
     onServer: async (server, password) => {
       if (!server || !password) {
         await profiles.unregisterBuiltIn(LOCAL_PROFILE_ID);
@@ -129,7 +130,10 @@ export async function createAppServices(options: AppServicesOptions): Promise<Ap
     serverApi: async (serverId) => {
       const { client, profile } = await profiles.connection(serverId);
       const local = profile.id === LOCAL_PROFILE_ID ? simulator.current()?.server : undefined;
-      return portainerServerApi(client, local ? { tunnelVerified: (id) => local.environmentView(id)?.tunnelVerified } : {});
+      return portainerServerApi(
+        client,
+        local ? { tunnelVerified: (id) => local.environmentView(id)?.tunnelVerified, verifyTunnel: async (id, signal) => void (await local.ensureTunnel(id, signal)) } : {},
+      );
     },
     sshConfigText: () => {
       const file = join(sshDir, 'config');

@@ -19,6 +19,20 @@ export interface InstallHandlerDeps {
   sshConfigText?: () => string;
 }
 
+/** What a run does, in its title: a preflight-only or dry run installs nothing and must not say it does. */
+export function runTitle(mode: 'install' | 'preflight-only' | 'dry-run' | 'connect', plural: string): string {
+  switch (mode) {
+    case 'connect':
+      return `Test the connection to ${plural}`;
+    case 'preflight-only':
+      return `Preflight checks on ${plural} (nothing installed)`;
+    case 'dry-run':
+      return `Dry run of the Edge agent install on ${plural} (nothing changed)`;
+    case 'install':
+      return `Install the Edge agent on ${plural}`;
+  }
+}
+
 export function createInstallHandlers(d: InstallHandlerDeps) {
   const start = async (req: ParsedRequest<'ssh:install'> | undefined, resume?: ParsedRequest<'ssh:resume'>) => {
     const prev = resume ? readRunSummary(d.runsDir, resume.runId) : undefined;
@@ -28,7 +42,7 @@ export function createInstallHandlers(d: InstallHandlerDeps) {
     const server = o.mode === 'connect' ? NO_SERVER : await d.serverApi(req?.serverId ?? resume?.serverId);
     const total = req?.targets.length ?? prev!.hosts.length;
     const plural = `${total} host${total === 1 ? '' : 's'}`;
-    const title = o.mode === 'connect' ? `Test the connection to ${plural}` : `Install the Edge agent on ${plural}`;
+    const title = runTitle(o.mode ?? 'install', plural);
     const taskId = d.tasks.create('ssh:install', title, async (ctx) => {
       const summary = await runFleetInstall({
         runsDir: d.runsDir,

@@ -57,6 +57,12 @@ export interface CheckinProbe {
    * server cannot filter so (then the caller asks one by one).
    */
   getEnvironments?(ids: number[], signal?: AbortSignal): Promise<Map<number, CheckinState>>;
+  /**
+   * Opens the environment's tunnel if needed and checks it end to end, as Portainer's TunnelAddr
+   * (up to 2 × the check-in interval); rejects with what to check. Only where the server can (the
+   * local server); without it the wait relies on `tunnelVerified`.
+   */
+  verifyTunnel?(id: number, signal?: AbortSignal): Promise<void>;
 }
 
 export interface HostPlan {
@@ -653,7 +659,8 @@ async function waitForCheckin(o: InstallHostOptions, ssh: SshForVerify, runtime:
       if (e && e.lastCheckIn >= sinceEpoch && (!e.edgeId || e.edgeId === plan.edgeId)) {
         if (!seen.checkedIn) t.note(`checked in (last check-in ${new Date(e.lastCheckIn * 1000).toISOString()}, Edge ID ${e.edgeId ?? plan.edgeId})`);
         seen.checkedIn = true;
-        if (e.tunnelVerified === undefined) return true;
+        // Where the server can open the tunnel on demand, that comes next (below), not a wait here.
+        if (e.tunnelVerified === undefined || (o.probe?.verifyTunnel && !e.tunnelVerified)) return true;
         if (e.tunnelVerified) {
           seen.tunnel = 'verified';
           t.note('tunnel verified: the server reached the agent through the tunnel');
@@ -668,10 +675,24 @@ async function waitForCheckin(o: InstallHostOptions, ssh: SshForVerify, runtime:
     },
     o.signal,
   );
-  const { checkedIn, tunnel, otherEdgeId } = seen;
+  const { checkedIn, otherEdgeId } = seen;
+  let tunnel = seen.tunnel;
   if (otherEdgeId) await logsDiagnosis(o, ssh, runtime, `environment ${plan.environmentId} is associated with another Edge ID (${otherEdgeId})`);
   if (!checkedIn) await logsDiagnosis(o, ssh, runtime, `no check-in within ${budgetS} s`);
-  if (tunnel === 'not-verified') await logsDiagnosis(o, ssh, runtime, `the agent checks in, but the tunnel was not verified within ${budgetS} s (port ${decodeEdgeKey(plan.edgeKey).tunnelAddress})`);
+  let tunnelWhy = `the tunnel was not verified within ${budgetS} s`;
+  if (tunnel !== 'verified' && o.probe.verifyTunnel) {
+    t.note(`opening the tunnel on demand and checking it end to end (up to 2 × the ${interval(plan)} s check-in interval)`);
+    try {
+      await o.probe.verifyTunnel(plan.environmentId, o.signal);
+      tunnel = 'verified';
+      t.note('tunnel verified: the server reached the agent through the tunnel');
+    } catch (e) {
+      if (o.signal?.aborted) throw e;
+      tunnel = 'not-verified';
+      tunnelWhy = e instanceof Error ? e.message : String(e);
+    }
+  }
+  if (tunnel === 'not-verified') await logsDiagnosis(o, ssh, runtime, `the agent checks in, but ${tunnelWhy} (tunnel address ${decodeEdgeKey(plan.edgeKey).tunnelAddress})`);
   return { checkedIn, tunnel };
 }
 

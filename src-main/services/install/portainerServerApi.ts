@@ -8,6 +8,8 @@ import type { CheckinState } from './installer';
 export interface PortainerServerApiOptions {
   /** "Tunnel verified" where the server can tell (the local simulator); real Portainer cannot. */
   tunnelVerified?: (environmentId: number) => boolean | undefined;
+  /** Opens the tunnel on demand and checks it (the local server's ensureTunnel); see CheckinProbe.verifyTunnel. */
+  verifyTunnel?: (environmentId: number, signal?: AbortSignal) => Promise<void>;
 }
 
 /**
@@ -25,6 +27,7 @@ export function portainerServerApi(client: PortainerClient, options: PortainerSe
     };
   };
   return {
+    ...(options.verifyTunnel ? { verifyTunnel: options.verifyTunnel } : {}),
     agentVersion: async (signal) => (await client.status(signal)).version,
     settings: async (signal) => {
       const s = await client.settings(signal);

@@ -1,5 +1,6 @@
 import { randomBytes, randomUUID } from 'node:crypto';
 import { AppError } from '../../shared/contract/errors';
+import type { TunnelStateView } from '../../shared/schemas/portainer';
 import type { AgentGroupView, PollSample, SimEnvironmentView, SimMove, SimStatus } from '../../shared/schemas/simulator';
 import { agentsStartRequest, simStartRequest } from '../../shared/schemas/simulator';
 import type { z } from 'zod';
@@ -42,6 +43,11 @@ export class SimulatorService {
       logger: Logger;
       hub: EventHub;
       redactor?: Redactor;
+      /**
+       * The Edge ID the app shows and keeps for an environment of this server (its details page and
+       * install commands use it); the agent started for one environment takes it by default.
+       */
+      edgeIdFor?: (environmentId: number, boundEdgeId: string | undefined) => string;
       /** Told when a server comes up or goes away (the app keeps a server profile for it). */
       onServer?: (server: LocalServer | undefined, password?: string) => Promise<void>;
     },
@@ -153,6 +159,11 @@ export class SimulatorService {
     return this.requireServer().listEnvironmentViews();
   }
 
+  /** The details view's and the Simulator's "verify tunnel": opens it on demand, as Portainer's TunnelAddr. */
+  verifyTunnel(environmentId: number): Promise<TunnelStateView> {
+    return this.requireServer().ensureTunnel(environmentId);
+  }
+
   startAgents(request: AgentsRequest): AgentGroupView {
     const server = this.requireServer();
     const pool = this.pool!;
@@ -164,7 +175,7 @@ export class SimulatorService {
       if (!env) throw new AppError('not_found', `Environment ${environmentId} does not exist on the local server; refresh the list.`, 'environmentId');
       edgeKey = env.edgeKey;
       // One agent takes the environment's bound Edge ID (or claims a new one); several get `<prefix>-<n>`.
-      if (request.count === 1 && !edgeId) edgeId = env.edgeId ?? randomUUID();
+      if (request.count === 1 && !edgeId) edgeId = this.deps.edgeIdFor?.(environmentId, env.edgeId) ?? env.edgeId ?? randomUUID();
     }
     if (!edgeKey) throw new AppError('invalid_input', 'Pick an environment, or paste a join token.', 'environmentId');
     const groupId = pool.startGroup({

@@ -15,6 +15,7 @@ export const callNames = [
   'sim:start',
   'sim:stop',
   'sim:environments',
+  'sim:verifyTunnel',
   'agents:start',
   'agents:stop',
   'agents:list',

@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import type { CommandOptions, EdgeKeyFields, KeyWarning, Platform } from '../domain/types';
 import { commandOptionsSchema, keyDecodeRequest, keyEncodeRequest, platformsRequest } from '../schemas/edge';
-import { agentsStartRequest, agentsStopRequest, simStartRequest } from '../schemas/simulator';
+import { agentsStartRequest, agentsStopRequest, simStartRequest, simVerifyTunnelRequest } from '../schemas/simulator';
 import type { AgentGroupView, SimEnvironmentView, SimStatus } from '../schemas/simulator';
 import {
   environmentIdRequest,
@@ -35,6 +35,7 @@ import type {
   ServerStatusView,
   ServerUpdateView,
   TagView,
+  TunnelStateView,
 } from '../schemas/portainer';
 
 import { sshInstallRequest, sshResumeRequest, sshRunRequest, sshTranscriptRequest, taskAnswerRequest, taskIdRequest } from '../schemas/install';
@@ -123,6 +124,7 @@ export const calls = {
   'sim:start': call<SimStatus>()(simStartRequest),
   'sim:stop': call<SimStatus>()(none),
   'sim:environments': call<{ environments: SimEnvironmentView[] }>()(none),
+  'sim:verifyTunnel': call<TunnelStateView>()(simVerifyTunnelRequest),
 
   'agents:start': call<AgentGroupView>()(agentsStartRequest),
   'agents:stop': call<{ stopped: number }>()(agentsStopRequest),

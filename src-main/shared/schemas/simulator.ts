@@ -24,6 +24,9 @@ export const agentsStartRequest = z.object({
   agentSecret: z.string().max(1024).optional(),
 });
 
+/** Opens an environment's tunnel if needed and checks it end to end (Portainer's TunnelAddr). */
+export const simVerifyTunnelRequest = z.object({ environmentId: z.number().int().positive() }).strict();
+
 export const agentsStopRequest = z.object({ groupId: z.string().max(64).optional() });
 
 export interface SimStatus {

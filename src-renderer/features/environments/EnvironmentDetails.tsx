@@ -277,7 +277,12 @@ export function EnvironmentDetails({ id, initial, embedded = false }: { id: numb
 
       <SimpleGrid cols={{ base: 1, md: 2 }} spacing="md">
         <Paper withBorder p="md">
-          <OnboardingState view={view} fetchedAt={entry!.fetchedAt} tunnelVerified={entry?.tunnelVerified} localServer={localServer} />
+          <OnboardingState
+            view={view}
+            fetchedAt={entry!.fetchedAt}
+            localServer={localServer}
+            {...(localServer && env.edge ? { onVerifyTunnel: () => void useDetails.getState().verifyTunnel(env.id), verifying: busy === 'tunnel' } : {})}
+          />
         </Paper>
         <Stack gap="sm">
           <SecretField

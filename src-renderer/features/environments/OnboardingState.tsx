@@ -1,13 +1,18 @@
-import { Code, Stepper, Text } from '@mantine/core';
+import { Button, Code, Stepper, Text } from '@mantine/core';
 import { IconAlertTriangle } from '@tabler/icons-react';
 import { useEffect, useState } from 'react';
 import type { EnvironmentDetailView } from '../../../src-main/shared/schemas/portainer';
-import { agoText, durationText } from './format';
+import { agoText, durationText, tunnelText } from './format';
 
 export type OnboardingPhase = 'created' | 'waiting' | 'associated' | 'alive' | 'lost' | 'tunnel-verified';
 
-/** Where an environment is in created → first poll → associated → heartbeat → tunnel. */
-export function phaseOf(view: EnvironmentDetailView, tunnelVerified: boolean | undefined): OnboardingPhase {
+/**
+ * Where an environment is in created → first poll → associated → heartbeat → tunnel. "Tunnel
+ * verified" holds only while the server says so now (the local server tells; a dropped tunnel
+ * goes back to "heartbeat alive").
+ */
+export function phaseOf(view: EnvironmentDetailView): OnboardingPhase {
+  const tunnelVerified = view.environment.tunnel?.status === 'verified';
   const env = view.environment;
   if (env.lastCheckIn === 0) return 'waiting';
   // Disassociated (or not bound yet): the next agent that polls claims it.
@@ -26,7 +31,20 @@ const phaseLabel: Record<OnboardingPhase, string> = {
 };
 
 /** The onboarding sequence as a stepper, with a live countdown to "considered lost". */
-export function OnboardingState({ view, fetchedAt, tunnelVerified, localServer }: { view: EnvironmentDetailView; fetchedAt: number; tunnelVerified?: boolean; localServer: boolean }) {
+export function OnboardingState({
+  view,
+  fetchedAt,
+  localServer,
+  onVerifyTunnel,
+  verifying,
+}: {
+  view: EnvironmentDetailView;
+  fetchedAt: number;
+  localServer: boolean;
+  /** The local server's "verify tunnel" (opens it on demand); absent for other servers. */
+  onVerifyTunnel?: () => void;
+  verifying?: boolean;
+}) {
   const [now, setNow] = useState(() => Date.now());
   useEffect(() => {
     const t = setInterval(() => setNow(Date.now()), 1000);
@@ -41,7 +59,9 @@ export function OnboardingState({ view, fetchedAt, tunnelVerified, localServer }
   const alive = hb.alive && lostIn > 0;
   const polled = env.lastCheckIn > 0;
   const associated = polled && (view.edgeId.bound || !!env.edgeId);
-  const phase = phaseOf(view, tunnelVerified);
+  const phase = phaseOf(view);
+  const tunnel = env.tunnel;
+  const tunnelVerified = phase === 'tunnel-verified';
 
   // The first step not done is the active one.
   const active = !polled ? 1 : !associated ? 2 : !alive ? 3 : tunnelVerified ? 5 : 4;
@@ -98,11 +118,23 @@ export function OnboardingState({ view, fetchedAt, tunnelVerified, localServer }
         <Stepper.Step
           label="Tunnel verified"
           description={
-            tunnelVerified
-              ? 'The server reached the agent through the reverse tunnel (port 8000): the environment is usable, not only “green”.'
-              : localServer
-                ? 'The local simulator opens the tunnel after the first poll and checks it end to end.'
-                : 'A green heartbeat does not prove the tunnel: open the environment in Portainer to check that port 8000 (the tunnel) is reachable from the host.'
+            <>
+              {tunnelVerified
+                ? 'The server reached the agent through the reverse tunnel (port 8000): the environment is usable, not only “green”.'
+                : localServer
+                  ? 'The local server opens the tunnel after the first poll, and again whenever it needs the agent (up to 2 × the check-in interval), and checks it end to end.'
+                  : 'A green heartbeat does not prove the tunnel: open the environment in Portainer to check that port 8000 (the tunnel) is reachable from the host.'}
+              {tunnel ? (
+                <Text size="xs" c="dimmed" data-testid="env-tunnel" data-status={tunnel.status}>
+                  Tunnel {tunnelText(tunnel, nowSec)}
+                </Text>
+              ) : null}
+              {onVerifyTunnel && polled ? (
+                <Button size="compact-xs" variant="light" mt={4} loading={verifying} onClick={onVerifyTunnel} data-testid="env-verify-tunnel">
+                  Verify tunnel
+                </Button>
+              ) : null}
+            </>
           }
         />
       </Stepper>

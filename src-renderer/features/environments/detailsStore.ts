@@ -14,8 +14,6 @@ export interface DetailsEntry {
   /** Date.now() when the view arrived (the countdown runs from there). */
   fetchedAt: number;
   error?: { message: string; code?: string; field?: string };
-  /** From the local simulator's own data; undefined when the server cannot tell. */
-  tunnelVerified?: boolean;
   /** Simulated agents running for this environment (local simulator only): their state and last error. */
   agents?: AgentGroupView[];
 }
@@ -31,7 +29,7 @@ export interface EditValues {
 
 interface DetailsState {
   entries: Record<number, DetailsEntry>;
-  busy?: 'update' | 'disassociate' | 'delete' | 'agent';
+  busy?: 'update' | 'disassociate' | 'delete' | 'agent' | 'tunnel';
   editErrors: Partial<Record<keyof EditValues, string>>;
   /** Whether the active server is the built-in local simulator. */
   localServer: boolean;
@@ -42,6 +40,8 @@ interface DetailsState {
   disassociate(id: number): Promise<boolean>;
   remove(id: number): Promise<boolean>;
   startAgent(id: number): Promise<boolean>;
+  /** Local server only: opens the tunnel on demand and checks it end to end, then reloads the view. */
+  verifyTunnel(id: number): Promise<boolean>;
   clearEditErrors(): void;
 }
 
@@ -53,17 +53,20 @@ export const useDetails = create<DetailsState>()((set, get) => {
   const put = (id: number, patch: Partial<DetailsEntry>) =>
     set((s) => ({ entries: { ...s.entries, [id]: { fetchedAt: Date.now(), ...s.entries[id], ...patch } } }));
 
-  /** What only the local simulator knows: whether the tunnel was verified, and the simulated agents started for it. */
-  async function localStateOf(id: number): Promise<Pick<DetailsEntry, 'tunnelVerified' | 'agents'>> {
+  /**
+   * What only the local simulator knows: the simulated agents started for it. (The tunnel's state
+   * comes with the environment view itself: the local server sends it, other servers cannot.)
+   */
+  async function localStateOf(id: number): Promise<Pick<DetailsEntry, 'agents'>> {
     try {
       const status = await api.servers.status();
       const local = status.profile?.builtIn === true;
       set({ localServer: local });
-      if (!local) return { tunnelVerified: undefined, agents: undefined };
-      const [{ environments }, { groups }] = await Promise.all([api.sim.environments(), api.agents.list()]);
-      return { tunnelVerified: environments.find((e) => e.id === id)?.tunnelVerified, agents: groups.filter((g) => g.environmentId === id) };
+      if (!local) return { agents: undefined };
+      const { groups } = await api.agents.list();
+      return { agents: groups.filter((g) => g.environmentId === id) };
     } catch {
-      return { tunnelVerified: undefined, agents: undefined };
+      return { agents: undefined };
     }
   }
 
@@ -170,6 +173,20 @@ export const useDetails = create<DetailsState>()((set, get) => {
         return false;
       } finally {
         set({ busy: undefined });
+      }
+    },
+
+    verifyTunnel: async (id) => {
+      set({ busy: 'tunnel' });
+      try {
+        await api.sim.verifyTunnel({ environmentId: id });
+        return true;
+      } catch (err) {
+        notifyError('The tunnel could not be verified', err);
+        return false;
+      } finally {
+        set({ busy: undefined });
+        await get().load(id, true);
       }
     },
 

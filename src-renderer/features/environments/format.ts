@@ -1,4 +1,4 @@
-import type { EnvironmentState } from '../../../src-main/shared/schemas/portainer';
+import type { EnvironmentState, TunnelStateView } from '../../../src-main/shared/schemas/portainer';
 
 /** Portainer's poll frequency choices (GH#3843), in seconds; 0 = the server default. */
 export const pollChoices: { value: number; label: string }[] = [
@@ -44,3 +44,20 @@ export const stateLabels: Record<EnvironmentState, string> = {
 };
 
 export const stateColors: Record<EnvironmentState, string> = { alive: 'green', lost: 'red', never: 'gray' };
+
+const closedBecause: Record<NonNullable<TunnelStateView['reason']>, string> = {
+  idle: 'closed after 4 min 30 s without use',
+  dropped: "dropped: the agent's tunnel connection ended",
+  unreachable: 'closed: the agent did not come within 2 × its check-in interval',
+  'port-in-use': 'moved: its port was in use on the server',
+  removed: 'closed (environment changed)',
+  stopped: 'closed (server stopped)',
+};
+
+/** One line for the tunnel's state, e.g. "verified on port 61234, 12 s ago" (times from unix seconds). */
+export function tunnelText(t: TunnelStateView, nowSec: number): string {
+  if (t.status === 'verified') return `verified on port ${t.port}, ${agoText(t.since, nowSec)}`;
+  if (t.status === 'open') return t.waitingForIdle ? `opening on port ${t.port}: the agent must see IDLE once first` : `open on port ${t.port}, waiting for the agent since ${agoText(t.since, nowSec)}`;
+  if (!t.reason) return 'closed (the server answers IDLE)';
+  return `${closedBecause[t.reason]} ${agoText(t.since, nowSec)}`;
+}

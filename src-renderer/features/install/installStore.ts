@@ -140,6 +140,9 @@ export type FieldErrors = Partial<Record<'targets' | 'environmentId' | 'nameTemp
 export const MAX_LOG_LINES = 20_000;
 const LOG_TRIM = 5_000;
 const REFRESH_MS = 400;
+/** After Cancel: how often, and how many times, main is asked whether the run has stopped. */
+export const CANCEL_FOLLOW_MS = 1000;
+const CANCEL_FOLLOW_TRIES = 600;
 
 const initialForm: InstallForm = {
   envMode: 'create',
@@ -694,6 +697,14 @@ export const useInstall = create<InstallState>()((set, get) => {
       try {
         const view = await api.tasks.cancel({ taskId: run.taskId });
         applyView(view);
+        // Until the run has really stopped, ask main about it rather than wait for an event that
+        // may have been missed (a reconnect): "cancelling" must not outlive the run.
+        for (let i = 0; i < CANCEL_FOLLOW_TRIES; i++) {
+          const cur = get().run;
+          if (!cur || cur.taskId !== run.taskId || isTerminal(cur.task) || cur.lost) break;
+          await new Promise((r) => setTimeout(r, CANCEL_FOLLOW_MS));
+          await catchUp(run.taskId).catch(() => undefined);
+        }
       } catch (err) {
         set({ cancelling: false });
         notifyError('Could not cancel the install', err);

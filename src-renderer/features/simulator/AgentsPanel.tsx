@@ -56,7 +56,8 @@ export function AgentsPanel() {
           />
           <TextInput
             label={single ? 'Edge ID' : 'Edge ID prefix'}
-            description={single ? 'The exact Edge ID of the one agent' : 'Agents are named <prefix>-1, <prefix>-2, …'}
+            description={single ? 'Empty: the environment’s own Edge ID (as on its details page)' : 'Agents are named <prefix>-1, <prefix>-2, …'}
+            placeholder={single ? 'the environment’s Edge ID' : `sim-<environment>`}
             value={form.edgeId}
             onChange={(e) => setForm({ edgeId: e.currentTarget.value })}
             w={260}

@@ -1,6 +1,7 @@
-import { ActionIcon, Badge, Group, Paper, Radio, Stack, Table, Text, Title, Tooltip } from '@mantine/core';
+import { ActionIcon, Badge, Button, Group, Paper, Radio, Stack, Table, Text, Title, Tooltip } from '@mantine/core';
 import { IconRefresh } from '@tabler/icons-react';
 import { CopyIconButton } from '../../components/CopyIconButton';
+import { tunnelText } from '../environments/format';
 import { useSimulator } from './simulatorStore';
 
 function ago(unixSeconds: number): string {
@@ -17,6 +18,8 @@ export function EnvironmentsPanel() {
   const selected = useSimulator((s) => s.selectedEnvironmentId);
   const select = useSimulator((s) => s.selectEnvironment);
   const load = useSimulator((s) => s.loadEnvironments);
+  const verifyTunnel = useSimulator((s) => s.verifyTunnel);
+  const verifying = useSimulator((s) => s.verifyingTunnel);
 
   return (
     <Paper withBorder p="md">
@@ -71,9 +74,16 @@ export function EnvironmentsPanel() {
                           <Badge color={env.heartbeat ? 'teal' : 'gray'} variant="light">
                             {env.heartbeat ? 'Heartbeat' : 'No heartbeat'}
                           </Badge>
-                          <Badge color={env.tunnelVerified ? 'teal' : 'gray'} variant="light">
-                            {env.tunnelVerified ? 'Tunnel verified' : 'Tunnel not verified'}
-                          </Badge>
+                          <Tooltip label={`Tunnel ${tunnelText(env.tunnel, Math.floor(Date.now() / 1000))}`}>
+                            <Badge color={env.tunnel.status === 'verified' ? 'teal' : env.tunnel.status === 'open' ? 'blue' : 'gray'} variant="light" data-testid={`sim-tunnel-${env.id}`}>
+                              {env.tunnel.status === 'verified' ? 'Tunnel verified' : env.tunnel.status === 'open' ? 'Tunnel open' : env.tunnel.reason === 'dropped' ? 'Tunnel dropped' : 'Tunnel closed'}
+                            </Badge>
+                          </Tooltip>
+                          {env.edgeId ? (
+                            <Button size="compact-xs" variant="subtle" loading={verifying === env.id} onClick={() => void verifyTunnel(env.id)} aria-label={`Verify the tunnel of ${env.name}`}>
+                              Verify tunnel
+                            </Button>
+                          ) : null}
                         </Group>
                       </Table.Td>
                       <Table.Td>

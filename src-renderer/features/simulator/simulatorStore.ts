@@ -14,7 +14,7 @@ export interface StartForm {
 
 export interface AgentsForm {
   count: number;
-  /** With count 1: the exact Edge ID; otherwise the prefix of `<prefix>-<n>`. */
+  /** With count 1: the exact Edge ID ('' = the environment's own, the one its details page shows); otherwise the prefix of `<prefix>-<n>`. */
   edgeId: string;
   insecurePoll: boolean;
   platform: 'docker' | 'kubernetes';
@@ -28,6 +28,8 @@ interface SimulatorState {
   statusKnown: boolean;
   statusError?: string;
   busy: 'start' | 'stop' | 'agents' | undefined;
+  /** The environment whose tunnel is being verified. */
+  verifyingTunnel?: number;
   environments: SimEnvironmentView[];
   environmentsLoading: boolean;
   selectedEnvironmentId?: number;
@@ -43,6 +45,8 @@ interface SimulatorState {
   /** quiet: a background refresh (no spinner, no notification on failure). */
   loadEnvironments(quiet?: boolean): Promise<void>;
   selectEnvironment(id: number | undefined): void;
+  /** Opens the environment's tunnel on demand (as Portainer's TunnelAddr) and checks it end to end. */
+  verifyTunnel(environmentId: number): Promise<void>;
   loadGroups(): Promise<void>;
   startAgents(): Promise<void>;
   stopAgents(groupId?: string): Promise<void>;
@@ -66,7 +70,7 @@ const initial = {
   groups: [],
   samples: [],
   startForm: { port: 0, tunnelPort: 0, https: true },
-  agentsForm: { count: 1, edgeId: 'sim-agent', insecurePoll: true, platform: 'docker' as const, edgeKey: '' },
+  agentsForm: { count: 1, edgeId: '', insecurePoll: true, platform: 'docker' as const, edgeKey: '' },
 } satisfies Partial<SimulatorState>;
 
 export const useSimulator = create<SimulatorState>()((set, get) => ({
@@ -123,6 +127,18 @@ export const useSimulator = create<SimulatorState>()((set, get) => ({
   },
 
   selectEnvironment: (id) => set({ selectedEnvironmentId: id }),
+
+  verifyTunnel: async (environmentId) => {
+    set({ verifyingTunnel: environmentId });
+    try {
+      await api.sim.verifyTunnel({ environmentId });
+    } catch (err) {
+      notifyError('The tunnel could not be verified', err);
+    } finally {
+      set({ verifyingTunnel: undefined });
+      await get().loadEnvironments(true);
+    }
+  },
 
   loadGroups: async () => {
     try {

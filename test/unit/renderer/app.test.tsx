@@ -106,7 +106,7 @@ describe('App shell', () => {
     });
     transport.override('sim:environments', {
       ok: true,
-      data: { environments: [{ id: 3, name: 'edge-3', edgeKey: 'k', checkinInterval: 5, lastCheckIn: 0, heartbeat: true, tunnelVerified: false }] },
+      data: { environments: [{ id: 3, name: 'edge-3', edgeKey: 'k', checkinInterval: 5, lastCheckIn: 0, heartbeat: true, tunnelVerified: false, tunnel: { status: 'closed', port: 0, since: 0 } }] },
     });
     transport.override('agents:list', { ok: true, data: { groups: [] } });
     const { subscribeSimulatorEvents } = await import('../../../src-renderer/features/simulator/simulatorStore');
@@ -120,7 +120,7 @@ describe('App shell', () => {
     expect(password.value).toBe('s3cret-pass');
     await waitFor(() => expect(view.container.textContent).toContain('edge-3'));
     expect(view.container.textContent).toContain('Heartbeat');
-    expect(view.container.textContent).toContain('Tunnel not verified');
+    expect(view.container.textContent).toContain('Tunnel closed');
 
     act(() => {
       transport.emit('agents:groups', {

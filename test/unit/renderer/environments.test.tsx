@@ -1,6 +1,6 @@
 // @vitest-environment happy-dom
 import { act } from 'react';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { encodeEdgeKey } from '../../../src-main/shared/domain/edgeKey';
 import type { EnvironmentDetailView, EnvironmentView } from '../../../src-main/shared/schemas/portainer';
 import { AddEnvironmentForm } from '../../../src-renderer/features/environments/AddEnvironmentForm';
@@ -78,6 +78,7 @@ beforeEach(() => {
   transport.override('environments:get', (payload) => ok(detail((payload as { id: number }).id)));
 });
 afterEach(() => {
+  vi.useRealTimers();
   view?.unmount();
   view = undefined;
 });
@@ -172,6 +173,10 @@ describe('Environment details', () => {
 
 describe('Environments list', () => {
   it('asks the server for the first page only, then the page scrolled to, and searches debounced', async () => {
+    // The list's live refresh (every REFRESH_MS) re-asks the visible pages; on a loaded machine this
+    // test outlasts one period, so the refresh runs on a clock that never moves here: every request
+    // counted below comes from the first load, the scroll or the search.
+    vi.useFakeTimers({ toFake: ['setInterval', 'clearInterval'] });
     view = await render(<EnvironmentList />);
     await waitFor(() => expect(q('[data-testid="env-total"]')?.textContent).toBe('10,000 environments'));
     expect(calls('environments:list')).toEqual([{ start: 1, limit: PAGE_SIZE, sort: 'Name', order: 'asc' }]);
@@ -195,17 +200,24 @@ describe('Environments list', () => {
     // above may still come in on a loaded machine, so only requests with a search are counted.)
     const searches = () => calls('environments:list').filter((c) => c.search !== undefined);
     const search = q('[data-testid="env-search"]') as HTMLInputElement;
-    // Three keystrokes inside one debounce window (one act, so a loaded machine cannot stretch the gaps).
+    // Three keystrokes inside one debounce window. The debounce timer runs on a fake clock too: on a
+    // loaded machine React's own work between keystrokes can outlast the 50 ms window of a real one.
+    vi.useFakeTimers({ toFake: ['setTimeout', 'clearTimeout', 'setInterval', 'clearInterval'] });
     await act(async () => {
       for (const text of ['e', 'ed', 'edge']) {
         Object.getOwnPropertyDescriptor(HTMLInputElement.prototype, 'value')!.set!.call(search, text);
         search.dispatchEvent(new Event('input', { bubbles: true }));
       }
     });
+    vi.advanceTimersByTime(SEARCH_DEBOUNCE_MS - 1);
     expect(searches()).toEqual([]);
     await act(async () => {
-      await new Promise((r) => setTimeout(r, SEARCH_DEBOUNCE_MS + 50));
+      vi.advanceTimersByTime(1);
     });
+    expect(searches()).toHaveLength(1);
+    // Back to a real setTimeout for waitFor; the live refresh stays on the clock that never moves.
+    vi.useRealTimers();
+    vi.useFakeTimers({ toFake: ['setInterval', 'clearInterval'] });
     await waitFor(() => expect(q('[data-testid="env-total"]')?.textContent).toBe('42 matching'));
     expect(searches()[0]).toEqual({ start: 1, limit: PAGE_SIZE, sort: 'Name', order: 'asc', search: 'edge' });
     expect(searches().filter((c) => c.search !== 'edge')).toEqual([]);

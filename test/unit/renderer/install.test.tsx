@@ -280,6 +280,22 @@ describe('run', () => {
     expect(q('install-summary')).not.toBeNull();
   });
 
+  it('a cancelled run does not stay "cancelling" when the final event is missed: main is asked until it has stopped', async () => {
+    await startTwoHosts();
+    await click(q('install-cancel'));
+    await waitFor(() => expect(q('install-status')!.textContent).toBe('cancelling'));
+    // main finished the run (summary written, task cancelled) but no task:update reaches this window.
+    summaryHosts = [
+      { target: 'ubuntu@10.0.0.5', status: 'cancelled', reason: 'cancelled' },
+      { target: 'nobody@127.0.0.1:1', status: 'cancelled', reason: 'cancelled before it started' },
+    ];
+    taskView = task({ status: 'cancelled', progress: 1, result: { runId: RUN, createdAt: '2026-11-28T21:00:00.000Z', finished: true, stoppedBecause: 'cancelled', hosts: summaryHosts, counts: { cancelled: 2 } } });
+    await waitFor(() => expect(q('install-status')!.textContent).toBe('cancelled'), 4000);
+    expect(q('install-cancel')).toBeNull();
+    // The retry the hint names is there now, on this page.
+    expect(q('install-retry')?.textContent).toContain('Retry failed and not-started (2)');
+  });
+
   it('keeps the run while the page is away, and catches up with tasks:get on return', async () => {
     await startTwoHosts();
     await emit('task:log', { taskId: TASK, line: 'ubuntu@10.0.0.5: == connect' });

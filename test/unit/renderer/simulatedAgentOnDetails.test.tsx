@@ -1,12 +1,11 @@
 // @vitest-environment happy-dom
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { encodeEdgeKey } from '../../../src-main/shared/domain/edgeKey';
-import type { EnvironmentDetailView } from '../../../src-main/shared/schemas/portainer';
 import type { AgentGroupView } from '../../../src-main/shared/schemas/simulator';
 import { resetDetails } from '../../../src-renderer/features/environments/detailsStore';
 import { EnvironmentDetails } from '../../../src-renderer/features/environments/EnvironmentDetails';
 import { resetEnvList } from '../../../src-renderer/features/environments/envListStore';
 import { resetServers } from '../../../src-renderer/features/servers/serversStore';
+import { edgeDetail } from './detailFixture';
 import { click, render, useFakeApi, waitFor, type FakeTransport, type Rendered } from './harness';
 
 // Issue #11 item 2: "Start a simulated agent" on the details page showed nothing when the agent
@@ -16,34 +15,7 @@ let transport: FakeTransport;
 let view: Rendered | undefined;
 const ok = <T,>(data: T) => ({ ok: true as const, data });
 
-const fields = { portainerUrl: 'https://127.0.0.1:40001', tunnelAddress: '127.0.0.1:40002', tunnelFingerprint: 'xx//IJjB6QNm1CV2o0eJ2oh4hSo7VH+xWGCOktg6COI=', environmentId: 3 };
-const detail: EnvironmentDetailView = {
-  environment: {
-    id: 3,
-    name: 'edge-3',
-    type: 4,
-    edge: true,
-    containerEngine: 'docker',
-    groupId: 1,
-    tagIds: [],
-    url: '127.0.0.1',
-    status: 2,
-    edgeKey: encodeEdgeKey(fields),
-    checkinInterval: 5,
-    lastCheckIn: 0,
-    queryDate: 1_800_000_000,
-    heartbeat: false,
-    state: 'never',
-    userTrusted: true,
-  },
-  key: { fields: { ...fields, global: false }, warnings: [] },
-  edgeId: { value: 'f3a8c1d2-0000-4000-8000-000000000003', source: 'generated', bound: false },
-  heartbeat: { alive: false, state: 'never', lastCheckIn: 0, lostInSeconds: 0, lostAfterSeconds: 30, intervalSeconds: 5 },
-  serverVersion: '2.23.0',
-  platforms: { linux: ['standalone'], windows: [] },
-  agentSecret: 'none',
-  warnings: [],
-};
+const detail = edgeDetail();
 
 const failing: AgentGroupView = {
   id: 'g1',

@@ -38,14 +38,16 @@ describe('simulator store', () => {
     expect(useSimulator.getState().groups).toEqual([group]);
   });
 
-  it('starts one agent with an exact Edge ID, several with a prefix', async () => {
+  it("starts one agent with the environment's own Edge ID by default, several with a prefix", async () => {
     transport.override('agents:start', (payload) => ({ ok: true, data: { id: `g${transport.log.length}`, environmentId: 4, count: (payload as { count: number }).count, startedAt: 0, states: {}, polls: 0, notModified: 0, errors: 0 } }));
     useSimulator.setState({ selectedEnvironmentId: 4 });
     await useSimulator.getState().startAgents();
     useSimulator.getState().setAgentsForm({ count: 20, edgeId: 'dev' });
     await useSimulator.getState().startAgents();
     const starts = transport.log.filter((c) => c.channel === 'agents:start').map((c) => c.payload);
-    expect(starts[0]).toMatchObject({ environmentId: 4, count: 1, edgeId: 'sim-agent' });
+    // No Edge ID sent: main gives the agent the environment's own (issue #11 item 6), not a made-up one.
+    expect(starts[0]).toMatchObject({ environmentId: 4, count: 1 });
+    expect(starts[0]).not.toHaveProperty('edgeId');
     expect(starts[0]).not.toHaveProperty('edgeIdPrefix');
     expect(starts[1]).toMatchObject({ environmentId: 4, count: 20, edgeIdPrefix: 'dev' });
     expect(starts[1]).not.toHaveProperty('edgeId');
