@@ -39,7 +39,8 @@ export class TaskManager {
   create<T>(kind: string, title: string, work: (ctx: TaskContext) => Promise<T>): string {
     const id = randomUUID();
     const controller = new AbortController();
-    const redactor = this.o.redactor ?? new Redactor();
+    // The run's own secrets (join tokens, passwords it was given) live and die with the run.
+    const redactor = (this.o.redactor ?? new Redactor()).child();
     const st: TaskState = {
       view: { id, kind, title, status: 'running', progress: 0, createdAt: new Date().toISOString(), pendingPrompts: [] },
       controller,
