@@ -5,6 +5,7 @@
 #   age, yamllint, cloud-init, docker-compose, ansible
 #                         each exported artefact checked by the tool that consumes it
 #   docker.io, podman     real container engines for the install tests
+#   iproute2              `ip`: each test engine gets a bridge of its own (test/fixtures/engine)
 #   pssh                  parallel-ssh, a baseline of bench:ssh
 # As root it runs apt-get itself; otherwise through `sudo -n` (never asks for a password); when
 # neither can, it prints one line saying exactly what to run and exits 1. Used by `npm test`
@@ -23,6 +24,7 @@ wanted=(
   ansible-playbook:ansible
   dockerd:docker.io
   podman:podman
+  ip:iproute2
   parallel-ssh:pssh
 )
 

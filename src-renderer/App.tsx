@@ -5,6 +5,7 @@ import {
   IconDownload,
   IconKey,
   IconServer2,
+  IconUserCheck,
   IconSettings,
   IconTerminal2,
   IconTestPipe,
@@ -25,6 +26,7 @@ const EnvironmentsPage = lazy(() => import('./features/environments/Environments
 const SettingsPage = lazy(() => import('./features/servers/SettingsPage').then((m) => ({ default: m.SettingsPage })));
 const SimulatorPage = lazy(() => import('./features/simulator/SimulatorPage').then((m) => ({ default: m.SimulatorPage })));
 const ExportPage = lazy(() => import('./features/export/ExportPage').then((m) => ({ default: m.ExportPage })));
+const WaitingRoom = lazy(() => import('./features/waiting/WaitingRoom').then((m) => ({ default: m.WaitingRoom })));
 const InstallPage = lazy(() => import('./features/install/InstallPage').then((m) => ({ default: m.InstallPage })));
 
 interface NavItem {
@@ -35,6 +37,7 @@ interface NavItem {
 
 const mainNav: NavItem[] = [
   { route: 'environments', label: 'Environments', icon: IconServer2 },
+  { route: 'waiting', label: 'Waiting room', icon: IconUserCheck },
   { route: 'install', label: 'Install', icon: IconCloudUpload },
   { route: 'simulator', label: 'Simulator', icon: IconTestPipe },
   { route: 'export', label: 'Export', icon: IconDownload },
@@ -48,6 +51,7 @@ const toolsNav: NavItem[] = [
 
 const titles: Record<Route, string> = {
   environments: 'Environments',
+  waiting: 'Waiting room',
   install: 'Install',
   simulator: 'Simulator',
   export: 'Export',
@@ -60,6 +64,8 @@ function page(route: Route): ReactNode {
   switch (route) {
     case 'environments':
       return <EnvironmentsPage />;
+    case 'waiting':
+      return <WaitingRoom />;
     case 'install':
       return <InstallPage />;
     case 'export':

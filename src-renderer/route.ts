@@ -1,7 +1,7 @@
 import { create } from 'zustand';
 
 /** Pages, addressed by hash (`#/inspector`). No router dependency: a store plus a hashchange listener. */
-export const routes = ['environments', 'install', 'simulator', 'export', 'settings', 'inspector', 'commands'] as const;
+export const routes = ['environments', 'waiting', 'install', 'simulator', 'export', 'settings', 'inspector', 'commands'] as const;
 export type Route = (typeof routes)[number];
 export const defaultRoute: Route = 'environments';
 

@@ -15,6 +15,8 @@ export default defineConfig({
     testTimeout: 30_000,
     hookTimeout: 60_000,
     pool: 'forks',
+    // One real Docker engine for the suites that install (test/fixtures/engine).
+    globalSetup: ['test/fixtures/engine/globalSetup.ts'],
     reporters: ['default'],
   },
 });

@@ -56,15 +56,12 @@ function run(cmd: string, args: string[], env: NodeJS.ProcessEnv = {}): Promise<
   });
 }
 
-function resetHosts(hosts: SshdHost[]): void {
-  for (const h of hosts) {
-    h.killContainers();
-    writeFileSync(join(h.stateDir, 'state.json'), JSON.stringify({ containers: {} }), { mode: 0o666 });
-  }
+async function resetHosts(hosts: SshdHost[]): Promise<void> {
+  await Promise.all(hosts.map((h) => h.removeAgent()));
 }
 
-function started(hosts: SshdHost[]): number {
-  return hosts.filter((h) => Object.keys(h.dockerState().containers).length > 0).length;
+async function started(hosts: SshdHost[]): Promise<number> {
+  return (await Promise.all(hosts.map((h) => h.agent()))).filter((c) => c?.State.Running).length;
 }
 
 const fmt = (ms: number) => `${(ms / 1000).toFixed(1)} s`;
@@ -95,7 +92,7 @@ try {
 
   server = await startLocalServer({ dataDir: join(root, 'server'), port: 0, tunnelPort: 0, https: true, adminPassword: ADMIN_PW, agentSecret: AGENT_SECRET, logger: silentLogger, saveDebounceMs: 200 });
   const pin = sha256OfPem(server.caPem!);
-  resetHosts(hosts);
+  await resetHosts(hosts);
 
   // What one `docker` stand-in call costs on this machine (CPU of the waited-for children, from
   // /proc/self/stat), measured while idle: Edgedeck makes four per host, the baselines one.
@@ -181,7 +178,7 @@ try {
   }
 
   // ---- (b) Ansible
-  resetHosts(hosts);
+  await resetHosts(hosts);
   await new Promise((r) => setTimeout(r, 2000));
   const inventory = join(root, 'inventory.ini');
   writeFileSync(
@@ -199,12 +196,12 @@ try {
     ANSIBLE_COMMAND_WARNINGS: 'False',
     ANSIBLE_NOCOLOR: '1',
   });
-  const ansStarted = started(hosts);
+  const ansStarted = await started(hosts);
   process.stdout.write(`    ${fmt(ans.ms)}, exit ${ans.code}, ${ansStarted}/${N} agents started\n`);
   if (ans.code !== 0) process.stdout.write(ans.out.split('\n').slice(0, 20).join('\n') + '\n');
 
   // ---- (c) parallel-ssh
-  resetHosts(hosts);
+  await resetHosts(hosts);
   await new Promise((r) => setTimeout(r, 2000));
   const hostsFile = join(root, 'pssh-hosts');
   writeFileSync(hostsFile, targets.join('\n') + '\n');
@@ -215,7 +212,7 @@ try {
   const psSince = Math.floor(Date.now() / 1000);
   const tp = performance.now();
   const ps = await run(tools.pssh, ['-p', String(FORKS), '-h', hostsFile, '-t', '120', '-x', `-i ${key.path} -o UserKnownHostsFile=${knownHosts} -o StrictHostKeyChecking=yes -o BatchMode=yes`, startCommand]);
-  const psStarted = started(hosts);
+  const psStarted = await started(hosts);
   process.stdout.write(`    ${fmt(ps.ms)}, exit ${ps.code}, ${psStarted}/${N} agents started\n`);
   let floorMs = Number.NaN;
   let floorCheckedIn = 0;
@@ -230,7 +227,7 @@ try {
   await api.close();
   process.stdout.write(`    (d) ${floorCheckedIn}/${envIds.length} checked in${Number.isNaN(floorMs) ? ' (not all within 60 s)' : ` after ${fmt(floorMs)}`}\n`);
   if (ps.code !== 0) process.stdout.write(ps.out.split('\n').slice(0, 20).join('\n') + '\n');
-  resetHosts(hosts);
+  await resetHosts(hosts);
 
   // ---- report
   const rA = edgedeckMs / ans.ms;
@@ -304,7 +301,7 @@ ${missed.length ? `- **Goal missed** against ${missed.join(' and ')}.\n` : '- Bo
   );
   process.stdout.write(`\ntotal bench time ${fmt(Date.now() - t0)}; written to docs/benchmarks.md (## SSH install)\n`);
 } finally {
-  for (const h of hosts) h.killContainers();
+  await resetHosts(hosts);
   await Promise.all(hosts.map((h) => h.stop()));
   await server?.close();
   for (const s of userSets) s.remove();

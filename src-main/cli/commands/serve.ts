@@ -1,6 +1,5 @@
 import { startBridge } from '../../bridge/bridgeServer';
 import { createAppServices } from '../../services/app/appServices';
-import { createLogger } from '../../services/logging/logger';
 import { onProcessProblem } from '../../services/logging/crashGuard';
 import { Redactor } from '../../services/logging/redact';
 import { MemoryOnlySecrets } from '../../services/secrets/secretStore';
@@ -10,8 +9,7 @@ import { defineCommand } from '../defineCommand';
 import { LOOPBACK } from '../flags';
 import { untilStopped } from '../io';
 import { openBrowser } from '../openBrowser';
-import { SessionLogFile } from '../../services/logging/logFile';
-import { sessionLogFolder } from '../../services/platform/dataFolder';
+import { sessionLogger } from '../sessionLog';
 import { hasDesktop, showFolder } from '../../services/platform/opener';
 import { defaultDataDir, rendererBuilt, rendererDir } from '../paths';
 import { ensureBuilt } from '../build';
@@ -39,11 +37,7 @@ export const serveCommand = defineCommand({
 
     const dataDir = values.data ?? defaultDataDir();
     const redactor = new Redactor();
-    // A log file per session in the OS's log folder (the desktop app's convention), redacted like stderr.
-    const logFolder = sessionLogFolder();
-    const logFile = SessionLogFile.tryOpen({ dir: logFolder, scope: 'serve' }, (why) => io.stderr(`edgedeck: ${why}\n`));
-    const logger = createLogger({ scope: 'serve', redactor, ...(logFile ? { file: logFile } : {}) });
-    if (logFile) io.stderr(`edgedeck: this session's log: ${logFile.path}\n`);
+    const { logger, folder: logFolder, close: closeLog } = sessionLogger('serve', io, redactor);
     const services = await createAppServices({
       dataDir,
       store: createFileStore(dataDir),
@@ -69,7 +63,7 @@ export const serveCommand = defineCommand({
     stopReports();
     await bridge.close();
     await services.close();
-    logFile?.close();
+    closeLog();
     return 0;
   },
 });

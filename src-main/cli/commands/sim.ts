@@ -1,6 +1,6 @@
 import { homedir } from 'node:os';
 import { join } from 'node:path';
-import { createLogger } from '../../services/logging/logger';
+import { Redactor } from '../../services/logging/redact';
 import { startLocalServer } from '../../services/localserver';
 import { invalidInput } from '../../shared/contract/errors';
 import { releaseLineFor } from '../../shared/domain/releaseLines';
@@ -8,6 +8,7 @@ import { dataFolder } from '../../shared/domain/platformPaths';
 import { defineCommand } from '../defineCommand';
 import { LOOPBACK, portFlag, withFlagNames } from '../flags';
 import { untilStopped } from '../io';
+import { sessionLogger } from '../sessionLog';
 import { ADMIN_PASSWORD_SECRET } from '../secretFlags';
 
 /** `sim` in the data folder of the OS (shared/domain/platformPaths.ts dataFolder). */
@@ -58,7 +59,10 @@ export const simCommand = defineCommand({
       if (warning) io.stderr(`edgedeck: warning: ${warning.replace('the commands follow', 'the server emulates')}\n`);
     }
     const dataDir = values.data ?? defaultSimDataDir();
-    const logger = createLogger({ scope: 'sim', sink: (line) => io.stderr(line + '\n') });
+    const redactor = new Redactor();
+    redactor.add(adminPassword);
+    redactor.add(process.env.AGENT_SECRET);
+    const { logger, close: closeLog } = sessionLogger('sim', io, redactor);
     const server = await startLocalServer({
       host,
       port,
@@ -80,6 +84,7 @@ export const simCommand = defineCommand({
     await untilStopped(io.stopSignal);
     io.stderr('edgedeck: stopping the local server…\n');
     await server.close();
+    closeLog();
     return 0;
   },
 });

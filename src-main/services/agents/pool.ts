@@ -3,7 +3,7 @@ import { Agent as UndiciAgent, type Dispatcher } from 'undici';
 import { AppError } from '../../shared/contract/errors';
 import type { AgentGroupView, AgentState, PollSample } from '../../shared/schemas/simulator';
 import { AgentApiServer } from './agentApi';
-import { SimAgent, type AgentEvent, type AgentMetaFields, type Platform, type SimAgentConfig } from './simAgent';
+import { SimAgent, type AgentContext, type AgentEvent, type AgentMetaFields, type Platform, type SimAgentConfig } from './simAgent';
 
 /**
  * Many simulated Edge agents in one process. One scheduler timer (TICK_MS) fires the agents whose
@@ -49,6 +49,8 @@ export interface AgentPoolOptions {
   ca?: string | string[];
   /** Max keep-alive connections per origin, per dispatcher. */
   connectionsPerOrigin?: number;
+  /** Opens each agent's tunnel (default: our chisel-compatible client). */
+  connectTunnel?: AgentContext['connectTunnel'];
 }
 
 interface Group {
@@ -107,6 +109,7 @@ export class AgentPool {
       },
       onSample: (s: PollSample) => this.sample(s),
       onStateChange: (agent: SimAgent, from: AgentState, to: AgentState) => this.options.onStateChange?.(agent, from, to),
+      ...(this.options.connectTunnel ? { connectTunnel: this.options.connectTunnel } : {}),
     };
     const spread = opts.firstPollSpreadMs ?? 5000;
     const now = Date.now();

@@ -73,6 +73,8 @@ export interface AgentContext {
   onSample(sample: PollSample): void;
   onStateChange(agent: SimAgent, from: AgentState, to: AgentState): void;
   groupId: string;
+  /** Opens the agent's tunnel; default: our chisel-compatible client (tests may run the real chisel client). */
+  connectTunnel?: typeof connectTunnel;
 }
 
 const INITIAL_INTERVAL_S = 5;
@@ -297,7 +299,7 @@ export class SimAgent {
       },
     };
     try {
-      const handle = await connectTunnel({
+      const handle = await (this.ctx.connectTunnel ?? connectTunnel)({
         server: this.key.tunnelAddress,
         fingerprint: this.key.tunnelFingerprint,
         username: creds.username,

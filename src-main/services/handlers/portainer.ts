@@ -4,7 +4,13 @@ import { resolveGroupAndTags } from '../../shared/domain/groupsAndTags';
 import { lostAfterSeconds, secondsUntilLost } from '../../shared/domain/heartbeat';
 import { tokenAddressWarnings, type ServerAddress } from '../../shared/domain/tokenAddress';
 import type { Platform } from '../../shared/domain/types';
+import type { Edition } from '../../shared/domain/types';
 import { supportedPlatforms } from '../../shared/domain/versions';
+
+/** /api/system/version's ServerEdition: "EE" is Business Edition; unknown stays unknown. */
+function editionOf(server: ServerVersionView): Edition | undefined {
+  return server.edition === 'EE' ? 'be' : server.edition === 'CE' ? 'ce' : undefined;
+}
 import type {
   EnvironmentCreateView,
   EnvironmentDetailView,
@@ -42,6 +48,10 @@ export type PortainerCallName =
   | 'groups:create'
   | 'tags:list'
   | 'tags:create'
+  | 'edgeGroups:list'
+  | 'edgeGroups:create'
+  | 'waiting:list'
+  | 'waiting:trust'
   | 'servers:settings'
   | 'servers:agentSecret'
   | 'servers:check';
@@ -90,9 +100,9 @@ export function createPortainerHandlers(deps: PortainerHandlerDeps): Pick<Handle
     return settings;
   }
 
-  function platformsFor(version: string): { linux: Platform[]; windows: Platform[] } {
+  function platformsFor(version: string, edition: Edition | undefined): { linux: Platform[]; windows: Platform[] } {
     try {
-      return { linux: supportedPlatforms(version, 'linux'), windows: supportedPlatforms(version, 'windows') };
+      return { linux: supportedPlatforms(version, 'linux', edition), windows: supportedPlatforms(version, 'windows', edition) };
     } catch {
       return { linux: [], windows: [] };
     }
@@ -147,7 +157,8 @@ export function createPortainerHandlers(deps: PortainerHandlerDeps): Pick<Handle
         intervalSeconds: interval,
       },
       serverVersion: conn.server.version,
-      platforms: platformsFor(conn.server.version),
+      platforms: platformsFor(conn.server.version, editionOf(conn.server)),
+      ...(editionOf(conn.server) ? { serverEdition: editionOf(conn.server) } : {}),
       agentSecret: settings === null ? 'unknown' : settings.agentSecret ? 'set' : 'none',
       warnings,
     };
@@ -397,6 +408,13 @@ export function createPortainerHandlers(deps: PortainerHandlerDeps): Pick<Handle
     'groups:create': async ({ name, description }) => (await profiles.connection()).client.createGroup({ name, description }),
     'tags:list': async () => ({ tags: await (await profiles.connection()).client.listTags() }),
     'tags:create': async ({ name }) => (await profiles.connection()).client.createTag(name),
+    'edgeGroups:list': async () => ({ edgeGroups: await (await profiles.connection()).client.listEdgeGroups() }),
+    'edgeGroups:create': async ({ name }) => (await profiles.connection()).client.createEdgeGroup(name),
+    'waiting:list': async () => ({ items: (await (await profiles.connection()).client.listEnvironments({ untrusted: true, types: [4, 7], limit: 1000 })).items }),
+    'waiting:trust': async ({ ids, groupId, tagIds, edgeGroupIds }) => {
+      await (await profiles.connection()).client.trustEnvironments(ids, { ...(groupId !== undefined ? { groupId } : {}), ...(tagIds ? { tagIds } : {}), ...(edgeGroupIds ? { edgeGroupIds } : {}) });
+      return { trusted: ids };
+    },
 
     'servers:settings': async () => {
       const settings = await settingsOf((await profiles.connection()).client);

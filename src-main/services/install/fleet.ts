@@ -2,7 +2,9 @@ import { randomBytes } from 'node:crypto';
 import { setMaxListeners } from 'node:events';
 import { existsSync, mkdirSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { AppError } from '../../shared/contract/errors';
+import { AppError, failureOf } from '../../shared/contract/errors';
+import { failure, type Failure } from '../../shared/domain/failures';
+import type { HostRecord, HostStatus, RunListItem, RunOptions, RunSummary, Transcript } from '../../shared/schemas/run';
 import { CoalescedFile } from '../stores/coalescedFile';
 import { ensurePrivateDir } from '../platform/privateFiles';
 import { targetSlug } from '../../shared/domain/sshTarget';
@@ -21,44 +23,13 @@ import { targetSlug } from '../../shared/domain/sshTarget';
  * failed verification) takes a slot back with ctx.slot.reacquire(), ahead of hosts not started.
  * The host stays 'running' until its job ends; `phase` says which part it is in.
  */
-export type HostStatus = 'pending' | 'running' | 'succeeded' | 'unchanged' | 'failed' | 'cancelled' | 'skipped';
-
-export interface HostRecord {
-  target: string;
-  status: HostStatus;
-  reason?: string;
-  /** Portainer environment this host is bound to (kept across resumes). */
-  environmentId?: number;
-  edgeId?: string;
-  attempts: number;
-  startedAt?: string;
-  finishedAt?: string;
-  ms?: number;
-  transcript?: string;
-  checkedIn?: boolean;
-  tunnel?: string;
-  /** Extra facts a job wants in the summary (no secrets). */
-  detail?: Record<string, unknown>;
-  /**
-   * While status is 'running': 'ssh' (holds a concurrency slot: connect, preflight, install) or
-   * 'verifying' (slot given back; waiting for the agent's first check-in through the API). Cleared
-   * when the host finishes. (The status stays 'running' so readers of the summary that know only
-   * the statuses keep working.)
-   */
-  phase?: 'ssh' | 'verifying';
+/** A failure as a host record holds it: `reason` there is the message, so the code goes in `reasonCode`. */
+export function coded(f: Failure): Pick<HostRecord, 'reasonCode' | 'fix'> {
+  return { reasonCode: f.reason, fix: f.fix };
 }
 
-export interface RunSummary {
-  runId: string;
-  createdAt: string;
-  updatedAt: string;
-  finished: boolean;
-  stoppedBecause?: string;
-  /** Non-secret options of the run, for display and resume. */
-  options: Record<string, unknown>;
-  hosts: HostRecord[];
-  counts: Record<HostStatus, number>;
-}
+// The run's records are defined once, as zod schemas in the shared core (shared/schemas/run.ts).
+export type { HostRecord, HostStatus, RunSummary } from '../../shared/schemas/run';
 
 /** The job's hold on one of the run's concurrency slots (see PIPELINE above). */
 export interface SlotLease {
@@ -78,7 +49,7 @@ export interface HostJobContext {
   slot: SlotLease;
 }
 
-export type HostJobResult = Pick<HostRecord, 'status' | 'reason' | 'environmentId' | 'edgeId' | 'checkedIn' | 'tunnel' | 'detail'>;
+export type HostJobResult = Pick<HostRecord, 'status' | 'reason' | 'reasonCode' | 'fix' | 'environmentId' | 'edgeId' | 'checkedIn' | 'tunnel' | 'detail'>;
 
 export interface FleetOptions {
   runsDir: string;
@@ -86,7 +57,7 @@ export interface FleetOptions {
   targets?: string[];
   resumeRunId?: string;
   runId?: string;
-  options?: Record<string, unknown>;
+  options?: RunOptions;
   concurrency?: number;
   /** The first N hosts run (with the same concurrency) before the rest; any canary failure stops the run. */
   canary?: number;
@@ -123,7 +94,7 @@ export function readRunSummary(runsDir: string, runId: string): RunSummary {
   return JSON.parse(readFileSync(f, 'utf8')) as RunSummary;
 }
 
-export function listRuns(runsDir: string): Array<Pick<RunSummary, 'runId' | 'createdAt' | 'finished' | 'counts'>> {
+export function listRuns(runsDir: string): RunListItem[] {
   if (!existsSync(runsDir)) return [];
   return readdirSync(runsDir)
     .filter((d) => validRunId(d) && existsSync(join(runsDir, d, 'summary.json')))
@@ -135,11 +106,11 @@ export function listRuns(runsDir: string): Array<Pick<RunSummary, 'runId' | 'cre
 }
 
 /** Reads one host transcript of a run (JSON text), by the path recorded in the summary. */
-export function readTranscript(runsDir: string, runId: string, target: string): unknown {
+export function readTranscript(runsDir: string, runId: string, target: string): Transcript {
   const s = readRunSummary(runsDir, runId);
   const h = s.hosts.find((x) => x.target === target);
   if (!h?.transcript) throw new AppError('not_found', `No transcript for ${target} in run ${runId}.`, 'target');
-  return JSON.parse(readFileSync(join(runDir(runsDir, runId), h.transcript), 'utf8'));
+  return JSON.parse(readFileSync(join(runDir(runsDir, runId), h.transcript), 'utf8')) as Transcript;
 }
 
 /** Counting slots, FIFO, with a queue that goes first (hosts already under way that need SSH again). */
@@ -196,6 +167,8 @@ export async function runFleet(o: FleetOptions): Promise<RunSummary> {
       if (!OK.includes(h.status)) {
         h.status = 'pending';
         delete h.reason;
+        delete h.reasonCode;
+        delete h.fix;
         delete h.phase;
       }
     }
@@ -284,12 +257,12 @@ async function runHosts(o: FleetOptions, summary: RunSummary, save: (changed?: H
         const r = await o.job(h.target, { runId: summary.runId, attempt: h.attempts, record: h, transcriptFile: join(dir, rel), signal: controller.signal, slot });
         Object.assign(h, r);
         if (controller.signal.aborted && !OK.includes(h.status)) {
-          h.status = 'cancelled';
-          h.reason = 'cancelled';
+          Object.assign(h, { status: 'cancelled', reason: 'cancelled' }, coded(failure('cancelled')));
         }
       } catch (e) {
         h.status = controller.signal.aborted ? 'cancelled' : 'failed';
         h.reason = controller.signal.aborted ? 'cancelled' : e instanceof Error ? e.message : String(e);
+        Object.assign(h, coded(controller.signal.aborted ? failure('cancelled') : failureOf(e)));
       }
       h.finishedAt = new Date().toISOString();
       h.ms = Date.now() - started;
@@ -351,6 +324,7 @@ async function runHosts(o: FleetOptions, summary: RunSummary, save: (changed?: H
     if (h.status === 'pending') {
       h.status = controller.signal.aborted ? 'cancelled' : 'skipped';
       h.reason = controller.signal.aborted ? 'cancelled before it started' : `not started: ${stopped}`;
+      Object.assign(h, coded(failure(controller.signal.aborted ? 'cancelled' : 'not-started')));
     }
   }
   if (controller.signal.aborted) stopped = 'cancelled';

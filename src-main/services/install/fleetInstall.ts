@@ -1,5 +1,6 @@
-import { AppError } from '../../shared/contract/errors';
-import type { Platform } from '../../shared/domain/types';
+import { AppError, failureOf } from '../../shared/contract/errors';
+import { FAILURE_FIXES } from '../../shared/domain/failures';
+import type { EnvironmentChoice, SshPlatform } from '../../shared/schemas/run';
 import type { Redactor } from '../logging/redact';
 import { connectSsh, isRetryableConnectError, type AuthOptions, type HostKeyPolicy, type SshConnection, type SshEndpoint } from '../ssh/connection';
 import type { HostKeyDatabase } from '../ssh/knownHosts';
@@ -43,7 +44,7 @@ export interface InstallServerApi extends CheckinProbe {
   previewKey(signal?: AbortSignal): Promise<string>;
 }
 
-export type EnvironmentChoice = { mode: 'existing'; id: number } | { mode: 'create'; nameTemplate: string; groupId?: number; tagIds?: number[]; pollSeconds?: number };
+export type { EnvironmentChoice };
 
 export interface FleetInstallOptions {
   runsDir: string;
@@ -53,7 +54,8 @@ export interface FleetInstallOptions {
   runId?: string;
   server: InstallServerApi;
   environment: EnvironmentChoice;
-  platform: Platform;
+  /** The platforms an SSH install supports (Nomad is copy-paste only). */
+  platform: SshPlatform;
   insecurePoll: boolean;
   envVars?: string;
   auth: AuthOptions;
@@ -74,6 +76,8 @@ export interface FleetInstallOptions {
   replaceExisting?: 'ask' | 'always' | 'never';
   /** Env file folder on the target; a function for tests (many "hosts" on one machine). */
   remoteDir?: string | ((target: string) => string);
+  /** The agent's container/service name per target (default portainer_edge_agent); tests whose hosts share one engine. */
+  agentName?: (target: string) => string;
   signal?: AbortSignal;
   onUpdate?: (summary: RunSummary) => void;
   /** One redacted progress line per event, prefixed by the target. */
@@ -252,6 +256,7 @@ export async function runFleetInstall(o: FleetInstallOptions): Promise<RunSummar
             signal: ctx.signal,
             ...(o.sudoPassword !== undefined ? { sudoPassword: o.sudoPassword } : {}),
             ...(remoteDir ? { remoteDir } : {}),
+            ...(o.agentName ? { agentName: o.agentName(target) } : {}),
             ...(o.replaceExisting ? { replaceExisting: o.replaceExisting } : {}),
             ...(o.pollMs ? { pollMs: o.pollMs } : {}),
             ...(o.startGraceS !== undefined ? { startGraceS: o.startGraceS } : {}),
@@ -272,11 +277,14 @@ export async function runFleetInstall(o: FleetInstallOptions): Promise<RunSummar
             },
           };
           if (out.reason) result.reason = out.reason;
+          if (out.reasonCode) result.reasonCode = out.reasonCode;
+          if (out.fix) result.fix = out.fix;
           return result;
         } catch (e) {
           const reason = o.redactor.redact(e instanceof Error ? e.message : String(e));
           await t.finish(`failed: ${reason}`, true);
-          const r: HostJobResult = { status: 'failed', reason };
+          const f = failureOf(e);
+          const r: HostJobResult = { status: 'failed', reason, reasonCode: f.reason, fix: o.redactor.redact(f.fix) };
           if (ctx.record.environmentId !== undefined) r.environmentId = ctx.record.environmentId;
           if (e instanceof AppError && e.field === 'hostKey') r.detail = { hostKey: true };
           return r;
@@ -305,6 +313,6 @@ async function testConnection(conn: SshConnection, t: HostTranscript, o: FleetIn
   const failed = priv.check.status === 'fail';
   await t.finish(failed ? `failed: ${priv.check.title}: ${priv.check.found}` : 'connected', failed);
   const result: HostJobResult = { status: failed ? 'failed' : 'succeeded', detail: { outcome: 'connected', privilege: priv.privilege, checks } };
-  if (failed) result.reason = `${priv.check.title}: ${priv.check.found}`;
+  if (failed) Object.assign(result, { reason: `${priv.check.title}: ${priv.check.found}`, reasonCode: 'no-root', fix: priv.check.fix ?? FAILURE_FIXES['no-root'] });
   return result;
 }

@@ -1,6 +1,7 @@
 import { lookup } from 'node:dns/promises';
 import { randomBytes } from 'node:crypto';
-import { AppError } from '../../shared/contract/errors';
+import { AppError, failureOf } from '../../shared/contract/errors';
+import { FAILURE_FIXES, type FailureReason } from '../../shared/domain/failures';
 import { decodeEdgeKey } from '../../shared/domain/edgeKey';
 import { installEnvEntries, type EnvEntry } from '../../shared/domain/installCommands';
 import { agentImage, releaseLineFor } from '../../shared/domain/releaseLines';
@@ -120,11 +121,21 @@ export interface InstallHostOptions {
   lease?: SshLease;
   /** Extra seconds on top of 2 × interval + 20 for the first check-in (agent start time). */
   startGraceS?: number;
+  /**
+   * The agent's container / service name (default portainer_edge_agent, its volume
+   * portainer_agent_data). Another name (volume `<name>_data`) is for test hosts that share one
+   * engine, as remoteDir is for hosts that share one file system.
+   */
+  agentName?: string;
 }
 
 export interface HostOutcome {
   status: 'installed' | 'unchanged' | 'preflight-ok' | 'dry-run' | 'failed';
+  /** What happened, in words (failed hosts). */
   reason?: string;
+  /** Why, as a stable code, and what to do (failed hosts; shared/domain/failures.ts). */
+  reasonCode?: FailureReason;
+  fix?: string;
   checks: Check[];
   diagnoses?: Diagnosis[];
   checkedIn?: boolean;
@@ -136,12 +147,23 @@ export interface HostOutcome {
 export const AGENT_NAME = 'portainer_edge_agent';
 export const AGENT_VOLUME = 'portainer_agent_data';
 
-class HostFailure extends Error {
+export interface AgentNames {
+  agent: string;
+  volume: string;
+}
+
+export function agentNames(name = AGENT_NAME): AgentNames {
+  return { agent: name, volume: name === AGENT_NAME ? AGENT_VOLUME : `${name}_data` };
+}
+
+/** A host-level failure with its code (shared/domain/failures.ts); an agent-log diagnosis's fix wins over the generic one. */
+class HostFailure extends AppError {
   constructor(
     message: string,
     readonly diagnoses?: Diagnosis[],
+    reason: FailureReason = 'remote-command',
   ) {
-    super(message);
+    super('unavailable', message, undefined, { reason, ...(diagnoses?.[0] ? { fix: diagnoses[0].fix } : {}) });
   }
 }
 
@@ -149,29 +171,30 @@ class HostFailure extends Error {
  * The equivalent of Portainer's command (same image, mounts, restart policy, name) reading the env
  * from a file. agentVersion is the server's version: it picks the release line's form.
  */
-export function runCommands(platform: Platform, runtime: string, envFile: string, agentVersion: string, bins: { systemctl?: string } = {}): string[] {
+export function runCommands(platform: Platform, runtime: string, envFile: string, agentVersion: string, bins: { systemctl?: string } = {}, names: AgentNames = agentNames()): string[] {
+  const { agent: AGENT, volume: VOLUME } = names;
   const { line } = releaseLineFor(agentVersion, 'agentVersion');
   const image = agentImage(line, platform === 'podman' ? 'podman' : 'standalone', agentVersion);
   const f = shellQuote(envFile);
   switch (platform) {
     case 'standalone':
       return [
-        `${runtime} run -d -v /var/run/docker.sock:/var/run/docker.sock -v /var/lib/docker/volumes:/var/lib/docker/volumes -v /:/host -v ${AGENT_VOLUME}:/data --restart always --env-file ${f} --name ${AGENT_NAME} ${image}`,
+        `${runtime} run -d -v /var/run/docker.sock:/var/run/docker.sock -v /var/lib/docker/volumes:/var/lib/docker/volumes -v /:/host -v ${VOLUME}:/data --restart always --env-file ${f} --name ${AGENT} ${image}`,
       ];
     case 'podman':
       return [
         // 2.28 on: no socket line and the agent's own volume, as Portainer's text (the env file has PODMAN=1).
         ...(line.templates.podman === 'env'
-          ? [`${runtime} volume create ${AGENT_VOLUME}`]
+          ? [`${runtime} volume create ${VOLUME}`]
           : [`${bins.systemctl ? shellQuote(bins.systemctl) : 'systemctl'} enable --now podman.socket`, `${runtime} volume create portainer`]),
-        `${runtime} run -d -v /run/podman/podman.sock:/var/run/docker.sock -v /var/lib/containers/storage/volumes:/var/lib/docker/volumes -v /:/host -v ${AGENT_VOLUME}:/data --restart always --privileged --env-file ${f} --name ${AGENT_NAME} ${image}`,
+        `${runtime} run -d -v /run/podman/podman.sock:/var/run/docker.sock -v /var/lib/containers/storage/volumes:/var/lib/docker/volumes -v /:/host -v ${VOLUME}:/data --restart always --privileged --env-file ${f} --name ${AGENT} ${image}`,
       ];
     case 'swarm':
       return [
         `${runtime} network create --driver overlay portainer_agent_network`,
-        `${runtime} service create --name ${AGENT_NAME} --network portainer_agent_network --env-file ${f} --mode global --constraint 'node.platform.os == linux' ` +
+        `${runtime} service create --name ${AGENT} --network portainer_agent_network --env-file ${f} --mode global --constraint 'node.platform.os == linux' ` +
           `--mount type=bind,src=//var/run/docker.sock,dst=/var/run/docker.sock --mount type=bind,src=//var/lib/docker/volumes,dst=/var/lib/docker/volumes ` +
-          `--mount type=bind,src=//,dst=/host --mount type=volume,src=${AGENT_VOLUME},dst=/data ${image}`,
+          `--mount type=bind,src=//,dst=/host --mount type=volume,src=${VOLUME},dst=/data ${image}`,
       ];
     default:
       throw new AppError('unsupported', `The SSH install supports standalone, swarm and podman; for ${platform} use the copy-paste command.`, 'platform');
@@ -205,6 +228,7 @@ export async function installOnHost(o: InstallHostOptions): Promise<HostOutcome>
   o.redactor.add(plan.agentSecret);
   o.redactor.add(o.sudoPassword);
   const mode = o.mode ?? 'install';
+  const names = agentNames(o.agentName);
   let sudoPassword = o.sudoPassword;
   let commands: string[] | undefined;
   try {
@@ -222,7 +246,7 @@ export async function installOnHost(o: InstallHostOptions): Promise<HostOutcome>
     const runtimeProbe: RuntimeProbe | undefined =
       plan.platform === 'kubernetes'
         ? undefined
-        : { bin: plan.platform === 'podman' ? 'podman' : 'docker', infoFormat: plan.platform === 'podman' ? PODMAN_INFO_FORMAT : DOCKER_INFO_FORMAT, existing: `${swarm ? 'service inspect' : 'inspect --type container'} ${AGENT_NAME}` };
+        : { bin: plan.platform === 'podman' ? 'podman' : 'docker', infoFormat: plan.platform === 'podman' ? PODMAN_INFO_FORMAT : DOCKER_INFO_FORMAT, existing: `${swarm ? 'service inspect' : 'inspect --type container'} ${names.agent}` };
     const hideExisting = (out: string) => hideSections(out, ['existing'], EXISTING_NOT_RECORDED);
     const [probe, desktopResolved] = await Promise.all([
       host.run(probeScript({ portainerUrl: key.portainerUrl, portainerHost, tunnelHost, tunnelPort, ...(runtimeProbe ? { runtime: runtimeProbe } : {}) }), { timeoutMs: 60_000, quietStdout: hideExisting }),
@@ -289,7 +313,7 @@ export async function installOnHost(o: InstallHostOptions): Promise<HostOutcome>
       // Swarm: the agent is a service (there is no container of that name on the manager).
       let section = existingSection;
       if (!section) {
-        const r = await host.run(`${shellQuote(runtime)} ${swarm ? 'service inspect' : 'inspect --type container'} ${AGENT_NAME}`, { privileged: true, quietStdout: `(${swarm ? 'docker service' : 'docker'} inspect JSON not recorded: it holds the agent env)` });
+        const r = await host.run(`${shellQuote(runtime)} ${swarm ? 'service inspect' : 'inspect --type container'} ${names.agent}`, { privileged: true, quietStdout: `(${swarm ? 'docker service' : 'docker'} inspect JSON not recorded: it holds the agent env)` });
         section = { out: r.stdout, rc: r.code ?? 255 };
       }
       const existing = swarm ? parseExistingService(section, desired) : parseExistingAgent(section, desired);
@@ -309,14 +333,14 @@ export async function installOnHost(o: InstallHostOptions): Promise<HostOutcome>
     const failed = checks.filter((c) => c.status === 'fail');
     if (failed.length) {
       t.endStep('failed');
-      return { status: 'failed', reason: `preflight: ${failed.map((c) => `${c.title}: ${c.found}`).join('; ')}`, checks };
+      return { status: 'failed', reason: `preflight: ${failed.map((c) => `${c.title}: ${c.found}`).join('; ')}`, reasonCode: 'preflight', fix: failed.map((c) => (c.fix ? `${c.title}: ${c.fix}` : '')).filter(Boolean).join(' ') || FAILURE_FIXES.preflight, checks };
     }
     t.endStep(checks.some((c) => c.status === 'warn') ? 'warn' : 'ok');
 
     const remoteDir = o.remoteDir ?? '/etc/portainer-edge';
     const envPath = `${remoteDir.replace(/\/+$/, '')}/agent.env`;
     const k8sPath = manifestPath(remoteDir);
-    commands = plan.platform === 'kubernetes' ? kubernetesRunCommands(runtime, k8sPath) : runCommands(plan.platform, runtime, envPath, plan.agentVersion, which.systemctl ? { systemctl: which.systemctl } : {});
+    commands = plan.platform === 'kubernetes' ? kubernetesRunCommands(runtime, k8sPath) : runCommands(plan.platform, runtime, envPath, plan.agentVersion, which.systemctl ? { systemctl: which.systemctl } : {}, names);
     if (mode === 'preflight-only') return { status: 'preflight-ok', checks };
     if (mode === 'dry-run') {
       t.step('dry run');
@@ -329,13 +353,13 @@ export async function installOnHost(o: InstallHostOptions): Promise<HostOutcome>
       t.step('replace existing agent');
       const existingCheck = checks.find((c) => c.id === 'existing');
       const decision = o.replaceExisting ?? 'ask';
-      const what = plan.platform === 'kubernetes' ? 'Overwrite its Secret and ConfigMap in namespace portainer, then restart it?' : `Remove it and its ${AGENT_VOLUME} volume, then install?`;
+      const what = plan.platform === 'kubernetes' ? 'Overwrite its Secret and ConfigMap in namespace portainer, then restart it?' : `Remove it and its ${names.volume} volume, then install?`;
       const ok = decision === 'always' || (decision === 'ask' && (await o.prompter.confirm({ target: o.target, message: `${o.target} already runs a different Edge agent (${existingCheck?.found}). ${what}` })));
-      if (!ok) throw new HostFailure(`an existing, different Edge agent runs on this host (${existingCheck?.found}) and replacing it was not confirmed (use --replace-existing)`);
+      if (!ok) throw new HostFailure(`an existing, different Edge agent runs on this host (${existingCheck?.found}) and replacing it was not confirmed (use --replace-existing)`, undefined, 'existing-agent');
       if (plan.platform !== 'kubernetes') {
         // One exec: the volume goes once the agent (its user) is gone; each exit code is in the output.
         const rt = shellQuote(runtime);
-        await host.run(`${rt} ${plan.platform === 'swarm' ? 'service rm' : 'rm -f'} ${AGENT_NAME}; echo "rm: exit $?"; ${rt} volume rm ${AGENT_VOLUME}; echo "volume rm: exit $?"`, { privileged: true });
+        await host.run(`${rt} ${plan.platform === 'swarm' ? 'service rm' : 'rm -f'} ${names.agent}; echo "rm: exit $?"; ${rt} volume rm ${names.volume}; echo "volume rm: exit $?"`, { privileged: true });
       } else {
         t.note('kubectl apply overwrites the Secret and ConfigMap; the agent restarts with them');
       }
@@ -368,7 +392,7 @@ export async function installOnHost(o: InstallHostOptions): Promise<HostOutcome>
       const unchanged = allUnchanged(applied);
       const ssh = sshFor(o, host, () => sudoPassword);
       const ro = await host.run(k.rollout, { privileged: true, timeoutMs: (ROLLOUT_TIMEOUT_S + 30) * 1000 });
-      if (ro.code !== 0) await logsDiagnosis(o, ssh, runtime, `the agent deployment did not roll out (${(ro.stderr || ro.stdout).trim().split('\n').pop()})`);
+      if (ro.code !== 0) await logsDiagnosis(o, ssh, runtime, `the agent deployment did not roll out (${(ro.stderr || ro.stdout).trim().split('\n').pop()})`, 'remote-command');
       t.step('verify');
       ssh.release();
       const v = await waitForCheckin(o, ssh, runtime, unchanged ? started - (2 * interval(plan) + 20) : started - 5, now);
@@ -415,7 +439,7 @@ export async function installOnHost(o: InstallHostOptions): Promise<HostOutcome>
       // reinstall writes a fresh file. Also written to the transcript.
       // Standalone/Podman: the first container check rides along once the run succeeded (its
       // inspect JSON holds the env, so it is kept out of the transcript like every inspect).
-      const look = plan.platform === 'standalone' || plan.platform === 'podman' ? ` if [ $rc -eq 0 ]; then echo '${CONTAINER_MARK}'; ${shellQuote(runtime)} inspect --type container ${AGENT_NAME}; fi;` : '';
+      const look = plan.platform === 'standalone' || plan.platform === 'podman' ? ` if [ $rc -eq 0 ]; then echo '${CONTAINER_MARK}'; ${shellQuote(runtime)} inspect --type container ${names.agent}; fi;` : '';
       const r = await host.run(`${prep ? `${prep} ` : ''}${moveIntoPlace(remoteDir, tmpPath, envPath)}; ${last}; rc=$?; rm -f ${shellQuote(envPath)};${look} exit $rc`, {
         privileged: true,
         timeoutMs: 10 * 60_000,
@@ -449,12 +473,13 @@ export async function installOnHost(o: InstallHostOptions): Promise<HostOutcome>
   } catch (e) {
     if (o.signal?.aborted) {
       t.note('cancelled');
-      return { status: 'failed', reason: 'cancelled', checks, ...(commands ? { commands } : {}) };
+      return { status: 'failed', reason: 'cancelled', reasonCode: 'cancelled', fix: FAILURE_FIXES.cancelled, checks, ...(commands ? { commands } : {}) };
     }
     const reason = `${t.currentStep ? `${t.currentStep}: ` : ''}${e instanceof Error ? e.message : String(e)}`;
     t.note(`failed: ${reason}`);
     t.endStep('failed');
-    return { status: 'failed', reason: o.redactor.redact(reason), checks, ...(e instanceof HostFailure && e.diagnoses ? { diagnoses: e.diagnoses } : {}), ...(commands ? { commands } : {}) };
+    const f = failureOf(e);
+    return { status: 'failed', reason: o.redactor.redact(reason), reasonCode: f.reason, fix: o.redactor.redact(f.fix), checks, ...(e instanceof HostFailure && e.diagnoses ? { diagnoses: e.diagnoses } : {}), ...(commands ? { commands } : {}) };
   }
 }
 
@@ -596,9 +621,9 @@ function abortableSleep(ms: number, signal?: AbortSignal): Promise<void> {
 }
 
 /** Reads the agent's last 50 log lines and fails the host with `why` plus the best diagnosis. */
-async function logsDiagnosis(o: InstallHostOptions, ssh: SshForVerify, runtime: string, why: string): Promise<never> {
+async function logsDiagnosis(o: InstallHostOptions, ssh: SshForVerify, runtime: string, why: string, reason: FailureReason = 'no-checkin'): Promise<never> {
   // A Swarm agent is a service: its logs come from `docker service logs` (there is no container of that name).
-  const cmd = o.plan.platform === 'kubernetes' ? kubectlCommands(runtime, '').logs : `${shellQuote(runtime)}${o.plan.platform === 'swarm' ? ' service' : ''} logs --tail 50 ${AGENT_NAME}`;
+  const cmd = o.plan.platform === 'kubernetes' ? kubectlCommands(runtime, '').logs : `${shellQuote(runtime)}${o.plan.platform === 'swarm' ? ' service' : ''} logs --tail 50 ${agentNames(o.agentName).agent}`;
   const r = await ssh.withHost((h) => h.run(cmd, { privileged: true })).catch((e: unknown) => {
     if (o.signal?.aborted) throw e;
     o.transcript.note(`could not read the agent's logs: ${e instanceof Error ? e.message : String(e)}`);
@@ -607,7 +632,7 @@ async function logsDiagnosis(o: InstallHostOptions, ssh: SshForVerify, runtime: 
   const logs = o.redactor.redact(`${r?.stdout ?? ''}\n${r?.stderr ?? ''}`);
   const d = diagnoseAgentLogs(logs);
   const hint = d.length ? ` Likely cause: ${d[0]!.cause} Fix: ${d[0]!.fix} (log: ${d[0]!.line})` : logs.trim() ? ` Last log line: ${logs.trim().split('\n').pop()}` : '';
-  throw new HostFailure(`${why}.${hint}`, d);
+  throw new HostFailure(`${why}.${hint}`, d, reason);
 }
 
 /** Over SSH: waits until the agent container runs (not for Swarm/Kubernetes, where the orchestrator starts it). */
@@ -620,7 +645,7 @@ async function waitForContainer(o: InstallHostOptions, ssh: SshForVerify, runtim
   let waitMs = Math.min(250, pollMs);
   let pending = firstLook;
   for (;;) {
-    const r = pending !== undefined ? { stdout: pending } : await ssh.host.run(`${shellQuote(runtime)} inspect --type container ${AGENT_NAME}`, { privileged: true, quietStdout: '(inspect JSON not recorded)' });
+    const r = pending !== undefined ? { stdout: pending } : await ssh.host.run(`${shellQuote(runtime)} inspect --type container ${agentNames(o.agentName).agent}`, { privileged: true, quietStdout: '(inspect JSON not recorded)' });
     pending = undefined;
     let st: { Running?: boolean; Status?: string } | undefined;
     try {
@@ -632,7 +657,7 @@ async function waitForContainer(o: InstallHostOptions, ssh: SshForVerify, runtim
       o.transcript.note('container running');
       return;
     }
-    if (now() > until) await logsDiagnosis(o, ssh, runtime, `the agent container is not running (${st?.Status ?? 'not found'})`);
+    if (now() > until) await logsDiagnosis(o, ssh, runtime, `the agent container is not running (${st?.Status ?? 'not found'})`, 'remote-command');
     await abortableSleep(waitMs, o.signal);
     waitMs = pollMs;
   }

@@ -316,7 +316,7 @@ export function checkExistingAgent(existing: ExistingAgent | undefined, desired:
   if (!existing) return { check: { id: 'existing', title, status: 'pass', found: 'none (fresh install)' }, action: 'install' };
   const what = AGENT_WHAT[kind];
   const diffs: string[] = [];
-  const imageDiff = existing.image !== desired.image ? `image ${existing.image || '(none)'} → ${desired.image}` : '';
+  const imageDiff = sameImage(existing.image, desired.image) ? '' : `image ${existing.image || '(none)'} → ${desired.image}`;
   if (imageDiff && kind !== 'kubernetes') diffs.push(imageDiff);
   if (existing.edgeId !== desired.edgeId) diffs.push(`Edge ID ${existing.edgeId ?? '(none)'} → ${desired.edgeId}`);
   if (!existing.sameKey) diffs.push('a different Edge key');
@@ -329,6 +329,16 @@ export function checkExistingAgent(existing: ExistingAgent | undefined, desired:
     return { check: { id: 'existing', title, status: 'pass', found: `${what} already runs ${existing.image} with this Edge ID and key: nothing to do` }, action: 'unchanged' };
   }
   return { check: { id: 'existing', title, status: 'warn', found: `${what} exists with ${diffs.join(', ')}`, fix: REPLACE_FIX[kind] }, action: 'replace' };
+}
+
+/**
+ * Two references to one image: Podman records the name it resolved (`docker.io/portainer/agent:…`,
+ * its short-name expansion), Docker the name as given; `docker.io/` and `docker.io/library/`
+ * name Docker Hub either way.
+ */
+export function sameImage(a: string, b: string): boolean {
+  const norm = (r: string) => imageWithoutDigest(r).replace(/^(docker\.io|index\.docker\.io)\//, '').replace(/^library\//, '');
+  return norm(a) === norm(b);
 }
 
 /** Strips a pinned digest (`image:tag@sha256:…`, as Swarm records a resolved image). */

@@ -40,10 +40,10 @@ export class RemoteHost {
     if (!privileged || this.privilege === 'root') return { command, sudo: false };
     if (this.privilege === 'sudo-nopasswd') return { command: `sudo -n -- sh -c ${shellQuote(command)}`, sudo: true };
     if (this.privilege === 'sudo-password') {
-      if (this.sudoPassword === undefined) throw new AppError('unauthorized', 'sudo needs a password and none was given.', 'sudoPassword');
+      if (this.sudoPassword === undefined) throw new AppError('unauthorized', 'sudo needs a password and none was given.', 'sudoPassword', { reason: 'sudo-password' });
       return { command: `sudo -k -S -p '' -- sh -c ${shellQuote(command)}`, stdin: this.sudoPassword + '\n', sudo: true };
     }
-    throw new AppError('forbidden', 'This command needs root, and the user is neither root nor allowed to sudo.', 'privileges');
+    throw new AppError('forbidden', 'This command needs root, and the user is neither root nor allowed to sudo.', 'privileges', { reason: 'no-root' });
   }
 
   async run(command: string, o: RunOptions = {}): Promise<ExecResult> {
@@ -62,7 +62,7 @@ export class RemoteHost {
     });
     if (this.signal?.aborted) throw new AppError('cancelled', 'Cancelled.');
     if (this.conn.isClosed && res.code === null) {
-      throw new AppError('unavailable', `The SSH connection to ${this.conn.label} was lost (${this.conn.closeReason ?? 'closed'}) while running: ${command.split(' ').slice(0, 3).join(' ')}…`);
+      throw new AppError('unavailable', `The SSH connection to ${this.conn.label} was lost (${this.conn.closeReason ?? 'closed'}) while running: ${command.split(' ').slice(0, 3).join(' ')}…`, undefined, { reason: 'connection-lost' });
     }
     return res;
   }

@@ -1,40 +1,16 @@
 import type { Redactor } from '../logging/redact';
 import { CoalescedFile } from '../stores/coalescedFile';
 
+import type { Transcript, TranscriptCommand, TranscriptStep } from '../../shared/schemas/run';
+
 /**
  * The per-host record of an install: steps, commands, outputs, exit codes and timings. Every
  * string passes through the redactor when it is recorded, so the transcript on disk never holds
- * a registered secret (join token, agent secret, passwords). Outputs are capped.
+ * a registered secret (join token, agent secret, passwords). Outputs are capped. Its shape is
+ * the shared schema's (shared/schemas/run.ts), which ssh:transcript answers with.
  */
-export interface TranscriptCommand {
-  command: string;
-  /** Whether it ran under sudo. */
-  sudo?: boolean;
-  exitCode: number | null;
-  stdout: string;
-  stderr: string;
-  ms: number;
-  timedOut?: boolean;
-}
-
-export interface TranscriptStep {
-  name: string;
-  startedAt: string;
-  ms?: number;
-  status: 'running' | 'ok' | 'warn' | 'failed' | 'skipped';
-  notes: string[];
-  commands: TranscriptCommand[];
-}
-
-export interface TranscriptDoc {
-  target: string;
-  runId: string;
-  attempt: number;
-  startedAt: string;
-  finishedAt?: string;
-  outcome?: string;
-  steps: TranscriptStep[];
-}
+export type { TranscriptCommand, TranscriptStep };
+export type TranscriptDoc = Transcript;
 
 const CAP = 8192;
 /**

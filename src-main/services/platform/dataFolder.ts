@@ -1,8 +1,8 @@
-import { cpSync, existsSync, readdirSync, renameSync, rmdirSync, rmSync, statSync } from 'node:fs';
+import { cpSync, existsSync, readdirSync, readFileSync, renameSync, rmdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { homedir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { dataFolder, envFolder, legacyDataMoves, logFolder, type DataMove, type PlatformContext } from '../../shared/domain/platformPaths';
-import { ensurePrivateDir, tightenTree, type PrivacyOptions } from './privateFiles';
+import { ensurePrivateDir, PRIVATE_FILE_MODE, tightenTree, type PrivacyOptions } from './privateFiles';
 
 /** What Edgedeck keeps in the data folder (tightened on start; on macOS and Windows the folder also holds Electron's caches). */
 export const DATA_ENTRIES = ['settings.json', 'prestage', 'local-server', 'runs'];
@@ -50,7 +50,51 @@ function moveOnce(from: string, to: string, messages: string[]): void {
     }
     return;
   }
+  if (from.endsWith('.json') && mergeJsonInto(from, to)) {
+    rmSync(from, { force: true });
+    messages.push(`merged ${from} into ${to} (where both had an entry, the one already in ${to} was kept)`);
+    return;
+  }
   messages.push(`left ${from} in place: ${to} already exists (compare them and delete the one you do not need)`);
+}
+
+/**
+ * Both the desktop app and the CLI had a settings file (hosts trusted in one, profiles made in the
+ * other): objects merge key by key, lists of records by their `id`; on a clash the target wins.
+ * False (nothing written) when either file is not a JSON object.
+ */
+function mergeJsonInto(from: string, to: string): boolean {
+  let older: unknown;
+  let newer: unknown;
+  try {
+    older = JSON.parse(readFileSync(from, 'utf8'));
+    newer = JSON.parse(readFileSync(to, 'utf8'));
+  } catch {
+    return false;
+  }
+  if (!isObject(older) || !isObject(newer)) return false;
+  const tmp = `${to}.${process.pid}.merge`;
+  writeFileSync(tmp, JSON.stringify(mergeValues(older, newer), null, '\t'), { mode: PRIVATE_FILE_MODE });
+  renameSync(tmp, to);
+  return true;
+}
+
+function isObject(v: unknown): v is Record<string, unknown> {
+  return typeof v === 'object' && v !== null && !Array.isArray(v);
+}
+
+function mergeValues(older: unknown, newer: unknown): unknown {
+  if (isObject(older) && isObject(newer)) {
+    const out: Record<string, unknown> = { ...older };
+    for (const [k, v] of Object.entries(newer)) out[k] = k in older ? mergeValues(older[k], v) : v;
+    return out;
+  }
+  if (Array.isArray(older) && Array.isArray(newer)) {
+    const idOf = (x: unknown) => (isObject(x) && typeof x.id === 'string' ? x.id : undefined);
+    const have = new Set(newer.map(idOf).filter((id) => id !== undefined));
+    return [...newer, ...older.filter((x) => idOf(x) !== undefined && !have.has(idOf(x)!))];
+  }
+  return newer;
 }
 
 /**

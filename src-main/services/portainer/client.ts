@@ -2,7 +2,7 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { FormData, request, type Agent } from 'undici';
 import { AppError } from '../../shared/contract/errors';
 import { isHeartbeatAlive } from '../../shared/domain/heartbeat';
-import type { EnvironmentPageView, EnvironmentState, EnvironmentView, GroupView, ServerVersionView, TagView, TunnelStateView } from '../../shared/schemas/portainer';
+import type { EdgeGroupView, EnvironmentPageView, EnvironmentState, EnvironmentView, GroupView, ServerVersionView, TagView, TunnelStateView } from '../../shared/schemas/portainer';
 import type { Logger } from '../logging/logger';
 import { silentLogger } from '../logging/logger';
 import type { Redactor } from '../logging/redact';
@@ -65,12 +65,6 @@ export interface TrustRelations {
   edgeGroupIds?: number[];
 }
 
-export interface EdgeGroupView {
-  id: number;
-  name: string;
-  dynamic: boolean;
-  environmentIds: number[];
-}
 
 export interface CreateEdgeEnvironmentInput {
   name: string;

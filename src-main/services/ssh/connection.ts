@@ -3,6 +3,7 @@ import { join } from 'node:path';
 import type { Duplex } from 'node:stream';
 import ssh2, { type AuthenticationType, type Client as SshClient, type ClientChannel, type ConnectConfig, type SFTPWrapper } from 'ssh2';
 import { AppError } from '../../shared/contract/errors';
+import type { FailureReason } from '../../shared/domain/failures';
 import type { Redactor } from '../logging/redact';
 import { fingerprintOf, hostKeyAlgorithmOrder, hostKeyOf, type HostKeyDatabase } from './knownHosts';
 import type { Prompter, SecretQuestion } from './prompter';
@@ -80,6 +81,28 @@ export interface ExecResult {
 /** Jump hosts see at most this many new connections (unauthenticated handshakes) at once: OpenSSH's MaxStartups starts dropping beyond 10. */
 export const JUMP_HANDSHAKE_LIMIT = 10;
 
+/** The failure code of a socket error while connecting, by the OS error code (never its text). */
+export function connectFailure(code: string | undefined): FailureReason {
+  switch (code) {
+    case 'ECONNREFUSED':
+      return 'ssh-refused';
+    case 'ENOTFOUND':
+    case 'EAI_AGAIN':
+    case 'EAI_NONAME':
+      return 'dns';
+    case 'ETIMEDOUT':
+    case 'EHOSTUNREACH':
+    case 'ENETUNREACH':
+    case 'EHOSTDOWN':
+      return 'ssh-unreachable';
+    case 'ECONNRESET':
+    case 'EPIPE':
+      return 'ssh-closed';
+    default:
+      return 'unknown';
+  }
+}
+
 /** Thrown when a host presents a key different from the one on record. Never retried. */
 export class HostKeyChangedError extends AppError {
   constructor(
@@ -94,21 +117,22 @@ export class HostKeyChangedError extends AppError {
         `presented ${presentedFingerprint}. This can be a man-in-the-middle attack; the connection was refused. ` +
         `If the host was legitimately reinstalled, verify the new fingerprint out of band and remove the old key.`,
       'hostKey',
+      { reason: 'host-key-changed' },
     );
     this.name = 'HostKeyChangedError';
   }
 }
 
 export class HostKeyRejectedError extends AppError {
-  constructor(hostName: string, fingerprint: string, why: string) {
-    super('forbidden', `The host key of ${hostName} (${fingerprint}) was not accepted: ${why}.`, 'hostKey');
+  constructor(hostName: string, fingerprint: string, why: string, reason: 'host-key-unknown' | 'host-key-rejected' = 'host-key-rejected') {
+    super('forbidden', `The host key of ${hostName} (${fingerprint}) was not accepted: ${why}.`, 'hostKey', { reason });
     this.name = 'HostKeyRejectedError';
   }
 }
 
 export class SshAuthError extends AppError {
   constructor(message: string) {
-    super('unauthorized', message, 'auth');
+    super('unauthorized', message, 'auth', { reason: 'ssh-auth' });
     this.name = 'SshAuthError';
   }
 }
@@ -174,12 +198,12 @@ export class SshConnection {
     const started = Date.now();
     const max = o.maxOutput ?? 1024 * 1024;
     return new Promise((resolve, reject) => {
-      if (this.closed) return reject(new AppError('unavailable', `The SSH connection to ${this.label} is closed (${this.closeReason}).`));
+      if (this.closed) return reject(new AppError('unavailable', `The SSH connection to ${this.label} is closed (${this.closeReason}).`, undefined, { reason: 'connection-lost' }));
       if (o.signal?.aborted) return reject(new AppError('cancelled', 'Cancelled.'));
       this.client.exec(command, (err, stream: ClientChannel) => {
         if (err) {
           const lost = this.closed || /No response|not connected|closed/i.test(err.message);
-          return reject(new AppError('unavailable', lost ? `Lost the SSH connection to ${this.label} (${err.message}).` : `Could not run a command on ${this.label}: ${err.message}`));
+          return reject(new AppError('unavailable', lost ? `Lost the SSH connection to ${this.label} (${err.message}).` : `Could not run a command on ${this.label}: ${err.message}`, undefined, { reason: lost ? 'connection-lost' : 'remote-command' }));
         }
         let stdout = '';
         let stderr = '';
@@ -238,7 +262,7 @@ export class SshConnection {
       this.client.sftp((err, sftp) => {
         if (!err) return resolve(sftp);
         const lost = this.closed || /No response|not connected|closed/i.test(err.message);
-        reject(new AppError('unavailable', lost ? `Lost the SSH connection to ${this.label} (${err.message}).` : `SFTP is not available on ${this.label}: ${err.message}`));
+        reject(new AppError('unavailable', lost ? `Lost the SSH connection to ${this.label} (${err.message}).` : `SFTP is not available on ${this.label}: ${err.message}`, undefined, { reason: lost ? 'connection-lost' : 'remote-command' }));
       });
     });
   }
@@ -275,7 +299,7 @@ export class SshConnection {
   forwardOut(host: string, port: number): Promise<ClientChannel> {
     return new Promise((resolve, reject) => {
       this.client.forwardOut('127.0.0.1', 0, host, port, (err, ch) => {
-        if (err) reject(new AppError('unavailable', `The jump host ${this.label} could not reach ${host}:${port}: ${err.message}`));
+        if (err) reject(new AppError('unavailable', `The jump host ${this.label} could not reach ${host}:${port}: ${err.message}`, undefined, { reason: 'ssh-unreachable' }));
         else resolve(ch);
       });
     });
@@ -415,6 +439,7 @@ export async function connectSsh(o: ConnectOptions): Promise<SshConnection> {
           'timeout',
           `The host-key question for ${label} was not answered in time: the host closed the connection while it waited for the answer (sshd's LoginGraceTime). Connect again and answer the question sooner, or add the key to known hosts first.`,
           'hostKey',
+          { reason: 'host-key-unknown' },
         );
       o.signal?.addEventListener('abort', onAbort, { once: true });
       client.on('ready', () => settle());
@@ -425,9 +450,9 @@ export async function connectSsh(o: ConnectOptions): Promise<SshConnection> {
           return settle(new SshAuthError(`Authentication to ${label} failed (tried ${triedSummary(o, agents)})${lastAuthProblem ? `: ${lastAuthProblem}` : ''}.`));
         }
         const why = err.code === 'ECONNREFUSED' ? 'connection refused (is sshd running on that port?)' : err.message;
-        settle(new AppError('unavailable', `Could not connect to ${label}: ${why}`));
+        settle(new AppError('unavailable', `Could not connect to ${label}: ${why}`, undefined, { reason: connectFailure(err.code) }));
       });
-      client.on('close', () => settle(hostKeyError ?? (askingHostKey ? unanswered() : new AppError('unavailable', `The connection to ${label} closed during the handshake.`))));
+      client.on('close', () => settle(hostKeyError ?? (askingHostKey ? unanswered() : new AppError('unavailable', `The connection to ${label} closed during the handshake.`, undefined, { reason: 'ssh-closed' }))));
       deadline.start();
       client.connect(config);
     });
@@ -462,7 +487,7 @@ async function decideHostKey(o: ConnectOptions, label: string, names: string[], 
     case 'changed':
       throw new HostKeyChangedError(names[0]!, verdict.knownFingerprints, fp, verdict.source);
     case 'unknown': {
-      if (o.hostKeyPolicy === 'strict') throw new HostKeyRejectedError(names[0]!, fp, 'the host is not in known hosts and new keys are not accepted');
+      if (o.hostKeyPolicy === 'strict') throw new HostKeyRejectedError(names[0]!, fp, 'the host is not in known hosts and new keys are not accepted', 'host-key-unknown');
       if (o.hostKeyPolicy === 'accept-new') {
         o.hostKeys.app.remember(names[0]!, key);
         log(`host key ${fp} (${key.type}) is new: remembered (accept-new)`);

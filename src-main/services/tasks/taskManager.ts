@@ -36,7 +36,7 @@ export class TaskManager {
   constructor(private readonly o: { emit?: (e: TaskEvent) => void; maxLines?: number; redactor?: Redactor; maxFinishedTasks?: number } = {}) {}
 
   /** Starts `work` at once and returns its task id. */
-  create<T>(kind: string, title: string, work: (ctx: TaskContext) => Promise<T>): string {
+  create(kind: TaskView['kind'], title: string, work: (ctx: TaskContext) => Promise<TaskView['result'] | void>): string {
     const id = randomUUID();
     const controller = new AbortController();
     // The run's own secrets (join tokens, passwords it was given) live and die with the run.
@@ -102,7 +102,7 @@ export class TaskManager {
         (result) => {
           st.view.status = controller.signal.aborted ? 'cancelled' : 'succeeded';
           st.view.progress = 1;
-          if (result !== undefined) st.view.result = JSON.parse(redactor.redact(JSON.stringify(result))) as unknown;
+          if (result) st.view.result = JSON.parse(redactor.redact(JSON.stringify(result))) as TaskView['result'];
         },
         (err: unknown) => {
           st.view.status = controller.signal.aborted ? 'cancelled' : 'failed';

@@ -8,6 +8,7 @@ import {
   environmentsCreateRequest,
   environmentsListRequest,
   environmentsUpdateRequest,
+  edgeGroupsCreateRequest,
   groupsCreateRequest,
   serverIdRequest,
   serversAddRequest,
@@ -15,6 +16,7 @@ import {
   serversSelectRequest,
   serversUpdateRequest,
   tagsCreateRequest,
+  waitingTrustRequest,
 } from '../schemas/portainer';
 import {
   prestageDeleteUnusedRequest,
@@ -25,9 +27,11 @@ import {
 } from '../schemas/prestage';
 import type { PrestageCachedView, PrestageExportView, PrestageImportView, PrestagePlanView, PrestageUnusedView } from '../schemas/prestage';
 import type {
+  EdgeGroupView,
   EnvironmentCreateView,
   EnvironmentDetailView,
   EnvironmentPageView,
+  EnvironmentView,
   GroupView,
   ServerAddView,
   ServerListView,
@@ -38,8 +42,9 @@ import type {
   TunnelStateView,
 } from '../schemas/portainer';
 
-import { sshInstallRequest, sshResumeRequest, sshRunRequest, sshTranscriptRequest, taskAnswerRequest, taskIdRequest } from '../schemas/install';
-import type { SshConfigHostView, SshRunStarted, TaskView } from '../schemas/install';
+import { sshInstallRequest, sshResumeRequest, sshRunRequest, sshTranscriptRequest, taskAnswerRequest, taskIdRequest, taskViewSchema } from '../schemas/install';
+import type { SshConfigHostView, SshRunStarted } from '../schemas/install';
+import { sshRunResponse, sshRunsResponse, sshTranscriptResponse } from '../schemas/run';
 /**
  * The one contract between the UI (or any client) and main. Every call is `domain:verb`,
  * with the zod schema main validates the request against before the handler runs, and
@@ -53,6 +58,14 @@ export interface CallSpec<Req extends z.ZodType, Res> {
 
 function call<Res>() {
   return <Req extends z.ZodType>(request: Req): CallSpec<Req, Res> => ({ request });
+}
+
+/**
+ * A call whose answer has a zod schema too: the response type comes from it, and test fakes of
+ * the UI are checked against it (responseSchemaOf), so a fake cannot drift from what main sends.
+ */
+function typedCall<Res extends z.ZodType>(response: Res) {
+  return <Req extends z.ZodType>(request: Req): CallSpec<Req, z.output<Res>> & { responseSchema: Res } => ({ request, responseSchema: response });
 }
 
 const none = z.object({}).strict();
@@ -149,6 +162,11 @@ export const calls = {
   'groups:create': call<GroupView>()(groupsCreateRequest),
   'tags:list': call<{ tags: TagView[] }>()(none),
   'tags:create': call<TagView>()(tagsCreateRequest),
+  'edgeGroups:list': call<{ edgeGroups: EdgeGroupView[] }>()(none),
+  'edgeGroups:create': call<EdgeGroupView>()(edgeGroupsCreateRequest),
+  /** Edge devices waiting for trust (Business Edition's waiting room; CE lists none). */
+  'waiting:list': call<{ items: EnvironmentView[] }>()(none),
+  'waiting:trust': call<{ trusted: number[] }>()(waitingTrustRequest),
 
   /** The active server's Edge settings, without the agent secret itself. */
   'servers:settings': call<ServerEdgeSettingsView>()(none),
@@ -158,12 +176,12 @@ export const calls = {
   'servers:check': call<ServerStatusView>()(serversCheckRequest),
   'ssh:install': call<SshRunStarted>()(sshInstallRequest),
   'ssh:resume': call<SshRunStarted>()(sshResumeRequest),
-  'ssh:runs': call<{ runs: Array<{ runId: string; createdAt: string; finished: boolean; counts: Record<string, number> }> }>()(none),
-  'ssh:run': call<{ summary: Record<string, unknown> }>()(sshRunRequest),
-  'ssh:transcript': call<{ transcript: Record<string, unknown> }>()(sshTranscriptRequest),
-  'tasks:list': call<{ tasks: TaskView[] }>()(none),
-  'tasks:get': call<TaskView & { log: string[] }>()(taskIdRequest),
-  'tasks:cancel': call<TaskView>()(taskIdRequest),
+  'ssh:runs': typedCall(sshRunsResponse)(none),
+  'ssh:run': typedCall(sshRunResponse)(sshRunRequest),
+  'ssh:transcript': typedCall(sshTranscriptResponse)(sshTranscriptRequest),
+  'tasks:list': typedCall(z.object({ tasks: z.array(taskViewSchema) }).strict())(none),
+  'tasks:get': typedCall(taskViewSchema.extend({ log: z.array(z.string()) }).strict())(taskIdRequest),
+  'tasks:cancel': typedCall(taskViewSchema)(taskIdRequest),
   'tasks:answer': call<{ answered: true }>()(taskAnswerRequest),
   /** Prestaged join tokens: export bundles (server first, the local copy when it is unreachable or offline is asked). */
   'prestage:export': call<PrestageExportResult>()(prestageExportCallRequest),
@@ -208,6 +226,12 @@ export type ParsedRequest<C extends CallName> = z.output<Calls[C]['request']>;
 export type CallResponse<C extends CallName> = NonNullable<Calls[C]['response']>;
 
 export { callNames } from './callNames';
+
+/** The zod schema of a call's answer, for the calls that have one (the run contract). */
+export function responseSchemaOf(name: CallName): z.ZodType | undefined {
+  const spec = calls[name] as { responseSchema?: z.ZodType };
+  return spec.responseSchema;
+}
 
 export function isCallName(name: string): name is CallName {
   return Object.prototype.hasOwnProperty.call(calls, name);

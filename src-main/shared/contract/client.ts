@@ -23,7 +23,7 @@ export type RawApi = {
 
 /** Builds the frozen, namespaced API from the contract's call names over any transport. */
 export function createRawApi(transport: Transport): RawApi {
-  const api: Record<string, Record<string, unknown>> = {};
+  const api: Record<string, Record<string, (request: unknown) => Promise<Envelope<unknown>>>> = {};
   for (const name of callNames) {
     const [domain, verb] = name.split(':') as [string, string];
     const ns = (api[domain] ??= {});

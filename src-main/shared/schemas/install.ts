@@ -1,4 +1,6 @@
 import { z } from 'zod';
+import { FAILURE_REASONS } from '../domain/failures';
+import { runSummarySchema } from './run';
 
 /** Requests and views of the SSH install and of tasks (contract: ssh:*, tasks:*; events task:*). */
 
@@ -50,43 +52,47 @@ export interface SshConfigHostView {
   identityFile?: string;
 }
 
-export type TaskStatus = 'running' | 'cancelling' | 'succeeded' | 'failed' | 'cancelled';
+export const taskStatusSchema = z.enum(['running', 'cancelling', 'succeeded', 'failed', 'cancelled']);
+export type TaskStatus = z.infer<typeof taskStatusSchema>;
 
-export interface TaskPromptView {
-  id: string;
-  kind: 'host-key' | 'passphrase' | 'password' | 'sudo' | 'keyboard-interactive' | 'confirm';
-  target: string;
-  message: string;
-  /** Fixed answers (host-key: once/remember/reject; confirm: yes/no); absent = free text. */
-  choices?: string[];
-  /** The UI must mask the input and never echo it back. */
-  secret: boolean;
-  fingerprint?: string;
-}
+export const taskPromptViewSchema = z
+  .object({
+    id: z.string(),
+    kind: z.enum(['host-key', 'passphrase', 'password', 'sudo', 'keyboard-interactive', 'confirm']),
+    target: z.string(),
+    message: z.string(),
+    /** Fixed answers (host-key: once/remember/reject; confirm: yes/no); absent = free text. */
+    choices: z.array(z.string()).optional(),
+    /** The UI must mask the input and never echo it back. */
+    secret: z.boolean(),
+    fingerprint: z.string().optional(),
+  })
+  .strict();
+export type TaskPromptView = z.infer<typeof taskPromptViewSchema>;
 
-export interface TaskView {
-  id: string;
-  kind: string;
-  title: string;
-  status: TaskStatus;
-  progress: number;
-  message?: string;
-  createdAt: string;
-  finishedAt?: string;
-  pendingPrompts: TaskPromptView[];
-  result?: unknown;
-  error?: { code: string; message: string };
-}
+/** A long-running task as the UI sees it. The only kind is 'ssh:install', whose result is the run's summary. */
+export const taskViewSchema = z
+  .object({
+    id: z.string(),
+    kind: z.literal('ssh:install'),
+    title: z.string(),
+    status: taskStatusSchema,
+    progress: z.number().min(0).max(1),
+    message: z.string().optional(),
+    createdAt: z.string(),
+    finishedAt: z.string().optional(),
+    pendingPrompts: z.array(taskPromptViewSchema),
+    result: runSummarySchema.optional(),
+    error: z.object({ code: z.string(), message: z.string(), reason: z.enum(FAILURE_REASONS).optional(), fix: z.string().optional() }).strict().optional(),
+  })
+  .strict();
+export type TaskView = z.infer<typeof taskViewSchema>;
 
-export interface TaskLogEvent {
-  taskId: string;
-  line: string;
-}
+export const taskLogEventSchema = z.object({ taskId: z.string(), line: z.string() }).strict();
+export type TaskLogEvent = z.infer<typeof taskLogEventSchema>;
 
-export interface TaskPromptEvent {
-  taskId: string;
-  prompt: TaskPromptView;
-}
+export const taskPromptEventSchema = z.object({ taskId: z.string(), prompt: taskPromptViewSchema }).strict();
+export type TaskPromptEvent = z.infer<typeof taskPromptEventSchema>;
 
 export interface SshRunStarted {
   taskId: string;

@@ -108,6 +108,23 @@ export const environmentsUpdateRequest = z.object({
   pollSeconds: pollSeconds.optional(),
 });
 
+/** Trust waiting Edge devices; a relation left out keeps what the device sent or has. */
+export const waitingTrustRequest = z.object({
+  ids: z.array(id).min(1, 'Pick at least one device to trust.').max(1000),
+  groupId: id.optional(),
+  tagIds: z.array(id).max(200).optional(),
+  edgeGroupIds: z.array(id).max(200).optional(),
+});
+
+export const edgeGroupsCreateRequest = z.object({ name: nameText });
+
+export interface EdgeGroupView {
+  id: number;
+  name: string;
+  dynamic: boolean;
+  environmentIds: number[];
+}
+
 export const groupsCreateRequest = z.object({ name: nameText, description: z.string().max(1024).optional() });
 export const tagsCreateRequest = z.object({ name: nameText });
 
@@ -261,6 +278,8 @@ export interface EnvironmentDetailView {
   heartbeat: HeartbeatView;
   agentVersion?: string;
   serverVersion: string;
+  /** From /api/system/version when the server said (CE or EE → 'ce' / 'be'). */
+  serverEdition?: 'ce' | 'be';
   platforms: { linux: Platform[]; windows: Platform[] };
   /** Whether the server has an AGENT_SECRET the install must carry ('unknown' without admin rights). */
   agentSecret: 'set' | 'none' | 'unknown';

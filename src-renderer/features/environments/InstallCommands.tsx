@@ -1,4 +1,4 @@
-import { Alert, Button, Code, Group, PasswordInput, Stack, Switch, Tabs, Text, TextInput, Title } from '@mantine/core';
+import { Alert, Button, Code, Group, MultiSelect, PasswordInput, Stack, Switch, Tabs, Text, TextInput, Title } from '@mantine/core';
 import { IconCheck, IconCopy, IconEye, IconEyeOff } from '@tabler/icons-react';
 import { useEffect, useState } from 'react';
 import { api } from '../../api';
@@ -7,7 +7,7 @@ import { buildInstallCommand } from '../../../src-main/shared/domain/installComm
 import type { Platform, TargetOs } from '../../../src-main/shared/domain/types';
 import { newerThanKnownWarning } from '../../../src-main/shared/domain/releaseLines';
 import { compareVersions, NOMAD_REMOVED_IN } from '../../../src-main/shared/domain/versions';
-import type { EnvironmentDetailView } from '../../../src-main/shared/schemas/portainer';
+import type { EdgeGroupView, EnvironmentDetailView } from '../../../src-main/shared/schemas/portainer';
 import { platformLabels } from '../commands/commandsStore';
 
 /** Stands in for the agent secret until the user reveals or copies it; shell-safe on purpose. */
@@ -20,6 +20,10 @@ export interface CommandOptionsState {
   useGenerator: boolean;
   generator: string;
   nomadToken: string;
+  /** Auto-onboarding metadata: the environment's group and tags (PORTAINER_GROUP, PORTAINER_TAGS). */
+  meta: boolean;
+  /** EDGE_GROUPS (ids). */
+  edgeGroupIds: string[];
 }
 
 function nomadRemoved(version: string): boolean {
@@ -38,13 +42,21 @@ export function InstallCommands({ view, insecureDefault }: { view: EnvironmentDe
   const platforms = os === 'linux' ? linux : windows;
   const [platform, setPlatform] = useState<Platform>('standalone');
   const current: Platform | undefined = platforms.includes(platform) ? platform : platforms.includes('standalone') ? 'standalone' : platforms[0];
-  const [opts, setOpts] = useState<CommandOptionsState>({ insecurePoll: insecureDefault, envVars: '', useGenerator: false, generator: 'uuidgen', nomadToken: '' });
+  const [opts, setOpts] = useState<CommandOptionsState>({ insecurePoll: insecureDefault, envVars: '', useGenerator: false, generator: 'uuidgen', nomadToken: '', meta: false, edgeGroupIds: [] });
+  const [edgeGroups, setEdgeGroups] = useState<EdgeGroupView[]>([]);
   const [secret, setSecret] = useState<string | undefined>(undefined);
   const [showSecret, setShowSecret] = useState(false);
   const [copied, setCopied] = useState(false);
   const secretSet = view.agentSecret === 'set';
 
   useEffect(() => setOpts((o) => ({ ...o, insecurePoll: insecureDefault })), [insecureDefault]);
+  useEffect(() => {
+    // Edge groups are optional: a server (or user) without them just offers none.
+    api.edgeGroups.list().then(
+      (r) => setEdgeGroups(r.edgeGroups),
+      () => setEdgeGroups([]),
+    );
+  }, []);
 
   const fetchSecret = async (): Promise<string | undefined> => {
     if (secret !== undefined) return secret;
@@ -66,12 +78,15 @@ export function InstallCommands({ view, insecureDefault }: { view: EnvironmentDe
           platform: current,
           os,
           agentVersion: view.serverVersion,
+          ...(view.serverEdition ? { edition: view.serverEdition } : {}),
           edgeKey: view.environment.edgeKey,
           ...(opts.useGenerator ? { edgeIdGenerator: opts.generator } : { edgeId: view.edgeId.value }),
           insecurePoll: opts.insecurePoll,
           ...(agentSecret ? { agentSecret } : {}),
           ...(opts.envVars.trim() ? { envVars: opts.envVars } : {}),
           ...(current === 'nomad' ? { nomadToken: opts.nomadToken || undefined, nomadTls: false } : {}),
+          ...(opts.edgeGroupIds.length ? { edgeGroupIds: opts.edgeGroupIds.map(Number) } : {}),
+          ...(opts.meta ? { groupId: view.environment.groupId, tagIds: view.environment.tagIds } : {}),
         }),
       };
     } catch (err) {
@@ -154,7 +169,24 @@ export function InstallCommands({ view, insecureDefault }: { view: EnvironmentDe
           onChange={(e) => set({ useGenerator: e.currentTarget.checked })}
           data-testid="env-opt-generator"
         />
+        <Switch
+          label="Group and tags for auto-onboarding"
+          description="PORTAINER_GROUP and PORTAINER_TAGS: this environment's group and tags travel with the agent (used with a global key)."
+          checked={opts.meta}
+          onChange={(e) => set({ meta: e.currentTarget.checked })}
+          data-testid="env-opt-meta"
+        />
       </Group>
+      {edgeGroups.length ? (
+        <MultiSelect
+          label="Edge groups (EDGE_GROUPS)"
+          description="The agent joins these Edge groups when it enrols with a global key."
+          data={edgeGroups.map((g) => ({ value: String(g.id), label: g.name }))}
+          value={opts.edgeGroupIds}
+          onChange={(v) => set({ edgeGroupIds: v })}
+          data-testid="env-opt-edge-groups"
+        />
+      ) : null}
       {opts.useGenerator ? (
         <TextInput
           label="Edge ID generator"

@@ -4,14 +4,6 @@ import { ChecksTable } from './ChecksTable';
 import { checksOf, isTerminal, useInstall, type HostStatus } from './installStore';
 import { STATUS_COLOR } from './RunPanel';
 
-interface TranscriptDoc {
-  target?: string;
-  attempt?: number;
-  startedAt?: string;
-  finishedAt?: string;
-  outcome?: string;
-  steps?: Array<{ name: string; status: string; ms?: number; notes?: string[]; commands?: Array<{ command: string; sudo?: boolean; exitCode: number | null; stdout: string; stderr: string; ms: number; timedOut?: boolean }> }>;
-}
 
 function Counts({ counts }: { counts: Record<string, number | undefined> }) {
   return (
@@ -29,7 +21,7 @@ function Counts({ counts }: { counts: Record<string, number | undefined> }) {
 
 function TranscriptModal() {
   const t = useInstall((s) => s.transcript);
-  const doc = t?.doc as TranscriptDoc | undefined;
+  const doc = t?.doc;
   return (
     <Modal opened={!!t} onClose={() => useInstall.getState().closeTranscript()} title={t ? `Transcript — ${t.target}` : ''} size="xl" data-testid="install-transcript">
       {doc && (

@@ -3,7 +3,7 @@ import { AppError, api } from '../../api';
 import { notifyError } from '../../components/notify';
 import type { CallRequest } from '../../../src-main/shared/contract/calls';
 import type { SshConfigHostView, TaskPromptView, TaskView } from '../../../src-main/shared/schemas/install';
-import { fixFor } from './fixes';
+import type { CheckView, DiagnosisView, HostDetail, HostStatus, RunListItem, RunSummary, SshPlatform, Transcript } from '../../../src-main/shared/schemas/run';
 import { isTargetError, parseTargetCsv, parseTargetLines, readTarget, type BadLine } from '../../../src-main/shared/domain/sshTarget';
 
 /**
@@ -12,8 +12,9 @@ import { isTargetError, parseTargetCsv, parseTargetLines, readTarget, type BadLi
  * page and coming back shows it; events keep arriving while the page is away. On return,
  * reattach() asks main (tasks:get / tasks:list) for what was missed.
  */
-export type HostStatus = 'pending' | 'running' | 'succeeded' | 'unchanged' | 'failed' | 'cancelled' | 'skipped';
-export type Platform = 'standalone' | 'swarm' | 'podman' | 'kubernetes';
+// The run's shapes come from the contract's schemas (shared/schemas/run.ts), not re-declared here.
+export type { CheckView, HostStatus };
+export type Platform = SshPlatform;
 export type RunMode = 'install' | 'preflight-only' | 'dry-run';
 
 export type { SshConfigHostView };
@@ -21,20 +22,14 @@ export type { SshConfigHostView };
 /** The per-host steps main's installer walks through, in order (for the per-host bar). */
 export const STEPS = ['connect', 'environment', 'preflight', 'verify existing agent', 'replace existing agent', 'write env file', 'start agent', 'verify'] as const;
 
-export interface Diagnosis {
-  signature?: string;
-  cause: string;
-  fix: string;
-}
-
 export interface HostRow {
   target: string;
   status: HostStatus;
   step?: string;
   reason?: string;
-  /** What to do about the failure (agent-log diagnosis, else a known reason). */
+  /** What to do about the failure: the agent-log diagnosis, else main's fix for the failure's reason code. */
   fix?: string;
-  diagnoses?: Diagnosis[];
+  diagnoses?: DiagnosisView[];
   environmentId?: number;
   edgeId?: string;
   checkedIn?: boolean;
@@ -43,31 +38,9 @@ export interface HostRow {
   checks?: CheckView[];
 }
 
-/** main's RunSummary as ssh:run / the task result carry it (untyped in the contract). */
-export interface RunSummaryView {
-  runId: string;
-  createdAt: string;
-  finished: boolean;
-  stoppedBecause?: string;
-  options?: Record<string, unknown>;
-  hosts: Array<{ target: string; status: HostStatus; reason?: string; environmentId?: number; edgeId?: string; checkedIn?: boolean; attempts?: number; transcript?: string; detail?: Record<string, unknown> }>;
-  counts: Partial<Record<HostStatus, number>>;
-}
-
-/** One check row of a host (preflight, connection test), as main's installer records it in the summary's detail. */
-export interface CheckView {
-  id: string;
-  title: string;
-  status: 'pass' | 'warn' | 'fail';
-  found: string;
-  fix?: string;
-}
-
-/** The checks a summary's host detail holds (detail.checks), well-formed ones only. */
-export function checksOf(detail: Record<string, unknown> | undefined): CheckView[] {
-  const c = detail?.checks;
-  if (!Array.isArray(c)) return [];
-  return c.filter((x): x is CheckView => !!x && typeof x === 'object' && typeof (x as CheckView).title === 'string' && ['pass', 'warn', 'fail'].includes((x as CheckView).status));
+/** The checks a summary's host detail holds. */
+export function checksOf(detail: HostDetail | undefined): CheckView[] {
+  return detail?.checks ?? [];
 }
 
 /** The result of "Test connection" for one target (mode 'connect'). */
@@ -86,12 +59,7 @@ export interface ConnTest {
   prompts: TaskPromptView[];
 }
 
-export interface PastRun {
-  runId: string;
-  createdAt: string;
-  finished: boolean;
-  counts: Record<string, number>;
-}
+export type PastRun = RunListItem;
 
 export interface InstallForm {
   envMode: 'existing' | 'create';
@@ -184,8 +152,8 @@ interface InstallState {
   runs: PastRun[];
   runsLoading: boolean;
   runsError?: string;
-  viewedRun?: RunSummaryView;
-  transcript?: { runId: string; target: string; doc: Record<string, unknown> };
+  viewedRun?: RunSummary;
+  transcript?: { runId: string; target: string; doc: Transcript };
   /** ~/.ssh/config hosts for the import modal (undefined = not loaded). */
   configHosts?: SshConfigHostView[];
   configHostsError?: string;
@@ -261,24 +229,18 @@ export function hostProgress(h: HostRow): number {
   return i < 0 ? 0.5 : (i + 0.5) / STEPS.length;
 }
 
-function diagnosesOf(detail: Record<string, unknown> | undefined): Diagnosis[] | undefined {
-  const d = detail?.diagnoses;
-  if (!Array.isArray(d)) return undefined;
-  return d.filter((x): x is Diagnosis => !!x && typeof x === 'object' && typeof (x as Diagnosis).fix === 'string');
-}
-
-function mergeSummary(run: RunState, s: RunSummaryView): RunState {
+function mergeSummary(run: RunState, s: RunSummary): RunState {
   const hosts = { ...run.hosts };
   const order = [...run.order];
   for (const h of s.hosts ?? []) {
     const prev = hosts[h.target];
     if (!prev) order.push(h.target);
-    const diagnoses = diagnosesOf(h.detail);
+    const diagnoses = h.detail?.diagnoses;
     const row: HostRow = { ...(prev ?? { target: h.target }), target: h.target, status: h.status };
     if (h.status === 'pending') delete row.step;
     if (h.reason) row.reason = h.reason;
     else delete row.reason;
-    const fix = diagnoses?.[0]?.fix ?? (h.status === 'failed' || h.status === 'skipped' || h.status === 'cancelled' ? fixFor(h.reason) : undefined);
+    const fix = diagnoses?.[0]?.fix ?? (h.status === 'failed' || h.status === 'skipped' || h.status === 'cancelled' ? h.fix : undefined);
     if (fix) row.fix = fix;
     else delete row.fix;
     if (diagnoses?.length) row.diagnoses = diagnoses;
@@ -308,12 +270,6 @@ function stepsFromLog(run: RunState, lines: readonly string[]): RunState {
     hosts[target] = { ...prev, step: text.slice(3), status: prev.status === 'pending' ? 'running' : prev.status };
   }
   return hosts === run.hosts ? run : { ...run, hosts };
-}
-
-function summaryOf(result: unknown): RunSummaryView | undefined {
-  if (!result || typeof result !== 'object') return undefined;
-  const r = result as RunSummaryView;
-  return Array.isArray(r.hosts) && typeof r.runId === 'string' ? r : undefined;
 }
 
 function capLogs(logs: string[], priorLogCount: number): { logs: string[]; priorLogCount: number } {
@@ -404,7 +360,7 @@ const initialState = {
 };
 
 /** A connection-test summary → one result per target. */
-function connResults(s: RunSummaryView | undefined, targets: readonly string[], fallback: string | undefined): Record<string, ConnResult> {
+function connResults(s: RunSummary | undefined, targets: readonly string[], fallback: string | undefined): Record<string, ConnResult> {
   const out: Record<string, ConnResult> = {};
   for (const t of targets) out[t] = { status: 'failed', reason: fallback ?? 'not tested', checks: [] };
   for (const h of s?.hosts ?? []) {
@@ -414,7 +370,7 @@ function connResults(s: RunSummaryView | undefined, targets: readonly string[], 
     const bad = checks.find((c) => c.status !== 'pass');
     if (h.reason) r.reason = h.reason;
     else if (bad) r.reason = `${bad.title}: ${bad.found}`;
-    const fix = ok ? bad?.fix : (checks.find((c) => c.status === 'fail')?.fix ?? fixFor(h.reason));
+    const fix = ok ? bad?.fix : (checks.find((c) => c.status === 'fail')?.fix ?? h.fix);
     if (fix) r.fix = fix;
     out[h.target] = r;
   }
@@ -436,7 +392,7 @@ export const useInstall = create<InstallState>()((set, get) => {
     refreshing = true;
     try {
       const { summary } = await api.ssh.run({ runId: run.runId });
-      const s = summaryOf(summary);
+      const s = summary;
       const cur = get().run;
       if (s && cur && cur.runId === s.runId && !isTerminal(cur.task)) set({ run: mergeSummary(cur, s) });
     } catch {
@@ -474,7 +430,7 @@ export const useInstall = create<InstallState>()((set, get) => {
     if (isTerminal(view)) {
       next.done = true;
       next.prompts = [];
-      next.results = connResults(summaryOf(view.result), Object.keys(ct.results), view.error?.message ?? view.status);
+      next.results = connResults(view.result, Object.keys(ct.results), view.error?.message ?? view.status);
     }
     set({ connTest: next });
   };
@@ -484,7 +440,7 @@ export const useInstall = create<InstallState>()((set, get) => {
     const run = get().run;
     if (!run || run.taskId !== view.id) return;
     let next: RunState = { ...run, task: view, prompts: takePrompts(view.id, view.pendingPrompts ?? []) };
-    const s = summaryOf(view.result);
+    const s = view.result;
     if (s) next = mergeSummary(next, s);
     if (isTerminal(view)) {
       // Hosts still marked running when the task ended did not finish.
@@ -783,8 +739,7 @@ export const useInstall = create<InstallState>()((set, get) => {
     openRun: async (runId) => {
       try {
         const { summary } = await api.ssh.run({ runId });
-        const s = summaryOf(summary);
-        if (s) set({ viewedRun: s });
+        set({ viewedRun: summary });
       } catch (err) {
         notifyError(`Could not open run ${runId}`, err);
       }

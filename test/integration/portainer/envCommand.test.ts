@@ -5,6 +5,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { makeEnvCommand } from '../../../src-main/cli/commands/env';
 import type { CliIo } from '../../../src-main/cli/io';
+import { runAgent } from '../../../src-main/services/agents';
 import { startLocalServer, type LocalServer } from '../../../src-main/services/localserver';
 import { silentLogger } from '../../../src-main/services/logging/logger';
 import { MemoryStore } from '../../../src-main/services/stores/keyValueStore';
@@ -72,6 +73,23 @@ describe('edgedeck env', () => {
     expect(del).toMatchObject({ code: 0, out: `deleted environment ${env.id}\n` });
     const gone = await run(['show', String(env.id), ...conn()]);
     expect(gone.code).toBe(1);
+  });
+
+  it('show carries the tunnel as the local server has it: closed before any agent, verified, then dropped when the agent goes', async () => {
+    const created = JSON.parse((await run(['create', ...conn(), '--name', 'cli-tunnel', '--url', server.url, '--poll', '1'])).out) as { id: number; edgeKey: string; edgeId: string };
+    const tunnelOf = async () => JSON.parse((await run(['show', String(created.id), ...conn()])).out).tunnel as Record<string, unknown>;
+    expect(await tunnelOf()).toMatchObject({ status: 'closed', port: 0 });
+    const agent = runAgent({ edgeKey: created.edgeKey, edgeId: created.edgeId, insecurePoll: true, firstPollDelayMs: 0, tunnel: true });
+    try {
+      await agent.waitFor('tunnel-verified', 15_000);
+      const verified = await tunnelOf();
+      expect(verified).toMatchObject({ status: 'verified' });
+      expect(verified.port).toBeGreaterThanOrEqual(49152);
+    } finally {
+      await agent.stop();
+    }
+    for (let i = 0; i < 50 && server.tunnelState(created.id)?.status !== 'closed'; i++) await new Promise((r) => setTimeout(r, 50));
+    expect(await tunnelOf()).toMatchObject({ status: 'closed', port: 0, reason: 'dropped' });
   });
 
   it('exit 2 on bad input, 1 on server refusals; an untrusted certificate shows its fingerprint and the flags to use', async () => {

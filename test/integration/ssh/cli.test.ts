@@ -1,7 +1,7 @@
 // `edgedeck install` in-process (main(['install', ...])) against real OpenSSH sshd instances on
 // loopback (test/fixtures/ssh) and a local Portainer-compatible server over HTTPS (pinned).
 import { createHash } from 'node:crypto';
-import { existsSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { main } from '../../../src-main/cli/main';
@@ -26,7 +26,7 @@ let pin: string;
 const outputs: string[] = [];
 
 beforeAll(async () => {
-  bed = await startSshTestBed({ prefix: 'edt-ssh-cli-', hostNames: ['c1', 'c2', 'c3'], adminPassword: ADMIN_PW, agentSecret: AGENT_SECRET, keyUsers: ['key', 'sudo'] });
+  bed = await startSshTestBed({ prefix: 'edt-ssh-cli-', hostNames: ['c1', 'c2', 'c3'], adminPassword: ADMIN_PW, agentSecret: AGENT_SECRET, keyUsers: ['key', 'sudo'], engine: 'per-host' });
   ({ users, root, hosts, key, server, api } = bed);
   pin = sha256OfPem(server.caPem!);
 }, 60_000);
@@ -39,7 +39,7 @@ interface Summary {
   runId: string;
   ok: boolean;
   mode: string;
-  hosts: Array<{ target: string; environmentId: number | null; state: string; outcome?: string; checkedIn: boolean; reason?: string; fix?: string; attempts: number; seconds?: number; steps?: Array<{ name: string }> }>;
+  hosts: Array<{ target: string; environmentId: number | null; state: string; outcome?: string; checkedIn: boolean; reason?: string; reasonCode?: string; fix?: string; attempts: number; seconds?: number; steps?: Array<{ name: string }> }>;
 }
 
 const dataDir = () => join(root, 'data');
@@ -81,11 +81,8 @@ async function run(args: string[], stdin = `${ADMIN_PW}\n`): Promise<{ code: num
   return { code, out: io.out(), err: io.err(), ...(summary ? { summary } : {}) };
 }
 
-function resetHosts(): void {
-  for (const h of hosts) {
-    h.killContainers();
-    rmSync(join(h.stateDir, 'state.json'), { force: true });
-  }
+async function resetHosts(): Promise<void> {
+  await Promise.all(hosts.map((h) => h.removeAgent()));
 }
 
 function fingerprint(pubLine: string): string {
@@ -127,7 +124,7 @@ describe('edgedeck install over real sshd to a local server', () => {
     expect(r.err).toMatch(new RegExp(`${targets[2]}: checked in \\(environment \\d+`));
     // the env file went through the per-port remote dir and was removed
     for (const h of hosts) {
-      expect(h.envFilesLog().at(-1)!.path).toBe(`${root}/envdir-${h.port}/agent.env`);
+      expect(h.argvLog().filter((c) => c.envFile).at(-1)!.envFile!.path).toBe(`${root}/envdir-${h.port}/agent.env`);
       expect(existsSync(`${root}/envdir-${h.port}/agent.env`)).toBe(false);
     }
   }, 150_000);
@@ -140,6 +137,7 @@ describe('edgedeck install over real sshd to a local server', () => {
     const [a, b] = r.summary!.hosts;
     expect(a).toMatchObject({ state: 'succeeded', outcome: 'preflight-ok', environmentId: null });
     expect(b!.state).toBe('failed');
+    expect(b!.reasonCode).toBe('ssh-auth');
     expect(b!.fix).toMatch(/--ssh-password-stdin/);
     const r2 = await run([...base(), '--create', '--preflight-only', '--target', target(users.key, hosts[0]!)]);
     expect(r2.code, r2.err).toBe(0);
@@ -160,6 +158,7 @@ describe('edgedeck install over real sshd to a local server', () => {
     expect(h.state).toBe('failed');
     expect(h.reason).toContain(fingerprint(hosts[0]!.hostKeyPub));
     expect(h.reason).toMatch(/not in known hosts/);
+    expect(h.reasonCode).toBe('host-key-unknown');
     expect(h.fix).toMatch(/--accept-new-host-keys/);
     expect(h.fix).toMatch(/ssh-keyscan -p \d+ 127\.0\.0\.1/);
     expect(r.err).toContain(fingerprint(hosts[0]!.hostKeyPub));
@@ -172,7 +171,7 @@ describe('edgedeck install over real sshd to a local server', () => {
   }, 90_000);
 
   it('a host that is down fails while the other checks in; --resume retries only it', async () => {
-    resetHosts();
+    await resetHosts();
     await hosts[1]!.stop();
     const targets = [target(users.key, hosts[0]!), target(users.key, hosts[1]!)];
     const r = await run([...base(), '--create', '--name-template', 'rs-{port}', '--poll', '1', '--connect-timeout', '3', ...targets.flatMap((t) => ['--target', t])]);
@@ -180,6 +179,9 @@ describe('edgedeck install over real sshd to a local server', () => {
     const [a, b] = r.summary!.hosts;
     expect(a).toMatchObject({ state: 'succeeded', checkedIn: true });
     expect(b!.state).toBe('failed');
+    // A stopped sshd refuses the connection: the code says so, and the fix with it (no matching of words).
+    expect(b!.reasonCode).toBe('ssh-refused');
+    expect(b!.fix).toContain('Nothing accepts SSH at that address and port');
     expect(b!.fix).toContain(`--resume ${r.summary!.runId}`);
     expect(r.err).toContain(`--resume ${r.summary!.runId}`);
 

@@ -4,6 +4,7 @@ import { connectSsh, HostKeyChangedError, HostKeyRejectedError, SshAuthError, ty
 import { AppKnownHosts, HostKeyDatabase, fingerprintOf } from '../../../src-main/services/ssh/knownHosts';
 import type { HostKeyQuestion, Prompter, SecretQuestion } from '../../../src-main/services/ssh/prompter';
 import { MemoryStore } from '../../../src-main/services/stores/keyValueStore';
+import { testEngine } from '../../fixtures/engine/shared';
 import { createUsers, makeClientKey, sharedTempDir, startAgent, startSshd, type SshdHost, type TestUsers } from '../../fixtures/ssh/harness';
 
 let users: TestUsers;
@@ -21,7 +22,9 @@ const open: SshConnection[] = [];
 beforeAll(async () => {
   users = createUsers();
   root = sharedTempDir('edt-ssh-connect-');
-  [a, b, k] = await Promise.all([startSshd('a', users.all, root), startSshd('b', users.all, root), startSshd('k', users.all, root, { keyboardInteractive: true })]);
+  // Host a has the real docker CLI on the run's engine (the sudo -S test runs it).
+  const engine = await testEngine();
+  [a, b, k] = await Promise.all([startSshd('a', users.all, root, { engine }), startSshd('b', users.all, root), startSshd('k', users.all, root, { keyboardInteractive: true })]);
   plainKey = makeClientKey(root, 'id_plain');
   lockedKey = makeClientKey(root, 'id_locked', 'ecdsa', PASSPHRASE);
   agentKey = makeClientKey(root, 'id_agent', 'rsa');
@@ -229,7 +232,7 @@ describe('ssh connection against a real OpenSSH sshd', () => {
     expect((await c.exec('sudo -n true')).code).not.toBe(0);
     const res = await c.exec(`sudo -k -S -p '' -- ${a.dir}/bin/docker version --format '{{.Server.Version}}'`, { stdin: users.sudo.password + '\n' });
     expect(res.code).toBe(0);
-    expect(res.stdout.trim()).toBe('24.0.7');
+    expect(res.stdout.trim()).toMatch(/^20\.10\./);
     const rec = a.argvLog().at(-1)!;
     expect(rec.uid).toBe(0);
     expect(rec.cmdlines.some((cl) => cl[0] === 'sudo')).toBe(true);

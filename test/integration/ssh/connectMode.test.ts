@@ -14,6 +14,7 @@ import type { Prompter } from '../../../src-main/services/ssh/prompter';
 import { MemoryStore } from '../../../src-main/services/stores/keyValueStore';
 import { TaskManager } from '../../../src-main/services/tasks/taskManager';
 import { fleetTestOptions } from '../../fixtures/ssh/fleetOptions';
+import { testEngine } from '../../fixtures/engine/shared';
 import { createUsers, freePort, makeClientKey, sharedTempDir, startSshd, type SshdHost, type TestUsers } from '../../fixtures/ssh/harness';
 
 let users: TestUsers;
@@ -24,7 +25,8 @@ let key: { path: string; pub: string };
 beforeAll(async () => {
   users = createUsers();
   root = sharedTempDir('edt-ssh-connmode-');
-  host = await startSshd('c1', users.all, root);
+  // The real docker CLI is on the host (on the run's engine), so a docker call would be recorded.
+  host = await startSshd('c1', users.all, root, { engine: await testEngine() });
   key = makeClientKey(root, 'id_conn');
   host.authorize(users.key.name, key.pub);
   host.authorize(users.sudo.name, key.pub);

@@ -1,11 +1,12 @@
 import { execFileSync } from 'node:child_process';
-import { existsSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { readRunSummary } from '../../../src-main/services/install/fleet';
 import { runFleetInstall, type FleetInstallOptions } from '../../../src-main/services/install/fleetInstall';
 
 
+import { CHISEL_CLIENT } from '../../fixtures/engine/agentImage/build';
 import { fleetTestOptions } from '../../fixtures/ssh/fleetOptions';
 import type { SshdHost, TestUsers } from '../../fixtures/ssh/harness';
 import { localServerApi } from '../../fixtures/ssh/localServerApi';
@@ -43,6 +44,7 @@ function options(targets: string[] | undefined, extra: Partial<FleetInstallOptio
       retry: { attempts: 3, delayMs: 10 },
       environment: { mode: 'create', nameTemplate: `run${++runNo}-{host}-{port}` },
       remoteDir: (t) => hostOf(t).remoteDir,
+      agentName: (t) => hostOf(t).agentName,
       ...extra,
     },
   );
@@ -67,15 +69,28 @@ describe('fleet install over real sshd to a local Portainer-compatible server', 
       edgeKeys.push(env.edgeKey);
       expect(env.edgeId).toBe(h.edgeId);
     }
-    // Delivery went through a 0600 root-owned env file, which was removed afterwards.
-    for (const h of hosts) {
-      const files = h.envFilesLog();
+    // Delivery went through a 0600 root-owned env file (as docker saw it), which was removed
+    // afterwards; the real engine took the env from it and runs the agent as Portainer's command does.
+    for (const [i, h] of hosts.entries()) {
+      const files = h.argvLog().filter((c) => c.envFile);
       expect(files).toHaveLength(1);
-      expect(files[0]).toMatchObject({ mode: '600', uid: 0 });
-      expect(files[0]!.content).toContain('EDGE_KEY=');
-      expect(files[0]!.content).toContain(`AGENT_SECRET=${AGENT_SECRET}`);
+      expect(files[0]!.envFile).toEqual({ path: join(h.remoteDir, 'agent.env'), mode: '600', uid: 0 });
       expect(existsSync(join(h.remoteDir, 'agent.env'))).toBe(false);
       expect(statSync(h.remoteDir).mode & 0o777).toBe(0o700);
+      const c = (await h.agent())!;
+      expect(c.State.Running).toBe(true);
+      expect(c.Config.Image).toBe('portainer/agent:2.23.0');
+      expect(c.Config.Env).toEqual(expect.arrayContaining(['EDGE=1', `EDGE_ID=${summary.hosts[i]!.edgeId}`, `EDGE_KEY=${edgeKeys[i]}`, 'EDGE_INSECURE_POLL=1', `AGENT_SECRET=${AGENT_SECRET}`]));
+      expect(c.HostConfig.RestartPolicy.Name).toBe('always');
+      expect([...(c.HostConfig.Binds ?? [])].sort()).toEqual(['/:/host', '/var/lib/docker/volumes:/var/lib/docker/volumes', '/var/run/docker.sock:/var/run/docker.sock', `${h.agentName}_data:/data`]);
+      expect(c.Mounts.find((m) => m.Destination === '/data')).toMatchObject({ Type: 'volume', Name: `${h.agentName}_data` });
+      // The agent inside reached the engine through the socket mount and kept its key in /data.
+      const logs = await h.engine!.docker(['logs', h.agentName]);
+      expect(logs).toMatch(/docker engine 20\.10\.\S+ via \/var\/run\/docker\.sock/);
+      // The tunnel ran through the real chisel client inside the container (where the tool is there).
+      if (existsSync(CHISEL_CLIENT)) expect(logs).toMatch(/chisel: .*Connected \(Latency/);
+      else if (i === 0) process.stdout.write(`${CHISEL_CLIENT} is missing: the agents' tunnels used the simulator's own client\n`);
+      expect(await h.engine!.docker(['exec', h.agentName, '/usr/bin/node', '-p', 'require("fs").readFileSync("/data/agent_edge_key", "utf8")'])).toBe(`${edgeKeys[i]}\n`);
     }
     const s = readRunSummary(join(root, 'runs'), summary.runId);
     expect(s.finished).toBe(true);
@@ -131,14 +146,12 @@ describe('fleet install over real sshd to a local Portainer-compatible server', 
     const targets = s0.hosts.map((h) => h.target).slice(0, 1);
     const summary = await runFleetInstall(options(targets, { environment: { mode: 'existing', id: s0.hosts[0]!.environmentId! } }));
     expect(summary.hosts[0]!.status, summary.hosts[0]!.reason).toBe('unchanged');
-    expect(hosts[0]!.envFilesLog()).toHaveLength(1);
+    expect(hosts[0]!.argvLog().filter((c) => c.envFile)).toHaveLength(1);
+    expect(hosts[0]!.argvLog().filter((c) => c.argv[0] === 'run' || c.argv[0] === 'rm')).toHaveLength(1);
   }, 90_000);
 
   it('a host that drops mid-install fails with a clear reason while the others finish; resume retries only it', async () => {
-    for (const h of hosts) {
-      h.killContainers();
-      rmSync(join(h.stateDir, 'state.json'), { force: true });
-    }
+    await Promise.all(hosts.map((h) => h.removeAgent()));
     const targets = hosts.map((h) => `${users.key.name}@127.0.0.1:${h.port}`);
     const victim = targets[1]!;
     let killed = false;
@@ -170,10 +183,7 @@ describe('fleet install over real sshd to a local Portainer-compatible server', 
   }, 150_000);
 
   it('pipeline: a host gives back its SSH slot for the check-in wait, so the next host starts while it verifies', async () => {
-    for (const h of hosts) {
-      h.killContainers();
-      rmSync(join(h.stateDir, 'state.json'), { force: true });
-    }
+    await Promise.all(hosts.map((h) => h.removeAgent()));
     const targets = hosts.map((h) => `${users.key.name}@127.0.0.1:${h.port}`);
     const phases: string[] = [];
     const summary = await runFleetInstall(
@@ -199,10 +209,7 @@ describe('fleet install over real sshd to a local Portainer-compatible server', 
   }, 90_000);
 
   it('a failed verification reconnects (with a slot) for docker logs; max-fail counts it and stops the run', async () => {
-    for (const h of hosts) {
-      h.killContainers();
-      rmSync(join(h.stateDir, 'state.json'), { force: true });
-    }
+    await Promise.all(hosts.map((h) => h.removeAgent()));
     const targets = hosts.map((h) => `${users.key.name}@127.0.0.1:${h.port}`);
     // Portainer says every environment belongs to another device: verification fails at once.
     const other = <T extends object>(e: T) => ({ ...e, edgeId: 'some-other-device' });
@@ -224,10 +231,7 @@ describe('fleet install over real sshd to a local Portainer-compatible server', 
   }, 90_000);
 
   it('cancel stops the run: the running host is cancelled, the rest never start, SSH sessions close', async () => {
-    for (const h of hosts) {
-      h.killContainers();
-      rmSync(join(h.stateDir, 'state.json'), { force: true });
-    }
+    await Promise.all(hosts.map((h) => h.removeAgent()));
     const targets = hosts.map((h) => `${users.key.name}@127.0.0.1:${h.port}`);
     const controller = new AbortController();
     let abortedAt = 0;

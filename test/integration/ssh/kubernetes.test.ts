@@ -62,7 +62,7 @@ function killPods(h: SshdHost): void {
 }
 
 beforeAll(async () => {
-  bed = await startSshTestBed({ prefix: 'edt-ssh-k8s-', hostNames: ['k1', 'k2'], adminPassword: ADMIN_PW, agentSecret: AGENT_SECRET });
+  bed = await startSshTestBed({ prefix: 'edt-ssh-k8s-', hostNames: ['k1', 'k2'], adminPassword: ADMIN_PW, agentSecret: AGENT_SECRET, engine: 'none' });
   ({ users, root, hosts, key, server, api } = bed);
   for (const h of hosts) {
     // The per-host `kubectl` (first on the PATH sshd sets): the stand-in with this "cluster"'s state dir.

@@ -73,6 +73,8 @@ describe('assertPlatformSupported', () => {
   it('passes supported combinations', () => {
     expect(() => assertPlatformSupported('podman', 'linux', '2.22.0')).not.toThrow();
     expect(() => assertPlatformSupported('nomad', 'linux', '2.19.9')).not.toThrow();
+    expect(() => assertPlatformSupported('nomad', 'linux', '2.19.9', 'be')).not.toThrow();
+    expect(errorOf(() => assertPlatformSupported('nomad', 'linux', '2.19.9', 'ce')).message).toMatch(/only by Portainer Business Edition/);
     expect(() => assertPlatformSupported('standalone', 'windows', '2.23.0')).not.toThrow();
     expect(() => assertPlatformSupported('swarm', 'linux', '2.11.0')).not.toThrow();
   });

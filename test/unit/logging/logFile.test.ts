@@ -98,3 +98,29 @@ describe('app:logs and app:openLogFolder', () => {
     expect(await headless['app:openLogFolder']({} as never)).toMatchObject({ opened: false, reason: expect.stringMatching(/no desktop/) });
   });
 });
+
+describe('long-running CLI commands (serve, sim) log to a session file', () => {
+  it('in the log folder (EDGEDECK_LOG_DIR here), named on stderr, secrets masked in both', async () => {
+    const { sessionLogger } = await import('../../../src-main/cli/sessionLog');
+    const { fakeIo } = await import('../cli/cliIo');
+    const before = process.env.EDGEDECK_LOG_DIR;
+    process.env.EDGEDECK_LOG_DIR = dir;
+    try {
+      const io = fakeIo();
+      const redactor = new Redactor();
+      redactor.add('admin-pw-123');
+      const s = sessionLogger('sim', io, redactor);
+      s.logger.warn('login with admin-pw-123 refused');
+      s.close();
+      const [file] = readdirSync(dir);
+      expect(file).toMatch(/^sim-\d{8}-\d{6}-\d+\.log$/);
+      expect(io.err()).toContain(`this session's log: ${join(dir, file!)}`);
+      expect(readFileSync(join(dir, file!), 'utf8')).toMatch(/login with \[redacted\] refused/);
+      expect(io.err()).not.toContain('admin-pw-123');
+      expect(s.folder).toBe(dir);
+    } finally {
+      if (before === undefined) delete process.env.EDGEDECK_LOG_DIR;
+      else process.env.EDGEDECK_LOG_DIR = before;
+    }
+  });
+});

@@ -45,6 +45,7 @@ describe('App shell', () => {
     const links = [...view.container.querySelectorAll('a[data-testid^="nav-"]')].map((a) => [a.textContent, a.getAttribute('href')]);
     expect(links).toEqual([
       ['Environments', '#/environments'],
+      ['Waiting room', '#/waiting'],
       ['Install', '#/install'],
       ['Simulator', '#/simulator'],
       ['Export', '#/export'],

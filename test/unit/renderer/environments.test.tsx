@@ -146,6 +146,26 @@ describe('Environment details', () => {
     expect((q('[data-testid="env-token"]') as HTMLInputElement).type).toBe('password');
   });
 
+  it('auto-onboarding metadata: the environment\'s group and tags, and picked Edge groups, go into the command', async () => {
+    transport.override('environments:get', (payload) => {
+      const d = detail((payload as { id: number }).id);
+      return ok({ ...d, environment: { ...d.environment, groupId: 2, tagIds: [10, 20] } });
+    });
+    transport.override('edgeGroups:list', ok({ edgeGroups: [{ id: 3, name: 'shops', dynamic: false, environmentIds: [] }] }));
+    view = await render(<EnvironmentDetails id={4} />);
+    const text = () => q('[data-testid="env-command"]')?.textContent ?? '';
+    await waitFor(() => expect(text()).toContain('portainer/agent:'));
+    expect(text()).not.toMatch(/EDGE_GROUPS|PORTAINER_GROUP|PORTAINER_TAGS/);
+    await click(q('[data-testid="env-opt-meta"]'));
+    await waitFor(() => expect(text()).toContain('-e PORTAINER_GROUP=2'));
+    expect(text()).toContain('-e PORTAINER_TAGS=10:20');
+    const input = await waitFor(() => q('[data-testid="env-opt-edge-groups"]') as HTMLInputElement);
+    await click(input);
+    const option = await waitFor(() => [...document.querySelectorAll('[role="option"]')].find((o) => o.textContent === 'shops')!);
+    await click(option);
+    await waitFor(() => expect(text()).toContain('-e EDGE_GROUPS=3'));
+  });
+
   it("a server reporting 2.45 gets 2.45's commands; a newer one the newest with a plain warning", async () => {
     const windowsOf = async (serverVersion: string) => {
       transport.override('environments:get', (payload) => ok({ ...detail((payload as { id: number }).id), serverVersion }));

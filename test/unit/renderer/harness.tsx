@@ -1,12 +1,15 @@
 import { MantineProvider } from '@mantine/core';
 import { act, type ReactNode } from 'react';
+import { afterEach } from 'vitest';
 import { createRoot, type Root } from 'react-dom/client';
-import { calls, isCallName } from '../../../src-main/shared/contract/calls';
+import { calls, isCallName, responseSchemaOf } from '../../../src-main/shared/contract/calls';
+import { eventSchemas, type EventName } from '../../../src-main/shared/contract/events';
 import { createRawApi, type Transport } from '../../../src-main/shared/contract/client';
 import { AppError, type Envelope } from '../../../src-main/shared/contract/errors';
 import { decodeEdgeKey, encodeEdgeKey, inspectEdgeKey } from '../../../src-main/shared/domain/edgeKey';
 import { buildInstallCommand } from '../../../src-main/shared/domain/installCommands';
 import { supportedPlatforms } from '../../../src-main/shared/domain/versions';
+import type { HostRecord, RunSummary } from '../../../src-main/shared/schemas/run';
 import { setRawApi } from '../../../src-renderer/api';
 
 (globalThis as { IS_REACT_ACT_ENVIRONMENT?: boolean }).IS_REACT_ACT_ENVIRONMENT = true;
@@ -37,9 +40,56 @@ export interface FakeTransport extends Transport {
   emit(event: string, payload: unknown): void;
 }
 
+/** Thrown when a fake answer or event does not match what main sends (the contract's schemas). */
+export class ContractDriftError extends Error {}
+
+/**
+ * Drifts seen inside invoke: the UI code may swallow a failed call (a background refresh), so the
+ * drift is also kept here and fails the test after it ends.
+ */
+const drifts: string[] = [];
+/** The drifts seen in calls so far (and forgets them): for a test that drifts on purpose. */
+export function takeDrifts(): string[] {
+  return drifts.splice(0);
+}
+afterEach(() => {
+  const seen = drifts.splice(0);
+  if (seen.length) throw new ContractDriftError(seen.join('\n'));
+});
+
+function checkShape(what: string, schema: { safeParse(x: unknown): { success: boolean; error?: { issues: Array<{ path: PropertyKey[]; message: string }> } } } | undefined, value: unknown): void {
+  if (!schema) return;
+  const r = schema.safeParse(value);
+  if (r.success) return;
+  const issue = r.error!.issues[0]!;
+  const text = `The fake ${what} drifts from the contract at ${issue.path.map(String).join('.') || '(root)'}: ${issue.message}`;
+  throw new ContractDriftError(text);
+}
+
+/** A fake answer for `channel`: an ok envelope's data must match the call's response schema. */
+function checkAnswer(channel: string, envelope: Envelope<unknown>): Envelope<unknown> {
+  if (envelope.ok && isCallName(channel)) checkShape(`answer of ${channel}`, responseSchemaOf(channel), envelope.data);
+  return envelope;
+}
+
+/** A run summary as main writes it (every field the schema requires), with `patch` on top; counts follow the hosts. */
+export function runSummary(patch: Partial<RunSummary> & { hosts?: HostRecord[] } = {}): RunSummary {
+  const hosts = patch.hosts ?? [];
+  const counts: RunSummary['counts'] = { pending: 0, running: 0, succeeded: 0, unchanged: 0, failed: 0, cancelled: 0, skipped: 0 };
+  for (const h of hosts) counts[h.status]++;
+  return { runId: '20261128T210000-abcdef', createdAt: '2026-11-28T21:00:00.000Z', updatedAt: '2026-11-28T21:00:01.000Z', finished: false, options: {}, counts, ...patch, hosts };
+}
+
+/** One host of a summary: attempt 1 unless given. */
+export function hostRecord(patch: Partial<HostRecord> & Pick<HostRecord, 'target' | 'status'>): HostRecord {
+  return { attempts: 1, ...patch };
+}
+
 /**
  * A transport like main's dispatcher: validates the request with the contract's zod schema,
- * then runs the real domain function; AppErrors become error envelopes.
+ * then runs the real domain function; AppErrors become error envelopes. Canned answers and
+ * emitted events are checked against the contract's response and event schemas where it has
+ * them: a fake that drifts from what main sends fails its test (ContractDriftError).
  */
 export function fakeTransport(): FakeTransport {
   const overrides = new Map<string, Envelope<unknown> | ((payload: unknown) => Envelope<unknown>)>();
@@ -47,12 +97,26 @@ export function fakeTransport(): FakeTransport {
   const log: FakeTransport['log'] = [];
   return {
     log,
-    override: (channel, answer) => void overrides.set(channel, answer),
-    emit: (event, payload) => listeners.get(event)?.forEach((l) => l(payload)),
+    override: (channel, answer) => {
+      if (typeof answer !== 'function') checkAnswer(channel, answer);
+      overrides.set(channel, answer);
+    },
+    emit: (event, payload) => {
+      checkShape(`event ${event}`, eventSchemas[event as EventName], payload);
+      listeners.get(event)?.forEach((l) => l(payload));
+    },
     async invoke(channel, payload) {
       log.push({ channel, payload });
       const canned = overrides.get(channel);
-      if (canned) return typeof canned === 'function' ? canned(payload) : canned;
+      if (canned && typeof canned !== 'function') return canned;
+      if (canned) {
+        try {
+          return checkAnswer(channel, canned(payload));
+        } catch (err) {
+          if (err instanceof ContractDriftError) drifts.push(err.message);
+          throw err;
+        }
+      }
       if (!isCallName(channel)) return { ok: false, error: { code: 'not_found', message: `Unknown call ${channel}` } };
       const parsed = calls[channel].request.safeParse(payload ?? {});
       if (!parsed.success) {

@@ -4,8 +4,9 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { TaskPromptView, TaskView } from '../../../src-main/shared/schemas/install';
 import { InstallPage, environmentFromHash } from '../../../src-renderer/features/install/InstallPage';
 import { buildRequest, logLinesOf, resetInstall, useInstall, validate } from '../../../src-renderer/features/install/installStore';
-import { fixFor } from '../../../src-renderer/features/install/fixes';
-import { click, errorOf, render, typeInto, useFakeApi, waitFor, type FakeTransport, type Rendered } from './harness';
+import { FAILURE_FIXES } from '../../../src-main/shared/domain/failures';
+import type { HostRecord } from '../../../src-main/shared/schemas/run';
+import { click, errorOf, hostRecord, render, runSummary, typeInto, useFakeApi, waitFor, type FakeTransport, type Rendered } from './harness';
 
 let transport: FakeTransport;
 let view: Rendered | undefined;
@@ -19,7 +20,7 @@ function task(patch: Partial<TaskView> = {}): TaskView {
 }
 
 /** What main's ssh:run answers while the run goes: the summary.json it rewrites per host change. */
-let summaryHosts: Array<Record<string, unknown>> = [];
+let summaryHosts: HostRecord[] = [];
 let taskLog: string[] = [];
 let taskView: TaskView = task();
 
@@ -36,7 +37,7 @@ beforeEach(() => {
   transport.override('tasks:list', () => ok({ tasks: [] }));
   transport.override('ssh:install', ok({ taskId: TASK, runId: RUN }));
   transport.override('tasks:get', () => ok({ ...taskView, log: [...taskLog] }));
-  transport.override('ssh:run', () => ok({ summary: { runId: RUN, createdAt: '2026-11-28T21:00:00.000Z', finished: false, hosts: summaryHosts, counts: {} } }));
+  transport.override('ssh:run', () => ok({ summary: runSummary({ runId: RUN, hosts: summaryHosts }) }));
   transport.override('tasks:answer', ok({ answered: true }));
   transport.override('tasks:cancel', () => ok(task({ status: 'cancelling' })));
 });
@@ -157,10 +158,11 @@ describe('run', () => {
     expect(row('nobody@127.0.0.1:1')!.querySelector('[data-testid="install-host-step"]')!.textContent).toBe('connect');
     expect(row('ubuntu@10.0.0.5')!.querySelector('[data-testid="install-host-step"]')!.textContent).toBe('preflight');
 
-    const reason = 'Could not connect to nobody@127.0.0.1:1: connection refused (is sshd running on that port?)';
+    // Main's words for the failure can change; the fix rides with its reason code, so the row keeps it.
+    const reason = 'Reworded: port 1 on 127.0.0.1 turned the SSH connection down';
     summaryHosts = [
       { target: 'ubuntu@10.0.0.5', status: 'running', attempts: 1 },
-      { target: 'nobody@127.0.0.1:1', status: 'failed', reason, attempts: 1 },
+      { target: 'nobody@127.0.0.1:1', status: 'failed', reason, reasonCode: 'ssh-refused', fix: FAILURE_FIXES['ssh-refused'], attempts: 1 },
     ];
     await emit('task:update', task({ progress: 0.5, message: '1/2 hosts done' }));
     await waitFor(() => expect(row('nobody@127.0.0.1:1')!.getAttribute('data-status')).toBe('failed'));
@@ -175,16 +177,14 @@ describe('run', () => {
       task({
         status: 'succeeded',
         progress: 1,
-        result: {
+        result: runSummary({
           runId: RUN,
-          createdAt: '2026-11-28T21:00:00.000Z',
           finished: true,
           hosts: [
-            { target: 'ubuntu@10.0.0.5', status: 'succeeded', environmentId: 7, checkedIn: true },
-            { target: 'nobody@127.0.0.1:1', status: 'failed', reason },
+            hostRecord({ target: 'ubuntu@10.0.0.5', status: 'succeeded', environmentId: 7, checkedIn: true }),
+            hostRecord({ target: 'nobody@127.0.0.1:1', status: 'failed', reason }),
           ],
-          counts: { succeeded: 1, failed: 1 },
-        },
+        }),
       }),
     );
     await waitFor(() => expect(q('install-summary')).not.toBeNull());
@@ -286,10 +286,10 @@ describe('run', () => {
     await waitFor(() => expect(q('install-status')!.textContent).toBe('cancelling'));
     // main finished the run (summary written, task cancelled) but no task:update reaches this window.
     summaryHosts = [
-      { target: 'ubuntu@10.0.0.5', status: 'cancelled', reason: 'cancelled' },
-      { target: 'nobody@127.0.0.1:1', status: 'cancelled', reason: 'cancelled before it started' },
+      hostRecord({ target: 'ubuntu@10.0.0.5', status: 'cancelled', reason: 'cancelled', reasonCode: 'cancelled', fix: FAILURE_FIXES.cancelled }),
+      hostRecord({ target: 'nobody@127.0.0.1:1', status: 'cancelled', reason: 'cancelled before it started', reasonCode: 'cancelled', fix: FAILURE_FIXES.cancelled }),
     ];
-    taskView = task({ status: 'cancelled', progress: 1, result: { runId: RUN, createdAt: '2026-11-28T21:00:00.000Z', finished: true, stoppedBecause: 'cancelled', hosts: summaryHosts, counts: { cancelled: 2 } } });
+    taskView = task({ status: 'cancelled', progress: 1, result: runSummary({ runId: RUN, finished: true, stoppedBecause: 'cancelled', hosts: summaryHosts }) });
     await waitFor(() => expect(q('install-status')!.textContent).toBe('cancelled'), 4000);
     expect(q('install-cancel')).toBeNull();
     // The retry the hint names is there now, on this page.
@@ -316,7 +316,7 @@ describe('run', () => {
 
   it('re-attaches to a running install found with tasks:list after a reload', async () => {
     transport.override('tasks:list', () => ok({ tasks: [task({ progress: 0.5 })] }));
-    transport.override('ssh:runs', ok({ runs: [{ runId: RUN, createdAt: '2026-11-28T21:00:00.000Z', finished: false, counts: { running: 1, failed: 1 } }] }));
+    transport.override('ssh:runs', ok({ runs: [{ runId: RUN, createdAt: '2026-11-28T21:00:00.000Z', finished: false, counts: runSummary({ hosts: [hostRecord({ target: 'a', status: 'running' }), hostRecord({ target: 'b', status: 'failed' })] }).counts }] }));
     summaryHosts = [
       { target: 'ubuntu@10.0.0.5', status: 'running', attempts: 1 },
       { target: 'nobody@127.0.0.1:1', status: 'failed', reason: 'Could not connect: connection refused', attempts: 1 },
@@ -340,9 +340,10 @@ describe('run', () => {
   });
 
   it('lists past runs and shows a host transcript', async () => {
-    transport.override('ssh:runs', ok({ runs: [{ runId: RUN, createdAt: '2026-11-28T21:00:00.000Z', finished: true, counts: { failed: 1 } }] }));
-    transport.override('ssh:run', ok({ summary: { runId: RUN, createdAt: '2026-11-28T21:00:00.000Z', finished: true, hosts: [{ target: 'a@h1', status: 'failed', reason: 'connection refused', transcript: 'hosts/a@h1.attempt1.json' }], counts: { failed: 1 } } }));
-    transport.override('ssh:transcript', ok({ transcript: { target: 'a@h1', attempt: 1, startedAt: 'x', outcome: 'failed: connection refused', steps: [{ name: 'connect', status: 'failed', notes: ['attempt 1 failed'], commands: [] }] } }));
+    const past = runSummary({ runId: RUN, finished: true, hosts: [hostRecord({ target: 'a@h1', status: 'failed', reason: 'connection refused', transcript: 'hosts/a@h1.attempt1.json' })] });
+    transport.override('ssh:runs', ok({ runs: [{ runId: RUN, createdAt: past.createdAt, finished: true, counts: past.counts }] }));
+    transport.override('ssh:run', ok({ summary: past }));
+    transport.override('ssh:transcript', ok({ transcript: { target: 'a@h1', runId: RUN, attempt: 1, startedAt: '2026-11-28T21:00:00.000Z', outcome: 'failed: connection refused', steps: [{ name: 'connect', startedAt: '2026-11-28T21:00:00.000Z', status: 'failed', notes: ['attempt 1 failed'], commands: [] }] } }));
     view = await render(<InstallPage />);
     await waitFor(() => expect(document.querySelectorAll('[data-testid="install-past-run"]')).toHaveLength(1));
     await click(q('install-past-run-open'));
@@ -353,11 +354,3 @@ describe('run', () => {
   });
 });
 
-describe('fixes', () => {
-  it('says what to do for the common reasons', () => {
-    expect(fixFor('Could not connect to x: connection refused (is sshd running on that port?)')).toMatch(/sshd/);
-    expect(fixFor('sudo password for x was wrong')).toMatch(/sudo password/);
-    expect(fixFor('All authentication methods failed')).toMatch(/authorized_keys/);
-    expect(fixFor(undefined)).toBeUndefined();
-  });
-});

@@ -1,11 +1,12 @@
 // @vitest-environment happy-dom
 import { act } from 'react';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { FAILURE_FIXES } from '../../../src-main/shared/domain/failures';
 import type { TaskView } from '../../../src-main/shared/schemas/install';
 import { InstallPage } from '../../../src-renderer/features/install/InstallPage';
 import { resetInstall, useInstall } from '../../../src-renderer/features/install/installStore';
 import { targetForConfigHost } from '../../../src-renderer/features/install/TargetsPanel';
-import { click, render, typeInto, useFakeApi, waitFor, type FakeTransport, type Rendered } from './harness';
+import { click, render, runSummary, typeInto, useFakeApi, waitFor, type FakeTransport, type Rendered } from './harness';
 
 let transport: FakeTransport;
 let view: Rendered | undefined;
@@ -92,15 +93,15 @@ describe('test connection', () => {
     taskView = task({
       status: 'succeeded',
       progress: 1,
-      result: {
+      result: runSummary({
         runId: RUN,
         createdAt: '2026-11-28T22:00:00.000Z',
         finished: true,
-        counts: { succeeded: 1, failed: 1 },
         hosts: [
           {
             target: 'ubuntu@10.0.0.5',
             status: 'succeeded',
+            attempts: 1,
             detail: {
               outcome: 'connected',
               privilege: 'sudo-password',
@@ -110,9 +111,10 @@ describe('test connection', () => {
               ],
             },
           },
-          { target: 'nobody@127.0.0.1:1', status: 'failed', reason: 'connect ECONNREFUSED 127.0.0.1:1 (connection refused)' },
+          // The fix comes from main with the reason code; the screen shows it as given.
+          { target: 'nobody@127.0.0.1:1', status: 'failed', reason: 'connect ECONNREFUSED 127.0.0.1:1 (connection refused)', reasonCode: 'ssh-refused', fix: FAILURE_FIXES['ssh-refused'], attempts: 1 },
         ],
-      },
+      }),
     });
     await act(async () => {
       transport.emit('task:update', taskView);
@@ -159,15 +161,15 @@ describe('test connection: a host-key question that arrives before the start sna
 
 describe('preflight table', () => {
   it('a preflight run shows each host\'s checks (pass / warn / fail, what was found, the fix) in an expandable row', async () => {
-    const summary = {
+    const summary = runSummary({
       runId: RUN,
       createdAt: '2026-11-28T22:00:00.000Z',
       finished: true,
-      counts: { succeeded: 1, failed: 1 },
       hosts: [
         {
           target: 'a@h1',
           status: 'succeeded',
+          attempts: 1,
           detail: {
             outcome: 'preflight-ok',
             checks: [
@@ -179,11 +181,12 @@ describe('preflight table', () => {
         {
           target: 'b@h2',
           status: 'failed',
+          attempts: 1,
           reason: 'preflight: Tunnel port: not reachable',
           detail: { outcome: 'failed', checks: [{ id: 'tunnel', title: 'Tunnel port h:8000', status: 'fail', found: 'not reachable: timed out', fix: 'Open the tunnel port from the target.' }] },
         },
       ],
-    };
+    });
     transport.override('ssh:install', ok({ taskId: TASK, runId: RUN }));
     transport.override('tasks:get', () => ok({ ...task({ title: 'Install the Edge agent on 2 hosts', status: 'succeeded', progress: 1, result: summary }), log: [] }));
     transport.override('ssh:run', ok({ summary }));

@@ -32,7 +32,7 @@ function run(o: { uid: number; sudo: boolean; present: string[]; args?: string[]
   return { ...r, apt: existsSync(aptLog) ? readFileSync(aptLog, 'utf8') : '' };
 }
 
-const ALL = ['chromium', 'sshd', 'sudo', 'age', 'yamllint', 'cloud-init', 'docker-compose', 'ansible-playbook', 'dockerd', 'podman', 'parallel-ssh'];
+const ALL = ['chromium', 'sshd', 'sudo', 'age', 'yamllint', 'cloud-init', 'docker-compose', 'ansible-playbook', 'dockerd', 'podman', 'ip', 'parallel-ssh'];
 
 describe('scripts/install-test-deps.sh', () => {
   it('does nothing when every tool is there', () => {

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { checkExistingAgent, parseExistingKube, parseExistingService } from '../../../src-main/services/install/preflight';
+import { checkExistingAgent, parseExistingKube, parseExistingService, sameImage } from '../../../src-main/services/install/preflight';
 import { listConfigHosts } from '../../../src-main/services/ssh/sshConfig';
 
 const names = { configMap: 'portainer-agent-edge', secret: 'portainer-agent-edge-key', deployment: 'portainer-agent' };
@@ -44,5 +44,17 @@ describe('listConfigHosts', () => {
       { alias: 'a', hostName: '10.0.0.1', port: 2200, user: 'def', identityFile: '/home/me/.ssh/id_a' },
       { alias: 'b', hostName: '10.0.0.1', port: 2200, user: 'def', identityFile: '/home/me/.ssh/id_a' },
     ]);
+  });
+});
+
+describe('image references (found on the real Podman: it records the name it resolved)', () => {
+  it('docker.io/ and docker.io/library/ name Docker Hub; a rerun on Podman is unchanged, a different tag is not', () => {
+    expect(sameImage('docker.io/portainer/agent:2.23.0', 'portainer/agent:2.23.0')).toBe(true);
+    expect(sameImage('docker.io/library/alpine:3', 'alpine:3')).toBe(true);
+    expect(sameImage('portainer/agent:2.23.0@sha256:abc', 'portainer/agent:2.23.0')).toBe(true);
+    expect(sameImage('quay.io/portainer/agent:2.23.0', 'portainer/agent:2.23.0')).toBe(false);
+    expect(sameImage('docker.io/portainer/agent:2.22.0', 'portainer/agent:2.23.0')).toBe(false);
+    const e = { image: 'docker.io/portainer/agent:2.23.0', running: true, edgeId: 'id-1', sameKey: true, sameSecret: true };
+    expect(checkExistingAgent(e, { image: 'portainer/agent:2.23.0', edgeId: 'id-1' }, 'container').action).toBe('unchanged');
   });
 });

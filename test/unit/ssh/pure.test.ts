@@ -3,6 +3,7 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { connectFailure } from '../../../src-main/services/ssh/connection';
 import { runFleet, withRetries } from '../../../src-main/services/install/fleet';
 import { diagnoseAgentLogs } from '../../../src-main/services/install/logSignatures';
 import { checkClock, checkExistingAgent, checkHttps, checkPrivileges, checkRuntime, checkTunnel, parseProbe } from '../../../src-main/services/install/preflight';
@@ -10,6 +11,16 @@ import { AppKnownHosts, HostKeyDatabase, hostFieldMatches } from '../../../src-m
 import { resolveHostConfig } from '../../../src-main/services/ssh/sshConfig';
 import { MemoryStore } from '../../../src-main/services/stores/keyValueStore';
 import { TaskManager } from '../../../src-main/services/tasks/taskManager';
+
+describe('connect failures', () => {
+  it('are coded by the OS error code, never by the text', () => {
+    expect(connectFailure('ECONNREFUSED')).toBe('ssh-refused');
+    expect(connectFailure('ENOTFOUND')).toBe('dns');
+    expect(connectFailure('EHOSTUNREACH')).toBe('ssh-unreachable');
+    expect(connectFailure('ECONNRESET')).toBe('ssh-closed');
+    expect(connectFailure(undefined)).toBe('unknown');
+  });
+});
 
 describe('ssh config', () => {
   it('first value wins, IdentityFile accumulates, patterns and negation', () => {
@@ -98,7 +109,7 @@ describe('task manager', () => {
     const events: string[] = [];
     const tm = new TaskManager({ emit: (e) => events.push(e.name) });
     let signal: AbortSignal | undefined;
-    const id = tm.create('t', 'test', async (ctx) => {
+    const id = tm.create('ssh:install', 'test', async (ctx) => {
       signal = ctx.signal;
       const pw = await ctx.prompter.secret({ kind: 'sudo', target: 'h', message: 'sudo password' });
       ctx.log(`got password ${pw}`);

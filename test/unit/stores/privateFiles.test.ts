@@ -121,7 +121,7 @@ describe('one data folder: earlier data moved in once, with a message', () => {
     writeFileSync(join(userData, 'data', 'runs', 'r1', 'summary.json'), '{}');
     mkdirSync(join(oldCli, 'prestage'), { recursive: true });
     writeFileSync(join(oldCli, 'prestage', 'prestage.json'), '{}');
-    writeFileSync(join(oldCli, 'settings.json'), '{"from":"cli"}');
+    writeFileSync(join(oldCli, 'settings.json'), 'not json');
     const moves = [
       { from: join(userData, 'settings.json'), to: join(target, 'settings.json') },
       { from: join(userData, 'data'), to: target },
@@ -145,6 +145,22 @@ describe('one data folder: earlier data moved in once, with a message', () => {
     // Once: a second start finds nothing new to move.
     rmSync(join(oldCli, 'settings.json'));
     expect(prepareDataFolder({ ctx, moves }).messages).toEqual([]);
+  });
+
+  it('two settings files (a host trusted in the app, a profile made in the CLI) merge; on a clash the data folder wins', () => {
+    const app = join(root, 'app-settings.json');
+    const target = join(root, 'data', 'settings.json');
+    mkdirSync(join(root, 'data'));
+    writeFileSync(app, JSON.stringify({ ssh: { knownHosts: { 'gui-host': [{ type: 'ssh-ed25519' }], both: ['app'] } }, portainer: { profiles: [{ id: 'p-app' }, { id: 'same', v: 'app' }] } }));
+    writeFileSync(target, JSON.stringify({ ssh: { knownHosts: { 'cli-host': [{ type: 'ssh-rsa' }], both: ['cli'] } }, portainer: { profiles: [{ id: 'p-cli' }, { id: 'same', v: 'cli' }] } }));
+    const r = prepareDataFolder({ ctx: { platform: 'linux', env: { XDG_DATA_HOME: root }, home: root }, moves: [{ from: app, to: target }] });
+    expect(r.messages).toEqual([`merged ${app} into ${target} (where both had an entry, the one already in ${target} was kept)`]);
+    expect(existsSync(app)).toBe(false);
+    expect(JSON.parse(readFileSync(target, 'utf8'))).toEqual({
+      ssh: { knownHosts: { 'gui-host': [{ type: 'ssh-ed25519' }], 'cli-host': [{ type: 'ssh-rsa' }], both: ['cli'] } },
+      portainer: { profiles: [{ id: 'p-cli' }, { id: 'same', v: 'cli' }, { id: 'p-app' }] },
+    });
+    expect(mode(target)).toBe(0o600);
   });
 
   it('a folder the user chose (--data) is never filled from the old places', () => {

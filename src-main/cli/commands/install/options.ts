@@ -5,7 +5,7 @@ import { readRunSummary, type RunSummary } from '../../../services/install/fleet
 import type { EnvironmentChoice } from '../../../services/install/fleetInstall';
 import type { InstallMode } from '../../../services/install/installer';
 import { invalidInput } from '../../../shared/contract/errors';
-import type { Platform } from '../../../shared/domain/types';
+import type { SshPlatform } from '../../../shared/schemas/run';
 import type { ValuesOf } from '../../defineCommand';
 import { intFlag } from '../../flags';
 import { defaultDataDir } from '../../paths';
@@ -111,7 +111,7 @@ export const SECRETS: readonly SecretSpec[] = [
 
 export interface Plan {
   mode: InstallMode;
-  platform: Platform;
+  platform: SshPlatform;
   targets?: string[];
   resume?: string;
   environment: EnvironmentChoice;
@@ -152,8 +152,8 @@ export function plan(values: Values): Plan {
     } catch (e) {
       throw invalidInput('--resume', `${e instanceof Error ? e.message : String(e)} (runs are kept in --runs-dir, default <data>/runs).`);
     }
-    const o = prev.options as { platform?: Platform; environment?: EnvironmentChoice; mode?: InstallMode; insecurePoll?: boolean };
-    if (!o.platform || !o.environment) throw invalidInput('--resume', `Run ${values.resume} was not an install run.`);
+    const o = prev.options;
+    if (!o.platform || !o.environment || o.mode === 'connect') throw invalidInput('--resume', `Run ${values.resume} was not an install run.`);
     if (platformText && platformText !== o.platform) throw invalidInput('--platform', `Run ${values.resume} installs for ${o.platform}; leave out --platform or give the same.`);
     mode = o.mode ?? 'install';
     return {
@@ -214,7 +214,7 @@ export function plan(values: Values): Plan {
 
   return {
     mode,
-    platform: platformText as Platform,
+    platform: platformText as SshPlatform,
     targets,
     environment,
     insecurePoll: !values['no-insecure-poll'],

@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { runDir, type HostRecord, type RunSummary } from '../../../services/install/fleet';
 import type { InstallMode } from '../../../services/install/installer';
 import type { Redactor } from '../../../services/logging/redact';
-import { parseTarget } from '../../../shared/domain/sshTarget';
+import { knownHostsName, parseTarget } from '../../../shared/domain/sshTarget';
 
 interface HostLine {
   target: string;
@@ -15,6 +15,8 @@ interface HostLine {
   checkedIn: boolean;
   tunnel?: string;
   reason?: string;
+  /** Why, as a stable code (shared/domain/failures.ts): for scripts, which must not read the English. */
+  reasonCode?: string;
   fix?: string;
   attempts: number;
   startedAt?: string;
@@ -25,28 +27,33 @@ interface HostLine {
 }
 
 export function hostOk(h: HostRecord, mode: InstallMode): boolean {
-  const outcome = (h.detail as { outcome?: string } | undefined)?.outcome;
+  const outcome = h.detail?.outcome;
   if (mode === 'preflight-only') return outcome === 'preflight-ok';
   if (mode === 'dry-run') return outcome === 'dry-run';
   return (h.status === 'succeeded' || h.status === 'unchanged') && h.checkedIn === true;
 }
 
+/**
+ * What to do about a host: what a host asked for that the CLI could not give, main's fix for the
+ * failure's reason code, and the CLI's own next step for that code (a flag, a command). Only codes
+ * are read here, never the wording of a message (shared/domain/failures.ts).
+ */
 function fixFor(h: HostRecord, runId: string, needs: string[] | undefined): string | undefined {
   const parts: string[] = [...(needs ?? [])];
-  const reason = h.reason ?? '';
-  const checks = ((h.detail as { checks?: Array<{ title: string; status: string; fix?: string }> } | undefined)?.checks ?? []).filter((c) => c.status === 'fail' && c.fix);
-  for (const c of checks) parts.push(`${c.title}: ${c.fix}`);
-  if (/HOST KEY CHANGED/.test(reason)) {
-    parts.push('do not go on unless the host was reinstalled: confirm its new fingerprint out of band (ssh-keygen -lf /etc/ssh/ssh_host_*_key.pub on the host), then remove the old key from the source named above (ssh-keygen -R "[host]:port" for a known_hosts file)');
-  } else if (/not in known hosts/.test(reason)) {
-    const p = parseTarget(h.target);
-    parts.push(
-      `confirm the fingerprint above out of band (ssh-keygen -lf /etc/ssh/ssh_host_*_key.pub on the host), then rerun with --accept-new-host-keys, or add the key to known_hosts (ssh-keyscan${p.port && p.port !== 22 ? ` -p ${p.port}` : ''} ${p.host} >> ~/.ssh/known_hosts, or --known-hosts FILE)`,
-    );
+  if (h.fix) parts.push(h.fix);
+  const p = parseTarget(h.target);
+  switch (h.reasonCode) {
+    case 'host-key-unknown':
+      parts.push(`then rerun with --accept-new-host-keys, or add the key to known_hosts (ssh-keyscan${p.port && p.port !== 22 ? ` -p ${p.port}` : ''} ${p.host} >> ~/.ssh/known_hosts, or --known-hosts FILE)`);
+      break;
+    case 'host-key-changed':
+      parts.push(`for a known_hosts file: ssh-keygen -R "${knownHostsName(p.host, p.port ?? 22)}"`);
+      break;
+    case 'existing-agent':
+      parts.push('to replace it, rerun with --replace-existing');
+      break;
   }
-  if (h.status === 'skipped' || h.status === 'cancelled' || (h.status === 'failed' && !parts.length)) {
-    parts.push(`${h.status === 'failed' ? `see the transcript for details; ` : ''}retry the hosts that did not finish with --resume ${runId}`);
-  }
+  if (h.status === 'skipped' || h.status === 'cancelled' || h.status === 'failed') parts.push(`retry the hosts that did not finish with --resume ${runId}`);
   return parts.length ? parts.join('; ') : undefined;
 }
 
@@ -71,10 +78,11 @@ export function summaryJson(s: RunSummary, runsDir: string, mode: InstallMode, n
       checkedIn: h.checkedIn === true,
       attempts: h.attempts,
     };
-    const outcome = (h.detail as { outcome?: string } | undefined)?.outcome;
+    const outcome = h.detail?.outcome;
     if (outcome) line.outcome = outcome;
     if (h.tunnel) line.tunnel = h.tunnel;
     if (h.reason) line.reason = redactor.redact(h.reason);
+    if (h.reasonCode && !hostOk(h, mode)) line.reasonCode = h.reasonCode;
     const fix = fixFor(h, s.runId, needs.get(h.target));
     if (fix && !hostOk(h, mode)) line.fix = redactor.redact(fix);
     if (h.startedAt) line.startedAt = h.startedAt;

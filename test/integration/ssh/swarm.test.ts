@@ -1,0 +1,158 @@
+/**
+ * Docker Swarm installs over SSH on a real engine: real OpenSSH sshd on loopback, Debian's docker
+ * CLI and dockerd (test/fixtures/engine), a single-node Swarm (`docker swarm init`) of the suite's
+ * own, the test agent image tagged portainer/agent:<version>, and a local Portainer-compatible
+ * server. A second host on the run's shared engine (not in a swarm) is the "not a manager" case.
+ * Not covered here: a worker node of a multi-node swarm (it would need a second engine joined to
+ * this one; the preflight reads the same `docker info` fields for it).
+ */
+import { execFileSync } from 'node:child_process';
+import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { runFleetInstall, type FleetInstallOptions } from '../../../src-main/services/install/fleetInstall';
+import { engineUnavailable } from '../../fixtures/engine/dockerd';
+import { testEngine } from '../../fixtures/engine/shared';
+import { fleetTestOptions } from '../../fixtures/ssh/fleetOptions';
+import { startSshd, type SshdHost } from '../../fixtures/ssh/harness';
+import { startSshTestBed, type SshTestBed } from '../../fixtures/ssh/testBed';
+
+const ADMIN_PW = 'local-admin-pw-swarm-4321';
+const AGENT_SECRET = 'agent-secret-Sw4rm never-shown';
+const noEngine = engineUnavailable();
+if (noEngine) process.stdout.write(`swarm.test.ts skipped: no Docker engine can run here (${noEngine})\n`);
+
+let bed: SshTestBed;
+let manager: SshdHost;
+let plain: SshdHost;
+const logLines: string[] = [];
+const keys: string[] = [];
+let first: { target: string; environmentId: number } | undefined;
+let runNo = 0;
+
+beforeAll(async () => {
+  if (noEngine) return;
+  bed = await startSshTestBed({ prefix: 'edt-ssh-swarm-', hostNames: ['s1'], adminPassword: ADMIN_PW, agentSecret: AGENT_SECRET, engine: 'private', keyUsers: ['key', 'sudo'] });
+  manager = bed.hosts[0]!;
+  await manager.engine!.initSwarm();
+  plain = await startSshd('n1', bed.users.all, bed.root, { engine: await testEngine(), agentName: `edt_n1_${bed.users.key.name.split('_')[1]}` });
+  plain.authorize(bed.users.key.name, bed.key.pub);
+}, 120_000);
+
+afterAll(async () => {
+  await plain?.removeAgent();
+  await plain?.stop();
+  await bed?.close();
+});
+
+function options(target: string, extra: Partial<FleetInstallOptions> = {}): FleetInstallOptions {
+  const host = target.endsWith(`:${manager.port}`) ? manager : plain;
+  return fleetTestOptions(
+    { root: bed.root, users: bed.users, keyPath: bed.key.path, server: bed.api, logLines },
+    {
+      targets: [target],
+      platform: 'swarm',
+      retry: { attempts: 1, delayMs: 10 },
+      environment: { mode: 'create', nameTemplate: `sw${++runNo}-{host}-{port}` },
+      remoteDir: host.remoteDir,
+      agentName: () => host.agentName,
+      ...extra,
+    },
+  );
+}
+
+interface ServiceSpec {
+  Spec: {
+    Mode: { Global?: object };
+    TaskTemplate: { ContainerSpec: { Image: string; Env: string[]; Mounts: Array<{ Type: string; Source: string; Target: string }> }; Placement: { Constraints: string[] } };
+  };
+}
+const service = async (): Promise<ServiceSpec> => (JSON.parse(await manager.engine!.docker(['service', 'inspect', 'portainer_edge_agent'])) as ServiceSpec[])[0]!;
+
+describe.skipIf(noEngine)('Docker Swarm install over real sshd on a real engine', () => {
+  it('preflight refuses a node that is not in a swarm (real docker info), before anything is written', async () => {
+    const summary = await runFleetInstall(options(`${bed.users.key.name}@127.0.0.1:${plain.port}`));
+    const h = summary.hosts[0]!;
+    keys.push((await bed.api.environment(h.environmentId!)).edgeKey);
+    expect(h.status).toBe('failed');
+    expect(h.reason).toMatch(/Container runtime: Docker 20\.10\.\S+, swarm inactive/);
+    const runtime = (h.detail!.checks as Array<{ id: string; fix?: string }>).find((c) => c.id === 'runtime')!;
+    expect(runtime.fix).toMatch(/swarm/i);
+    expect(plain.argvLog().filter((c) => c.envFile || /^(network|service) create$/.test(c.argv.slice(0, 2).join(' ')))).toEqual([]);
+  }, 60_000);
+
+  it('creates the overlay network and a global service from the root-only env file; the agent checks in, tunnel verified', async () => {
+    const summary = await runFleetInstall(options(`${bed.users.sudo.name}@127.0.0.1:${manager.port}`));
+    const h = summary.hosts[0]!;
+    expect(h.status, h.reason).toBe('succeeded');
+    expect(h).toMatchObject({ checkedIn: true, tunnel: 'verified' });
+    const env = await bed.api.environment(h.environmentId!);
+    keys.push(env.edgeKey);
+    first = { target: h.target, environmentId: h.environmentId! };
+    const create = manager.argvLog().find((c) => c.argv[0] === 'service' && c.argv[1] === 'create')!;
+    const envPath = join(manager.remoteDir, 'agent.env');
+    expect(create.envFile).toEqual({ path: envPath, mode: '600', uid: 0 });
+    expect(create.cmdlines.some((c) => c[0] === 'sudo' && c.includes('-S'))).toBe(true);
+    expect(existsSync(envPath)).toBe(false);
+    expect(statSync(manager.remoteDir).mode & 0o777).toBe(0o700);
+    // What the real engine made of it.
+    const net = JSON.parse(await manager.engine!.docker(['network', 'inspect', 'portainer_agent_network'])) as Array<{ Driver: string; Scope: string }>;
+    expect(net[0]).toMatchObject({ Driver: 'overlay', Scope: 'swarm' });
+    const spec = (await service()).Spec;
+    expect(spec.Mode.Global).toBeDefined();
+    expect(spec.TaskTemplate.Placement.Constraints).toEqual(['node.platform.os == linux']);
+    expect(spec.TaskTemplate.ContainerSpec.Image).toMatch(/^portainer\/agent:2\.23\.0(@sha256:[0-9a-f]{64})?$/);
+    expect(spec.TaskTemplate.ContainerSpec.Env).toEqual(expect.arrayContaining(['EDGE=1', `EDGE_ID=${h.edgeId}`, `EDGE_KEY=${env.edgeKey}`, 'AGENT_CLUSTER_ADDR=tasks.portainer_edge_agent', `AGENT_SECRET=${AGENT_SECRET}`]));
+    expect(spec.TaskTemplate.ContainerSpec.Mounts.map((m) => `${m.Type}:${m.Source}:${m.Target}`)).toEqual([
+      'bind://var/run/docker.sock:/var/run/docker.sock',
+      'bind://var/lib/docker/volumes:/var/lib/docker/volumes',
+      'bind://:/host',
+      'volume:portainer_agent_data:/data',
+    ]);
+    const tasks = await manager.engine!.docker(['service', 'ps', '--format', '{{.CurrentState}}', 'portainer_edge_agent']);
+    expect(tasks).toMatch(/^Running/);
+  }, 120_000);
+
+  it('the same environment again: the service is found unchanged, nothing is created, the check-in is verified', async () => {
+    const creates = () => manager.argvLog().filter((c) => c.argv[0] === 'service' && c.argv[1] === 'create').length;
+    const before = creates();
+    const summary = await runFleetInstall(options(first!.target, { environment: { mode: 'existing', id: first!.environmentId } }));
+    const h = summary.hosts[0]!;
+    expect(h.status, h.reason).toBe('unchanged');
+    expect(h.checkedIn).toBe(true);
+    expect(creates()).toBe(before);
+  }, 90_000);
+
+  it('a different Edge ID is refused without replace, and nothing is removed', async () => {
+    const envBefore = (await service()).Spec.TaskTemplate.ContainerSpec.Env;
+    const before = manager.argvLog().length;
+    const summary = await runFleetInstall(options(first!.target));
+    const h = summary.hosts[0]!;
+    keys.push((await bed.api.environment(h.environmentId!)).edgeKey);
+    expect(h.status).toBe('failed');
+    expect(h.reason).toMatch(/the portainer_edge_agent service exists with Edge ID .*replacing it was not confirmed/);
+    expect(manager.argvLog().slice(before).filter((c) => /^(service (rm|create)|volume rm)/.test(c.argv.slice(0, 2).join(' ')))).toEqual([]);
+    expect((await service()).Spec.TaskTemplate.ContainerSpec.Env).toEqual(envBefore);
+  }, 60_000);
+
+  it('replaceExisting always: the service and its volume are replaced, the new agent checks in with the new key', async () => {
+    const summary = await runFleetInstall(options(first!.target, { replaceExisting: 'always' }));
+    const h = summary.hosts[0]!;
+    const env = await bed.api.environment(h.environmentId!);
+    keys.push(env.edgeKey);
+    expect(h.status, h.reason).toBe('succeeded');
+    expect(h.checkedIn).toBe(true);
+    expect((await service()).Spec.TaskTemplate.ContainerSpec.Env).toEqual(expect.arrayContaining([`EDGE_KEY=${env.edgeKey}`, `EDGE_ID=${h.edgeId}`]));
+  }, 120_000);
+
+  it('secret scan: no join token, agent secret or password in argv/cmdlines, transcripts, progress log, sshd logs, ps or shell history', () => {
+    expect(keys).toHaveLength(4);
+    const secrets = [...keys, AGENT_SECRET, bed.users.sudo.password];
+    const files = (dir: string): string[] => (existsSync(dir) ? readdirSync(dir, { withFileTypes: true }).flatMap((d) => (d.isDirectory() ? files(join(dir, d.name)) : [join(dir, d.name)])) : []);
+    const haystacks: Array<[string, string]> = files(join(bed.root, 'runs')).map((f) => [f, readFileSync(f, 'utf8')]);
+    haystacks.push(['progress log', logLines.join('\n')]);
+    for (const h of [manager, plain]) haystacks.push([`${h.name} argv`, JSON.stringify(h.argvLog())], [`${h.name} sshd log`, h.sshdLog()]);
+    haystacks.push(['ps', execFileSync('ps', ['-eo', 'args'], { encoding: 'utf8' })]);
+    for (const [where, text] of haystacks) for (const s of secrets) expect(text.includes(s), `${where} holds a secret`).toBe(false);
+  });
+});
