@@ -1,3 +1,4 @@
+import { parsePollText } from '../shared/domain/pollInterval';
 import { AppError, invalidInput } from '../shared/contract/errors';
 
 /** Re-labels a core error with the flag that carries the field, so the user knows what to change. */
@@ -33,3 +34,11 @@ export function portFlag(value: string, flag: string): number {
 
 /** Addresses that stay on this machine. */
 export const LOOPBACK = /^(127\.\d{1,3}\.\d{1,3}\.\d{1,3}|::1|localhost)$/;
+
+/** A poll interval flag, by the core's one rule (0: the server's default; nothing clamped). */
+export function pollFlag(value: string | undefined, flag: string): number | undefined {
+  if (value === undefined) return undefined;
+  const r = parsePollText(value, flag);
+  if ('problem' in r) throw invalidInput(flag, r.problem);
+  return r.seconds;
+}

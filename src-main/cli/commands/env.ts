@@ -12,6 +12,7 @@ import { resolveGroupAndTags, resolveNames, type Named } from '../../shared/doma
 import type { EnvironmentDetailView, EnvironmentView } from '../../shared/schemas/portainer';
 import { defaultDataDir } from '../paths';
 import { defineCommand, type ValuesOf } from '../defineCommand';
+import { pollFlag } from '../flags';
 import { EXIT_USAGE, reportError, type CliIo, type Command } from '../io';
 import { checkServerFlags, connectServer, SERVER_OPTIONS, SERVER_SECRETS, TLS_HINT } from '../serverConnection';
 
@@ -212,7 +213,7 @@ async function runVerb(verb: string, values: Values, positionals: string[], prof
       const req = parse('environments:create', {
         name: values.name,
         portainerUrl: values.url,
-        pollSeconds: int(values.poll, '--poll'),
+        pollSeconds: pollFlag(values.poll, '--poll'),
         ...(group ? { groupName: group } : {}),
         tagNames: tagNames(values.tags),
         containerEngine: values.engine,
@@ -235,7 +236,7 @@ async function runVerb(verb: string, values: Values, positionals: string[], prof
       const groupId = r.groupId;
       const tagIds = names ? (r.tagIds ?? []) : undefined;
       const created = createdText();
-      const req = parse('environments:update', { id, name: values.name, pollSeconds: int(values.poll, '--poll'), groupId, tagIds }) as Parameters<typeof h['environments:update']>[0];
+      const req = parse('environments:update', { id, name: values.name, pollSeconds: pollFlag(values.poll, '--poll'), groupId, tagIds }) as Parameters<typeof h['environments:update']>[0];
       try {
         const d = await h['environments:update'](req);
         io.stdout(envJson(d, { created }));

@@ -1,5 +1,5 @@
 import { AppError, invalidInput } from '../../shared/contract/errors';
-import { decodeEdgeKey, encodeEdgeKey, inspectEdgeKey, isPaddedEdgeKey } from '../../shared/domain/edgeKey';
+import { decodeEdgeKey, encodeEdgeKey, inspectEdgeKey, inspectKeyText } from '../../shared/domain/edgeKey';
 import { defineCommand } from '../defineCommand';
 import { requireFlag, withFlagNames } from '../flags';
 import { EDGE_KEY_SECRET } from '../secretFlags';
@@ -44,9 +44,7 @@ export const keyCommand = defineCommand({
         global: fields.global,
       };
       io.stdout(`${JSON.stringify(out)}\n`);
-      if (isPaddedEdgeKey(key)) {
-        io.stderr('warning: edgeKey: the key ends with "=" padding, which the agent rejects; remove the trailing "=" or rebuild it with "edgedeck key encode".\n');
-      }
+      for (const w of inspectKeyText(key)) io.stderr(`warning: edgeKey: ${w.message}\n`);
       for (const w of inspectEdgeKey(fields)) io.stderr(`warning: ${w.field}: ${w.message}\n`);
       return 0;
     }

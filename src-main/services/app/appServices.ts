@@ -11,7 +11,7 @@ import { createSimulatorHandlers } from '../handlers/simulator';
 import type { Dialogs } from '../platform/dialogs';
 import { createPlatformHandlers } from '../platform/handlers';
 import { createInstallHandlers } from '../install/handlers';
-import { portainerServerApi } from '../install/portainerServerApi';
+import { localTunnelOptions, portainerServerApi } from '../install/portainerServerApi';
 import { AppKnownHosts, HostKeyDatabase } from '../ssh/knownHosts';
 import { TaskManager } from '../tasks/taskManager';
 import type { Logger } from '../logging/logger';
@@ -130,10 +130,7 @@ export async function createAppServices(options: AppServicesOptions): Promise<Ap
     serverApi: async (serverId) => {
       const { client, profile } = await profiles.connection(serverId);
       const local = profile.id === LOCAL_PROFILE_ID ? simulator.current()?.server : undefined;
-      return portainerServerApi(
-        client,
-        local ? { tunnelVerified: (id) => local.environmentView(id)?.tunnelVerified, verifyTunnel: async (id, signal) => void (await local.ensureTunnel(id, signal)) } : {},
-      );
+      return portainerServerApi(client, local ? localTunnelOptions(local) : {});
     },
     sshConfigText: () => {
       const file = join(sshDir, 'config');

@@ -1,5 +1,5 @@
 import { buildInstallCommand } from '../../shared/domain/installCommands';
-import { decodeEdgeKey, encodeEdgeKey, inspectEdgeKey } from '../../shared/domain/edgeKey';
+import { decodeEdgeKey, encodeEdgeKey, inspectEdgeKey, inspectKeyText } from '../../shared/domain/edgeKey';
 import { supportedPlatforms } from '../../shared/domain/versions';
 import type { Handlers } from '../rpc/dispatcher';
 
@@ -7,7 +7,7 @@ import type { Handlers } from '../rpc/dispatcher';
 export const edgeToolHandlers: Pick<Handlers, 'key:decode' | 'key:encode' | 'commands:build' | 'commands:platforms'> = {
   'key:decode': ({ key }) => {
     const fields = decodeEdgeKey(key);
-    return { fields, warnings: inspectEdgeKey(fields) };
+    return { fields, warnings: [...inspectKeyText(key), ...inspectEdgeKey(fields)] };
   },
   'key:encode': (fields) => ({ key: encodeEdgeKey(fields) }),
   'commands:build': (options) => ({ command: buildInstallCommand(options), options }),

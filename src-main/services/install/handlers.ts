@@ -43,7 +43,12 @@ export function createInstallHandlers(d: InstallHandlerDeps) {
     const total = req?.targets.length ?? prev!.hosts.length;
     const plural = `${total} host${total === 1 ? '' : 's'}`;
     const title = runTitle(o.mode ?? 'install', plural);
+    // Once per run, for every host that asks (never stored: the run summary keeps no secret).
+    const sshPassword = req?.sshPassword ?? resume?.sshPassword;
+    const sudoPassword = req?.sudoPassword ?? resume?.sudoPassword;
     const taskId = d.tasks.create('ssh:install', title, async (ctx) => {
+      ctx.redactor.add(sshPassword);
+      ctx.redactor.add(sudoPassword);
       const summary = await runFleetInstall({
         runsDir: d.runsDir,
         ...(resume ? { resumeRunId: resume.runId } : { targets: req!.targets, runId }),
@@ -52,7 +57,8 @@ export function createInstallHandlers(d: InstallHandlerDeps) {
         platform: o.platform,
         insecurePoll: o.insecurePoll,
         ...(o.envVars ? { envVars: o.envVars } : {}),
-        auth: o.identityFile ? { identityFiles: [o.identityFile] } : {},
+        auth: { ...(o.identityFile ? { identityFiles: [o.identityFile] } : {}), ...(sshPassword ? { password: sshPassword } : {}) },
+        ...(sudoPassword ? { sudoPassword } : {}),
         hostKeys: d.hostKeys,
         hostKeyPolicy: o.hostKeyPolicy ?? 'ask',
         ...(o.jump ? { jump: o.jump } : {}),

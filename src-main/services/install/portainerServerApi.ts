@@ -12,6 +12,24 @@ export interface PortainerServerApiOptions {
   verifyTunnel?: (environmentId: number, signal?: AbortSignal) => Promise<void>;
 }
 
+/** The part of the local server that can tell and open a tunnel (LocalServer satisfies it). */
+export interface LocalTunnelSource {
+  environmentView(id: number): { tunnelVerified?: boolean } | undefined;
+  ensureTunnel(id: number, signal?: AbortSignal): Promise<unknown>;
+}
+
+/**
+ * The tunnel options for the embedded local server: what it knows of each tunnel, and Portainer's
+ * TunnelAddr behaviour (open on demand, wait for the agent) when the installer must verify one.
+ * One wiring for the app and the tests, so an install is verified the same way in both.
+ */
+export function localTunnelOptions(local: LocalTunnelSource): PortainerServerApiOptions {
+  return {
+    tunnelVerified: (id) => local.environmentView(id)?.tunnelVerified,
+    verifyTunnel: async (id, signal) => void (await local.ensureTunnel(id, signal)),
+  };
+}
+
 /**
  * What the fleet installer needs from Portainer, backed by the real REST client. Every call goes
  * through PortainerClient, so TLS pinning, auth and error messages are the same as elsewhere.

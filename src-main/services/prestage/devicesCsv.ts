@@ -1,4 +1,5 @@
 import { invalidInput } from '../../shared/contract/errors';
+import { parsePollText } from '../../shared/domain/pollInterval';
 import { EDGE_ID_PATTERN } from './bundle';
 import { DEVICE_PLATFORMS, type DevicePlatform } from './types';
 
@@ -37,7 +38,6 @@ export const CSV_COLUMNS = ['name', 'group', 'tags', 'poll', 'platform', 'edge_i
 /** Columns fleet.csv adds; ignored on import so an export's fleet.csv reads back. */
 const IGNORED_COLUMNS = new Set(['environment_id', 'bundle', 'expires', 'last_confirmed_with_server']);
 const PLATFORM_ALIASES: Record<string, DevicePlatform> = { docker: 'standalone', 'docker-standalone': 'standalone', k8s: 'kubernetes' };
-const MAX_POLL = 7 * 24 * 3600;
 const HOST = /^[A-Za-z0-9._:[\]-]{1,253}$/;
 
 interface Record_ {
@@ -206,9 +206,9 @@ export function parseDevicesCsv(input: Uint8Array | string): DevicesCsv {
     let poll: number | undefined;
     const pollText = get('poll');
     if (pollText !== '') {
-      const m = /^(\d+)\s*s?$/i.exec(pollText);
-      if (!m || Number(m[1]) > MAX_POLL) problems.push(`has poll "${pollText}"; write the poll interval in whole seconds (0 to ${MAX_POLL}), or leave it empty for the server default.`);
-      else poll = Number(m[1]);
+      const r = parsePollText(pollText, 'poll');
+      if ('problem' in r) problems.push(`has poll "${pollText}": ${r.problem} Leave it empty for the server default.`);
+      else poll = r.seconds;
     }
     const platformText = get('platform').toLowerCase();
     let platform: DevicePlatform = 'standalone';

@@ -38,6 +38,14 @@ export function isPaddedEdgeKey(key: string): boolean {
   return key.trim().endsWith('=');
 }
 
+/** The one message about a padded key: the inspector shows it, the command builder refuses with it. */
+export const PADDED_KEY_MESSAGE = 'The Edge key ends with "=" padding, which the agent rejects; remove the trailing "=" characters.';
+
+/** Findings about the token text itself (not its decoded fields). */
+export function inspectKeyText(key: string): KeyWarning[] {
+  return isPaddedEdgeKey(key) ? [warn('key', PADDED_KEY_MESSAGE)] : [];
+}
+
 /** Builds a join token the way the server does: fields joined by '|', unpadded standard base64. */
 export function encodeEdgeKey(fields: EdgeKeyInput): string {
   const textFields = ['portainerUrl', 'tunnelAddress', 'tunnelFingerprint'] as const;

@@ -1,5 +1,5 @@
 import { invalidInput } from '../contract/errors';
-import { decodeEdgeKey, isPaddedEdgeKey } from './edgeKey';
+import { decodeEdgeKey, isPaddedEdgeKey, PADDED_KEY_MESSAGE } from './edgeKey';
 import { agentImage, releaseLineFor, type ReleaseLine } from './releaseLines';
 import { isPsSafe, isShellSafe, psQuote, shellDoubleQuotedArg, shellQuote } from './shellQuote';
 import type { CommandOptions, Platform, TargetOs } from './types';
@@ -136,7 +136,7 @@ function checkEdgeKey(key: string): void {
   }
   decodeEdgeKey(key);
   if (isPaddedEdgeKey(key)) {
-    throw invalidInput('edgeKey', 'The Edge key ends with "=" padding, which the agent rejects; remove the trailing "=" characters.');
+    throw invalidInput('edgeKey', PADDED_KEY_MESSAGE);
   }
 }
 

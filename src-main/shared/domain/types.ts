@@ -10,7 +10,8 @@ export interface EdgeKeyFields {
   global: boolean;
 }
 
-export type EdgeKeyField = 'portainerUrl' | 'tunnelAddress' | 'tunnelFingerprint' | 'environmentId';
+/** A field of the decoded token, or 'key' for the token text itself (e.g. its padding). */
+export type EdgeKeyField = 'key' | 'portainerUrl' | 'tunnelAddress' | 'tunnelFingerprint' | 'environmentId';
 
 /** A finding about a decoded key that does not make it invalid but will likely hurt. */
 export interface KeyWarning {

@@ -1,10 +1,20 @@
 import { z } from 'zod';
 import { FAILURE_REASONS } from '../domain/failures';
+import { pollSeconds } from './portainer';
 import { runSummarySchema } from './run';
 
 /** Requests and views of the SSH install and of tasks (contract: ssh:*, tasks:*; events task:*). */
 
 const target = z.string().trim().min(1).max(300);
+/**
+ * The SSH password and the sudo password, given once per run (the UI's Authentication fields, the
+ * CLI's --ssh-password-stdin / --sudo-password-stdin): main tries them for every host that asks
+ * and asks through a task prompt only when one is missing or wrong. Kept in memory for the run.
+ */
+const runSecrets = {
+  sshPassword: z.string().min(1).max(4096).optional(),
+  sudoPassword: z.string().min(1).max(4096).optional(),
+};
 
 export const sshInstallRequest = z
   .object({
@@ -17,7 +27,7 @@ export const sshInstallRequest = z
         nameTemplate: z.string().min(1).max(200).default('{host}'),
         groupId: z.number().int().positive().optional(),
         tagIds: z.array(z.number().int().positive()).max(100).optional(),
-        pollSeconds: z.number().int().min(1).max(3600).optional(),
+        pollSeconds: pollSeconds.optional(),
       }),
     ]),
     platform: z.enum(['standalone', 'swarm', 'podman', 'kubernetes']),
@@ -33,10 +43,11 @@ export const sshInstallRequest = z
     /** connect: only the SSH connection (host key, login) and whether sudo works without a password; no server needed. */
     mode: z.enum(['install', 'preflight-only', 'dry-run', 'connect']).default('install'),
     replaceExisting: z.enum(['ask', 'always', 'never']).default('ask'),
+    ...runSecrets,
   })
   .strict();
 
-export const sshResumeRequest = z.object({ runId: z.string().regex(/^[A-Za-z0-9_-]{1,64}$/), serverId: z.string().min(1).optional() }).strict();
+export const sshResumeRequest = z.object({ runId: z.string().regex(/^[A-Za-z0-9_-]{1,64}$/), serverId: z.string().min(1).optional(), ...runSecrets }).strict();
 export const sshRunRequest = z.object({ runId: z.string().regex(/^[A-Za-z0-9_-]{1,64}$/) }).strict();
 export const sshTranscriptRequest = z.object({ runId: z.string().regex(/^[A-Za-z0-9_-]{1,64}$/), target }).strict();
 export const taskIdRequest = z.object({ taskId: z.string().uuid() }).strict();

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { pollIntervalProblem } from '../domain/pollInterval';
 import type { EdgeKeyFields, KeyWarning, Platform } from '../domain/types';
 
 /** Requests and views of the Portainer server calls (servers, environments, groups, tags). */
@@ -74,11 +75,11 @@ export const environmentsListRequest = z.object({
 
 export const environmentIdRequest = z.object({ id });
 
-const pollSeconds = z
-  .number()
-  .int('The poll interval is a whole number of seconds.')
-  .min(0, 'The poll interval cannot be negative (0 uses the server default).')
-  .max(7 * 24 * 3600, 'The poll interval is at most a week.');
+// The core's one rule (domain/pollInterval.ts), with its one message.
+export const pollSeconds = z.number().superRefine((v, ctx) => {
+  const problem = pollIntervalProblem(v);
+  if (problem) ctx.addIssue({ code: 'custom', message: problem });
+});
 
 export const containerEngineSchema = z.enum(['docker', 'podman']);
 

@@ -1,3 +1,4 @@
+import { POLL_RULE_TEXT } from '../../../src-main/shared/domain/pollInterval';
 import { Card, Checkbox, Divider, Group, MultiSelect, NumberInput, PasswordInput, Radio, SegmentedControl, Select, SimpleGrid, Stack, Switch, Text, TextInput, Title } from '@mantine/core';
 import { useEffect, useRef, useState } from 'react';
 import { hostOf } from '../../../src-main/shared/domain/sshTarget';
@@ -111,12 +112,12 @@ export function OptionsPanel() {
               />
               <NumberInput
                 label="Poll every (seconds)"
-                description="Empty: the server's default check-in interval."
-                min={1}
-                max={3600}
+                description={`Empty or 0: the server's default check-in interval. ${POLL_RULE_TEXT[0]!.toUpperCase()}${POLL_RULE_TEXT.slice(1)}.`}
                 allowDecimal={false}
+                allowNegative={false}
+                // No min/max: a value out of range is refused with the reason, never changed behind the user's back.
                 value={form.pollSeconds ?? ''}
-                onChange={(v) => set({ pollSeconds: v === '' ? undefined : num(v, 5) })}
+                onChange={(v) => set({ pollSeconds: v === '' ? undefined : num(v, 0) })}
                 error={errors.pollSeconds}
                 data-testid="install-poll"
               />

@@ -1,4 +1,5 @@
 import { create } from 'zustand';
+import { pollIntervalProblem } from '../../../src-main/shared/domain/pollInterval';
 import { AppError, api } from '../../api';
 import { notifyError } from '../../components/notify';
 import type { CallRequest } from '../../../src-main/shared/contract/calls';
@@ -201,8 +202,6 @@ let refreshTimer: ReturnType<typeof setTimeout> | undefined;
 let refreshing = false;
 /** Prompts answered here (main may still list them until its next update). */
 const answered = new Set<string>();
-/** `<kind>|<target>` already answered from the form's password fields (a wrong one is asked again). */
-const autoAnswered = new Set<string>();
 /**
  * Connection tests whose live events have been applied. The snapshot fetched right after the
  * start may be older than those events (HTTP and the event socket race): applied late, it took an
@@ -290,6 +289,11 @@ function formFieldOf(field: string): keyof FieldErrors | undefined {
   return undefined;
 }
 
+/** The run's SSH and sudo passwords from the form (memory only), sent to main once with the run. */
+export function runSecrets(form: InstallForm): { sshPassword?: string; sudoPassword?: string } {
+  return { ...(form.password ? { sshPassword: form.password } : {}), ...(form.sudoPassword ? { sudoPassword: form.sudoPassword } : {}) };
+}
+
 export function buildRequest(form: InstallForm, targets: string[]): CallRequest<'ssh:install'> {
   const environment: CallRequest<'ssh:install'>['environment'] =
     form.envMode === 'existing'
@@ -325,7 +329,8 @@ export function validate(form: InstallForm, targets: string[]): FieldErrors {
   if (form.envMode === 'existing' && !form.environmentId) e.environmentId = 'Pick the environment to install into, or choose "Create one per host".';
   if (form.envMode === 'existing' && targets.length > 1) e.environmentId = `One environment holds one agent: pick "Create one per host" for ${targets.length} hosts, or keep one target.`;
   if (form.envMode === 'create' && !form.nameTemplate.trim()) e.nameTemplate = 'Give a name template, e.g. {host} or edge-{host}.';
-  if (form.pollSeconds !== undefined && (form.pollSeconds < 1 || form.pollSeconds > 3600)) e.pollSeconds = 'Poll every 1 to 3600 seconds, or leave empty for the server default.';
+  const pollProblem = form.pollSeconds === undefined ? undefined : pollIntervalProblem(form.pollSeconds);
+  if (pollProblem) e.pollSeconds = pollProblem;
   if (form.jump.trim()) {
     const r = readTarget(form.jump);
     if (isTargetError(r)) e.jump = `Jump host: ${r.error}`;
@@ -402,31 +407,18 @@ export const useInstall = create<InstallState>()((set, get) => {
     }
   };
 
-  /** Open prompts: answer password/sudo ones from the form once per host, show the rest. */
-  const takePrompts = (taskId: string, incoming: TaskPromptView[]): TaskPromptView[] => {
-    const { form } = get();
-    const show: TaskPromptView[] = [];
-    for (const p of incoming) {
-      if (answered.has(p.id)) continue;
-      const key = `${p.kind}|${p.target}`;
-      const secret = p.kind === 'password' ? form.password : p.kind === 'sudo' ? form.sudoPassword : '';
-      if (secret && !autoAnswered.has(key)) {
-        autoAnswered.add(key);
-        answered.add(p.id);
-        api.tasks.answer({ taskId, promptId: p.id, answer: secret }).catch(() => answered.delete(p.id));
-        continue;
-      }
-      show.push(p);
-    }
-    return show;
-  };
+  /**
+   * Open prompts to show. The form's SSH and sudo passwords went to main with the run
+   * (runSecrets), which tries them on every host; a prompt here means one is missing or wrong.
+   */
+  const takePrompts = (incoming: TaskPromptView[]): TaskPromptView[] => incoming.filter((p) => !answered.has(p.id));
 
   const applyConnView = (view: TaskView, snapshot = false) => {
     const ct = get().connTest;
     if (!ct || ct.taskId !== view.id) return;
     if (snapshot && connLive.has(view.id)) return;
     if (!snapshot) connLive.add(view.id);
-    const next: ConnTest = { ...ct, prompts: takePrompts(view.id, view.pendingPrompts ?? []) };
+    const next: ConnTest = { ...ct, prompts: takePrompts(view.pendingPrompts ?? []) };
     if (isTerminal(view)) {
       next.done = true;
       next.prompts = [];
@@ -439,7 +431,7 @@ export const useInstall = create<InstallState>()((set, get) => {
     applyConnView(view);
     const run = get().run;
     if (!run || run.taskId !== view.id) return;
-    let next: RunState = { ...run, task: view, prompts: takePrompts(view.id, view.pendingPrompts ?? []) };
+    let next: RunState = { ...run, task: view, prompts: takePrompts(view.pendingPrompts ?? []) };
     const s = view.result;
     if (s) next = mergeSummary(next, s);
     if (isTerminal(view)) {
@@ -517,8 +509,7 @@ export const useInstall = create<InstallState>()((set, get) => {
       for (const t of targets) results[t] = { status: 'testing', checks: [] };
       try {
         // The environment is required by the request but unused: a connection test talks to no server.
-        const started = await api.ssh.install({ ...buildRequest(form, targets), environment: { mode: 'create', nameTemplate: '{host}' }, mode: 'connect', canary: 0, maxFailPct: 100 });
-        autoAnswered.clear();
+        const started = await api.ssh.install({ ...buildRequest(form, targets), ...runSecrets(form), environment: { mode: 'create', nameTemplate: '{host}' }, mode: 'connect', canary: 0, maxFailPct: 100 });
         connLive.clear();
         set({ connTest: { taskId: started.taskId, runId: started.runId, done: false, results, prompts: [] } });
         const got = await api.tasks.get({ taskId: started.taskId }).catch(() => undefined);
@@ -632,10 +623,9 @@ export const useInstall = create<InstallState>()((set, get) => {
       }
       set({ starting: true, fieldErrors: {} });
       try {
-        const started = await api.ssh.install(buildRequest(form, targets));
+        const started = await api.ssh.install({ ...buildRequest(form, targets), ...runSecrets(form) });
         const hosts: Record<string, HostRow> = {};
         for (const t of targets) hosts[t] = { target: t, status: 'pending' };
-        autoAnswered.clear();
         set({ starting: false, logHost: undefined, run: { taskId: started.taskId, runId: started.runId, hosts, order: [...targets], logs: [], priorLogCount: 0, prompts: [] } });
         await catchUp(started.taskId).catch(() => undefined);
       } catch (err) {
@@ -673,8 +663,7 @@ export const useInstall = create<InstallState>()((set, get) => {
       if (!runId) return;
       set({ starting: true });
       try {
-        const started = await api.ssh.resume({ runId });
-        autoAnswered.clear();
+        const started = await api.ssh.resume({ runId, ...runSecrets(get().form) });
         const same = cur && cur.runId === runId;
         const base: RunState = same ? cur : { taskId: started.taskId, runId, hosts: {}, order: [], logs: [], priorLogCount: 0, prompts: [] };
         const hosts: Record<string, HostRow> = {};
@@ -766,13 +755,13 @@ export const useInstall = create<InstallState>()((set, get) => {
       const ct = get().connTest;
       if (ct && ct.taskId === taskId && !ct.done && !ct.prompts.some((p) => p.id === prompt.id)) {
         connLive.add(taskId);
-        const show = takePrompts(taskId, [prompt]);
+        const show = takePrompts([prompt]);
         if (show.length) set({ connTest: { ...ct, prompts: [...ct.prompts, ...show] } });
         return;
       }
       const run = get().run;
       if (!run || run.taskId !== taskId || run.prompts.some((p) => p.id === prompt.id)) return;
-      const show = takePrompts(taskId, [prompt]);
+      const show = takePrompts([prompt]);
       if (show.length) set({ run: { ...run, prompts: [...run.prompts, ...show] } });
     },
   };
@@ -805,6 +794,5 @@ export function resetInstall(): void {
   refreshTimer = undefined;
   refreshing = false;
   answered.clear();
-  autoAnswered.clear();
   useInstall.setState({ ...initialState, form: { ...initialForm } });
 }

@@ -60,7 +60,7 @@ describe('CSV import', () => {
     expect(o).toContain('row 3 (ok, quoted): will create');
     expect(o).toMatch(/row 4 \(ok-1\): has the name "ok-1", already used on line 2/);
     expect(o).toMatch(/row 5 \(bad-group\): the group "Nowhere" does not exist on the server .*--create-groups/);
-    expect(o).toMatch(/row 6 \(bad-poll\): has poll "fast"; write the poll interval in whole seconds/);
+    expect(o).toMatch(/row 6 \(bad-poll\): has poll "fast": poll is whole seconds from 1 to 604,800 \(a week\), or 0 for the server's default/);
     expect(o).toMatch(/row 7 \(bad-platform\): has platform "solaris"; use one of standalone, podman, kubernetes, windows/);
     expect(o).toMatch(/row 8 \(short\): has 2 field\(s\) but the header has 7; add the missing commas/);
     expect(o).toMatch(/row 9: has no name/);

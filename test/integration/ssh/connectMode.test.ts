@@ -146,4 +146,41 @@ describe('handlers: ssh:configHosts and ssh:install mode connect through an ssh 
     expect(summary.hosts[0]).toMatchObject({ target: 'edge-one', status: 'succeeded', detail: { outcome: 'connected', privilege: 'sudo-nopasswd' } });
     expect(checksOf(summary.hosts[0]!)[0]!.found).toContain(`logged in as ${users.key.name}`);
   }, 60_000);
+
+  it('the UI\'s SSH password goes to main once with the run (ssh:install sshPassword): the host logs in with no prompt, and it is in no log', async () => {
+    const tasks = new TaskManager();
+    const runsDir = join(root, 'runs-secrets');
+    const h = createInstallHandlers({
+      tasks,
+      runsDir,
+      hostKeys: new HostKeyDatabase({ app: new AppKnownHosts(new MemoryStore()) }),
+      serverApi: async () => {
+        throw new Error('no Portainer server is connected');
+      },
+    });
+    const started = await h['ssh:install']({
+      environment: { mode: 'create', nameTemplate: '{host}' },
+      platform: 'standalone',
+      insecurePoll: true,
+      targets: [`${users.pw.name}@127.0.0.1:${host.port}`],
+      concurrency: 10,
+      canary: 0,
+      maxFailPct: 100,
+      hostKeyPolicy: 'accept-new',
+      mode: 'connect',
+      replaceExisting: 'ask',
+      sshPassword: users.pw.password,
+    });
+    for (let i = 0; i < 200 && tasks.get(started.taskId).status === 'running'; i++) {
+      expect(tasks.get(started.taskId).pendingPrompts ?? []).toEqual([]);
+      await new Promise((r) => setTimeout(r, 50));
+    }
+    const view = tasks.get(started.taskId);
+    expect(view.status, JSON.stringify(view.error)).toBe('succeeded');
+    const summary = readRunSummary(runsDir, started.runId);
+    expect(summary.hosts[0]).toMatchObject({ status: 'succeeded', detail: { outcome: 'connected' } });
+    expect(checksOf(summary.hosts[0]!)[0]!.found).toContain(`logged in as ${users.pw.name} with password`);
+    const written = JSON.stringify(summary) + view.log.join('\n');
+    expect(written).not.toContain(users.pw.password);
+  }, 60_000);
 });

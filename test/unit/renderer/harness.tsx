@@ -6,7 +6,7 @@ import { calls, isCallName, responseSchemaOf } from '../../../src-main/shared/co
 import { eventSchemas, type EventName } from '../../../src-main/shared/contract/events';
 import { createRawApi, type Transport } from '../../../src-main/shared/contract/client';
 import { AppError, type Envelope } from '../../../src-main/shared/contract/errors';
-import { decodeEdgeKey, encodeEdgeKey, inspectEdgeKey } from '../../../src-main/shared/domain/edgeKey';
+import { decodeEdgeKey, encodeEdgeKey, inspectEdgeKey, inspectKeyText } from '../../../src-main/shared/domain/edgeKey';
 import { buildInstallCommand } from '../../../src-main/shared/domain/installCommands';
 import { supportedPlatforms } from '../../../src-main/shared/domain/versions';
 import type { HostRecord, RunSummary } from '../../../src-main/shared/schemas/run';
@@ -25,7 +25,7 @@ type Handler = (request: never) => unknown;
 const domainHandlers: Record<string, Handler> = {
   'key:decode': ({ key }: { key: string }) => {
     const fields = decodeEdgeKey(key);
-    return { fields, warnings: inspectEdgeKey(fields) };
+    return { fields, warnings: [...inspectKeyText(key), ...inspectEdgeKey(fields)] };
   },
   'key:encode': (fields: Parameters<typeof encodeEdgeKey>[0]) => ({ key: encodeEdgeKey(fields) }),
   'commands:build': (options: Parameters<typeof buildInstallCommand>[0]) => ({ command: buildInstallCommand(options), options }),

@@ -251,21 +251,21 @@ describe('run', () => {
     expect(calls('tasks:answer')[1]!.payload).toEqual({ taskId: TASK, promptId: confirm.id, answer: 'no' });
   });
 
-  it('answers the first password question of each host from the in-memory password, and asks on a second try', async () => {
+  it('sends the SSH and sudo passwords to main once with the run, and answers no host prompt by itself', async () => {
     view = await render(<InstallPage />);
     await typeInto(q('install-target-input'), 'ubuntu@10.0.0.5');
     await click(q('install-target-add'));
     await typeInto(q('install-password'), 'pw-in-memory');
+    await typeInto(q('install-sudo-password'), 'sudo-in-memory');
     await click(q('install-start'));
     await waitFor(() => expect(q('install-run')).not.toBeNull());
-    const first: TaskPromptView = { id: '6b4e28ba-2fa1-41d2-883f-0016d3cca427', kind: 'password', target: 'ubuntu@10.0.0.5', message: 'Password for ubuntu@10.0.0.5', secret: true };
-    await emit('task:prompt', { taskId: TASK, prompt: first });
-    await waitFor(() => expect(calls('tasks:answer')).toHaveLength(1));
-    expect(calls('tasks:answer')[0]!.payload).toEqual({ taskId: TASK, promptId: first.id, answer: 'pw-in-memory' });
-    expect(q('install-prompt-input')).toBeNull();
-    await emit('task:prompt', { taskId: TASK, prompt: { ...first, id: '7b4e28ba-2fa1-41d2-883f-0016d3cca427' } });
+    expect(calls('ssh:install')).toHaveLength(1);
+    expect(calls('ssh:install')[0]!.payload).toMatchObject({ targets: ['ubuntu@10.0.0.5'], sshPassword: 'pw-in-memory', sudoPassword: 'sudo-in-memory' });
+    // A password question now means main's try failed (or none was given): the user is asked.
+    const wrong: TaskPromptView = { id: '6b4e28ba-2fa1-41d2-883f-0016d3cca427', kind: 'password', target: 'ubuntu@10.0.0.5', message: 'Password for ubuntu@10.0.0.5 (wrong, try again)', secret: true };
+    await emit('task:prompt', { taskId: TASK, prompt: wrong });
     await waitFor(() => expect(q('install-prompt-input')).not.toBeNull());
-    expect(calls('tasks:answer')).toHaveLength(1);
+    expect(calls('tasks:answer')).toHaveLength(0);
   });
 
   it('cancel calls tasks:cancel and the run ends as cancelled', async () => {

@@ -7,7 +7,7 @@ import type { InstallMode } from '../../../services/install/installer';
 import { invalidInput } from '../../../shared/contract/errors';
 import type { SshPlatform } from '../../../shared/schemas/run';
 import type { ValuesOf } from '../../defineCommand';
-import { intFlag } from '../../flags';
+import { intFlag, pollFlag } from '../../flags';
 import { defaultDataDir } from '../../paths';
 import type { SecretSpec } from '../../secretInput';
 import { SERVER_OPTIONS, SERVER_SECRETS } from '../../serverConnection';
@@ -208,7 +208,7 @@ export function plan(values: Values): Plan {
       if (other) throw invalidInput('--name-template', `"${template}" gives ${other} and ${t} the same name "${n}"; add {port} or {user}, e.g. '{host}-{port}'.`);
       names.set(n, t);
     }
-    const poll = intFlag(values.poll, '--poll', 0, 3600);
+    const poll = pollFlag(values.poll, '--poll');
     environment = { mode: 'create', nameTemplate: template, ...(poll ? { pollSeconds: poll } : {}) };
   } else throw invalidInput('--create', 'Say which environment: --create (one new Edge environment per host) or --environment ID (one host).');
 
