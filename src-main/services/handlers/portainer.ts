@@ -1,6 +1,6 @@
 import { AppError, invalidInput } from '../../shared/contract/errors';
 import { decodeEdgeKey, inspectEdgeKey } from '../../shared/domain/edgeKey';
-import { resolveGroupAndTags } from '../../shared/domain/groupsAndTags';
+import { resolveGroupAndTags, resolveNames } from '../../shared/domain/groupsAndTags';
 import { lostAfterSeconds, secondsUntilLost } from '../../shared/domain/heartbeat';
 import { tokenAddressWarnings, type ServerAddress } from '../../shared/domain/tokenAddress';
 import type { Platform } from '../../shared/domain/types';
@@ -12,6 +12,7 @@ function editionOf(server: ServerVersionView): Edition | undefined {
   return server.edition === 'EE' ? 'be' : server.edition === 'CE' ? 'ce' : undefined;
 }
 import type {
+  EdgeGroupView,
   EnvironmentCreateView,
   EnvironmentDetailView,
   EnvironmentPageView,
@@ -200,10 +201,24 @@ export function createPortainerHandlers(deps: PortainerHandlerDeps): Pick<Handle
     return { groupId: req.groupId ?? r.groupId, tagIds: [...new Set([...(req.tagIds ?? []), ...(r.tagIds ?? [])])] };
   }
 
+  /** The Edge groups a create names (by id or name); names not on the server are created (and recorded in `created`). */
+  async function edgeGroupsFor(client: PortainerClient, req: { edgeGroupIds?: number[]; edgeGroupNames?: string[] }, created: EnvironmentCreateView['created']): Promise<EdgeGroupView[]> {
+    if (!req.edgeGroupIds?.length && !req.edgeGroupNames?.length) return [];
+    const known = await client.listEdgeGroups();
+    const byId = (req.edgeGroupIds ?? []).map((id) => {
+      const g = known.find((k) => k.id === id);
+      if (!g) throw invalidInput('edgeGroupIds', `There is no Edge group with ID ${id} on this server; pick one from the list or type a new name.`);
+      return g;
+    });
+    const r = await resolveNames(known, req.edgeGroupNames ?? [], (name) => client.createEdgeGroup(name), (g) => (created.edgeGroups ??= []).push(g));
+    return [...new Map([...byId, ...r.found].map((g) => [g.id, g])).values()];
+  }
+
   function createdText(created: EnvironmentCreateView['created']): string {
     const parts: string[] = [];
     if (created.group) parts.push(`group "${created.group.name}" (ID ${created.group.id})`);
     if (created.tags.length) parts.push(`tag${created.tags.length > 1 ? 's' : ''} ${created.tags.map((t) => `"${t.name}" (ID ${t.id})`).join(', ')}`);
+    if (created.edgeGroups?.length) parts.push(`Edge group${created.edgeGroups.length > 1 ? 's' : ''} ${created.edgeGroups.map((g) => `"${g.name}" (ID ${g.id})`).join(', ')}`);
     return parts.join(' and ');
   }
 
@@ -364,7 +379,15 @@ export function createPortainerHandlers(deps: PortainerHandlerDeps): Pick<Handle
       let env: EnvironmentView;
       try {
         const { groupId, tagIds } = await groupAndTagIds(client, req, created);
+        const edgeGroups = await edgeGroupsFor(client, req, created);
         env = await client.createEdgeEnvironment({ name: req.name, portainerUrl, pollSeconds: req.pollSeconds, groupId, tagIds, containerEngine: req.containerEngine });
+        // Portainer's create form has no Edge group field: membership is the group's own list.
+        for (const g of edgeGroups) {
+          await client.addToEdgeGroup(g, env.id).catch((e: unknown) => {
+            const why = e instanceof Error ? e.message : String(e);
+            throw new AppError('internal', `Environment "${env.name}" (ID ${env.id}) was created, but adding it to Edge group "${g.name}" failed: ${why} Add it to the group in Portainer, or delete the environment and try again.`, 'edgeGroupIds');
+          });
+        }
       } catch (e) {
         const done = createdText(created);
         if (done && e instanceof AppError) throw new AppError(e.code, `${e.message} Created before this failure (still on the server): ${done}.`, e.field);

@@ -1,5 +1,5 @@
 import { environmentChanged, isEdge, type ServerContext } from './context';
-import { badRequest, conflict, sendJson } from './http';
+import { badRequest, conflict, notFound, routeId, sendJson } from './http';
 import type { EdgeGroupRecord, EnvironmentRecord } from './model';
 import type { Router } from './router';
 
@@ -49,6 +49,26 @@ export function registerEdgeGroupRoutes(router: Router, ctx: ServerContext): voi
     store.doc.edgeGroups.push(group);
     store.markDirty();
     for (const id of group.Endpoints) environmentChanged(ctx, id, false);
+    sendJson(rc.res, edgeGroupJson(group));
+  });
+
+  // Portainer's update replaces the whole group; only static groups are kept here.
+  router.add('PUT', '/api/edge_groups/:id', 'admin', async (rc) => {
+    const group = store.doc.edgeGroups.find((g) => g.Id === routeId(rc.params.id!, 'Edge group'));
+    if (!group) throw notFound('Unable to find an Edge group with the specified identifier inside the database', `no Edge group ${rc.params.id}`);
+    const body = await rc.json();
+    const name = body.get('Name');
+    if (name !== undefined && (typeof name !== 'string' || !name.trim())) throw badRequest('Invalid request payload', 'invalid Edge group name');
+    if (body.get('Dynamic') === true) throw badRequest('Invalid request payload', 'the local server keeps static Edge groups only (Dynamic false with Endpoints)');
+    const endpoints = body.get('Endpoints') ?? group.Endpoints;
+    if (!Array.isArray(endpoints) || endpoints.some((id) => typeof id !== 'number' || !isEdge(store.envById.get(id) ?? { Type: 0 }))) {
+      throw badRequest('Invalid request payload', 'Endpoints must list Edge environment ids');
+    }
+    const before = group.Endpoints;
+    if (typeof name === 'string') group.Name = name;
+    group.Endpoints = [...new Set(endpoints as number[])];
+    store.markDirty();
+    for (const id of new Set([...before, ...group.Endpoints])) environmentChanged(ctx, id, false);
     sendJson(rc.res, edgeGroupJson(group));
   });
 }

@@ -317,6 +317,17 @@ export class PortainerClient {
     return edgeGroupView(this.json<Record<string, unknown>>(reply, '/api/edge_groups'));
   }
 
+  /**
+   * Adds an environment to a static Edge group: PUT /api/edge_groups/{id} carries the whole group
+   * (Portainer's update replaces the member list), so the current members are kept.
+   */
+  async addToEdgeGroup(group: EdgeGroupView, environmentId: number, signal?: AbortSignal): Promise<EdgeGroupView> {
+    if (group.dynamic) throw new AppError('invalid_input', `Edge group "${group.name}" is dynamic (tag-based): add the environment's tags instead of picking the group.`, 'edgeGroupIds');
+    const json = { Name: group.name, Dynamic: false, TagIDs: [], Endpoints: [...new Set([...group.environmentIds, environmentId])], PartialMatch: false };
+    const reply = await this.send('PUT', `/api/edge_groups/${group.id}`, { json, operation: 'createEdgeGroup', signal });
+    return edgeGroupView(this.json<Record<string, unknown>>(reply, '/api/edge_groups/{id}'));
+  }
+
   async listGroups(signal?: AbortSignal): Promise<GroupView[]> {
     const body = this.json<unknown>(await this.send('GET', '/api/endpoint_groups', { signal }), '/api/endpoint_groups');
     if (!Array.isArray(body)) throw notPortainer(this.baseUrl, 'the group list is not a JSON array');

@@ -1,3 +1,4 @@
+import { csvFormatRow } from 'd3-dsv';
 import { create as createQr } from 'qrcode';
 import { buildDeviceBundle, safeFolderName } from './bundle';
 import type { ExportFile, ExportOptions, PrestagedEnvironment } from './types';
@@ -45,16 +46,12 @@ export function buildExport(envs: PrestagedEnvironment[], o: ExportOptions): Exp
 // ---------------------------------------------------------------------------------------------
 // fleet.csv
 
-function csvField(v: string | number): string {
-  const s = String(v);
-  return /[",\r\n]/.test(s) || s !== s.trim() ? `"${s.replace(/"/g, '""')}"` : s;
-}
-
 /** No secrets: names, IDs and where each bundle is. Its first columns read back as an import CSV. */
 export function renderFleetCsv(envs: PrestagedEnvironment[], folders: Map<number, string>, o: ExportOptions): string {
   const head = ['name', 'group', 'tags', 'poll', 'platform', 'edge_id', 'host', 'environment_id', 'bundle', 'expires', 'last_confirmed_with_server'];
   const rows = envs.map((e) => [e.name, e.groupName ?? '', (e.tags ?? []).join(';'), e.pollSeconds ?? '', e.platform, e.edgeId, e.host ?? '', e.environmentId, folders.get(e.environmentId) ?? '', o.expires ?? '', e.lastConfirmedWithServer]);
-  return [head, ...rows].map((r) => r.map(csvField).join(',')).join('\r\n') + '\r\n';
+  // RFC 4180 quoting by d3-dsv; CRLF between records, as RFC 4180 and spreadsheets expect.
+  return [head, ...rows].map((r) => csvFormatRow(r.map(String))).join('\r\n') + '\r\n';
 }
 
 // ---------------------------------------------------------------------------------------------

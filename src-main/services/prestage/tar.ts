@@ -3,6 +3,11 @@ import type { ExportFile } from './types';
 /**
  * A POSIX ustar archive of the export, built in memory so an encrypted export never writes the
  * plaintext to disk. Folders get their own entries (mode 0700) so `tar x` recreates the modes.
+ *
+ * Still written by hand: nanotar 0.3.0 (the small in-memory writer on the registry) was tried and
+ * cuts entry names at 100 bytes (no ustar prefix field), so GNU tar lists a long device path as
+ * a truncated folder; the long-path case in test/unit/prestage/bundle.test.ts needs the prefix.
+ * The stream-based writers (tar-stream) were not tried yet.
  */
 const BLOCK = 512;
 

@@ -1,16 +1,15 @@
+import { Scalar, stringify } from 'yaml';
+
 /**
- * The few YAML pieces the export writes, by hand (no YAML library is installed). Every scalar
- * that comes from user data is written as a JSON double-quoted string: JSON strings are valid
- * YAML 1.1 and 1.2 flow scalars, so no value can change the document's structure.
+ * Scalars for the YAML the export writes (cloud-init, compose, Kubernetes, Ansible), quoted by
+ * the `yaml` package: every string from user data becomes a double-quoted scalar (escapes for
+ * quotes, backslashes, control characters; never folded, lineWidth 0), which YAML 1.1 and 1.2
+ * readers (cloud-init's PyYAML, docker-compose, ansible, yamllint) read back as the same text,
+ * so no value can change the document's structure. Numbers and booleans are written plainly.
  */
 export function yq(value: string | number | boolean): string {
-  return typeof value === 'string' ? JSON.stringify(value) : String(value);
-}
-
-/** A YAML literal block (`|`) of `text` indented by `indent` spaces; the text must not be empty. */
-export function yamlBlock(text: string, indent: number): string {
-  const pad = ' '.repeat(indent);
-  const body = text.endsWith('\n') ? text.slice(0, -1) : text;
-  const chomp = text.endsWith('\n') ? '' : '-';
-  return `|${chomp}\n` + body.split('\n').map((l) => (l === '' ? '' : pad + l)).join('\n');
+  if (typeof value !== 'string') return String(value);
+  const s = new Scalar(value);
+  s.type = Scalar.QUOTE_DOUBLE;
+  return stringify(s, { lineWidth: 0 }).replace(/\n$/, '');
 }

@@ -94,6 +94,9 @@ export const environmentsCreateRequest = z.object({
   tagIds: z.array(id).max(200).optional(),
   /** Tags found by name, created when missing. */
   tagNames: z.array(z.string().trim().min(1).max(256)).max(200).optional(),
+  /** Static Edge groups the new environment joins (ids and/or names; missing names are created). */
+  edgeGroupIds: z.array(id).max(200).optional(),
+  edgeGroupNames: z.array(z.string().trim().min(1).max(256)).max(200).optional(),
   containerEngine: containerEngineSchema.optional(),
 });
 
@@ -300,5 +303,6 @@ export interface TagView {
 }
 
 export interface EnvironmentCreateView extends EnvironmentDetailView {
-  created: { group?: GroupView; tags: TagView[] };
+  /** What the create made on the way; `edgeGroups` only when it made new Edge groups. */
+  created: { group?: GroupView; tags: TagView[]; edgeGroups?: EdgeGroupView[] };
 }

@@ -41,6 +41,7 @@ export function AddEnvironmentForm({ justCreated = false }: { justCreated?: bool
   const groupText = s.values.group.trim();
   const newGroup = groupText !== '' && !s.groups.some((g) => g.name.toLowerCase() === groupText.toLowerCase());
   const newTags = s.values.tags.filter((t) => !s.tags.some((x) => x.name.toLowerCase() === t.trim().toLowerCase()));
+  const newEdgeGroups = s.values.edgeGroups.filter((t) => !s.edgeGroups.some((x) => x.name.toLowerCase() === t.trim().toLowerCase()));
   const poll = Number(s.values.poll) || s.defaults?.checkinInterval || 5;
 
   return (
@@ -111,6 +112,22 @@ export function AddEnvironmentForm({ justCreated = false }: { justCreated?: bool
             clearable={!readOnly}
             data-testid="env-form-tags"
           />
+          <TagsInput
+            label="Edge groups"
+            placeholder={readOnly ? undefined : 'Pick or type an Edge group, then Enter'}
+            description={
+              newEdgeGroups.length
+                ? `New Edge group${newEdgeGroups.length > 1 ? 's' : ''}: ${newEdgeGroups.join(', ')} — created with the environment`
+                : 'The environment joins these static Edge groups; its commands carry them as EDGE_GROUPS'
+            }
+            data={s.edgeGroups.filter((g) => !g.dynamic).map((g) => g.name)}
+            value={s.values.edgeGroups}
+            onChange={(v) => s.set({ edgeGroups: v })}
+            error={s.errors.edgeGroups}
+            readOnly={readOnly}
+            clearable={!readOnly}
+            data-testid="env-form-edge-groups"
+          />
           {s.partial ? (
             <Alert color="orange" title="Some things were created before the failure" data-testid="env-form-partial">
               {s.partial} Pick them in the form and try again.
@@ -134,6 +151,7 @@ export function AddEnvironmentForm({ justCreated = false }: { justCreated?: bool
             <Text size="sm">
               {s.created.created.group ? `New group “${s.created.created.group.name}”. ` : ''}
               {s.created.created.tags.length ? `New tags: ${s.created.created.tags.map((t) => t.name).join(', ')}. ` : ''}
+              {s.created.created.edgeGroups?.length ? `New Edge groups: ${s.created.created.edgeGroups.map((g) => g.name).join(', ')}. ` : ''}
               Install the agent with the join token and Edge ID below; this page follows its first poll.
             </Text>
             <Button mt="xs" size="xs" variant="light" leftSection={<IconPlus size={14} />} onClick={() => goTo('#/environments/new')} data-testid="env-form-another">

@@ -48,15 +48,21 @@ export function InstallCommands({ view, insecureDefault }: { view: EnvironmentDe
   const [showSecret, setShowSecret] = useState(false);
   const [copied, setCopied] = useState(false);
   const secretSet = view.agentSecret === 'set';
+  const envId = view.environment.id;
 
   useEffect(() => setOpts((o) => ({ ...o, insecurePoll: insecureDefault })), [insecureDefault]);
   useEffect(() => {
     // Edge groups are optional: a server (or user) without them just offers none.
     api.edgeGroups.list().then(
-      (r) => setEdgeGroups(r.edgeGroups),
+      (r) => {
+        setEdgeGroups(r.edgeGroups);
+        // The groups the environment is in start picked (the add form's choice), until the user changes them.
+        const member = r.edgeGroups.filter((g) => g.environmentIds.includes(envId)).map((g) => String(g.id));
+        setOpts((o) => (o.edgeGroupIds.length ? o : { ...o, edgeGroupIds: member }));
+      },
       () => setEdgeGroups([]),
     );
-  }, []);
+  }, [envId]);
 
   const fetchSecret = async (): Promise<string | undefined> => {
     if (secret !== undefined) return secret;

@@ -2,9 +2,9 @@ import { create } from 'zustand';
 import { api } from '../../api';
 import { routeError } from '../../components/fieldErrors';
 import { hostClass } from '../../../src-main/shared/domain/edgeKey';
-import type { EnvironmentCreateView, GroupView, TagView } from '../../../src-main/shared/schemas/portainer';
+import type { EdgeGroupView, EnvironmentCreateView, GroupView, TagView } from '../../../src-main/shared/schemas/portainer';
 import { useEnvList } from './envListStore';
-import { groupAndTagRefs } from './nameRefs';
+import { groupAndTagRefs, namesToRefs } from './nameRefs';
 
 export interface AddFormValues {
   name: string;
@@ -15,6 +15,8 @@ export interface AddFormValues {
   group: string;
   /** Existing tag names or new ones to create. */
   tags: string[];
+  /** Existing Edge group names or new ones to create; the environment joins them (EDGE_GROUPS in its commands). */
+  edgeGroups: string[];
 }
 
 export type AddFormField = keyof AddFormValues;
@@ -28,6 +30,8 @@ const fieldOfRequest: Record<string, AddFormField> = {
   groupId: 'group',
   tagNames: 'tags',
   tagIds: 'tags',
+  edgeGroupIds: 'edgeGroups',
+  edgeGroupNames: 'edgeGroups',
 };
 
 export interface UrlAdvice {
@@ -63,7 +67,7 @@ export function urlAdvice(text: string): UrlAdvice {
   }
 }
 
-const emptyValues: AddFormValues = { name: '', portainerUrl: '', poll: '0', group: '', tags: [] };
+const emptyValues: AddFormValues = { name: '', portainerUrl: '', poll: '0', group: '', tags: [], edgeGroups: [] };
 
 interface AddFormState {
   values: AddFormValues;
@@ -73,6 +77,7 @@ interface AddFormState {
   defaults?: { portainerUrl: string; checkinInterval: number };
   groups: GroupView[];
   tags: TagView[];
+  edgeGroups: EdgeGroupView[];
   /** Groups or tags the server created before a failure (still on the server). */
   partial?: string;
   created?: EnvironmentCreateView;
@@ -90,6 +95,7 @@ const initial = {
   defaults: undefined,
   groups: [],
   tags: [],
+  edgeGroups: [],
   partial: undefined,
   created: undefined,
 } satisfies Partial<AddFormState>;
@@ -98,7 +104,7 @@ export const useAddForm = create<AddFormState>()((set, get) => ({
   ...initial,
 
   init: async () => {
-    const [settings, status, groups, tags] = await Promise.allSettled([api.servers.settings(), api.servers.status(), api.groups.list(), api.tags.list()]);
+    const [settings, status, groups, tags, edgeGroups] = await Promise.allSettled([api.servers.settings(), api.servers.status(), api.groups.list(), api.tags.list(), api.edgeGroups.list()]);
     const profileUrl = status.status === 'fulfilled' ? (status.value.profile?.url ?? '') : '';
     const edgeUrl = settings.status === 'fulfilled' ? settings.value.edgePortainerUrl : '';
     const portainerUrl = edgeUrl || profileUrl;
@@ -107,6 +113,7 @@ export const useAddForm = create<AddFormState>()((set, get) => ({
       defaults: { portainerUrl, checkinInterval },
       groups: groups.status === 'fulfilled' ? groups.value.groups : s.groups,
       tags: tags.status === 'fulfilled' ? tags.value.tags : s.tags,
+      edgeGroups: edgeGroups.status === 'fulfilled' ? edgeGroups.value.edgeGroups : s.edgeGroups,
       values: s.values.portainerUrl === '' && !s.created ? { ...s.values, portainerUrl } : s.values,
     }));
   },
@@ -122,7 +129,7 @@ export const useAddForm = create<AddFormState>()((set, get) => ({
   reset: () => set({ ...initial }),
 
   submit: async () => {
-    const { values, groups, tags, busy, created } = get();
+    const { values, groups, tags, edgeGroups, busy, created } = get();
     if (busy || created) return undefined;
     const errors: AddFormState['errors'] = {};
     const name = values.name.trim();
@@ -134,6 +141,7 @@ export const useAddForm = create<AddFormState>()((set, get) => ({
       return undefined;
     }
     const { groupId, groupName, tagIds, tagNames } = groupAndTagRefs(groups, tags, values.group, values.tags);
+    const edgeGroupRefs = namesToRefs(edgeGroups, values.edgeGroups);
     const poll = Number(values.poll);
     set({ busy: true, errors: {}, partial: undefined });
     try {
@@ -144,6 +152,8 @@ export const useAddForm = create<AddFormState>()((set, get) => ({
         ...(groupId !== undefined ? { groupId } : groupName ? { groupName } : {}),
         ...(tagIds.length ? { tagIds } : {}),
         ...(tagNames.length ? { tagNames } : {}),
+        ...(edgeGroupRefs.ids.length ? { edgeGroupIds: edgeGroupRefs.ids } : {}),
+        ...(edgeGroupRefs.names.length ? { edgeGroupNames: edgeGroupRefs.names } : {}),
       });
       set({ created: view });
       useEnvList.getState().reload();

@@ -13,14 +13,20 @@ export function groupAndTagRefs(
 ): { groupId?: number; groupName?: string; tagIds: number[]; tagNames: string[] } {
   const name = groupText.trim();
   const group = name === '' ? undefined : findByName(groups, name);
-  const tagIds: number[] = [];
-  const tagNames: string[] = [];
-  for (const raw of tagTexts) {
+  const { ids: tagIds, names: tagNames } = namesToRefs(tags, tagTexts);
+  return { ...(group ? { groupId: group.id } : name ? { groupName: name } : {}), tagIds, tagNames };
+}
+
+/** Typed names against what the server has: known ones by id, new ones by name (tags, Edge groups). */
+export function namesToRefs(known: readonly { id: number; name: string }[], texts: readonly string[]): { ids: number[]; names: string[] } {
+  const ids: number[] = [];
+  const names: string[] = [];
+  for (const raw of texts) {
     const t = raw.trim();
     if (!t) continue;
-    const found = findByName(tags, t);
-    if (found) tagIds.push(found.id);
-    else tagNames.push(t);
+    const found = findByName(known, t);
+    if (found) ids.push(found.id);
+    else names.push(t);
   }
-  return { ...(group ? { groupId: group.id } : name ? { groupName: name } : {}), tagIds, tagNames };
+  return { ids, names };
 }

@@ -48,6 +48,23 @@ function options(targets: string[], extra: Partial<FleetInstallOptions> = {}): F
   );
 }
 
+/** An ssh:install request (as the contract parses it) for a connection test through the handler. */
+function connectRequest(targets: string[], extra: { sshPassword?: string } = {}) {
+  return {
+    environment: { mode: 'create' as const, nameTemplate: '{host}' },
+    platform: 'standalone' as const,
+    insecurePoll: true,
+    targets,
+    concurrency: 10,
+    canary: 0,
+    maxFailPct: 100,
+    hostKeyPolicy: 'accept-new' as const,
+    mode: 'connect' as const,
+    replaceExisting: 'ask' as const,
+    ...extra,
+  };
+}
+
 type Check = { id: string; status: string; found: string; fix?: string };
 const checksOf = (h: { detail?: Record<string, unknown> }) => (h.detail?.checks ?? []) as Check[];
 
@@ -125,18 +142,7 @@ describe('handlers: ssh:configHosts and ssh:install mode connect through an ssh 
       { alias: 'bastion', hostName: '10.9.9.9', proxyJump: 'jump@10.0.0.1:2222' },
       { alias: 'other', hostName: '10.9.9.9', proxyJump: 'jump@10.0.0.1:2222' },
     ]);
-    const started = await h['ssh:install']({
-      environment: { mode: 'create', nameTemplate: '{host}' },
-      platform: 'standalone',
-      insecurePoll: true,
-      targets: ['edge-one'],
-      concurrency: 10,
-      canary: 0,
-      maxFailPct: 100,
-      hostKeyPolicy: 'accept-new',
-      mode: 'connect',
-      replaceExisting: 'ask',
-    });
+    const started = await h['ssh:install'](connectRequest(['edge-one']));
     for (let i = 0; i < 200 && tasks.get(started.taskId).status === 'running'; i++) await new Promise((r) => setTimeout(r, 50));
     const view = tasks.get(started.taskId);
     expect(view.status, JSON.stringify(view.error)).toBe('succeeded');
@@ -158,19 +164,7 @@ describe('handlers: ssh:configHosts and ssh:install mode connect through an ssh 
         throw new Error('no Portainer server is connected');
       },
     });
-    const started = await h['ssh:install']({
-      environment: { mode: 'create', nameTemplate: '{host}' },
-      platform: 'standalone',
-      insecurePoll: true,
-      targets: [`${users.pw.name}@127.0.0.1:${host.port}`],
-      concurrency: 10,
-      canary: 0,
-      maxFailPct: 100,
-      hostKeyPolicy: 'accept-new',
-      mode: 'connect',
-      replaceExisting: 'ask',
-      sshPassword: users.pw.password,
-    });
+    const started = await h['ssh:install'](connectRequest([`${users.pw.name}@127.0.0.1:${host.port}`], { sshPassword: users.pw.password }));
     for (let i = 0; i < 200 && tasks.get(started.taskId).status === 'running'; i++) {
       expect(tasks.get(started.taskId).pendingPrompts ?? []).toEqual([]);
       await new Promise((r) => setTimeout(r, 50));

@@ -124,6 +124,38 @@ describe('Add environment', () => {
   });
 });
 
+describe('Add environment: Edge groups (issue #15 item 3)', () => {
+  it('picks an existing Edge group and creates a new one by typing + Enter; both go with the create and into EDGE_GROUPS', async () => {
+    let groups = [{ id: 3, name: 'shops', dynamic: false, environmentIds: [] as number[] }];
+    transport.override('edgeGroups:list', () => ok({ edgeGroups: groups }));
+    transport.override('environments:create', () => {
+      // What the server did: made "lab" (9) and put the new environment in both.
+      groups = [
+        { id: 3, name: 'shops', dynamic: false, environmentIds: [7] },
+        { id: 9, name: 'lab', dynamic: false, environmentIds: [7] },
+      ];
+      return ok({ ...detail(7, 'edge-7'), created: { tags: [], edgeGroups: [{ id: 9, name: 'lab', dynamic: false, environmentIds: [7] }] } });
+    });
+    view = await render(<EnvironmentsPage />);
+    await typeInto(q('[data-testid="env-form-name"]'), 'edge-7');
+    const field = q('[data-testid="env-form-edge-groups"]') as HTMLInputElement;
+    await click(field);
+    const option = await waitFor(() => [...document.querySelectorAll('[role="option"]')].find((o) => o.textContent === 'shops')!);
+    await click(option);
+    await typeInto(q('[data-testid="env-form-edge-groups"]'), 'lab');
+    expect(await pressEnter(q('[data-testid="env-form-edge-groups"]'))).toBe(true);
+    await waitFor(() => expect(q('[data-testid="env-form"]')?.textContent).toContain('New Edge group: lab — created with the environment'));
+    expect(calls('environments:create')).toEqual([]);
+
+    await click(q('[data-testid="env-form-submit"]'));
+    await waitFor(() => expect(calls('environments:create')).toHaveLength(1));
+    expect(calls('environments:create')[0]).toMatchObject({ name: 'edge-7', edgeGroupIds: [3], edgeGroupNames: ['lab'] });
+    await waitFor(() => expect(q('[data-testid="env-form-created"]')?.textContent).toContain('New Edge groups: lab.'));
+    // The created environment's commands carry the groups it joined.
+    await waitFor(() => expect(q('[data-testid="env-command"]')?.textContent).toContain('-e EDGE_GROUPS=3:9'));
+  });
+});
+
 describe('Edit dialog', () => {
   it('stays open on Enter in the group field, and sends a new group by name on Save', async () => {
     history.replaceState(null, '', '#/environments/7');
