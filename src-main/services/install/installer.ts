@@ -5,6 +5,7 @@ import { FAILURE_FIXES, type FailureReason } from '../../shared/domain/failures'
 import { decodeEdgeKey } from '../../shared/domain/edgeKey';
 import { installEnvEntries, type EnvEntry } from '../../shared/domain/installCommands';
 import { agentImage, releaseLineFor } from '../../shared/domain/releaseLines';
+import { causeLine } from '../../shared/domain/cliError';
 import { shellQuote } from '../../shared/domain/shellQuote';
 import type { Platform } from '../../shared/domain/types';
 import type { Redactor } from '../logging/redact';
@@ -19,6 +20,7 @@ import {
   checkDns,
   checkExistingAgent,
   checkHttps,
+  checkImage,
   checkOs,
   checkPrivileges,
   checkRuntime,
@@ -192,7 +194,9 @@ export function runCommands(platform: Platform, runtime: string, envFile: string
     case 'swarm':
       return [
         `${runtime} network create --driver overlay portainer_agent_network`,
-        `${runtime} service create --name ${AGENT} --network portainer_agent_network --env-file ${f} --mode global --constraint 'node.platform.os == linux' ` +
+        // --detach: the CLI would otherwise wait for convergence, forever when a task is rejected
+        // (a missing image); waitForService() watches the tasks for a bounded time instead.
+        `${runtime} service create --detach --name ${AGENT} --network portainer_agent_network --env-file ${f} --mode global --constraint 'node.platform.os == linux' ` +
           `--mount type=bind,src=//var/run/docker.sock,dst=/var/run/docker.sock --mount type=bind,src=//var/lib/docker/volumes,dst=/var/lib/docker/volumes ` +
           `--mount type=bind,src=//,dst=/host --mount type=volume,src=${VOLUME},dst=/data ${image}`,
       ];
@@ -243,10 +247,11 @@ export async function installOnHost(o: InstallHostOptions): Promise<HostOutcome>
     // Docker/Podman: `info` and the existing agent's inspect ride in the same probe (run as root or
     // with `sudo -n` when possible), so the whole preflight is one exec for most hosts.
     const swarm = plan.platform === 'swarm';
+    const image = agentImage(releaseLineFor(plan.agentVersion, 'agentVersion').line, plan.platform === 'podman' ? 'podman' : 'standalone', plan.agentVersion);
     const runtimeProbe: RuntimeProbe | undefined =
       plan.platform === 'kubernetes'
         ? undefined
-        : { bin: plan.platform === 'podman' ? 'podman' : 'docker', infoFormat: plan.platform === 'podman' ? PODMAN_INFO_FORMAT : DOCKER_INFO_FORMAT, existing: `${swarm ? 'service inspect' : 'inspect --type container'} ${names.agent}` };
+        : { bin: plan.platform === 'podman' ? 'podman' : 'docker', infoFormat: plan.platform === 'podman' ? PODMAN_INFO_FORMAT : DOCKER_INFO_FORMAT, existing: `${swarm ? 'service inspect' : 'inspect --type container'} ${names.agent}`, image };
     const hideExisting = (out: string) => hideSections(out, ['existing'], EXISTING_NOT_RECORDED);
     const [probe, desktopResolved] = await Promise.all([
       host.run(probeScript({ portainerUrl: key.portainerUrl, portainerHost, tunnelHost, tunnelPort, ...(runtimeProbe ? { runtime: runtimeProbe } : {}) }), { timeoutMs: 60_000, quietStdout: hideExisting }),
@@ -277,6 +282,7 @@ export async function installOnHost(o: InstallHostOptions): Promise<HostOutcome>
     const canPriv = priv.privilege !== 'none' && priv.check.status === 'pass';
     let info: ProbeSection | undefined;
     let existingSection: ProbeSection | undefined;
+    let imageSection: ProbeSection | undefined;
     let kubeContext;
     let kubeAccess: Check | undefined;
     if (plan.platform === 'kubernetes') {
@@ -289,24 +295,27 @@ export async function installOnHost(o: InstallHostOptions): Promise<HostOutcome>
       // Asked by the probe itself, as root or with `sudo -n`.
       info = { out: s.info.out.trim(), rc: s.info.rc };
       existingSection = s.existing;
+      imageSection = s.image;
     } else if (which[runtimeBin] && canPriv && runtimeProbe) {
       // sudo with a password: both questions in one privileged command (password on stdin).
       const r = await host.run(runtimeScript(runtime, runtimeProbe), { privileged: true, quietStdout: hideExisting });
       const rs = parseProbe(r.stdout);
       info = rs.info ? { out: rs.info.out.trim(), rc: rs.info.rc } : { out: (r.stdout + r.stderr).trim(), rc: r.code ?? 255 };
       existingSection = rs.existing;
+      imageSection = rs.image;
     } else if (which[runtimeBin]) {
       const r = await host.run(`${shellQuote(runtime)} info --format ${shellQuote(plan.platform === 'podman' ? PODMAN_INFO_FORMAT : DOCKER_INFO_FORMAT)}`, { privileged: canPriv });
       info = { out: (r.stdout + r.stderr).trim(), rc: r.code ?? 255 };
     }
     checks.push(checkRuntime(plan.platform, { which, ...(info ? { info } : {}), ...(kubeContext ? { kubeContext } : {}) }));
+    // Swarm: asked on the manager the install reaches; the other nodes pull for their own tasks.
+    if (runtimeProbe && info?.rc === 0) checks.push(checkImage(image, imageSection, runtimeBin));
     if (kubeAccess) checks.push(kubeAccess);
     checks.push(checkDns(portainerHost, s.dns, desktopResolved));
     checks.push(checkHttps(key.portainerUrl, s.https, s.https_k, plan.insecurePoll));
     checks.push(checkTunnel(key.tunnelAddress, s.tunnel));
     checks.push(checkClock(s.date, Math.floor(now() / 1000)).check);
 
-    const image = agentImage(releaseLineFor(plan.agentVersion, 'agentVersion').line, plan.platform === 'podman' ? 'podman' : 'standalone', plan.agentVersion);
     let action: 'install' | 'unchanged' | 'replace' = 'install';
     const desired = plan.agentSecret !== undefined ? { edgeKey: plan.edgeKey, agentSecret: plan.agentSecret } : { edgeKey: plan.edgeKey };
     if (plan.platform !== 'kubernetes' && info?.rc === 0) {
@@ -323,7 +332,7 @@ export async function installOnHost(o: InstallHostOptions): Promise<HostOutcome>
     } else if (plan.platform === 'kubernetes' && kubeAccess?.status === 'pass') {
       // Run as root like the apply (root's kubeconfig); the Secret's values stay out of the transcript.
       const r = await host.run(kubectlCommands(runtime, '').existing, { privileged: canPriv, quietStdout: '(kubectl get JSON not recorded: the Secret holds the join token)' });
-      if (r.code !== 0) t.note(`could not read the existing agent's objects (exit ${r.code}): ${(r.stderr || '').trim().split('\n').pop()}`);
+      if (r.code !== 0) t.note(`could not read the existing agent's objects (exit ${r.code}): ${causeLine(r.stderr || '')}`);
       const existing = parseExistingKube({ out: r.stdout, rc: r.code ?? 255 }, desired, { configMap: K8S_CONFIGMAP, secret: K8S_SECRET, deployment: K8S_DEPLOYMENT });
       const ex = checkExistingAgent(existing, { image, edgeId: plan.edgeId }, 'kubernetes');
       checks.push(ex.check);
@@ -378,7 +387,7 @@ export async function installOnHost(o: InstallHostOptions): Promise<HostOutcome>
       let applied: Map<string, string>;
       try {
         const r = await host.run(k.apply, { privileged: true, timeoutMs: 5 * 60_000 });
-        if (r.code !== 0) throw new HostFailure(`kubectl apply failed (exit ${r.code}): ${(r.stderr || r.stdout).trim().split('\n').pop()}`);
+        if (r.code !== 0) throw new HostFailure(`kubectl apply failed (exit ${r.code}): ${causeLine(r.stderr || r.stdout)}`);
         applied = parseApplyOutput(r.stdout);
       } finally {
         await host.run(`rm -f ${shellQuote(k8sPath)}`, { privileged: true }).catch(() => undefined);
@@ -387,12 +396,12 @@ export async function installOnHost(o: InstallHostOptions): Promise<HostOutcome>
       if (restartNeeded(applied)) {
         t.note('the Secret/ConfigMap changed but not the pod template: restarting the deployment so the agent reads them');
         const r = await host.run(k.restart, { privileged: true });
-        if (r.code !== 0) throw new HostFailure(`kubectl rollout restart failed (exit ${r.code}): ${(r.stderr || r.stdout).trim().split('\n').pop()}`);
+        if (r.code !== 0) throw new HostFailure(`kubectl rollout restart failed (exit ${r.code}): ${causeLine(r.stderr || r.stdout)}`);
       }
       const unchanged = allUnchanged(applied);
       const ssh = sshFor(o, host, () => sudoPassword);
       const ro = await host.run(k.rollout, { privileged: true, timeoutMs: (ROLLOUT_TIMEOUT_S + 30) * 1000 });
-      if (ro.code !== 0) await logsDiagnosis(o, ssh, runtime, `the agent deployment did not roll out (${(ro.stderr || ro.stdout).trim().split('\n').pop()})`, 'remote-command');
+      if (ro.code !== 0) await logsDiagnosis(o, ssh, runtime, `the agent deployment did not roll out (${causeLine(ro.stderr || ro.stdout)})`, 'remote-command');
       t.step('verify');
       ssh.release();
       const v = await waitForCheckin(o, ssh, runtime, unchanged ? started - (2 * interval(plan) + 20) : started - 5, now);
@@ -425,7 +434,7 @@ export async function installOnHost(o: InstallHostOptions): Promise<HostOutcome>
     // could not be put in place, or a preparatory command's (which then names itself on stderr
     // and removes the staged file). `network create` may fail: the network exists already.
     const last = commands[commands.length - 1]!;
-    const failedMsg = (c: string, r: { code: number | null; stderr: string; stdout: string }) => `${c.split(' ').slice(1, 3).join(' ')} failed (exit ${r.code}): ${(r.stderr || r.stdout).trim().split('\n').pop()}`;
+    const failedMsg = (c: string, r: { code: number | null; stderr: string; stdout: string }) => `${c.split(' ').slice(1, 3).join(' ')} failed (exit ${r.code}): ${causeLine(r.stderr || r.stdout)}`;
     const prep = commands
       .slice(0, -1)
       .map((c, i) => (/network create/.test(c) ? `${c};` : `${c} || { rc=$?; rm -f ${shellQuote(tmpPath)}; echo '${PREP_FAILED} ${i}' >&2; exit $rc; };`))
@@ -637,7 +646,8 @@ async function logsDiagnosis(o: InstallHostOptions, ssh: SshForVerify, runtime: 
 
 /** Over SSH: waits until the agent container runs (not for Swarm/Kubernetes, where the orchestrator starts it). */
 async function waitForContainer(o: InstallHostOptions, ssh: SshForVerify, runtime: string, now: () => number, firstLook?: string): Promise<void> {
-  if (o.plan.platform === 'swarm' || o.plan.platform === 'kubernetes') return;
+  if (o.plan.platform === 'kubernetes') return;
+  if (o.plan.platform === 'swarm') return waitForService(o, ssh, runtime, now);
   const pollMs = o.pollMs ?? 1000;
   const until = now() + (o.containerWaitMs ?? 60_000);
   // The first look comes with `docker run` itself (firstLook: the start command's inspect), or
@@ -660,6 +670,44 @@ async function waitForContainer(o: InstallHostOptions, ssh: SshForVerify, runtim
     if (now() > until) await logsDiagnosis(o, ssh, runtime, `the agent container is not running (${st?.Status ?? 'not found'})`, 'remote-command');
     await abortableSleep(waitMs, o.signal);
     waitMs = pollMs;
+  }
+}
+
+/** How long a new Swarm service's tasks may take to run (pulling the image included). */
+export const SERVICE_WATCH_MS = 120_000;
+
+/**
+ * Watches the agent service's tasks (`docker service ps --no-trunc`) until one runs; a task the
+ * orchestrator rejected or that failed ends the host with the task's own error, and the service is
+ * removed so that nothing half-created stays (Swarm would retry it forever). Bounded by
+ * SERVICE_WATCH_MS (containerWaitMs when given).
+ */
+async function waitForService(o: InstallHostOptions, ssh: SshForVerify, runtime: string, now: () => number): Promise<void> {
+  const name = agentNames(o.agentName).agent;
+  const until = now() + (o.containerWaitMs ?? SERVICE_WATCH_MS);
+  const rt = shellQuote(runtime);
+  for (;;) {
+    const r = await ssh.host.run(`${rt} service ps --no-trunc --format '{{.CurrentState}}|{{.Error}}' ${name}`, { privileged: true });
+    // The error comes quoted ("No such image: …"), as docker prints it.
+    const tasks = r.stdout.split('\n').filter(Boolean).map((l) => ({ state: l.slice(0, l.indexOf('|')), error: l.slice(l.indexOf('|') + 1).trim().replace(/^"(.*)"$/, '$1') }));
+    if (tasks.some((t) => /^Running/.test(t.state))) {
+      o.transcript.note('service task running');
+      return;
+    }
+    const bad = tasks.find((t) => /^(Rejected|Failed)/.test(t.state) && t.error);
+    const last = tasks[0]?.state ?? (causeLine(r.stderr) || 'no task yet');
+    if (bad || now() > until) {
+      await ssh.host.run(`${rt} service rm ${name}`, { privileged: true }).catch(() => undefined);
+      o.transcript.note(`removed the ${name} service: its task did not run`);
+      if (bad) {
+        const fix = /No such image|pull access denied|manifest unknown|not found/i.test(bad.error)
+          ? 'The node cannot get the agent image: load it on every node (docker load -i <archive>) or let the nodes reach the registry.'
+          : 'Check the node (docker node ls, docker service ps --no-trunc) and the mounts; then run the install again.';
+        throw new HostFailure(`the agent service's task was ${bad.state.split(' ')[0]!.toLowerCase()}: ${bad.error}. Fix: ${fix}`);
+      }
+      throw new HostFailure(`the agent service's task did not run within ${Math.round((o.containerWaitMs ?? SERVICE_WATCH_MS) / 1000)} s (${last})`);
+    }
+    await abortableSleep(o.pollMs ?? 1000, o.signal);
   }
 }
 

@@ -1,4 +1,5 @@
 import { isIP } from 'node:net';
+import { causeLine } from '../../shared/domain/cliError';
 import { shellQuote } from '../../shared/domain/shellQuote';
 import type { Platform } from '../../shared/domain/types';
 
@@ -30,7 +31,12 @@ export interface RuntimeProbe {
   infoFormat: string;
   /** `inspect --type container portainer_edge_agent` or `service inspect portainer_edge_agent`. */
   existing: string;
+  /** The agent image: is it on the host, else can the engine pull it (bounded)? */
+  image?: string;
 }
+
+/** How long preflight lets the engine try to pull a missing agent image (a registry probe). */
+export const IMAGE_PULL_PROBE_S = 20;
 
 /** Transcript summary for the `existing` section: the inspect JSON holds the agent env (join token, secret). */
 export const EXISTING_NOT_RECORDED = '(inspect JSON not recorded: it holds the agent env)';
@@ -44,6 +50,13 @@ function runtimeSections(r: RuntimeProbe): string {
   return [
     `echo '${MARK} info'; ( $ep "$rt" info --format ${shellQuote(r.infoFormat)} ) 2>&1; irc=$?; echo "${MARK}-rc $irc"`,
     `if [ "$irc" -eq 0 ]; then echo '${MARK} existing'; ( $ep "$rt" ${r.existing} ) 2>&3; echo "${MARK}-rc $?"; fi`,
+    // The exact tag on the host, else a pull bounded by timeout(1): present → "present", pulled →
+    // "pulled", else the pull's last lines and its exit code (124: timed out).
+    ...(r.image
+      ? [
+          `if [ "$irc" -eq 0 ]; then echo '${MARK} image'; ( if $ep "$rt" image inspect ${shellQuote(r.image)} >/dev/null 2>&1; then echo present; else out=$(timeout ${IMAGE_PULL_PROBE_S} $ep "$rt" pull ${shellQuote(r.image)} 2>&1); prc=$?; printf '%s\\n' "$out" | tail -n 4; [ $prc -eq 0 ] && echo pulled; exit $prc; fi ) 2>&1; echo "${MARK}-rc $?"; fi`,
+        ]
+      : []),
   ].join('\n');
 }
 
@@ -339,6 +352,22 @@ export function checkExistingAgent(existing: ExistingAgent | undefined, desired:
 export function sameImage(a: string, b: string): boolean {
   const norm = (r: string) => imageWithoutDigest(r).replace(/^(docker\.io|index\.docker\.io)\//, '').replace(/^library\//, '');
   return norm(a) === norm(b);
+}
+
+/** Preflight's answer to "can the agent image be had on the target?" from the `image` section. */
+export function checkImage(image: string, section: ProbeSection | undefined, runtimeName: string): Check {
+  const title = 'Agent image';
+  if (!section) return { id: 'image', title, status: 'warn', found: `not checked (${runtimeName} was not reachable)` };
+  const out = section.out.trim();
+  if (section.rc === 0) return { id: 'image', title, status: 'pass', found: /(^|\n)present$/.test(out) ? `${image} is on the host` : `${image} pulled from its registry` };
+  const why = section.rc === 124 ? `the pull did not finish within ${IMAGE_PULL_PROBE_S} s` : causeLine(out) || `the pull failed (exit ${section.rc})`;
+  return {
+    id: 'image',
+    title,
+    status: 'fail',
+    found: `${image} is not on the host and cannot be pulled: ${why}`,
+    fix: `Load the image on the host (${runtimeName} save on a machine that has it, then ${runtimeName} load -i <archive> on the host), or let the host reach the registry (registry-1.docker.io:443).`,
+  };
 }
 
 /** Strips a pinned digest (`image:tag@sha256:…`, as Swarm records a resolved image). */

@@ -127,8 +127,26 @@ describe.skipIf(noPodman)('Podman install over real sshd with the real podman', 
     expect(pod.argvLog().filter((c) => c.envFile)).toHaveLength(1);
   }, 90_000);
 
+  it('missing agent image, no registry: preflight names it with podman\'s pull error before anything is created (issue #17)', async () => {
+    await engine.reset();
+    await engine.podman(['rmi', '-f', 'docker.io/portainer/agent:2.23.0']);
+    const calls = pod.argvLog().length;
+    try {
+      const summary = await runFleetInstall(options());
+      const h = summary.hosts[0]!;
+      keys.push((await bed.api.environment(h.environmentId!)).edgeKey);
+      expect(h.status).toBe('failed');
+      expect(h.reason, h.reason).toMatch(/Agent image: portainer\/agent:2\.23\.0 is not on the host and cannot be pulled: Error: short-name "portainer\/agent:2\.23\.0" did not resolve to an alias and no unqualified-search registries are defined/);
+      // Podman resolves short names only through registries.conf (Debian's has none): the 2.23 command's
+      // unqualified image cannot be pulled there at all; podman's own line says so.
+      expect(pod.argvLog().slice(calls).filter((c) => c.envFile || c.argv[0] === 'run')).toEqual([]);
+    } finally {
+      await engine.restoreImage();
+    }
+  }, 90_000);
+
   it('secret scan: no join token or agent secret in argv/cmdlines, transcripts, progress log, sshd log or ps', () => {
-    expect(keys).toHaveLength(2);
+    expect(keys).toHaveLength(3);
     const files = (dir: string): string[] => (existsSync(dir) ? readdirSync(dir, { withFileTypes: true }).flatMap((d) => (d.isDirectory() ? files(join(dir, d.name)) : [join(dir, d.name)])) : []);
     const haystacks: Array<[string, string]> = files(join(bed.root, 'runs')).map((f) => [f, readFileSync(f, 'utf8')]);
     haystacks.push(['progress log', logLines.join('\n')], ['argv', JSON.stringify(pod.argvLog())], ['sshd log', pod.sshdLog()], ['ps', execFileSync('ps', ['-eo', 'args'], { encoding: 'utf8' })]);

@@ -11,6 +11,7 @@ import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { runFleetInstall, type FleetInstallOptions } from '../../../src-main/services/install/fleetInstall';
+import { ensureAgentImage } from '../../fixtures/engine/agentImage/build';
 import { engineUnavailable } from '../../fixtures/engine/dockerd';
 import { testEngine } from '../../fixtures/engine/shared';
 import { fleetTestOptions } from '../../fixtures/ssh/fleetOptions';
@@ -145,8 +146,59 @@ describe.skipIf(noEngine)('Docker Swarm install over real sshd on a real engine'
     expect((await service()).Spec.TaskTemplate.ContainerSpec.Env).toEqual(expect.arrayContaining([`EDGE_KEY=${env.edgeKey}`, `EDGE_ID=${h.edgeId}`]));
   }, 120_000);
 
+  it('missing agent image, no registry: preflight names it for Standalone and Swarm before anything is created (issue #17)', async () => {
+    const engine = manager.engine!;
+    await engine.docker(['service', 'rm', 'portainer_edge_agent']).catch(() => undefined);
+    await engine.docker(['image', 'rm', '-f', 'portainer/agent:2.23.0']);
+    const calls = manager.argvLog().length;
+    try {
+      for (const platform of ['standalone', 'swarm'] as const) {
+        const started = Date.now();
+        const summary = await runFleetInstall(options(`${bed.users.key.name}@127.0.0.1:${manager.port}`, { platform }));
+        const h = summary.hosts[0]!;
+        keys.push((await bed.api.environment(h.environmentId!)).edgeKey);
+        expect(h.status).toBe('failed');
+        // docker's own error line from the bounded pull, not a usage hint.
+        expect(h.reason).toMatch(/Agent image: portainer\/agent:2\.23\.0 is not on the host and cannot be pulled: Error response from daemon: .*registry-1\.docker\.io/);
+        const check = (h.detail!.checks as Array<{ id: string; fix?: string }>).find((c) => c.id === 'image')!;
+        expect(check.fix).toMatch(/load -i <archive>/);
+        expect(Date.now() - started).toBeLessThan(30_000);
+      }
+      // Nothing was created: no run, no service create, no env file on the host.
+      expect(manager.argvLog().slice(calls).filter((c) => c.envFile || c.argv[0] === 'run' || c.argv.slice(0, 2).join(' ') === 'service create')).toEqual([]);
+      expect(await engine.docker(['service', 'ls', '-q'])).toBe('');
+    } finally {
+      await ensureAgentImage(engine);
+    }
+  }, 120_000);
+
+  it('a task the orchestrator rejects (the image gone after preflight) ends the host in bounded time with the task error; the service is removed', async () => {
+    const engine = manager.engine!;
+    let removed = false;
+    try {
+      const summary = await runFleetInstall(
+        options(`${bed.users.key.name}@127.0.0.1:${manager.port}`, {
+          onLog: (_t, line) => {
+            if (line === '== write env file' && !removed) {
+              removed = true;
+              void engine.docker(['image', 'rm', '-f', 'portainer/agent:2.23.0']);
+            }
+          },
+        }),
+      );
+      const h = summary.hosts[0]!;
+      keys.push((await bed.api.environment(h.environmentId!)).edgeKey);
+      expect(removed).toBe(true);
+      expect(h.status).toBe('failed');
+      expect(h.reason, h.reason).toMatch(/start agent: the agent service's task was rejected: No such image: portainer\/agent:2\.23\.0\. Fix: .*docker load -i <archive>/);
+      expect(await engine.docker(['service', 'ls', '-q'])).toBe('');
+    } finally {
+      await ensureAgentImage(engine);
+    }
+  }, 180_000);
+
   it('secret scan: no join token, agent secret or password in argv/cmdlines, transcripts, progress log, sshd logs, ps or shell history', () => {
-    expect(keys).toHaveLength(4);
+    expect(keys).toHaveLength(7);
     const secrets = [...keys, AGENT_SECRET, bed.users.sudo.password];
     const files = (dir: string): string[] => (existsSync(dir) ? readdirSync(dir, { withFileTypes: true }).flatMap((d) => (d.isDirectory() ? files(join(dir, d.name)) : [join(dir, d.name)])) : []);
     const haystacks: Array<[string, string]> = files(join(bed.root, 'runs')).map((f) => [f, readFileSync(f, 'utf8')]);
