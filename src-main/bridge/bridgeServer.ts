@@ -9,7 +9,7 @@ import type { Dispatcher } from '../services/rpc/dispatcher';
 import type { EventHub } from '../services/rpc/eventHub';
 import type { Logger } from '../services/logging/logger';
 import { LaunchCodes } from './launchCodes';
-import { checkOrigin, checkToken, hostsFor, presentedToken, TOKEN_COOKIE, type BridgeGuard } from './guard';
+import { checkOrigin, checkToken, hostsFor, presentedToken, safeDecode, tokenCookie, type BridgeGuard } from './guard';
 import { loadStatic } from './staticFiles';
 
 /**
@@ -44,8 +44,10 @@ export interface Bridge {
   close(): Promise<void>;
 }
 
-const CSP =
-  "default-src 'self'; script-src 'self'; style-src 'self' 'unsafe-inline'; img-src 'self' data:; connect-src 'self' ws:; frame-ancestors 'none'; base-uri 'none'; form-action 'none'";
+/** The page may open sockets to this bridge only (`ws:` alone allowed any host); `host` is the checked Host header. */
+export function contentSecurityPolicy(host: string): string {
+  return `default-src 'self'; script-src 'self'; style-src 'self' 'unsafe-inline'; img-src 'self' data:; connect-src 'self' ws://${host}; frame-ancestors 'none'; base-uri 'none'; form-action 'none'`;
+}
 
 function sendEnvelope(res: ServerResponse, status: number, envelope: Envelope<unknown>): void {
   const body = JSON.stringify(envelope);
@@ -57,21 +59,25 @@ function fail(res: ServerResponse, status: number, code: ErrorCode, message: str
   sendEnvelope(res, status, { ok: false, error: { code, message } });
 }
 
-function readBody(req: IncomingMessage, limit: number): Promise<Buffer | 'too-large'> {
+/**
+ * Reads a body up to `limit`. Past it the rest is read and dropped (not kept), so the client,
+ * still sending, is not reset before it can read the 413; a sender that goes on past
+ * `drainLimit` is cut off.
+ */
+function readBody(req: IncomingMessage, limit: number, drainLimit: number): Promise<Buffer | 'too-large'> {
   return new Promise((resolve, reject) => {
     const chunks: Buffer[] = [];
     let size = 0;
+    const declared = Number(req.headers['content-length']);
+    if (Number.isFinite(declared) && declared > limit) size = declared;
     req.on('data', (chunk: Buffer) => {
       size += chunk.length;
-      if (size > limit) {
-        resolve('too-large');
-        req.destroy();
-        return;
-      }
-      chunks.push(chunk);
+      if (size > drainLimit) req.destroy();
+      else if (size <= limit) chunks.push(chunk);
     });
-    req.on('end', () => resolve(Buffer.concat(chunks)));
+    req.on('end', () => resolve(size > limit ? 'too-large' : Buffer.concat(chunks)));
     req.on('error', reject);
+    req.on('close', () => resolve('too-large'));
   });
 }
 
@@ -86,7 +92,7 @@ export async function startBridge(options: BridgeOptions): Promise<Bridge> {
   const host = options.host ?? '127.0.0.1';
   const token = options.token ?? randomBytes(24).toString('base64url');
   const maxBody = options.maxBodyBytes ?? 1024 * 1024;
-  const guard: BridgeGuard = { token, allowedHosts: new Set() };
+  const guard: BridgeGuard = { token, allowedHosts: new Set(), cookieName: '' };
   const launchCodes = new LaunchCodes();
   const { dispatcher, hub, logger } = options;
 
@@ -95,8 +101,11 @@ export async function startBridge(options: BridgeOptions): Promise<Bridge> {
     if (!(req.headers['content-type'] ?? '').startsWith('application/json')) {
       return fail(res, 415, 'invalid_input', 'Send the request as application/json.');
     }
-    const body = await readBody(req, maxBody);
-    if (body === 'too-large') return fail(res, 413, 'invalid_input', `Request body is larger than ${maxBody} bytes.`);
+    const body = await readBody(req, maxBody, Math.max(maxBody * 4, 8 * 1024 * 1024));
+    if (body === 'too-large') {
+      res.setHeader('Connection', 'close');
+      return fail(res, 413, 'invalid_input', `Request body is larger than ${maxBody} bytes.`);
+    }
     let payload: unknown = {};
     if (body.length > 0) {
       try {
@@ -150,24 +159,28 @@ export async function startBridge(options: BridgeOptions): Promise<Bridge> {
       url.searchParams.delete('token');
       url.searchParams.delete('code');
       res.writeHead(303, {
-        'Set-Cookie': `${TOKEN_COOKIE}=${encodeURIComponent(token)}; HttpOnly; SameSite=Strict; Path=/`,
+        'Set-Cookie': `${guard.cookieName}=${encodeURIComponent(token)}; HttpOnly; SameSite=Strict; Path=/`,
         Location: url.pathname + url.search + url.hash,
         'Cache-Control': 'no-store',
       });
       res.end();
       return;
     }
-    if (!checkToken(presentedToken(req), guard)) {
+    if (!checkToken(presentedToken(req, guard), guard)) {
       return fail(res, 401, 'unauthorized', 'Missing or wrong launch token: open the address `edgedeck serve` printed.');
     }
-    if (url.pathname.startsWith('/rpc/')) return handleRpc(req, res, decodeURIComponent(url.pathname.slice(5)));
+    if (url.pathname.startsWith('/rpc/')) {
+      const channel = safeDecode(url.pathname.slice(5));
+      if (channel === undefined) return fail(res, 400, 'invalid_input', 'The call name in the address is not valid percent-encoding.');
+      return handleRpc(req, res, channel);
+    }
     if (url.pathname.startsWith('/downloads/')) return handleDownload(req, res, url.pathname.slice('/downloads/'.length));
     if (req.method !== 'GET' && req.method !== 'HEAD') return fail(res, 405, 'invalid_input', 'Only GET is served here.');
     const file = options.staticDir ? await loadStatic(options.staticDir, url.pathname) : undefined;
     if (!file) return fail(res, 404, 'not_found', 'Not found. (Is the renderer built? Run `npm run build`.)');
     res.writeHead(200, {
       'Content-Type': file.type,
-      'Content-Security-Policy': CSP,
+      'Content-Security-Policy': contentSecurityPolicy(req.headers.host ?? ''),
       'Cache-Control': file.immutable ? 'public, max-age=31536000, immutable' : 'no-store',
     });
     res.end(req.method === 'HEAD' ? undefined : file.body);
@@ -188,7 +201,7 @@ export async function startBridge(options: BridgeOptions): Promise<Bridge> {
     socket.on('error', () => socket.destroy());
     const origin = checkOrigin(req, guard);
     const path = (req.url ?? '').split('?')[0];
-    if (!origin.ok || path !== '/events' || !checkToken(presentedToken(req), guard)) {
+    if (!origin.ok || path !== '/events' || !checkToken(presentedToken(req, guard), guard)) {
       socket.end('HTTP/1.1 403 Forbidden\r\nConnection: close\r\n\r\n');
       return;
     }
@@ -209,6 +222,7 @@ export async function startBridge(options: BridgeOptions): Promise<Bridge> {
   });
   const port = (server.address() as AddressInfo).port;
   hostsFor(host, port).forEach((h) => guard.allowedHosts.add(h));
+  guard.cookieName = tokenCookie(port);
   const shownHost = host.includes(':') ? `[${host}]` : host;
   return {
     port,

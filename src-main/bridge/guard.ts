@@ -6,12 +6,21 @@ import type { IncomingMessage } from 'node:http';
  * request (cookie for the browser, bearer header for scripts), and Host/Origin must name
  * this very listener, which defeats DNS rebinding and cross-site requests.
  */
-export const TOKEN_COOKIE = 'edgedeck_token';
+/**
+ * The cookie's name carries the port: browsers share cookies across ports of one host, so with one
+ * name every `edgedeck serve` on 127.0.0.1 overwrote the others' (and a page of one sent its token
+ * to all of them).
+ */
+export function tokenCookie(port: number): string {
+  return `edgedeck_token_${port}`;
+}
 
 export interface BridgeGuard {
   /** Host header values we answer to, e.g. `127.0.0.1:5173`, `localhost:5173`. */
   allowedHosts: Set<string>;
   token: string;
+  /** tokenCookie(port), set once the port is known. */
+  cookieName: string;
 }
 
 export function hostsFor(host: string, port: number): Set<string> {
@@ -30,9 +39,18 @@ export function cookieValue(header: string | undefined, name: string): string | 
   if (!header) return undefined;
   for (const part of header.split(';')) {
     const eq = part.indexOf('=');
-    if (eq > 0 && part.slice(0, eq).trim() === name) return decodeURIComponent(part.slice(eq + 1).trim());
+    if (eq > 0 && part.slice(0, eq).trim() === name) return safeDecode(part.slice(eq + 1).trim());
   }
   return undefined;
+}
+
+/** decodeURIComponent that answers undefined for bad percent-encoding (`%E0%A4%A`) instead of throwing. */
+export function safeDecode(text: string): string | undefined {
+  try {
+    return decodeURIComponent(text);
+  } catch {
+    return undefined;
+  }
 }
 
 export type GuardVerdict = { ok: true } | { ok: false; status: number; message: string };
@@ -50,10 +68,10 @@ export function checkOrigin(req: IncomingMessage, guard: BridgeGuard): GuardVerd
   return { ok: true };
 }
 
-export function presentedToken(req: IncomingMessage): string | undefined {
+export function presentedToken(req: IncomingMessage, guard: BridgeGuard): string | undefined {
   const auth = req.headers.authorization;
   if (auth?.startsWith('Bearer ')) return auth.slice(7).trim();
-  return cookieValue(req.headers.cookie, TOKEN_COOKIE);
+  return cookieValue(req.headers.cookie, guard.cookieName);
 }
 
 export function checkToken(candidate: string | undefined, guard: BridgeGuard): boolean {

@@ -39,7 +39,8 @@ export class TaskManager {
   create(kind: TaskView['kind'], title: string, work: (ctx: TaskContext) => Promise<TaskView['result'] | void>): string {
     const id = randomUUID();
     const controller = new AbortController();
-    const redactor = this.o.redactor ?? new Redactor();
+    // The run's own secrets (join tokens, passwords it was given) live and die with the run.
+    const redactor = (this.o.redactor ?? new Redactor()).child();
     const st: TaskState = {
       view: { id, kind, title, status: 'running', progress: 0, createdAt: new Date().toISOString(), pendingPrompts: [] },
       controller,

@@ -92,8 +92,16 @@ describe('bridge transport', () => {
     const bad = await send('/rpc/app:info', { method: 'POST', headers: json(), body: '{not json' });
     expect(bad.status).toBe(400);
     expect(JSON.parse(bad.body).error.message).toMatch(/not valid JSON/);
-    const big = await send('/rpc/app:info', { method: 'POST', headers: json(), body: Buffer.alloc(10_000, 0x61) });
-    expect([413, -1]).toContain(big.status);
+    // Oversized: a 413 with its envelope, also while the client is still sending (not a reset).
+    for (const size of [10_000, 2 * 1024 * 1024]) {
+      const big = await send('/rpc/app:info', { method: 'POST', headers: json(), body: Buffer.alloc(size, 0x61) });
+      expect(big.status, `${size} bytes`).toBe(413);
+      expect(JSON.parse(big.body)).toMatchObject({ ok: false, error: { code: 'invalid_input', message: 'Request body is larger than 4096 bytes.' } });
+    }
+    // Bad percent-encoding in the call name is the caller's mistake: 400, not a 500 with a stack trace.
+    const pct = await send('/rpc/%E0%A4%A', { method: 'POST', headers: json(), body: '{}' });
+    expect(pct.status).toBe(400);
+    expect(JSON.parse(pct.body).error.message).toMatch(/not valid percent-encoding/);
     const form = await send('/rpc/app:info', { method: 'POST', headers: { ...auth(), 'Content-Type': 'text/plain' }, body: '{}' });
     expect(form.status).toBe(415);
     // The bridge survives all of it.
@@ -113,12 +121,22 @@ describe('bridge transport', () => {
     expect(first.status).toBe(303);
     expect(first.headers.location).toBe('/');
     const cookie = String(first.headers['set-cookie']);
+    // Named for this bridge's port: another `edgedeck serve` on 127.0.0.1 keeps its own.
+    expect(cookie).toMatch(new RegExp(`^edgedeck_token_${bridge.port}=`));
     expect(cookie).toMatch(/HttpOnly/);
     expect(cookie).toMatch(/SameSite=Strict/);
     const page = await send('/', { headers: { Cookie: cookie.split(';')[0]! } });
     expect(page.status).toBe(200);
     expect(page.body).toContain('<title>Edgedeck</title>');
     expect(String(page.headers['content-security-policy'])).toContain("script-src 'self'");
+    // Sockets to this bridge only (a bare `ws:` allowed any host).
+    expect(String(page.headers['content-security-policy'])).toMatch(new RegExp(`connect-src 'self' ws://127\\.0\\.0\\.1:${bridge.port};`));
+    expect(String(page.headers['content-security-policy'])).not.toMatch(/ws:[ ;]/);
+    // The cookie of another port's bridge is not this bridge's.
+    const otherPort = await send('/', { headers: { Cookie: `edgedeck_token_${bridge.port + 1}=${encodeURIComponent(bridge.token)}` } });
+    expect(otherPort.status).toBe(401);
+    const malformed = await send('/', { headers: { Cookie: `edgedeck_token_${bridge.port}=%E0%A4%A` } });
+    expect(malformed.status).toBe(401);
     const bare = await send('/');
     expect(bare.status).toBe(401);
     const wrongToken = await send('/?token=wrong');
@@ -138,7 +156,7 @@ describe('bridge transport', () => {
     });
     expect(refusedOutcome).toBe('refused');
 
-    const ws = new WebSocket(`ws://127.0.0.1:${bridge.port}/events`, { headers: { Cookie: `edgedeck_token=${encodeURIComponent(bridge.token)}` } });
+    const ws = new WebSocket(`ws://127.0.0.1:${bridge.port}/events`, { headers: { Cookie: `edgedeck_token_${bridge.port}=${encodeURIComponent(bridge.token)}` } });
     await new Promise<void>((resolve, reject) => {
       ws.on('open', () => resolve());
       ws.on('error', reject);

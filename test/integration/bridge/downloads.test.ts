@@ -74,7 +74,7 @@ describe('bridge downloads', () => {
   it('streams the file once as a no-store attachment, deletes it, then answers 404', async () => {
     const { id, dir } = offer();
     // The browser's way: the HttpOnly cookie the launch address set.
-    const first = await get(`/downloads/${id}`, { Cookie: `edgedeck_token=${encodeURIComponent(bridge.token)}` });
+    const first = await get(`/downloads/${id}`, { Cookie: `edgedeck_token_${bridge.port}=${encodeURIComponent(bridge.token)}` });
     expect(first.status).toBe(200);
     expect(first.headers['content-disposition']).toBe('attachment; filename="edgedeck-export-2030-01-01-120000.tar"');
     expect(first.headers['cache-control']).toBe('no-store');
