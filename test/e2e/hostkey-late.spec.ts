@@ -1,5 +1,6 @@
-import { expect, test } from './serveFixture';
+import { expect, test } from '@playwright/test';
 import { startLateAnswerBed, type LateAnswerBed } from '../fixtures/ssh/lateAnswerBed';
+import { startServe, type ServedApp } from './serveProcess';
 
 // Issue #11 item 1 in real Chromium against `edgedeck serve` and real OpenSSH sshd on loopback:
 // the "Unknown host key" dialog left open longer than the 20 s handshake budget. Time in the
@@ -9,13 +10,21 @@ import { startLateAnswerBed, type LateAnswerBed } from '../fixtures/ssh/lateAnsw
 test.use({ viewport: { width: 1360, height: 900 } });
 
 let bed: LateAnswerBed;
+// Its own `serve` (own data folder): the runs these tests leave must not show up under another
+// spec's Past runs, as they would through the worker-wide fixture.
+let served: ServedApp;
+let stopServe: (() => Promise<void>) | undefined;
 
 // patient: waits 60 s for a login, long enough for an answer after the app's 20 s budget; impatient: gives up after 3 s.
 test.beforeAll(async () => {
   bed = await startLateAnswerBed({ patientGraceS: 60, impatientGraceS: 3 });
+  const started = await startServe();
+  served = started.app;
+  stopServe = started.stop;
 });
 
 test.afterAll(async () => {
+  await stopServe?.();
   await bed?.stop();
 });
 
@@ -28,7 +37,7 @@ async function addTargets(page: import('@playwright/test').Page, targets: string
   await expect(page.getByTestId('install-target-row')).toHaveCount(targets.length);
 }
 
-test('host-key dialog answered after the handshake budget: the connection still succeeds; a silent second target times out by itself', async ({ page, served }) => {
+test('host-key dialog answered after the handshake budget: the connection still succeeds; a silent second target times out by itself', async ({ page }) => {
   test.setTimeout(120_000);
   const keyTarget = `${bed.users.key.name}@127.0.0.1:${bed.patient.port}`;
   const silentTarget = `${bed.users.key.name}@127.0.0.1:${bed.silentPort}`;
@@ -54,7 +63,7 @@ test('host-key dialog answered after the handshake budget: the connection still 
   expect(served.stderr()).not.toMatch(/_destruct|TypeError/);
 });
 
-test('host-key dialog left open until the host gives up: the row says the question was not answered in time, the dialog goes away, the app lives on', async ({ page, served }) => {
+test('host-key dialog left open until the host gives up: the row says the question was not answered in time, the dialog goes away, the app lives on', async ({ page }) => {
   test.setTimeout(120_000);
   const keyTarget = `${bed.users.key.name}@127.0.0.1:${bed.impatient.port}`;
   await page.goto(served.url);
