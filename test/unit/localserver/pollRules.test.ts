@@ -25,7 +25,7 @@ describe("Portainer's If-None-Match (respondFromCache, 2.23.0)", () => {
 });
 
 describe('heartbeat apart from the stored LastCheckInDate', () => {
-  it('heartbeats start from the stored value; updateHeartbeat leaves it alone; storeCheckIn writes both', () => {
+  it('heartbeats start from the stored value; updateHeartbeat leaves it alone; storeCheckIn writes both', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'edgedeck-hb-'));
     dirs.push(dir);
     const { store } = Store.open(dir, silentLogger, 20);
@@ -42,6 +42,7 @@ describe('heartbeat apart from the stored LastCheckInDate', () => {
     expect(store.heartbeat(99)).toBe(0);
     store.removeEnvironment(3);
     expect(store.heartbeat(3)).toBe(0);
-    void store.close();
+    // Awaited: afterEach removes the folder, and a write still under way would then fail unhandled.
+    await store.close();
   });
 });
