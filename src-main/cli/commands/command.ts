@@ -1,10 +1,10 @@
 import { invalidInput } from '../../shared/contract/errors';
-import { parseIdList } from '../../shared/domain/idList';
 import { buildInstallCommand } from '../../shared/domain/installCommands';
 import { releaseLineFor } from '../../shared/domain/releaseLines';
 import type { CommandOptions, Platform, TargetOs } from '../../shared/domain/types';
 import { defineCommand } from '../defineCommand';
 import { withFlagNames } from '../flags';
+import { META_FLAG_OF_FIELD, META_OPTIONS, META_USAGE, metaFromFlags } from '../metaFlags';
 import { AGENT_SECRET, EDGE_KEY_SECRET, NOMAD_TOKEN_SECRET } from '../secretFlags';
 
 const USAGE =
@@ -12,7 +12,7 @@ const USAGE =
   '                 (--edge-key-stdin | --edge-key-file F | $EDGEDECK_EDGE_KEY) (--edge-id ID | --edge-id-generator CMD)\n' +
   '                 [--no-insecure-poll] [--agent-secret-stdin | --agent-secret-file F | $EDGEDECK_AGENT_SECRET] [--env LIST] [--async]\n' +
   '                 [--nomad-token-stdin | --nomad-token-file F | $EDGEDECK_NOMAD_TOKEN] [--nomad-tls]\n' +
-  '                 [--server-version V] [--edge-groups 1,2] [--group-id 5] [--tag-ids 10,20]\n\n' +
+  `                 [--server-version V] ${META_USAGE}\n\n` +
   'Secrets given with -stdin are read one per line in this order: edge key, agent secret, Nomad token.\n' +
   '--edge-key K, --agent-secret S and --nomad-token T still work but put the secret in the process list (a warning says so).';
 
@@ -30,9 +30,7 @@ const FLAG_OF_FIELD: Record<string, string> = {
   envVars: '--env',
   nomadToken: '--nomad-token',
   serverVersion: '--server-version',
-  edgeGroupIds: '--edge-groups',
-  groupId: '--group-id',
-  tagIds: '--tag-ids',
+  ...META_FLAG_OF_FIELD,
 };
 
 export const commandCommand = defineCommand({
@@ -50,9 +48,7 @@ export const commandCommand = defineCommand({
     async: { type: 'boolean' },
     'nomad-tls': { type: 'boolean' },
     'server-version': { type: 'string' },
-    'edge-groups': { type: 'string' },
-    'group-id': { type: 'string' },
-    'tag-ids': { type: 'string' },
+    ...META_OPTIONS,
   },
   async run({ values, io, hasSecret, secrets }) {
     const platform = values.platform;
@@ -79,8 +75,6 @@ export const commandCommand = defineCommand({
     }
     const s = await secrets();
     const serverVersion = values['server-version'];
-    const groupId = values['group-id'] !== undefined ? parseIdList(values['group-id'], '--group-id', 'environment group') : undefined;
-    if (groupId && groupId.length !== 1) throw invalidInput('--group-id', 'takes one environment group id, e.g. --group-id 5.');
     const options: CommandOptions = {
       platform: platform as Platform,
       os: os as TargetOs,
@@ -95,9 +89,7 @@ export const commandCommand = defineCommand({
       ...(platform === 'nomad' && s['nomad-token'] !== undefined ? { nomadToken: s['nomad-token'] } : {}),
       ...(values['nomad-tls'] ? { nomadTls: true } : {}),
       ...(serverVersion !== undefined ? { serverVersion } : {}),
-      ...(values['edge-groups'] !== undefined ? { edgeGroupIds: parseIdList(values['edge-groups'], '--edge-groups', 'Edge group') } : {}),
-      ...(groupId ? { groupId: groupId[0]! } : {}),
-      ...(values['tag-ids'] !== undefined ? { tagIds: parseIdList(values['tag-ids'], '--tag-ids', 'tag') } : {}),
+      ...metaFromFlags(values),
     };
     const text = withFlagNames(FLAG_OF_FIELD, () => buildInstallCommand(options));
     // Only stderr: stdout stays exactly Portainer's text.

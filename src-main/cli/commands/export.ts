@@ -6,6 +6,8 @@ import { normaliseBaseUrl } from '../../services/portainer/url';
 import { PrestageCache } from '../../services/prestage/cache';
 import { parseDevicesCsv, problemText } from '../../services/prestage/devicesCsv';
 import type { AgeTarget } from '../../services/prestage/encrypt';
+import { DEFAULT_EDGE_ID_GENERATOR, GLOBAL_FORMATS, type GlobalFormat } from '../../services/prestage/globalBundle';
+import { exportGlobalBundle } from '../../services/prestage/globalExport';
 import { createPrestageFileStore } from '../../services/prestage/prestageFileStore';
 import { PrestageService, type ImportPlan, type PrestageConnection } from '../../services/prestage/prestageService';
 import { BUNDLE_FORMATS, DEVICE_PLATFORMS, type BundleFormat, type DevicePlatform } from '../../services/prestage/types';
@@ -18,6 +20,7 @@ import { defaultDataDir } from '../paths';
 import { defineCommand, type ValuesOf } from '../defineCommand';
 import { EXIT_USAGE, reportError, type CliIo, type Command } from '../io';
 import type { SecretSpec } from '../secretInput';
+import { META_OPTIONS, META_USAGE, metaFromFlags } from '../metaFlags';
 import { connectServer, SERVER_OPTIONS, SERVER_SECRETS, serverAuthOf, TLS_HINT } from '../serverConnection';
 
 const USAGE = `edgedeck export: prestaged join-token bundles for installing agents later, offline if need be.
@@ -26,6 +29,9 @@ const USAGE = `edgedeck export: prestaged join-token bundles for installing agen
                   --out DIR [--formats ${BUNDLE_FORMATS.join(',')}] [--expires YYYY-MM-DD]
                   [--age-passphrase-stdin | --age-passphrase-file F | --age-recipient age1… (repeatable)]
   edgedeck export --server URL [credentials] --unused-days N [--delete --yes]
+  edgedeck export --server URL [credentials] --global-key --out DIR [--edge-id-generator CMD]
+                  [--edge-groups 1,2] [--group-id 5] [--tag-ids 10,20] [--platform standalone|podman]
+                  [--formats env,script,cloud-init] [--url URL] [--expires YYYY-MM-DD] [encryption]
 
 Server and credentials (as in "edgedeck env"):
   --server URL  --username U --password-stdin | --api-key-stdin   [--insecure | --pin SHA256]
@@ -40,10 +46,16 @@ Devices CSV (--csv): columns name, group, tags (;-separated), poll, platform, ed
   --url URL        Portainer URL the agents use (default: --server)
 Bundle options:
   --platform ${DEVICE_PLATFORMS.join('|')}   --no-insecure-poll   --env NAME=value,...
+  ${META_USAGE}   auto-onboarding metadata (EDGE_GROUPS, PORTAINER_GROUP, PORTAINER_TAGS)
   --labels-include-key   put the join token into the label QR codes (off by default)
 Encryption (age; decrypt with "age -d"): the export becomes one .tar.age file in --out.
   With both --password-stdin and --age-passphrase-stdin, standard input holds the password on
   the first line and the age passphrase on the second.
+Auto-onboarding (--global-key): one bundle (folder auto-onboard/) for any number of devices, all
+enrolling with the server's global key (environment id 0). Each device's install.sh makes its own
+Edge ID with --edge-id-generator (default: ${DEFAULT_EDGE_ID_GENERATOR}) on first run; the
+metadata flags give the Edge groups, group and tags the server assigns (Business Edition creates the
+environment and, unless trust on first connect is on, holds it in the waiting room).
 Unused tokens: lists Edge environments that never checked in, created N or more days ago
 (creation dates come from Edgedeck's local copy); --delete --yes removes them.
 Exit codes: 0 ok, 2 bad input (also: CSV rows in error), 1 server or write error.`;
@@ -64,9 +76,12 @@ const OPTIONS = {
   platform: { type: 'string' },
   'no-insecure-poll': { type: 'boolean', default: false },
   env: { type: 'string' },
+  ...META_OPTIONS,
   'labels-include-key': { type: 'boolean', default: false },
   'age-recipient': { type: 'string', multiple: true },
   'unused-days': { type: 'string' },
+  'global-key': { type: 'boolean', default: false },
+  'edge-id-generator': { type: 'string' },
   delete: { type: 'boolean', default: false },
   yes: { type: 'boolean', default: false },
   json: { type: 'boolean', default: false },
@@ -104,6 +119,12 @@ function ids(text: string): number[] {
     });
   if (out.length === 0) throw invalidInput('--environments', 'Give at least one environment ID, e.g. --environments 1,2,3.');
   return [...new Set(out)];
+}
+
+function globalFormats(text: string): GlobalFormat[] {
+  const list = text.split(',').map((s) => s.trim()).filter(Boolean);
+  for (const f of list) if (!(GLOBAL_FORMATS as readonly string[]).includes(f)) throw invalidInput('--formats', `An auto-onboarding bundle has the formats ${GLOBAL_FORMATS.join(',')}; "${f}" is not one of them.`);
+  return list as GlobalFormat[];
 }
 
 function formats(text: string | undefined): BundleFormat[] {
@@ -145,8 +166,9 @@ export function makeExportCommand(deps: ExportCommandDeps = {}): Command {
 
 async function runExport(values: Values, io: CliIo, given: SecretAccess, profiles: ServerProfiles, service: PrestageService, redactor: Redactor, deps: ExportCommandDeps): Promise<number> {
   // ---- which mode
-  const modes = [values.environments !== undefined, values.csv !== undefined, values['unused-days'] !== undefined].filter(Boolean).length;
-  if (modes !== 1) throw invalidInput('--environments', 'Say what to do: --environments 1,2,3, or --csv devices.csv --create|--dry-run, or --unused-days N.');
+  const modes = [values.environments !== undefined, values.csv !== undefined, values['unused-days'] !== undefined, values['global-key']].filter(Boolean).length;
+  if (modes !== 1) throw invalidInput('--environments', 'Say what to do: --environments 1,2,3, or --csv devices.csv --create|--dry-run, or --unused-days N, or --global-key.');
+  if (values['edge-id-generator'] !== undefined && !values['global-key']) throw invalidInput('--edge-id-generator', '--edge-id-generator goes with --global-key (other bundles carry each environment\'s own Edge ID).');
   if (!values.server) throw invalidInput('--server', 'Say which Portainer server: --server https://host:9443.');
   const serverUrl = normaliseBaseUrl(values.server, '--server');
   if (values.insecure && values.pin) throw invalidInput('--pin', 'Use either --pin or --insecure, not both.');
@@ -157,7 +179,7 @@ async function runExport(values: Values, io: CliIo, given: SecretAccess, profile
   if (exporting && !values.out) throw invalidInput('--out', 'Say where to write the export: --out DIR (a new folder; with encryption, the folder for the .tar.age file).');
   const platform = values.platform;
   if (platform !== undefined && !(DEVICE_PLATFORMS as readonly string[]).includes(platform)) throw invalidInput('--platform', `Use one of ${DEVICE_PLATFORMS.join(', ')}.`);
-  const fmts = formats(values.formats);
+  const fmts = values['global-key'] ? [] : formats(values.formats);
   const recipients = values['age-recipient'] ?? [];
   if (recipients.length && given.hasSecret('age-passphrase')) throw invalidInput('--age-recipient', 'Encrypt with either --age-recipient or --age-passphrase-stdin, not both.');
 
@@ -180,8 +202,10 @@ async function runExport(values: Values, io: CliIo, given: SecretAccess, profile
     connection = { client: conn.client, serverUrl, profileId: id };
     return connection;
   };
+  const meta = metaFromFlags(values);
   const loadOptions = {
     ...(platform ? { platform: platform as DevicePlatform } : {}),
+    ...(meta ? { meta } : {}),
     ...(values['no-insecure-poll'] ? { insecurePoll: false } : {}),
     ...(values.env !== undefined ? { envVars: values.env } : {}),
   };
@@ -251,6 +275,33 @@ async function runExport(values: Values, io: CliIo, given: SecretAccess, profile
     const out = await service.exportTo(result.envs, exportRequest());
     io.stdout(exportText(out));
     return result.failed ? 1 : 0;
+  }
+
+  // ---- auto-onboarding with the global key
+  if (values['global-key']) {
+    if (values.offline) throw invalidInput('--offline', '--global-key reads the server\'s tunnel fingerprint and version: it needs the server.');
+    if (platform !== undefined && platform !== 'standalone' && platform !== 'podman') throw invalidInput('--platform', 'An auto-onboarding bundle installs with Docker (standalone) or Podman; use --platform standalone or podman.');
+    const conn = await connect();
+    const out = await exportGlobalBundle(conn.client, {
+      outDir: values.out!,
+      serverUrl,
+      portainerUrl: values.url ? normaliseBaseUrl(values.url, '--url') : serverUrl,
+      ...(platform ? { platform: platform as 'standalone' | 'podman' } : {}),
+      ...(values.formats !== undefined ? { formats: globalFormats(values.formats) } : {}),
+      ...(values['no-insecure-poll'] ? { insecurePoll: false } : {}),
+      ...(values.env !== undefined ? { envVars: values.env } : {}),
+      ...(meta ? { meta } : {}),
+      ...(values['edge-id-generator'] !== undefined ? { edgeIdGenerator: values['edge-id-generator'] } : {}),
+      ...(values.expires ? { expires: values.expires } : {}),
+      ...(encrypt ? { encrypt } : {}),
+      ...(deps.scryptWorkFactor !== undefined ? { scryptWorkFactor: deps.scryptWorkFactor } : {}),
+    }, deps.now);
+    io.stdout(
+      out.encrypted
+        ? `Wrote ${out.path} (age-encrypted tar of the auto-onboarding bundle, ${out.files} files); open it with: age -d ${out.path} | tar x\n`
+        : `Wrote the auto-onboarding bundle (${out.files} files, global key, agent ${out.agentVersion}) to ${out.path}/auto-onboard: one bundle for any number of devices.\n`,
+    );
+    return 0;
   }
 
   // ---- existing environments

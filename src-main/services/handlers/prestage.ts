@@ -1,3 +1,4 @@
+import type { AgentMeta } from '../../shared/domain/types';
 import { existsSync } from 'node:fs';
 import { homedir } from 'node:os';
 import { basename, join } from 'node:path';
@@ -38,6 +39,7 @@ interface ExportFields {
   platform?: DevicePlatform | undefined;
   insecurePoll?: boolean | undefined;
   envVars?: string | undefined;
+  meta?: AgentMeta | undefined;
   encrypt?: { passphrase: string } | { recipients: string[] } | undefined;
 }
 
@@ -51,8 +53,13 @@ function exportRequest(r: ExportFields): ExportRequest {
   };
 }
 
-function loadOptions(r: Pick<ExportFields, 'platform' | 'insecurePoll' | 'envVars'>) {
-  return { ...(r.platform ? { platform: r.platform } : {}), ...(r.insecurePoll !== undefined ? { insecurePoll: r.insecurePoll } : {}), ...(r.envVars !== undefined ? { envVars: r.envVars } : {}) };
+function loadOptions(r: Pick<ExportFields, 'platform' | 'insecurePoll' | 'envVars' | 'meta'>) {
+  return {
+    ...(r.platform ? { platform: r.platform } : {}),
+    ...(r.insecurePoll !== undefined ? { insecurePoll: r.insecurePoll } : {}),
+    ...(r.envVars !== undefined ? { envVars: r.envVars } : {}),
+    ...(r.meta ? { meta: r.meta } : {}),
+  };
 }
 
 function planView(plan: ImportPlan, warnings: string[]): PrestagePlanView {

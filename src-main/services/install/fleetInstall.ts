@@ -1,3 +1,4 @@
+import type { AgentMeta } from '../../shared/domain/types';
 import { AppError, failureOf } from '../../shared/contract/errors';
 import { FAILURE_FIXES } from '../../shared/domain/failures';
 import type { EnvironmentChoice, SshPlatform } from '../../shared/schemas/run';
@@ -58,6 +59,8 @@ export interface FleetInstallOptions {
   platform: SshPlatform;
   insecurePoll: boolean;
   envVars?: string;
+  /** EDGE_GROUPS, PORTAINER_GROUP, PORTAINER_TAGS for every host. */
+  meta?: AgentMeta;
   auth: AuthOptions;
   hostKeys: HostKeyDatabase;
   hostKeyPolicy: HostKeyPolicy;
@@ -241,6 +244,7 @@ export async function runFleetInstall(o: FleetInstallOptions): Promise<RunSummar
               insecurePoll: o.insecurePoll,
               ...(settings.agentSecret ? { agentSecret: settings.agentSecret } : {}),
               ...(o.envVars ? { envVars: o.envVars } : {}),
+              ...(o.meta ? { meta: o.meta } : {}),
               environmentId: environmentId ?? 0,
               ...(environmentName ? { environmentName } : {}),
               checkinIntervalS: interval || settings.checkinInterval,

@@ -57,6 +57,7 @@ export function createInstallHandlers(d: InstallHandlerDeps) {
         platform: o.platform,
         insecurePoll: o.insecurePoll,
         ...(o.envVars ? { envVars: o.envVars } : {}),
+        ...(o.meta ? { meta: o.meta } : {}),
         auth: { ...(o.identityFile ? { identityFiles: [o.identityFile] } : {}), ...(sshPassword ? { password: sshPassword } : {}) },
         ...(sudoPassword ? { sudoPassword } : {}),
         hostKeys: d.hostKeys,

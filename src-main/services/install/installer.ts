@@ -1,3 +1,4 @@
+import type { AgentMeta } from '../../shared/domain/types';
 import { lookup } from 'node:dns/promises';
 import { randomBytes } from 'node:crypto';
 import { AppError, failureOf } from '../../shared/contract/errors';
@@ -77,6 +78,8 @@ export interface HostPlan {
   agentSecret?: string;
   /** Extra env vars, Portainer's comma-separated field (NAME=value or bare NAME from the target's environment). */
   envVars?: string;
+  /** Auto-onboarding metadata variables. */
+  meta?: AgentMeta;
   environmentId: number;
   /** The environment's name, for the Kubernetes manifest's header comment (default: the target). */
   environmentName?: string;
@@ -502,6 +505,7 @@ function envOptions(plan: HostPlan) {
     insecurePoll: plan.insecurePoll,
     ...(plan.agentSecret ? { agentSecret: plan.agentSecret } : {}),
     ...(plan.envVars ? { envVars: plan.envVars } : {}),
+    ...plan.meta,
   };
 }
 

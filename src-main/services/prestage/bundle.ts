@@ -9,6 +9,7 @@ import { applyTextRule, deviceTextRule, portableFileName } from '../../shared/do
 import { AGENT_NAME, AGENT_VOLUME, renderEnvFile, runCommands } from '../install/installer';
 import type { BundleFormat, ExportFile, ExportOptions, PrestagedEnvironment } from './types';
 import { SECRET_FILE_MODE } from './types';
+import { cloudInitUserData, installShChecks } from './sharedScripts';
 import { yq } from './yamlText';
 
 /**
@@ -55,6 +56,7 @@ export function deviceEnvEntries(env: PrestagedEnvironment): EnvEntry[] {
     insecurePoll: env.insecurePoll,
     ...(env.agentSecret ? { agentSecret: env.agentSecret } : {}),
     ...(env.envVars ? { envVars: env.envVars } : {}),
+    ...env.meta,
   };
   const entries = installEnvEntries(options);
   const bare = entries.find(([, v]) => v === undefined);
@@ -118,23 +120,7 @@ WAIT="\${EDGEDECK_DOCKER_WAIT:-${o.dockerWaitSeconds ?? 0}}"
 HERE=$(CDPATH= cd -- "$(dirname -- "$0")" && pwd)
 ENV_SRC="$HERE/agent.env"
 
-say() { printf 'install.sh: %s\\n' "$*"; }
-fail() { printf 'install.sh: error: %s\\n' "$*" >&2; exit 1; }
-
-[ "$(id -u)" = 0 ] || fail "run this as root, e.g. sudo sh $0"
-if [ -n "$EXPIRES_NUM" ] && [ "\${EDGEDECK_IGNORE_EXPIRY:-0}" != 1 ]; then
-  if [ "$(date -u +%Y%m%d)" -gt "$EXPIRES_NUM" ]; then
-    fail "this bundle expired on $EXPIRES; ask for a new one (or set EDGEDECK_IGNORE_EXPIRY=1 if you are sure)"
-  fi
-fi
-command -v ${runtime} >/dev/null 2>&1 || fail "${runtime} is not installed (or not on PATH); install ${runtime === 'docker' ? 'Docker' : 'Podman'}, then run this again"
-waited=0
-until ${runtime} info >/dev/null 2>&1; do
-  [ "$waited" -lt "$WAIT" ] || fail "${runtime} is installed but its daemon is not reachable (is the service running? are you root?)"
-  sleep 2
-  waited=$((waited + 2))
-done
-[ -r "$ENV_SRC" ] || fail "agent.env not found next to this script ($ENV_SRC); copy the whole bundle folder"
+${installShChecks(runtime)}
 
 exists=0
 current=
@@ -247,28 +233,9 @@ Write-Output "started $Name ($Image) with Edge ID $EdgeIdWanted"
 }
 
 export function renderCloudInit(env: PrestagedEnvironment, o: ExportOptions): string {
-  const envText = Buffer.from(renderAgentEnv(env), 'utf8').toString('base64');
-  const script = Buffer.from(renderInstallSh(env, { ...o, dockerWaitSeconds: Math.max(o.dockerWaitSeconds ?? 0, 300) }), 'utf8').toString('base64');
-  return `#cloud-config
-# Portainer Edge agent for ${yq(oneLine(env.name))} (environment ${env.environmentId}), written by Edgedeck.
-# User-data for the device's first boot: holds the join token, keep it private.
----
-write_files:
-  - path: ${CLOUD_INIT_DIR}/agent.env
-    owner: "root:root"
-    permissions: "0600"
-    encoding: b64
-    content: ${envText}
-  - path: ${CLOUD_INIT_DIR}/install.sh
-    owner: "root:root"
-    permissions: "0700"
-    encoding: b64
-    content: ${script}
-runcmd:
-  - [chmod, "700", ${yq(ENV_DIR)}, ${yq(CLOUD_INIT_DIR)}]
-  - [sh, ${yq(`${CLOUD_INIT_DIR}/install.sh`)}]
-  - [rm, -f, ${yq(`${CLOUD_INIT_DIR}/agent.env`)}]
-`;
+  const header = `# Portainer Edge agent for ${yq(oneLine(env.name))} (environment ${env.environmentId}), written by Edgedeck.
+# User-data for the device's first boot: holds the join token, keep it private.`;
+  return cloudInitUserData(header, renderAgentEnv(env), renderInstallSh(env, { ...o, dockerWaitSeconds: Math.max(o.dockerWaitSeconds ?? 0, 300) }), ENV_DIR, CLOUD_INIT_DIR);
 }
 
 /** kubernetes.yaml: the same manifest the SSH install applies (shared/domain/kubernetesManifest.ts). */

@@ -1,3 +1,4 @@
+import type { AgentMeta } from '../../shared/domain/types';
 import { randomUUID } from 'node:crypto';
 import { AppError, invalidInput } from '../../shared/contract/errors';
 import { decodeEdgeKey } from '../../shared/domain/edgeKey';
@@ -41,6 +42,8 @@ export interface LoadOptions {
   /** EDGE_INSECURE_POLL for the bundles (Portainer's default: on). */
   insecurePoll?: boolean;
   envVars?: string;
+  /** EDGE_GROUPS, PORTAINER_GROUP, PORTAINER_TAGS for every bundle of this export. */
+  meta?: AgentMeta;
   /** Overrides the platform of every loaded environment. */
   platform?: DevicePlatform;
 }
@@ -110,6 +113,7 @@ export class PrestageService {
     };
     if (facts.agentSecret) rec.agentSecret = facts.agentSecret;
     if (envVars) rec.envVars = envVars;
+    if (o.meta) rec.meta = o.meta;
     if (group && group.id !== 1) rec.groupName = group.name;
     if (env.checkinInterval > 0) rec.pollSeconds = env.checkinInterval;
     if (host) rec.host = host;
@@ -140,7 +144,7 @@ export class PrestageService {
         throw new AppError('unavailable', `The offline copy of environment ${id} ("${rec.name}") keeps its join token in the desktop app's OS keychain, which this process cannot open; export it from the Edgedeck app, or while ${serverUrl} is reachable.`, 'environments');
       }
       if (!rec) missing.push(id);
-      else out.push({ ...rec, ...(o.platform ? { platform: o.platform } : {}), ...(o.insecurePoll !== undefined ? { insecurePoll: o.insecurePoll } : {}), ...(o.envVars !== undefined ? { envVars: o.envVars } : {}) });
+      else out.push({ ...rec, ...(o.platform ? { platform: o.platform } : {}), ...(o.insecurePoll !== undefined ? { insecurePoll: o.insecurePoll } : {}), ...(o.envVars !== undefined ? { envVars: o.envVars } : {}), ...(o.meta ? { meta: o.meta } : {}) });
     }
     if (missing.length) {
       throw new AppError('unavailable', `The server is unreachable and Edgedeck has no offline copy of environment(s) ${missing.join(', ')} from ${serverUrl}; export them once while the server is reachable.`, 'environments');

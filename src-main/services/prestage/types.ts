@@ -1,3 +1,5 @@
+import type { AgentMeta } from '../../shared/domain/types';
+
 /** Plain data of the prestage (offline join token) feature. */
 
 /** How the agent is run on the device; decides install.sh's runtime and the container engine. */
@@ -24,6 +26,8 @@ export interface PrestagedEnvironment {
   agentSecret?: string;
   /** Extra env vars, NAME=value items separated by commas (Portainer's field). */
   envVars?: string;
+  /** Auto-onboarding metadata variables (EDGE_GROUPS, PORTAINER_GROUP, PORTAINER_TAGS), as asked for this export. */
+  meta?: AgentMeta;
   platform: DevicePlatform;
   groupName?: string;
   tags?: string[];

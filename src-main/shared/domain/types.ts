@@ -56,3 +56,6 @@ export interface CommandOptions {
   groupId?: number;
   tagIds?: number[];
 }
+
+/** The auto-onboarding metadata variables alone (EDGE_GROUPS, PORTAINER_GROUP, PORTAINER_TAGS), as install and export options carry them. */
+export type AgentMeta = Pick<CommandOptions, 'edgeGroupIds' | 'groupId' | 'tagIds'>;

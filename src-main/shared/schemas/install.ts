@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { FAILURE_REASONS } from '../domain/failures';
+import { agentMetaSchema } from './agentMeta';
 import { pollSeconds } from './portainer';
 import { runSummarySchema } from './run';
 
@@ -33,6 +34,8 @@ export const sshInstallRequest = z
     platform: z.enum(['standalone', 'swarm', 'podman', 'kubernetes']),
     insecurePoll: z.boolean().default(true),
     envVars: z.string().max(4000).optional(),
+    /** Auto-onboarding metadata written into the agent's environment (EDGE_GROUPS, PORTAINER_GROUP, PORTAINER_TAGS). */
+    meta: agentMetaSchema.optional(),
     targets: z.array(target).min(1).max(10_000),
     jump: target.optional(),
     identityFile: z.string().max(1000).optional(),

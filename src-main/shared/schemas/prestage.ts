@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { agentMetaSchema } from './agentMeta';
 
 /** Requests and views of the prestage (offline join token) calls. Views never carry a join token. */
 
@@ -26,6 +27,8 @@ const exportOptions = {
   platform: devicePlatformSchema.optional(),
   insecurePoll: z.boolean().optional(),
   envVars: z.string().max(4096).optional(),
+  /** Auto-onboarding metadata variables for every device (EDGE_GROUPS, PORTAINER_GROUP, PORTAINER_TAGS). */
+  meta: agentMetaSchema.optional(),
   encrypt,
 };
 

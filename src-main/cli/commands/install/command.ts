@@ -22,6 +22,7 @@ import { defineCommand } from '../../defineCommand';
 import { intFlag } from '../../flags';
 import { reportError, type CliIo, type Command, type TtyAsker } from '../../io';
 import { checkServerFlags, connectServer, TLS_HINT } from '../../serverConnection';
+import { metaFromFlags } from '../../metaFlags';
 import { OPTIONS, plan, SECRETS, USAGE } from './options';
 import { hostOk, summaryJson } from './output';
 import { cliPrompter } from './prompter';
@@ -57,6 +58,7 @@ export function makeInstallCommand(deps: InstallCommandDeps = {}): Command {
       try {
         // ---- everything that can be checked before touching stdin, the server or a host
         const p = plan(values);
+        const meta = metaFromFlags(values);
         const auth = checkServerFlags(values, hasSecret);
         const concurrency = intFlag(values.concurrency, '--concurrency', 1, 500);
         const canary = intFlag(values.canary, '--canary', 0);
@@ -107,6 +109,7 @@ export function makeInstallCommand(deps: InstallCommandDeps = {}): Command {
           platform: p.platform,
           insecurePoll: p.insecurePoll,
           ...(values.env ? { envVars: values.env } : {}),
+          ...(meta ? { meta } : {}),
           auth: { ...(values.identity?.length ? { identityFiles: values.identity } : {}), ...(secrets.ssh !== undefined ? { password: secrets.ssh } : {}) },
           hostKeys,
           hostKeyPolicy: values['accept-new-host-keys'] ? 'accept-new' : 'strict',

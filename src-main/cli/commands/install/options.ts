@@ -13,6 +13,7 @@ import type { SecretSpec } from '../../secretInput';
 import { SERVER_OPTIONS, SERVER_SECRETS } from '../../serverConnection';
 import { expandTemplate, parseTarget, unknownTemplateVariable } from '../../../shared/domain/sshTarget';
 import { parseTargetsFile } from './targets';
+import { META_OPTIONS } from '../../metaFlags';
 
 export const PLATFORMS = ['standalone', 'swarm', 'podman', 'kubernetes'] as const;
 
@@ -27,6 +28,8 @@ export const USAGE = `edgedeck install: install the Portainer Edge agent on host
                    [--accept-new-host-keys] [--known-hosts FILE]
                    [--preflight-only | --dry-run] [--resume RUN_ID] [--runs-dir DIR]
                    [--insecure-poll | --no-insecure-poll] [--env NAME=value,...]
+                   [--edge-groups 1,2] [--group-id 5] [--tag-ids 10,20]   (auto-onboarding metadata:
+                   EDGE_GROUPS, PORTAINER_GROUP, PORTAINER_TAGS in the agent's environment)
 
 Server: --server URL, credentials on standard input (--password-stdin with --username, default admin;
   or --api-key-stdin); certificate: the system CA store, --pin SHA256 (exactly this certificate) or
@@ -94,6 +97,7 @@ export const OPTIONS = {
   'insecure-poll': { type: 'boolean', default: false },
   'no-insecure-poll': { type: 'boolean', default: false },
   env: { type: 'string' },
+  ...META_OPTIONS,
   'replace-existing': { type: 'boolean', default: false },
   'remote-dir': { type: 'string' },
   'connect-timeout': { type: 'string' },
