@@ -2,6 +2,7 @@
 import { act } from 'react';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { App } from '../../../src-renderer/App';
+import { clockTime } from '../../../src-main/shared/domain/clockTime';
 import { resetSimulator, useSimulator } from '../../../src-renderer/features/simulator/simulatorStore';
 import { listenToHash, parseHash } from '../../../src-renderer/route';
 import { useConnection } from '../../../src-renderer/transport/connection';
@@ -98,6 +99,29 @@ describe('App shell', () => {
     expect(q('[data-testid="connection-lost"]')?.textContent).toMatch(/Connection lost — retrying in 2 s/);
     act(() => useConnection.getState().set('open'));
     expect(q('[data-testid="connection-lost"]')).toBeNull();
+  });
+
+  // Issue #12 item 7: the Simulator page says who is banned from logging in, why and until when,
+  // and that the app itself is not affected.
+  it('says when the login limiter has banned an address and when the ban ends', async () => {
+    const until = Date.parse('2026-12-03T18:02:00Z');
+    const running = { running: true, embedded: true, https: true, version: '2.23.0', url: 'https://127.0.0.1:9443', tunnelAddress: '127.0.0.1:8000', username: 'admin', hasPassword: true };
+    transport.override('sim:status', { ok: true, data: running });
+    transport.override('sim:environments', { ok: true, data: { environments: [] } });
+    transport.override('agents:list', { ok: true, data: { groups: [] } });
+    const { subscribeSimulatorEvents } = await import('../../../src-renderer/features/simulator/simulatorStore');
+    const off = subscribeSimulatorEvents();
+    view = await render(<App />);
+    await go('#/simulator');
+    await waitFor(() => expect(q('[data-testid="sim-running"]')?.textContent).toBe('Running'));
+    expect(q('[data-testid="sim-login-ban"]')).toBeNull();
+    act(() => transport.emit('sim:status', { ...running, loginBans: [{ ip: '127.0.0.1', until: new Date(until).toISOString() }] }));
+    const ban = q('[data-testid="sim-login-ban"]')!.textContent!;
+    expect(ban).toContain('127.0.0.1 sent more than 10 login requests in one second');
+    expect(ban).toContain(`until ${clockTime(until)}, even with the right password`);
+    expect(ban).toContain('login limiter');
+    expect(ban).toContain('Edgedeck itself is not affected');
+    off();
   });
 
   it('renders the Simulator page from main’s answers and live events', async () => {
