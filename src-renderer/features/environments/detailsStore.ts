@@ -1,13 +1,15 @@
 import { create } from 'zustand';
 import { api } from '../../api';
 import { routeError } from '../../components/fieldErrors';
+import { LIVE_REFRESH_MS } from '../../components/useLiveRefresh';
 import { errorMessage, notifyError } from '../../components/notify';
 import type { EnvironmentDetailView } from '../../../src-main/shared/schemas/portainer';
 import type { AgentGroupView } from '../../../src-main/shared/schemas/simulator';
 import { useEnvList } from './envListStore';
 import { groupAndTagRefs } from './nameRefs';
 
-export const DETAILS_POLL_MS = 3000;
+/** The details view refreshes as often as every other live view. */
+export const DETAILS_POLL_MS = LIVE_REFRESH_MS;
 
 export interface DetailsEntry {
   view?: EnvironmentDetailView;
