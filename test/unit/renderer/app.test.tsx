@@ -32,6 +32,17 @@ async function go(hash: string) {
   });
 }
 
+/** Opens the Simulator page over the canned sim:status, with its events subscribed (call the result to unsubscribe). */
+async function openSimulator(): Promise<() => void> {
+  transport.override('agents:list', { ok: true, data: { groups: [] } });
+  const { subscribeSimulatorEvents } = await import('../../../src-renderer/features/simulator/simulatorStore');
+  const off = subscribeSimulatorEvents();
+  view = await render(<App />);
+  await go('#/simulator');
+  await waitFor(() => expect(q('[data-testid="sim-running"]')?.textContent).toBe('Running'));
+  return off;
+}
+
 describe('App shell', () => {
   it('parses hash routes, falling back to Environments', () => {
     expect(parseHash('#/inspector')).toBe('inspector');
@@ -108,12 +119,7 @@ describe('App shell', () => {
     const running = { running: true, embedded: true, https: true, version: '2.23.0', url: 'https://127.0.0.1:9443', tunnelAddress: '127.0.0.1:8000', username: 'admin', hasPassword: true };
     transport.override('sim:status', { ok: true, data: running });
     transport.override('sim:environments', { ok: true, data: { environments: [] } });
-    transport.override('agents:list', { ok: true, data: { groups: [] } });
-    const { subscribeSimulatorEvents } = await import('../../../src-renderer/features/simulator/simulatorStore');
-    const off = subscribeSimulatorEvents();
-    view = await render(<App />);
-    await go('#/simulator');
-    await waitFor(() => expect(q('[data-testid="sim-running"]')?.textContent).toBe('Running'));
+    const off = await openSimulator();
     expect(q('[data-testid="sim-login-ban"]')).toBeNull();
     act(() => transport.emit('sim:status', { ...running, loginBans: [{ ip: '127.0.0.1', until: new Date(until).toISOString() }] }));
     const ban = q('[data-testid="sim-login-ban"]')!.textContent!;
@@ -134,12 +140,7 @@ describe('App shell', () => {
       ok: true,
       data: { environments: [{ id: 3, name: 'edge-3', edgeKey: 'k', checkinInterval: 5, lastCheckIn: 0, heartbeat: true, tunnelVerified: false, tunnel: { status: 'closed', port: 0, since: 0 } }] },
     });
-    transport.override('agents:list', { ok: true, data: { groups: [] } });
-    const { subscribeSimulatorEvents } = await import('../../../src-renderer/features/simulator/simulatorStore');
-    const off = subscribeSimulatorEvents();
-    view = await render(<App />);
-    await go('#/simulator');
-    await waitFor(() => expect(q('[data-testid="sim-running"]')?.textContent).toBe('Running'));
+    const off = await openSimulator();
     expect((q('[data-testid="sim-url"]') as HTMLInputElement).value).toBe('https://127.0.0.1:9443');
     // Issue #12 item 10: the password is not in the page until the user reveals it, and only
     // then is it asked for (sim:revealPassword), once.
