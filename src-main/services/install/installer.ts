@@ -650,7 +650,7 @@ async function logsDiagnosis(o: InstallHostOptions, ssh: SshForVerify, runtime: 
     return undefined;
   });
   const logs = o.redactor.redact(`${r?.stdout ?? ''}\n${r?.stderr ?? ''}`);
-  const d = diagnoseAgentLogs(logs);
+  const d = diagnoseAgentLogs(logs, decodeEdgeKey(o.plan.edgeKey));
   const hint = d.length ? ` Likely cause: ${d[0]!.cause} Fix: ${d[0]!.fix} (log: ${d[0]!.line})` : logs.trim() ? ` Last log line: ${logs.trim().split('\n').pop()}` : '';
   throw new HostFailure(`${why}.${hint}`, d, reason);
 }

@@ -1,5 +1,6 @@
 import { isIP } from 'node:net';
 import { causeLine } from '../../shared/domain/cliError';
+import { tunnelHostPort } from '../../shared/domain/hostPort';
 import { shellQuote } from '../../shared/domain/shellQuote';
 import type { Platform } from '../../shared/domain/types';
 
@@ -264,8 +265,8 @@ export function checkTunnel(address: string, s: ProbeSection | undefined): Check
   const title = `Tunnel port ${address}`;
   if (!s || s.rc === 127) return { id: 'tunnel', title, status: 'warn', found: 'curl is not installed on the target: not tested' };
   if (s.rc === 0 && s.out.trim() === 'OK') return { id: 'tunnel', title, status: 'pass', found: 'GET /health answered OK (the tunnel server listens)' };
-  if (s.rc === 0) return { id: 'tunnel', title, status: 'fail', found: `GET /health answered ${JSON.stringify(s.out.trim().slice(0, 80))}, not OK: a proxy or another service is on that port`, fix: 'Publish Portainer\'s tunnel port (8000) directly; HTTP-only proxies cannot carry the tunnel.' };
-  return { id: 'tunnel', title, status: 'fail', found: `not reachable: ${CURL_ERRORS[s.rc] ?? `curl exit ${s.rc}`}`, fix: 'Open the tunnel port from the target; without it the heartbeat works but the environment cannot be browsed.' };
+  if (s.rc === 0) return { id: 'tunnel', title, status: 'fail', found: `GET /health answered ${JSON.stringify(s.out.trim().slice(0, 80))}, not OK: a proxy or another service is on that port`, fix: `Publish Portainer's tunnel port (${tunnelHostPort(address)?.port ?? address}) directly; HTTP-only proxies cannot carry the tunnel.` };
+  return { id: 'tunnel', title, status: 'fail', found: `not reachable: ${CURL_ERRORS[s.rc] ?? `curl exit ${s.rc}`}`, fix: `Open the tunnel port (${tunnelHostPort(address)?.port ?? address}) from the target; without it the heartbeat works but the environment cannot be browsed.` };
 }
 
 export function checkClock(remote: ProbeSection | undefined, localEpoch: number): { check: Check; skew: number } {
