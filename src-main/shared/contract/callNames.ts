@@ -35,6 +35,7 @@ export const callNames = [
   'environments:update',
   'environments:delete',
   'environments:disassociate',
+  'environments:agentVersions',
   'groups:list',
   'groups:create',
   'tags:list',
