@@ -7,6 +7,7 @@ import { NameInput } from '../../components/NameInput';
 import { TruncatedName } from '../../components/TruncatedName';
 import { goTo, replaceTo } from '../../components/useHashPath';
 import { useAddForm, urlAdvice } from './addFormStore';
+import { BusinessEditionFields } from './AsyncModeFields';
 import { EnvironmentDetails } from './EnvironmentDetails';
 import { durationText, pollOptions } from './format';
 
@@ -129,6 +130,15 @@ export function AddEnvironmentForm({ justCreated = false }: { justCreated?: bool
             readOnly={readOnly}
             clearable={!readOnly}
             data-testid="env-form-edge-groups"
+          />
+          <BusinessEditionFields
+            edition={s.defaults?.edition}
+            asyncDefaults={s.defaults?.asyncDefaults}
+            tunnelAddressNeeded={s.defaults?.tunnelAddressNeeded ?? false}
+            values={s.values}
+            errors={s.errors}
+            onChange={(patch) => s.set(patch)}
+            readOnly={readOnly}
           />
           {s.partial ? (
             <Alert color="orange" title="Some things were created before the failure" data-testid="env-form-partial">
