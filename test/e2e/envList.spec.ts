@@ -132,6 +132,7 @@ test('1024 px: one scroll box, every column in it; select all matching; sort; bu
   await page.reload();
   await expect(page.getByTestId('nav-toggle')).toHaveAttribute('aria-expanded', 'false');
   await expect(page.getByTestId('nav-environments')).not.toBeInViewport();
+  await expect(page.getByTestId('env-row').first()).toBeVisible();
   expect(await overflow(page)).toEqual({ doc: 0, list: 0 });
   await page.getByTestId('nav-toggle').click();
   await expect(page.getByTestId('nav-environments')).toBeInViewport();
@@ -154,7 +155,7 @@ test('a 256-character name is cut with an ellipsis and shown whole in a tooltip;
   await expect(cell).toHaveText(long);
   // Cut (its text is wider than its box), not widening the list or the page.
   expect(await cell.evaluate((el) => el.scrollWidth > el.clientWidth)).toBe(true);
-  expect(await overflow(page)).toEqual({ doc: 0, list: 0 });
+  await expect.poll(() => overflow(page)).toEqual({ doc: 0, list: 0 });
   await cell.hover();
   await expect(page.getByRole('tooltip')).toHaveText(long);
 
@@ -162,8 +163,10 @@ test('a 256-character name is cut with an ellipsis and shown whole in a tooltip;
   await page.goto(`${served.origin}/#/environments/${id}`);
   const title = page.getByTestId('env-name');
   await expect(title).toHaveText(long);
+  // Measured once the whole page is there (the install commands come last).
+  await expect(page.getByTestId('env-command')).toBeVisible();
   expect(await title.evaluate((el) => el.scrollWidth > el.clientWidth)).toBe(true);
-  expect(await page.evaluate(() => document.documentElement.scrollWidth - document.documentElement.clientWidth)).toBe(0);
+  await expect.poll(() => page.evaluate(() => document.documentElement.scrollWidth - document.documentElement.clientWidth)).toBe(0);
   await title.hover();
   await expect(page.getByRole('tooltip')).toHaveText(long);
 
