@@ -38,6 +38,7 @@ export const callNames = [
   'environments:update',
   'environments:delete',
   'environments:disassociate',
+  'environments:agentVersions',
   'groups:list',
   'groups:create',
   'tags:list',
