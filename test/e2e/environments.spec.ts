@@ -78,7 +78,8 @@ test('add an Edge environment, install an agent, watch it come alive, edit, disa
 
     // An agent process with exactly that token and Edge ID.
     // (--duration keeps the process alive: without it `edgedeck agents` exits once started, see the report.)
-    agent = startCli(['agents', '--edge-key', key, '--edge-id', edgeId, '--insecure-poll', '--duration', '600']);
+    // The join token by environment variable, never argv (other local users see argv in ps).
+    agent = startCli(['agents', '--edge-id', edgeId, '--insecure-poll', '--duration', '600'], { EDGEDECK_EDGE_KEY: key });
     await expect.poll(() => `${agent!.out()}${agent!.err()}`, { timeout: 30_000, message: `agent: ${key} ${edgeId}; serve log:\n${served.stderr().slice(-3000)}` }).toContain('first poll');
     const state = page.getByTestId('env-state');
     await expect(state).toHaveAttribute('data-phase', /alive|tunnel-verified/, { timeout: 30_000 });

@@ -11,7 +11,8 @@ test.use({ viewport: { width: 1360, height: 900 } });
 const PASSWORD = 'e2e-Secret-password-1';
 
 function sim(port: number, dataDir: string): Child {
-  return startCli(['sim', '--port', String(port), '--tunnel-port', '0', '--data', dataDir, '--admin-password', PASSWORD]);
+  // The password by environment variable, as the CLI asks: argv is visible to other local users (ps).
+  return startCli(['sim', '--port', String(port), '--tunnel-port', '0', '--data', dataDir], { EDGEDECK_ADMIN_PASSWORD: PASSWORD });
 }
 
 test('add a second server with a pinned certificate; a changed certificate is refused naming both fingerprints', async ({ page, served }) => {

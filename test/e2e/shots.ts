@@ -1,6 +1,7 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdirSync } from 'node:fs';
 import type { Page } from '@playwright/test';
+import { ADMIN_PASSWORD_SECRET, AGENT_SECRET, EDGE_KEY_SECRET, NOMAD_TOKEN_SECRET } from '../../src-main/cli/secretFlags';
 
 /** Saves docs/screenshots/<name>.png, only with EDGEDECK_SCREENSHOTS=1 (normal runs leave tracked files alone). */
 export async function shot(page: Page, name: string): Promise<void> {
@@ -17,8 +18,12 @@ export interface Child {
   stop: () => Promise<void>;
 }
 
-export function startCli(args: string[]): Child {
-  const proc = spawn(process.execPath, ['bin/edgedeck.mjs', ...args], { cwd: process.cwd(), env: { ...process.env, CI: '1' }, stdio: ['ignore', 'pipe', 'pipe'] });
+/** `env`: extra environment variables, the way secrets reach the CLI (EDGEDECK_*), never argv. */
+export function startCli(args: string[], env: Record<string, string> = {}): Child {
+  // The tests hold themselves to the rule they check: a secret in argv is readable by every local user.
+  const argvSecret = [ADMIN_PASSWORD_SECRET, AGENT_SECRET, EDGE_KEY_SECRET, NOMAD_TOKEN_SECRET].find((s) => args.includes(`--${s.name}`));
+  if (argvSecret) throw new Error(`startCli: pass ${argvSecret.label} as $${argvSecret.env}, not --${argvSecret.name} in argv`);
+  const proc = spawn(process.execPath, ['bin/edgedeck.mjs', ...args], { cwd: process.cwd(), env: { ...process.env, CI: '1', ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
   let out = '';
   let err = '';
   proc.stdout!.on('data', (d: Buffer) => (out += d.toString()));

@@ -234,7 +234,7 @@ async function runExport(values: Values, io: CliIo, given: SecretAccess, profile
     const csv = parseDevicesCsv(bytes);
     for (const w of csv.warnings) io.stderr(`edgedeck: note: ${w}\n`);
     const conn = await connect();
-    const plan = await service.planImport(conn, csv.rows, csv.errors, { createGroups: values['create-groups'] });
+    const plan = await service.planImport(conn, csv.rows, csv.errors, { createGroups: values['create-groups'], createGroupsControl: '--create-groups' });
     printPlan(plan, io, values.json);
     if (values['dry-run']) {
       io.stdout(`Dry run: nothing was created. ${plan.create} to create, ${plan.exists} existing, ${plan.errors} in error.\n`);

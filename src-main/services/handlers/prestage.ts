@@ -3,7 +3,7 @@ import { homedir } from 'node:os';
 import { basename, join } from 'node:path';
 import type { PrestageExportResult } from '../../shared/contract/calls';
 import { AppError } from '../../shared/contract/errors';
-import type { PrestageCachedView, PrestageExportView, PrestagePlanView } from '../../shared/schemas/prestage';
+import { CREATE_GROUPS_LABEL, type PrestageCachedView, type PrestageExportView, type PrestagePlanView } from '../../shared/schemas/prestage';
 import type { DownloadRegistry } from '../downloads/downloadRegistry';
 import type { Logger } from '../logging/logger';
 import { normaliseBaseUrl } from '../portainer/url';
@@ -115,13 +115,13 @@ export function createPrestageHandlers(deps: PrestageHandlerDeps): Pick<Handlers
     },
     async 'prestage:importPlan'(r) {
       const csv = parseDevicesCsv(r.csv);
-      const plan = await service.planImport(await connect(), csv.rows, csv.errors, { createGroups: r.createGroups });
+      const plan = await service.planImport(await connect(), csv.rows, csv.errors, { createGroups: r.createGroups, createGroupsControl: `tick “${CREATE_GROUPS_LABEL}”` });
       return planView(plan, csv.warnings);
     },
     async 'prestage:importRun'(r) {
       const csv = parseDevicesCsv(r.csv);
       const conn = await connect();
-      const plan = await service.planImport(conn, csv.rows, csv.errors, { createGroups: r.createGroups });
+      const plan = await service.planImport(conn, csv.rows, csv.errors, { createGroups: r.createGroups, createGroupsControl: `tick “${CREATE_GROUPS_LABEL}”` });
       const view = planView(plan, csv.warnings);
       if (plan.errors) return { items: [], created: 0, failed: 0, plan: view };
       const result = await service.runImport(conn, plan, { ...loadOptions(r), portainerUrl: r.portainerUrl ? normaliseBaseUrl(r.portainerUrl, 'portainerUrl') : conn.serverUrl });

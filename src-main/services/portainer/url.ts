@@ -10,7 +10,15 @@ export function normaliseBaseUrl(input: string, field = 'url'): string {
   if (text === '') throw invalidInput(field, 'Enter the Portainer server address, e.g. https://portainer.example.com:9443.');
   const withScheme = /^[a-z][a-z0-9+.-]*:\/\//i.test(text) ? text : null;
   if (!withScheme) {
-    throw invalidInput(field, `"${text.slice(0, 200)}" has no scheme; write it as https://${text.slice(0, 200)} (or http:// for a server without TLS).`);
+    // Suggest the https:// form only when that form is itself a valid address: a fix built from
+    // text that is no address at all ("https://not a url") would only fail again.
+    const candidate = schemeFixOf(text);
+    throw invalidInput(
+      field,
+      candidate
+        ? `"${text.slice(0, 200)}" has no scheme; write it as ${candidate} (or http:// for a server without TLS).`
+        : `"${text.slice(0, 200)}" is not a server address; enter one such as https://portainer.example.com:9443.`,
+    );
   }
   let url: URL;
   try {
@@ -29,6 +37,16 @@ export function normaliseBaseUrl(input: string, field = 'url'): string {
   if (/\/api$/i.test(path)) path = path.slice(0, -4);
   path = path.replace(/\/+$/, '');
   return `${url.protocol}//${url.host}${path}`;
+}
+
+/** `https://<text>` when that is a valid server address (no spaces, a host), else undefined. */
+function schemeFixOf(text: string): string | undefined {
+  if (/\s/.test(text) || text.length > 2048) return undefined;
+  try {
+    return normaliseBaseUrl(`https://${text}`);
+  } catch {
+    return undefined;
+  }
 }
 
 /** host:port of a base URL, with the scheme's default port filled in (for messages and probes). */

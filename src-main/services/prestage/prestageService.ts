@@ -171,7 +171,11 @@ export class PrestageService {
   // Bulk pre-creation
 
   /** The dry run: what would happen to every row. Creates nothing. */
-  async planImport(conn: PrestageConnection, rows: DeviceRow[], csvErrors: RowProblem[], o: { createGroups?: boolean } = {}): Promise<ImportPlan> {
+  /**
+   * `createGroupsControl`: how the caller's interface lets a user allow new groups (the CLI's flag,
+   * the UI's checkbox), so a row error names the control the reader actually has.
+   */
+  async planImport(conn: PrestageConnection, rows: DeviceRow[], csvErrors: RowProblem[], o: { createGroups?: boolean; createGroupsControl?: string } = {}): Promise<ImportPlan> {
     const client = conn.client;
     const [groups, tags, page] = await Promise.all([client.listGroups(), client.listTags(), client.listEnvironments({})]);
     const byName = new Map(page.items.map((e) => [e.name.toLowerCase(), e]));
@@ -194,7 +198,7 @@ export class PrestageService {
       }
       if (r.group && !groupByName(r.group)) {
         if (!o.createGroups) {
-          items.push({ row: r.row, name: r.name, action: 'error', message: `the group "${r.group}" does not exist on the server (groups: ${groups.map((g) => g.name).join(', ')}); fix the name, create the group in Portainer, or allow creating groups (--create-groups).` });
+          items.push({ row: r.row, name: r.name, action: 'error', message: `the group "${r.group}" does not exist on the server (groups: ${groups.map((g) => g.name).join(', ')}); fix the name, create the group in Portainer, or allow creating groups (${o.createGroupsControl ?? 'the option to create missing groups'}).` });
           continue;
         }
         newGroups.add(r.group);

@@ -67,9 +67,16 @@ export class SimulatorService {
       fingerprint: s.fingerprint,
       dataDir: s.dataDir,
     };
-    if (this.password) status.password = this.password;
+    if (this.password) status.hasPassword = true;
     if (this.moved) status.moved = this.moved;
     return status;
+  }
+
+  /** The admin password, for an explicit reveal (`sim:revealPassword`): never part of a status. */
+  revealPassword(): { password: string } {
+    this.requireServer();
+    if (!this.password) throw new AppError('not_found', 'This local server has no admin password Edgedeck knows.');
+    return { password: this.password };
   }
 
   /** The running server (for the embedded profile), if any. */

@@ -12,6 +12,7 @@ export const callNames = [
   'commands:build',
   'commands:platforms',
   'sim:status',
+  'sim:revealPassword',
   'sim:start',
   'sim:stop',
   'sim:environments',

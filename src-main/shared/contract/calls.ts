@@ -134,6 +134,8 @@ export const calls = {
   'commands:platforms': call<{ platforms: Platform[] }>()(platformsRequest),
 
   'sim:status': call<SimStatus>()(none),
+  /** The admin password of the running local server, only on an explicit reveal (never in `sim:status`). */
+  'sim:revealPassword': call<{ password: string }>()(none),
   'sim:start': call<SimStatus>()(simStartRequest),
   'sim:stop': call<SimStatus>()(none),
   'sim:environments': call<{ environments: SimEnvironmentView[] }>()(none),

@@ -40,6 +40,9 @@ export const prestageExportRequest = z
 
 const csvText = z.string().min(1, 'The CSV file is empty.').max(5_000_000, 'The CSV file is larger than 5 MB; split it.');
 
+/** The import form's checkbox for `createGroups`: the renderer shows it, and row errors name it. */
+export const CREATE_GROUPS_LABEL = 'Create missing groups';
+
 export const prestageImportPlanRequest = z.object({ csv: csvText, createGroups: z.boolean().default(false) }).strict();
 
 export const prestageImportRunRequest = z

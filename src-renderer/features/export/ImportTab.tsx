@@ -1,6 +1,6 @@
 import { Alert, Badge, Button, Checkbox, Code, FileButton, Group, List, ScrollArea, Stack, Table, Text, Textarea, Title } from '@mantine/core';
 import { IconAlertTriangle, IconFileUpload, IconListCheck, IconPlus } from '@tabler/icons-react';
-import type { PrestagePlanView } from '../../../src-main/shared/schemas/prestage';
+import { CREATE_GROUPS_LABEL, type PrestagePlanView } from '../../../src-main/shared/schemas/prestage';
 import { ExportOptionsFields } from './ExportOptionsFields';
 import { ExportResult } from './ExportResult';
 import { useExportStore } from './exportStore';
@@ -127,7 +127,7 @@ export function ImportTab() {
             )}
           </FileButton>
           <Checkbox
-            label="Create missing groups"
+            label={CREATE_GROUPS_LABEL}
             description="Otherwise a group the server lacks is a row error. Missing tags are always created."
             checked={s.createGroups}
             onChange={(e) => store().setCreateGroups(e.currentTarget.checked)}

@@ -2,7 +2,11 @@ import { Badge, Button, Group, NumberInput, Paper, SimpleGrid, Stack, Switch, Te
 import { IconPlayerPlay, IconPlayerStop } from '@tabler/icons-react';
 import { CopyField } from '../../components/CopyField';
 import { SecretField } from '../../components/SecretField';
+import { api } from '../../api';
 import { useSimulator } from './simulatorStore';
+
+/** Asks main for the admin password only when the user reveals it (never part of `sim:status`). */
+const revealSimPassword = async () => (await api.sim.revealPassword()).password;
 
 /** The local Portainer-compatible server: what it is, where, and its credentials; start and stop. */
 export function ServerPanel() {
@@ -42,7 +46,7 @@ export function ServerPanel() {
             <CopyField label="URL" value={status.url} testId="sim-url" />
             <CopyField label="Tunnel address" value={status.tunnelAddress} />
             <CopyField label="Username" value={status.username} />
-            <SecretField label="Password" value={status.password} testId="sim-password" />
+            {status.hasPassword ? <SecretField label="Password" reveal={revealSimPassword} testId="sim-password" /> : null}
             <CopyField label="Tunnel fingerprint" value={status.fingerprint} />
             {status.dataDir ? <CopyField label="Data folder" value={status.dataDir} /> : null}
           </SimpleGrid>

@@ -8,6 +8,7 @@ import { ServerProfiles } from '../../../src-main/services/profiles/serverProfil
 import { MemoryOnlySecrets } from '../../../src-main/services/secrets/secretStore';
 import { MemoryStore } from '../../../src-main/services/stores/keyValueStore';
 import { calls } from '../../../src-main/shared/contract/calls';
+import { CREATE_GROUPS_LABEL } from '../../../src-main/shared/schemas/prestage';
 import { ADMIN_PASSWORD, tmp } from './helpers';
 
 /** The prestage:* handlers on a server profile, with requests parsed by the contract's schemas. */
@@ -49,5 +50,13 @@ describe('prestage handlers', () => {
     expect(calls['prestage:deleteUnused'].request.safeParse({ ids, confirm: false }).success).toBe(false);
     const del = await h['prestage:deleteUnused'](calls['prestage:deleteUnused'].request.parse({ ids: [ids[0]], confirm: true }));
     expect(del.removed.map((r) => r.name)).toEqual(['h-1']);
+  }, 60_000);
+
+  it("a row naming a missing group cites the UI's own checkbox, not the CLI flag", async () => {
+    const plan = await h['prestage:importPlan'](calls['prestage:importPlan'].request.parse({ csv: 'name,group\nrow-g,Nowhere\n' }));
+    const message = plan.items.find((i) => i.name === 'row-g')?.message ?? '';
+    expect(message).toContain('the group "Nowhere" does not exist on the server');
+    expect(message).toContain(`tick “${CREATE_GROUPS_LABEL}”`);
+    expect(message).not.toContain('--create-groups');
   }, 60_000);
 });

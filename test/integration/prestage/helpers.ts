@@ -1,10 +1,12 @@
 import { execFileSync, spawnSync } from 'node:child_process';
-import { chmodSync, existsSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { CliIo } from '../../../src-main/cli/io';
 import { PortainerClient } from '../../../src-main/services/portainer/client';
+import type { Engine } from '../../fixtures/engine/dockerd';
+import { readDockerCalls, writeHostDocker, type DockerCall } from '../../fixtures/engine/hostDocker';
 
 export const repo = join(dirname(fileURLToPath(import.meta.url)), '..', '..', '..');
 export const ADMIN_PASSWORD = 'prestage-admin-pw-1';
@@ -65,43 +67,17 @@ export function adminClient(url: string): PortainerClient {
   return new PortainerClient({ url, tls: { mode: 'insecure' }, credentials: { kind: 'password', username: 'admin', password: ADMIN_PASSWORD }, getAttempts: 1 });
 }
 
-/** A `docker` stand-in (test/fixtures/ssh/dockerStandIn.mjs) first on PATH, with its own state folder. */
-export function dockerStandIn(): { binDir: string; stateDir: string; path: string; argv(): string[][]; envFiles(): Array<{ path: string; mode: string; content: string }>; stop(): void } {
+/**
+ * This machine's `docker` for a bundle run as root: the real CLI on a test engine's socket
+ * (test/fixtures/engine/hostDocker.ts), first on PATH, recording each call (argv, the env file's
+ * mode) in its own folder.
+ */
+export function engineDocker(engine: Pick<Engine, 'host'>): { binDir: string; path: string; calls(): DockerCall[] } {
   const base = tmp('docker');
   const binDir = join(base, 'bin');
-  const stateDir = join(base, 'state');
   mkdirSync(binDir, { recursive: true });
-  mkdirSync(stateDir, { recursive: true });
-  const standIn = join(repo, 'test', 'fixtures', 'ssh', 'dockerStandIn.mjs');
-  writeFileSync(join(binDir, 'docker'), `#!/bin/sh\nexec ${process.execPath} ${standIn} ${stateDir} "$@"\n`);
-  chmodSync(join(binDir, 'docker'), 0o755);
-  const lines = (f: string) => (existsSync(join(stateDir, f)) ? readFileSync(join(stateDir, f), 'utf8').split('\n').filter(Boolean).map((l) => JSON.parse(l)) : []);
-  return {
-    binDir,
-    stateDir,
-    path: `${binDir}:${process.env.PATH ?? '/usr/bin:/bin'}`,
-    argv: () => lines('argv.log').map((l: { argv: string[] }) => l.argv),
-    envFiles: () => lines('envfiles.log'),
-    stop() {
-      try {
-        const state = JSON.parse(readFileSync(join(stateDir, 'state.json'), 'utf8')) as { containers: Record<string, { pid?: number }> };
-        for (const c of Object.values(state.containers)) {
-          if (!c.pid) continue;
-          try {
-            process.kill(-c.pid, 'SIGTERM');
-          } catch {
-            try {
-              process.kill(c.pid, 'SIGTERM');
-            } catch {
-              /* gone */
-            }
-          }
-        }
-      } catch {
-        /* no containers */
-      }
-    },
-  };
+  writeHostDocker(binDir, base, engine);
+  return { binDir, path: `${binDir}:${process.env.PATH ?? '/usr/bin:/bin'}`, calls: () => readDockerCalls(base) };
 }
 
 export async function waitFor<T>(fn: () => Promise<T | undefined>, ms: number, what: string): Promise<T> {

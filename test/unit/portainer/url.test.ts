@@ -4,14 +4,19 @@ import { normaliseBaseUrl } from '../../../src-main/services/portainer/url';
 import { normaliseSha256, sameFingerprint } from '../../../src-main/services/portainer/fingerprint';
 import { AppError } from '../../../src-main/shared/contract/errors';
 
-function fieldOf(fn: () => unknown): string | undefined {
+function appErrorOf(fn: () => unknown): AppError | undefined {
   try {
     fn();
   } catch (e) {
-    if (e instanceof AppError) return e.field;
+    if (e instanceof AppError) return e;
     throw e;
   }
-  return 'no error';
+  return undefined;
+}
+
+function fieldOf(fn: () => unknown): string | undefined {
+  const e = appErrorOf(fn);
+  return e ? e.field : 'no error';
 }
 
 describe('normaliseBaseUrl', () => {
@@ -36,6 +41,16 @@ describe('normaliseBaseUrl', () => {
       expect(fieldOf(() => normaliseBaseUrl(input))).toBe('url');
     },
   );
+
+  const messageOf = (fn: () => unknown) => appErrorOf(fn)?.message ?? 'no error';
+
+  it('suggests https:// only when the result is itself a valid address (issue #11)', () => {
+    expect(messageOf(() => normaliseBaseUrl('portainer.example.com:9443'))).toContain('write it as https://portainer.example.com:9443 ');
+    const bad = messageOf(() => normaliseBaseUrl('not a url'));
+    expect(bad).not.toMatch(/https:\/\/not a url/);
+    expect(bad).toContain('"not a url" is not a server address');
+    expect(messageOf(() => normaliseBaseUrl('host:99999'))).not.toContain('https://host:99999');
+  });
 
   it('names the field it is given', () => {
     expect(fieldOf(() => normaliseBaseUrl('nope', 'portainerUrl'))).toBe('portainerUrl');

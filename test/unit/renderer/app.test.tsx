@@ -103,8 +103,9 @@ describe('App shell', () => {
   it('renders the Simulator page from main’s answers and live events', async () => {
     transport.override('sim:status', {
       ok: true,
-      data: { running: true, embedded: false, https: true, version: '2.23.0', url: 'https://127.0.0.1:9443', tunnelAddress: '127.0.0.1:8000', username: 'admin', password: 's3cret-pass', fingerprint: 'fp' },
+      data: { running: true, embedded: false, https: true, version: '2.23.0', url: 'https://127.0.0.1:9443', tunnelAddress: '127.0.0.1:8000', username: 'admin', hasPassword: true, fingerprint: 'fp' },
     });
+    transport.override('sim:revealPassword', { ok: true, data: { password: 's3cret-pass' } });
     transport.override('sim:environments', {
       ok: true,
       data: { environments: [{ id: 3, name: 'edge-3', edgeKey: 'k', checkinInterval: 5, lastCheckIn: 0, heartbeat: true, tunnelVerified: false, tunnel: { status: 'closed', port: 0, since: 0 } }] },
@@ -116,9 +117,17 @@ describe('App shell', () => {
     await go('#/simulator');
     await waitFor(() => expect(q('[data-testid="sim-running"]')?.textContent).toBe('Running'));
     expect((q('[data-testid="sim-url"]') as HTMLInputElement).value).toBe('https://127.0.0.1:9443');
+    // Issue #12 item 10: the password is not in the page until the user reveals it, and only
+    // then is it asked for (sim:revealPassword), once.
     const password = q('[data-testid="sim-password"]') as HTMLInputElement;
     expect(password.type).toBe('password');
-    expect(password.value).toBe('s3cret-pass');
+    expect(password.value).toBe('');
+    expect(transport.log.some((c) => c.channel === 'sim:revealPassword')).toBe(false);
+    // Mantine's visibility toggle acts on mousedown (it keeps the focus in the field).
+    await act(async () => void q('[data-testid="sim-password-reveal"]')!.dispatchEvent(new MouseEvent('mousedown', { bubbles: true })));
+    await waitFor(() => expect((q('[data-testid="sim-password"]') as HTMLInputElement).value).toBe('s3cret-pass'));
+    expect((q('[data-testid="sim-password"]') as HTMLInputElement).type).toBe('text');
+    expect(transport.log.filter((c) => c.channel === 'sim:revealPassword')).toHaveLength(1);
     await waitFor(() => expect(view.container.textContent).toContain('edge-3'));
     expect(view.container.textContent).toContain('Heartbeat');
     expect(view.container.textContent).toContain('Tunnel closed');
