@@ -20,6 +20,8 @@ export interface ServerContext {
   line: ReleaseLine;
   /** The tunnel port Edge keys name (Portainer's --tunnel-port). */
   tunnelPort: number;
+  /** host:port of the tunnel as agents on this machine reach it. */
+  tunnelAddress: string;
   fingerprint: string;
   /** Port of the API server, for the association-delete key rewrite. */
   httpPort: number;

@@ -121,6 +121,10 @@ export async function startLocalServer(options: LocalServerOptions): Promise<Loc
   const initialPassword = await ensureAdmin(store, options.adminPassword, () => Math.floor(now() / 1000));
   store.doc.settings.AgentSecret = options.agentSecret ?? '';
   if (options.trustOnFirstConnect !== undefined) store.doc.settings.TrustOnFirstConnect = options.trustOnFirstConnect;
+  // Business Edition profile, never configured: Edge compute on and the tunnel address setting
+  // following this server's own (our stand-in for BE's setup, which fills it from the Portainer URL
+  // and tunnel port), so environment creates need no EdgeTunnelServerAddress until an admin clears it.
+  if (edition === 'be' && store.doc.settings.Edge.TunnelServerAddress === undefined) store.doc.settings.EnableEdgeComputeFeatures = true;
   store.markDirty();
 
   const hostKey = loadOrCreateHostKey(options.dataDir);
@@ -135,6 +139,7 @@ export async function startLocalServer(options: LocalServerOptions): Promise<Loc
   // Like Portainer's StartTunnelServer: one random user restricted to 127.0.0.1 so chisel never runs without users.
   tunnelServer.addUser({ username: randomCredential(8), password: randomCredential(16), allowed: /127\.0\.0\.1/ });
 
+  const urlHost = host === '0.0.0.0' || host === '::' ? '127.0.0.1' : host.includes(':') ? `[${host}]` : host;
   const events = new EventEmitter();
   events.setMaxListeners(100);
   const ctx: ServerContext = {
@@ -145,6 +150,7 @@ export async function startLocalServer(options: LocalServerOptions): Promise<Loc
     edition,
     line,
     tunnelPort,
+    tunnelAddress: `${urlHost}:${tunnelPort}`,
     fingerprint: tunnelServer.fingerprint,
     httpPort: 0,
     https,
@@ -280,7 +286,6 @@ export async function startLocalServer(options: LocalServerOptions): Promise<Loc
   }
   ctx.httpPort = (server.address() as AddressInfo).port;
 
-  const urlHost = host === '0.0.0.0' || host === '::' ? '127.0.0.1' : host.includes(':') ? `[${host}]` : host;
   const url = `${https ? 'https' : 'http'}://${urlHost}:${ctx.httpPort}`;
   logger.info(`local Portainer-compatible server (${edition.toUpperCase()} ${version}, release line ${line.label}) on ${url}, tunnel on ${urlHost}:${tunnelPort}`);
   if (versionWarning) logger.warn(versionWarning);
