@@ -28,6 +28,8 @@ export interface ServerContext {
   https: boolean;
   jwt: JwtService;
   authLimiter: RateLimiter;
+  /** SHA-256 of the per-start internal API key the app's own session uses (see LocalServerOptions.internalApiKey). */
+  internalKeyDigest?: Buffer;
   tunnels: TunnelManager;
   /** The single cached poll ETag per environment (Portainer's edge cache). */
   etags: Map<number, string>;

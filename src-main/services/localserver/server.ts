@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import { EventEmitter } from 'node:events';
 import { releaseLineFor, type Edition } from '../../shared/domain/releaseLines';
 import { createServer as createHttpServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
@@ -23,7 +24,7 @@ import { HttpError, routeId, sendError } from './http';
 import { JwtService } from './jwt';
 import { ROLE_ADMIN, type EnvironmentRecord } from './model';
 import { generatePassword, hashPassword } from './passwords';
-import { RateLimiter } from './rateLimit';
+import { RateLimiter, type LoginBan } from './rateLimit';
 import { makeRequestContext, Router } from './router';
 import { registerSettingsRoutes } from './settings';
 import { Store } from './store';
@@ -47,6 +48,14 @@ export interface LocalServerOptions {
   dataDir: string;
   /** Sets the admin's password (creating the admin if needed). */
   adminPassword?: string;
+  /**
+   * An API key valid for this run only, acting as the admin, kept in memory (never in the store):
+   * the app's own session to its embedded server. API keys skip POST /api/auth, so Portainer's
+   * login limiter cannot lock the app out when someone else's bad logins ban 127.0.0.1.
+   */
+  internalApiKey?: string;
+  /** Told when the login limiter bans an address (the Simulator page says so, and until when). */
+  onLoginBan?: (ban: LoginBan) => void;
   /** Portainer fills Settings.AgentSecret from its AGENT_SECRET env at every start. */
   agentSecret?: string;
   /** The Portainer version this server reports and emulates (its release line); default 2.23.0. */
@@ -79,6 +88,8 @@ export interface LocalServer {
   username: 'admin';
   /** Set only when this start generated the admin's password (print it once). */
   initialPassword?: string;
+  /** Addresses the login limiter refuses now (Portainer's 1-hour ban), soonest end first. */
+  loginBans(): LoginBan[];
   dataDir: string;
   /** PEM of the self-signed certificate (https only), for clients that pin it. */
   caPem?: string;
@@ -156,6 +167,7 @@ export async function startLocalServer(options: LocalServerOptions): Promise<Loc
     https,
     jwt: new JwtService(Buffer.from(store.doc.jwtSecret, 'base64')),
     authLimiter: new RateLimiter(now),
+    ...(options.internalApiKey ? { internalKeyDigest: createHash('sha256').update(options.internalApiKey).digest() } : {}),
     tunnels: undefined as unknown as TunnelManager,
     etags: new Map(),
     events,
@@ -167,6 +179,7 @@ export async function startLocalServer(options: LocalServerOptions): Promise<Loc
     disconnectUser: (name) => tunnelServer.disconnectUser(name),
     on: (event: 'up' | 'down' | 'activity' | 'listenFailed', listener: (info: never) => void) => tunnelServer.on(event, listener as never),
   } as TunnelServerPort;
+  if (options.onLoginBan) ctx.authLimiter.onBan = options.onLoginBan;
   ctx.tunnels = new TunnelManager({
     server: port,
     crypto: { randomCredential, encryptCredentials },
@@ -311,6 +324,7 @@ export async function startLocalServer(options: LocalServerOptions): Promise<Loc
     https,
     username: 'admin',
     ...(initialPassword ? { initialPassword } : {}),
+    loginBans: () => ctx.authLimiter.bans(),
     dataDir: options.dataDir,
     ...(caPem ? { caPem } : {}),
     version,

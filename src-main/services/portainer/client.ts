@@ -7,7 +7,7 @@ import type { EdgeGroupView, EnvironmentPageView, EnvironmentState, EnvironmentV
 import type { Logger } from '../logging/logger';
 import { silentLogger } from '../logging/logger';
 import type { Redactor } from '../logging/redact';
-import { isRetryableNetworkError, mapHttpFailure, mapNetworkError, notPortainer, type Operation } from './errors';
+import { isRetryableNetworkError, LOGIN_BAN_MS, mapHttpFailure, mapNetworkError, notPortainer, type MapContext, type Operation } from './errors';
 import { createDispatcher, CONNECT_TIMEOUT_MS, type TlsSettings } from './tls';
 import { hostPort, normaliseBaseUrl } from './url';
 
@@ -119,6 +119,22 @@ export const REQUEST_TIMEOUT_MS = 30_000;
  */
 const LOGINS_PER_SECOND = 5;
 const recentLogins = new Map<string, number[]>();
+
+/**
+ * When this process first saw a server refuse logins with 403 (its limiter's ban), per origin:
+ * the ban began before that, so one hour after it is the latest the ban can end. Forgotten on a
+ * successful login or once that hour has passed.
+ */
+const loginRefusedSince = new Map<string, number>();
+
+function loginRefusal(origin: string, status: number, now: number): number | undefined {
+  const seen = loginRefusedSince.get(origin);
+  if (status !== 403 || (seen !== undefined && now - seen >= LOGIN_BAN_MS)) loginRefusedSince.delete(origin);
+  if (status !== 403) return undefined;
+  const since = loginRefusedSince.get(origin) ?? now;
+  loginRefusedSince.set(origin, since);
+  return since;
+}
 
 async function loginSlot(origin: string, signal?: AbortSignal): Promise<void> {
   for (;;) {
@@ -385,9 +401,12 @@ export class PortainerClient {
     const creds = this.credentials;
     this.login ??= (async () => {
       try {
-        await loginSlot(new URL(this.baseUrl).origin, signal);
+        const origin = new URL(this.baseUrl).origin;
+        await loginSlot(origin, signal);
         const reply = await this.raw('POST', '/api/auth', { json: { username: creds.username, password: creds.password }, auth: false, operation: 'auth', signal });
-        if (reply.status !== 200) throw this.httpError('POST', '/api/auth', reply, 'auth');
+        const now = Date.now();
+        const refusedSince = loginRefusal(origin, reply.status, now);
+        if (reply.status !== 200) throw this.httpError('POST', '/api/auth', reply, 'auth', refusedSince !== undefined ? { refusedSince, now } : undefined);
         const jwt = str((parseJson(reply.text) as Record<string, unknown> | undefined)?.jwt);
         if (!jwt) throw notPortainer(this.baseUrl, 'no token in the answer to POST /api/auth');
         this.redactor?.add(jwt);
@@ -413,13 +432,13 @@ export class PortainerClient {
     return reply;
   }
 
-  private httpError(method: string, path: string, reply: Reply, operation: Operation): AppError {
+  private httpError(method: string, path: string, reply: Reply, operation: Operation, loginBan?: MapContext['loginBan']): AppError {
     const body = parseJson(reply.text) as Record<string, unknown> | undefined;
     const message = body && typeof body === 'object' ? str(body.message) : undefined;
     const details = body && typeof body === 'object' ? str(body.details) : undefined;
     return mapHttpFailure(
       { status: reply.status, method, path, message: message || undefined, details: details || undefined, notJson: body === undefined },
-      { baseUrl: this.baseUrl, operation, auth: this.credentials?.kind },
+      { baseUrl: this.baseUrl, operation, auth: this.credentials?.kind, ...(loginBan ? { loginBan } : {}) },
     );
   }
 
