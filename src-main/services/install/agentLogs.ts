@@ -1,3 +1,4 @@
+import { decodeEdgeKey } from '../../shared/domain/edgeKey';
 import type { FailureReason } from '../../shared/domain/failures';
 import { HostFailure } from './hostFailure';
 import { diagnoseAgentLogs } from './logSignatures';
@@ -15,7 +16,7 @@ export async function failWithAgentLogs(h: HostContext, ssh: SshForVerify, logsC
     return undefined;
   });
   const logs = h.o.redactor.redact(`${r?.stdout ?? ''}\n${r?.stderr ?? ''}`);
-  const d = diagnoseAgentLogs(logs);
+  const d = diagnoseAgentLogs(logs, decodeEdgeKey(h.plan.edgeKey));
   const hint = d.length ? ` Likely cause: ${d[0]!.cause} Fix: ${d[0]!.fix} (log: ${d[0]!.line})` : logs.trim() ? ` Last log line: ${logs.trim().split('\n').pop()}` : '';
   throw new HostFailure(`${why}.${hint}`, d, reason);
 }

@@ -1,4 +1,4 @@
-import { causeLine } from '../../shared/domain/cliError';
+import { causeLine, isImageMissing } from '../../shared/domain/cliError';
 import { shellQuote } from '../../shared/domain/shellQuote';
 import type { SshPlatform } from '../../shared/schemas/run';
 import { runCommands } from './dockerCommands';
@@ -6,12 +6,14 @@ import { waitForContainer, waitForService } from './dockerWait';
 import { planEnvEntries, renderEnvFile, resolveBareNames } from './envFile';
 import { checkinInterval, wantedSecrets } from './hostPlan';
 import { HostFailure } from './hostFailure';
+import { pushImage } from './imagePush';
 import {
   checkExistingAgent,
   checkImage,
   checkRuntime,
   DOCKER_INFO_FORMAT,
   hideExistingSection,
+  imageIdOf,
   parseExistingAgent,
   parseExistingService,
   parseProbe,
@@ -46,6 +48,8 @@ export function dockerStrategy(platform: DockerLikePlatform): InstallStrategy {
       infoFormat: platform === 'podman' ? PODMAN_INFO_FORMAT : DOCKER_INFO_FORMAT,
       existing: `${swarm ? 'service inspect' : 'inspect --type container'} ${h.names.agent}`,
       image: h.image,
+      // --push-image: a missing image is brought over SSH, so no pull is tried.
+      ...(h.o.pushImage ? { noPull: true } : {}),
     }),
 
     async preflight(h, f) {
@@ -72,7 +76,8 @@ export function dockerStrategy(platform: DockerLikePlatform): InstallStrategy {
       const checks = [checkRuntime(platform, { which: { ...h.which }, ...(info ? { info } : {}) })];
       if (info?.rc !== 0) return { checks };
       // Swarm: asked on the manager the install reaches; the other nodes pull for their own tasks.
-      checks.push(checkImage(h.image, imageSection, bin));
+      checks.push(checkImage(h.image, imageSection, bin, h.o.pushImage !== undefined));
+      const imageId = imageIdOf(imageSection);
       // Swarm: the agent is a service (there is no container of that name on the manager).
       let section = existingSection;
       if (!section) {
@@ -80,7 +85,14 @@ export function dockerStrategy(platform: DockerLikePlatform): InstallStrategy {
         section = { out: r.stdout, rc: r.code ?? 255 };
       }
       const existing = swarm ? parseExistingService(section, wantedSecrets(h.plan)) : parseExistingAgent(section, wantedSecrets(h.plan));
-      return { checks, existing: checkExistingAgent(existing, { image: h.image, edgeId: h.plan.edgeId }, swarm ? 'service' : 'container') };
+      return { checks, existing: checkExistingAgent(existing, { image: h.image, edgeId: h.plan.edgeId }, swarm ? 'service' : 'container'), ...(imageId ? { imageId } : {}) };
+    },
+
+    async prepare(h, found, o) {
+      if (!h.o.pushImage) return;
+      if (o?.dryRun) return h.t.note(`would push ${h.image} from this computer over SSH unless the host has the same image ID`);
+      h.t.step('push image');
+      await pushImage({ host: h.host, runtime: h.runtime, runtimeName: bin, image: h.o.pushImage, ...(found.imageId ? { targetId: found.imageId } : {}), ...(h.o.signal ? { signal: h.o.signal } : {}), now: h.now });
     },
 
     commands: (h) => runCommands(platform, h.runtime, envPath(h), h.plan.agentVersion, h.which.systemctl ? { systemctl: h.which.systemctl } : {}, h.names),
@@ -160,7 +172,7 @@ async function startAgent(h: HostContext, commands: string[], tmpPath: string, e
     const prepFailed = new RegExp(`^${PREP_FAILED} (\\d+)$`, 'm').exec(r.stderr);
     if (prepFailed) throw new HostFailure(failedMsg(commands[Number(prepFailed[1])]!, { ...r, stderr: r.stderr.replace(prepFailed[0], '') }));
     if (r.stderr.includes(MOVE_FAILED)) throw new HostFailure(`could not install the env file into ${h.remoteDir}: ${r.stderr.replace(MOVE_FAILED, '').trim()}`);
-    if (r.code !== 0 && !/network create/.test(last)) throw new HostFailure(failedMsg(last, r));
+    if (r.code !== 0 && !/network create/.test(last)) throw new HostFailure(failedMsg(last, r), undefined, isImageMissing(r.stderr) ? 'image-missing' : 'remote-command');
   } finally {
     // The start command did not run to its end (a timeout, a lost connection): remove both
     // copies here.

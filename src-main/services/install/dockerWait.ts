@@ -1,4 +1,4 @@
-import { causeLine } from '../../shared/domain/cliError';
+import { causeLine, isImageMissing } from '../../shared/domain/cliError';
 import { shellQuote } from '../../shared/domain/shellQuote';
 import { abortableSleep } from './abortableSleep';
 import { failWithAgentLogs } from './agentLogs';
@@ -64,12 +64,8 @@ export async function waitForService(h: HostContext, ssh: SshForVerify): Promise
     if (bad || now() > until) {
       await ssh.host.run(`${rt} service rm ${name}`, { privileged: true }).catch(() => undefined);
       h.t.note(`removed the ${name} service: its task did not run`);
-      if (bad) {
-        const fix = /No such image|pull access denied|manifest unknown|not found/i.test(bad.error)
-          ? 'The node cannot get the agent image: load it on every node (docker load -i <archive>) or let the nodes reach the registry.'
-          : 'Check the node (docker node ls, docker service ps --no-trunc) and the mounts; then run the install again.';
-        throw new HostFailure(`the agent service's task was ${bad.state.split(' ')[0]!.toLowerCase()}: ${bad.error}. Fix: ${fix}`);
-      }
+      // The fix comes with the reason code (shared/domain/failures.ts): image-missing names the push option.
+      if (bad) throw new HostFailure(`the agent service's task was ${bad.state.split(' ')[0]!.toLowerCase()}: ${bad.error}`, undefined, isImageMissing(bad.error) ? 'image-missing' : 'task-rejected');
       throw new HostFailure(`the agent service's task did not run within ${Math.round((o.containerWaitMs ?? SERVICE_WATCH_MS) / 1000)} s (${last})`);
     }
     await abortableSleep(o.pollMs ?? 1000, o.signal);

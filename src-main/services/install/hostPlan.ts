@@ -4,6 +4,7 @@ import type { Redactor } from '../logging/redact';
 import type { SshConnection } from '../ssh/connection';
 import type { Prompter } from '../ssh/prompter';
 import type { CheckinPoller, CheckinProbe } from './checkinPoller';
+import type { RunImage } from './imageArchive';
 import type { Diagnosis } from './logSignatures';
 import type { Check } from './preflight';
 import type { HostTranscript } from './transcript';
@@ -70,6 +71,8 @@ export interface InstallHostOptions {
    * engine, as remoteDir is for hosts that share one file system.
    */
   agentName?: string;
+  /** --push-image: the run's agent image, loaded on the host over SSH when it lacks it (Docker, Swarm, Podman). */
+  pushImage?: RunImage;
 }
 
 export interface HostOutcome {

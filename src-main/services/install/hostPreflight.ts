@@ -1,7 +1,7 @@
 import { lookup } from 'node:dns/promises';
 import { decodeEdgeKey } from '../../shared/domain/edgeKey';
 import { checkClock, checkDns, checkHttps, checkOs, checkPrivileges, checkTunnel, hideExistingSection, parseProbe, parseWhich, probeScript, type Check } from './preflight';
-import type { ExistingAction, HostBase, HostContext, InstallStrategy } from './strategy';
+import type { ExistingAction, HostBase, HostContext, InstallStrategy, PlatformChecks } from './strategy';
 
 export interface PreflightResult {
   /** Every check in the order the transcript and the UI show them. */
@@ -9,6 +9,8 @@ export interface PreflightResult {
   failed: Check[];
   /** What to do about an agent already on the host. */
   action: ExistingAction;
+  /** What the platform's part found (for the strategy's prepare()). */
+  found: PlatformChecks;
   /** The host with its runtime found (for the strategy's next steps). */
   h: HostContext;
   /** The sudo password, when sudo needs one and it was given or asked for. */
@@ -70,7 +72,7 @@ export async function runPreflight(b: HostBase, strategy: InstallStrategy): Prom
   for (const c of checks) t.note(`[${c.status}] ${c.title}: ${c.found}${c.fix && c.status !== 'pass' ? ` — fix: ${c.fix}` : ''}`);
   const failed = checks.filter((c) => c.status === 'fail');
   t.endStep(failed.length ? 'failed' : checks.some((c) => c.status === 'warn') ? 'warn' : 'ok');
-  return { checks, failed, action: platform.existing?.action ?? 'install', h, ...(sudoPassword !== undefined ? { sudoPassword } : {}) };
+  return { checks, failed, action: platform.existing?.action ?? 'install', found: platform, h, ...(sudoPassword !== undefined ? { sudoPassword } : {}) };
 }
 
 async function defaultResolve(host: string): Promise<string[]> {

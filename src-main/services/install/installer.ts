@@ -1,24 +1,25 @@
 import { randomBytes } from 'node:crypto';
 import { failureOf } from '../../shared/contract/errors';
 import { FAILURE_FIXES } from '../../shared/domain/failures';
-import { agentImage, releaseLineFor } from '../../shared/domain/releaseLines';
 import type { SshPlatform } from '../../shared/schemas/run';
 import { agentNames } from './agentNames';
 import { waitForCheckin } from './checkinWait';
 import { dockerStrategy } from './dockerStrategy';
 import { planEnvEntries } from './envFile';
 import { HostFailure } from './hostFailure';
+import { agentImageFor } from './imageArchive';
 import type { HostOutcome, InstallHostOptions } from './hostPlan';
 import { runPreflight } from './hostPreflight';
 import { kubernetesStrategy } from './kubernetesStrategy';
 import type { Check } from './preflight';
 import { RemoteHost } from './remoteHost';
 import { sshFor } from './sshForVerify';
-import type { HostBase, HostContext, InstallStrategy } from './strategy';
+import type { HostBase, HostContext, InstallStrategy, PlatformChecks } from './strategy';
 
 /**
  * One host's install, in the order its transcript shows the steps: preflight, then (unless
- * preflight-only / dry-run) replacing a different agent, the platform's start (the secrets file,
+ * preflight-only / dry-run) what the start needs brought over (the agent image with
+ * --push-image), replacing a different agent, the platform's start (the secrets file,
  * the start command), the wait until the agent runs, and the check-in through Portainer. What
  * differs per platform is the strategy's (strategy.ts); the fleet runner calls this per host.
  */
@@ -39,7 +40,7 @@ export async function installOnHost(o: InstallHostOptions): Promise<HostOutcome>
       t,
       host: new RemoteHost(o.conn, t, o.signal),
       names: agentNames(o.agentName),
-      image: agentImage(releaseLineFor(plan.agentVersion, 'agentVersion').line, plan.platform === 'podman' ? 'podman' : 'standalone', plan.agentVersion),
+      image: agentImageFor(plan.platform, plan.agentVersion),
       remoteDir: o.remoteDir ?? '/etc/portainer-edge',
       now: o.now ?? Date.now,
     };
@@ -50,8 +51,9 @@ export async function installOnHost(o: InstallHostOptions): Promise<HostOutcome>
     if (pre.failed.length) return preflightFailed(checks, pre.failed);
     commands = strategy.commands(h);
     if (mode === 'preflight-only') return { status: 'preflight-ok', checks };
-    if (mode === 'dry-run') return dryRun(h, strategy, checks, commands);
+    if (mode === 'dry-run') return await dryRun(h, strategy, pre.found, checks, commands);
 
+    await strategy.prepare(h, pre.found);
     if (pre.action === 'replace') await replaceExisting(h, strategy, checks);
     const ssh = sshFor(o, h.host, () => pre.sudoPassword);
     const started = await strategy.start(h, pre.action, ssh);
@@ -81,8 +83,9 @@ function preflightFailed(checks: Check[], failed: Check[]): HostOutcome {
   };
 }
 
-function dryRun(h: HostContext, strategy: InstallStrategy, checks: Check[], commands: string[]): HostOutcome {
+async function dryRun(h: HostContext, strategy: InstallStrategy, found: PlatformChecks, checks: Check[], commands: string[]): Promise<HostOutcome> {
   h.t.step('dry run');
+  await strategy.prepare(h, found, { dryRun: true });
   for (const c of commands) h.t.note(`would run: ${c}`);
   h.t.note(`would write ${strategy.secretFile(h)} (0600, root-only folder ${h.remoteDir} 0700) with: ${planEnvEntries(h.plan).map(([n]) => n).join(', ')}`);
   return { status: 'dry-run', checks, commands };

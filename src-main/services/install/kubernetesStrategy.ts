@@ -39,6 +39,9 @@ export const kubernetesStrategy: InstallStrategy = {
     return { checks, existing: checkExistingAgent(existing, { image: h.image, edgeId: h.plan.edgeId }, 'kubernetes') };
   },
 
+  // --push-image is refused for Kubernetes before the run (imageArchive.ts openRunImage): the nodes' runtime is not the target's engine.
+  prepare: async () => undefined,
+
   commands: (h) => kubernetesRunCommands(h.runtime, manifestPath(h.remoteDir)),
 
   secretFile: (h) => manifestPath(h.remoteDir),

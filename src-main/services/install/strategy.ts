@@ -50,6 +50,8 @@ export interface PreflightFacts {
 export interface PlatformChecks {
   checks: Check[];
   existing?: { check: Check; action: ExistingAction };
+  /** The ID of the agent image already on the host (Docker-like engines). */
+  imageId?: string;
 }
 
 /** The agent started (or was left as it was): when its check-ins count from, and the outcome. */
@@ -67,6 +69,11 @@ export interface InstallStrategy {
   probe(h: HostBase): RuntimeProbe | undefined;
   /** The platform's preflight checks (runtime, image or cluster access) and the existing agent. */
   preflight(h: HostContext, f: PreflightFacts): Promise<PlatformChecks>;
+  /**
+   * Brings onto the host what the start needs and the preflight found missing (Docker-like: the
+   * agent image with --push-image). A dry run only says what it would do.
+   */
+  prepare(h: HostContext, found: PlatformChecks, o?: { dryRun?: boolean }): Promise<void>;
   /** The commands the install runs, as a dry run shows them (never a secret). */
   commands(h: HostContext): string[];
   /** Where the file holding the secrets goes (a dry run names it). */
