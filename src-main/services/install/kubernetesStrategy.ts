@@ -1,4 +1,4 @@
-import { causeLine } from '../../shared/domain/cliError';
+import { causeLine, isImageMissing } from '../../shared/domain/cliError';
 import { K8S_CONFIGMAP, K8S_DEPLOYMENT, K8S_SECRET } from '../../shared/domain/kubernetesManifest';
 import { shellQuote } from '../../shared/domain/shellQuote';
 import { failWithAgentLogs } from './agentLogs';
@@ -84,7 +84,10 @@ export const kubernetesStrategy: InstallStrategy = {
 
   async waitRunning(h, ssh) {
     const ro = await h.host.run(kubectlCommands(h.runtime, '').rollout, { privileged: true, timeoutMs: (ROLLOUT_TIMEOUT_S + 30) * 1000 });
-    if (ro.code !== 0) await failWithAgentLogs(h, ssh, kubernetesStrategy.logsCommand(h), `the agent deployment did not roll out (${causeLine(ro.stderr || ro.stdout)})`, 'remote-command');
+    if (ro.code !== 0) {
+      const why = ro.timedOut ? `kubectl rollout status did not answer within ${ROLLOUT_TIMEOUT_S + 30} s` : causeLine(ro.stderr || ro.stdout);
+      await failWithAgentLogs(h, ssh, kubernetesStrategy.logsCommand(h), `the agent deployment did not roll out (${why})`, isImageMissing(`${ro.stderr}\n${ro.stdout}`) ? 'image-missing' : 'remote-command');
+    }
   },
 
   logsCommand: (h) => kubectlCommands(h.runtime, '').logs,
