@@ -59,4 +59,27 @@ test.describe('desktop window', () => {
       await app.close();
     }
   });
+
+  test('a copy button copies through main: the exact text lands in the system clipboard', async () => {
+    const userData = mkdtempSync(join(tmpdir(), 'edgedeck-electron-'));
+    const app = await electron.launch({ executablePath: binary, args: ['.', `--user-data-dir=${userData}`] });
+    try {
+      const page = await app.firstWindow();
+      const fields = { portainerUrl: 'https://portainer.example.com:9443', tunnelAddress: 'tunnel.example.com:8000', tunnelFingerprint: 'xx//IJjB6QNm1CV2o0eJ2oh4hSo7VH+xWGCOktg6COI=', environmentId: 7 };
+      await page.getByTestId('nav-inspector').click();
+      await page.getByLabel('Portainer URL').fill(fields.portainerUrl);
+      await page.getByLabel('Tunnel address').fill(fields.tunnelAddress);
+      await page.getByLabel('Tunnel fingerprint').fill(fields.tunnelFingerprint);
+      await page.getByLabel('Environment ID').fill(String(fields.environmentId));
+      await page.getByRole('button', { name: 'Build key' }).click();
+      const key = await page.getByTestId('encoded-key').inputValue();
+      await page.getByRole('button', { name: 'Copy join token' }).click();
+      await expect(page.getByRole('button', { name: 'Copied' })).toBeVisible();
+      expect(await app.evaluate(async ({ clipboard }) => clipboard.readText())).toBe(key);
+      // The page itself has no clipboard permission (the session refuses them all).
+      expect(await page.evaluate(() => navigator.clipboard.writeText('x').then(() => 'written', (e: Error) => e.name))).toBe('NotAllowedError');
+    } finally {
+      await app.close();
+    }
+  });
 });

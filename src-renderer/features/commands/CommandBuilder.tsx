@@ -1,7 +1,8 @@
-import { Alert, Button, Code, CopyButton, Group, Input, PasswordInput, SegmentedControl, Stack, Switch, Text, TextInput, Textarea, Title } from '@mantine/core';
-import { IconCheck, IconCopy } from '@tabler/icons-react';
+import { Alert, Button, Code, Group, Input, PasswordInput, SegmentedControl, Stack, Switch, Text, TextInput, Textarea, Title } from '@mantine/core';
+import { IconCheck, IconCopy, IconX } from '@tabler/icons-react';
 import { useEffect } from 'react';
 import type { Platform, TargetOs } from '../../../src-main/shared/domain/types';
+import { useCopy } from '../../components/copy';
 import { platformLabels, useCommands, type CommandForm } from './commandsStore';
 
 /** Form fields an AppError.field can name; any other field is shown above the output. */
@@ -14,6 +15,7 @@ export function CommandBuilder() {
   const error = useCommands((s) => s.error);
   const platformsError = useCommands((s) => s.platformsError);
   const update = useCommands((s) => s.update);
+  const { copied, failed, copy } = useCopy();
 
   useEffect(() => {
     // First visit: fetch the platforms (and a command, once there is a key).
@@ -185,19 +187,15 @@ export function CommandBuilder() {
       <Stack gap="xs">
         <Group justify="space-between">
           <Title order={3}>Command</Title>
-          <CopyButton value={command ?? ''} timeout={1500}>
-            {({ copied, copy }) => (
-              <Button
-                onClick={copy}
-                disabled={!command}
-                color={copied ? 'teal' : undefined}
-                leftSection={copied ? <IconCheck size={16} /> : <IconCopy size={16} />}
-                data-testid="copy-command"
-              >
-                {copied ? 'Copied' : 'Copy'}
-              </Button>
-            )}
-          </CopyButton>
+          <Button
+            onClick={() => void copy(command ?? '')}
+            disabled={!command}
+            color={copied ? 'teal' : failed ? 'red' : undefined}
+            leftSection={copied ? <IconCheck size={16} /> : failed ? <IconX size={16} /> : <IconCopy size={16} />}
+            data-testid="copy-command"
+          >
+            {copied ? 'Copied' : failed ? 'Copy failed' : 'Copy'}
+          </Button>
         </Group>
         {command ? (
           <Code block data-testid="command-output" style={{ whiteSpace: 'pre', overflowX: 'auto' }}>
