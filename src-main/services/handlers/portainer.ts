@@ -30,6 +30,8 @@ import { probeCertificate } from '../portainer/tls';
 import { normaliseBaseUrl } from '../portainer/url';
 import type { Connection, ProfileInput, ServerProfiles } from '../profiles/serverProfiles';
 import type { Handlers } from '../rpc/dispatcher';
+import { editionCreateFields } from './editionCreateFields';
+import { tunnelAddressNeeded } from '../../shared/domain/tunnelServerAddress';
 
 export type PortainerCallName =
   | 'servers:list'
@@ -161,6 +163,7 @@ export function createPortainerHandlers(deps: PortainerHandlerDeps): Pick<Handle
       platforms: platformsFor(conn.server.version, editionOf(conn.server)),
       ...(editionOf(conn.server) ? { serverEdition: editionOf(conn.server) } : {}),
       agentSecret: settings === null ? 'unknown' : settings.agentSecret ? 'set' : 'none',
+      ...(settings && editionOf(conn.server) === 'be' ? { asyncDefaults: settings.asyncDefaults } : {}),
       warnings,
     };
     if (keyError) view.keyError = keyError;
@@ -379,8 +382,9 @@ export function createPortainerHandlers(deps: PortainerHandlerDeps): Pick<Handle
       let env: EnvironmentView;
       try {
         const { groupId, tagIds } = await groupAndTagIds(client, req, created);
+        const bySettings = editionCreateFields(editionOf(conn.server), await settingsOf(client), req, portainerUrl, deps.builtInAddress?.(conn.profile.id)?.tunnelAddress);
         const edgeGroups = await edgeGroupsFor(client, req, created);
-        env = await client.createEdgeEnvironment({ name: req.name, portainerUrl, pollSeconds: req.pollSeconds, groupId, tagIds, containerEngine: req.containerEngine });
+        env = await client.createEdgeEnvironment({ name: req.name, portainerUrl, pollSeconds: req.pollSeconds, groupId, tagIds, containerEngine: req.containerEngine, ...bySettings });
         // Portainer's create form has no Edge group field: membership is the group's own list.
         for (const g of edgeGroups) {
           await client.addToEdgeGroup(g, env.id).catch((e: unknown) => {
@@ -405,7 +409,10 @@ export function createPortainerHandlers(deps: PortainerHandlerDeps): Pick<Handle
       try {
         const { groupId, tagIds } = await groupAndTagIds(conn.client, req, created);
         // Tags untouched unless the request names some (by id or by name).
-        env = await conn.client.updateEnvironment(req.id, { name: req.name, groupId, tagIds: req.tagIds || req.tagNames ? tagIds : undefined, pollSeconds: req.pollSeconds });
+        if (req.asyncIntervals && !(await conn.client.getEnvironment(req.id)).async) {
+          throw invalidInput('asyncIntervals', `Environment ${req.id} is not an async Edge environment: its agent polls on the check-in interval; change that instead.`);
+        }
+        env = await conn.client.updateEnvironment(req.id, { name: req.name, groupId, tagIds: req.tagIds || req.tagNames ? tagIds : undefined, pollSeconds: req.pollSeconds, asyncIntervals: req.asyncIntervals });
       } catch (e) {
         const done = createdText(created);
         if (done && e instanceof AppError) throw new AppError(e.code, `${e.message} Created before this failure (still on the server): ${done}.`, e.field);
@@ -440,12 +447,18 @@ export function createPortainerHandlers(deps: PortainerHandlerDeps): Pick<Handle
     },
 
     'servers:settings': async () => {
-      const settings = await settingsOf((await profiles.connection()).client);
+      const conn = await profiles.connectionWithVersion();
+      const settings = await settingsOf(conn.client);
+      const edition = editionOf(conn.server);
       return {
         edgePortainerUrl: settings?.edgePortainerUrl ?? '',
         checkinInterval: settings?.edgeAgentCheckinInterval ?? 5,
         enforceEdgeId: settings?.enforceEdgeId ?? false,
         agentSecret: settings === null ? 'unknown' : settings.agentSecret ? 'set' : 'none',
+        ...(edition ? { edition } : {}),
+        tunnelAddressNeeded: tunnelAddressNeeded(edition, settings),
+        tunnelServerAddress: settings?.tunnelServerAddress ?? '',
+        ...(settings && edition === 'be' ? { asyncDefaults: settings.asyncDefaults } : {}),
       };
     },
 

@@ -4,6 +4,7 @@ import { encodeEdgeKey } from '../../shared/domain/edgeKey';
 import { environmentChanged, heartbeat, isEdge, nowSec, type ServerContext } from './context';
 import { endpointJson } from './endpointJson';
 import { FormValues } from './form';
+import { createAsyncSettings, createTunnelAddress, updateAsyncSettings } from './businessEdge';
 import { parseHostForEdge } from './hostForEdge';
 import { badRequest, CiObject, conflict, notFound, optInt, optIntArray, optString, parseJsonObject, routeId, sendEmpty, sendJson } from './http';
 import type { EnvironmentRecord } from './model';
@@ -165,10 +166,12 @@ export function registerEndpointRoutes(router: Router, ctx: ServerContext): void
     if ('error' in parsed) throw badRequest('Unable to parse host', parsed.error);
     checkGroup(p.groupId);
     checkTags(p.tagIds);
+    const tunnelAddress = createTunnelAddress(ctx, form, parsed.host);
+    const asyncSettings = createAsyncSettings(ctx, form);
     const id = store.peekEnvironmentId();
     let edgeKey: string;
     try {
-      edgeKey = encodeEdgeKey({ portainerUrl: p.url, tunnelAddress: `${parsed.host}:${ctx.tunnelPort}`, tunnelFingerprint: ctx.fingerprint, environmentId: id });
+      edgeKey = encodeEdgeKey({ portainerUrl: p.url, tunnelAddress, tunnelFingerprint: ctx.fingerprint, environmentId: id });
     } catch (e) {
       // Extension: Portainer would build a key the agent cannot parse (a '|' in the URL).
       throw badRequest('Invalid request payload', e instanceof AppError ? e.message : String(e));
@@ -191,6 +194,7 @@ export function registerEndpointRoutes(router: Router, ctx: ServerContext): void
       LastCheckInDate: 0,
       UserTrusted: true,
       AgentVersion: '',
+      ...(asyncSettings ? { Edge: asyncSettings } : {}),
     };
     store.addEnvironment(env);
     environmentChanged(ctx, env);
@@ -267,6 +271,7 @@ export function registerEndpointRoutes(router: Router, ctx: ServerContext): void
     const tagIds = optIntArray(body, 'TagIDs');
     const checkin = optInt(body, 'EdgeCheckinInterval');
     const status = optInt(body, 'Status');
+    const edge = updateAsyncSettings(ctx, body, env.Edge);
     if (name !== undefined && name !== env.Name) {
       const other = store.envByName.get(name);
       if (other && other !== env) throw conflict('Name is not unique');
@@ -281,6 +286,7 @@ export function registerEndpointRoutes(router: Router, ctx: ServerContext): void
     if (tagIds !== undefined) env.TagIds = [...new Set(tagIds)];
     if (checkin !== undefined) env.EdgeCheckinInterval = checkin;
     if (status === 1 || status === 2) env.Status = status;
+    if (edge) env.Edge = edge;
     environmentChanged(ctx, env);
     sendJson(rc.res, endpointJson(ctx, env));
   });

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import type { CommandOptions, EdgeKeyFields, KeyWarning, Platform } from '../domain/types';
+import type { AsyncIntervals } from '../domain/edgeAsync';
 import { commandOptionsSchema, keyDecodeRequest, keyEncodeRequest, platformsRequest } from '../schemas/edge';
 import { agentsStartRequest, agentsStopRequest, simStartRequest, simVerifyTunnelRequest } from '../schemas/simulator';
 import type { AgentGroupView, SimEnvironmentView, SimStatus } from '../schemas/simulator';
@@ -233,6 +234,14 @@ export interface ServerEdgeSettingsView {
   enforceEdgeId: boolean;
   /** Whether the server has an AGENT_SECRET ('unknown' without admin rights). */
   agentSecret: 'set' | 'none' | 'unknown';
+  /** From /api/system/version when the server said: async mode and the tunnel address field are Business Edition's. */
+  edition?: 'ce' | 'be';
+  /** Business Edition whose settings have no tunnel address: a create sends one (docs/portainer-versions.md). */
+  tunnelAddressNeeded: boolean;
+  /** Settings.Edge.TunnelServerAddress ('' when unset or unknown). */
+  tunnelServerAddress: string;
+  /** Business Edition: Settings.Edge's default async intervals. */
+  asyncDefaults?: AsyncIntervals;
 }
 
 export type Calls = typeof calls;

@@ -1,5 +1,7 @@
 import { z } from 'zod';
+import { asyncIntervalProblem, ASYNC_INTERVAL_NAMES, type AsyncIntervals } from '../domain/edgeAsync';
 import { pollIntervalProblem } from '../domain/pollInterval';
+import { tunnelAddressProblem } from '../domain/tunnelServerAddress';
 import type { EdgeKeyFields, KeyWarning, Platform } from '../domain/types';
 
 /** Requests and views of the Portainer server calls (servers, environments, groups, tags). */
@@ -83,6 +85,22 @@ export const pollSeconds = z.number().superRefine((v, ctx) => {
 
 export const containerEngineSchema = z.enum(['docker', 'podman']);
 
+// The core's rules (domain/edgeAsync.ts, domain/tunnelServerAddress.ts), with their messages.
+const asyncInterval = (key: keyof AsyncIntervals) =>
+  z.number().superRefine((v, ctx) => {
+    const problem = asyncIntervalProblem(v, `The ${ASYNC_INTERVAL_NAMES[key].toLowerCase()}`);
+    if (problem) ctx.addIssue({ code: 'custom', message: problem });
+  });
+export const asyncIntervalsSchema = z.object({ ping: asyncInterval('ping'), snapshot: asyncInterval('snapshot'), command: asyncInterval('command') }).strict();
+
+const tunnelServerAddress = z
+  .string()
+  .max(512)
+  .superRefine((v, ctx) => {
+    const problem = tunnelAddressProblem(v);
+    if (problem) ctx.addIssue({ code: 'custom', message: problem });
+  });
+
 export const environmentsCreateRequest = z.object({
   name: nameText,
   /** The Portainer URL as the agents reach it; defaults to the server profile's URL. */
@@ -98,6 +116,10 @@ export const environmentsCreateRequest = z.object({
   edgeGroupIds: z.array(id).max(200).optional(),
   edgeGroupNames: z.array(z.string().trim().min(1).max(256)).max(200).optional(),
   containerEngine: containerEngineSchema.optional(),
+  /** Business Edition: the tunnel address agents use, sent when the server's settings have none (default: the settings' or the URL's host:8000). */
+  tunnelServerAddress: tunnelServerAddress.optional(),
+  /** Business Edition: an async agent with these intervals (refused on Community Edition). */
+  async: asyncIntervalsSchema.optional(),
 });
 
 export const environmentsUpdateRequest = z.object({
@@ -110,6 +132,8 @@ export const environmentsUpdateRequest = z.object({
   /** As in create: tags found by name, created when missing; with tagIds, the environment gets both. */
   tagNames: z.array(z.string().trim().min(1).max(256)).max(200).optional(),
   pollSeconds: pollSeconds.optional(),
+  /** Business Edition, async environments: new intervals. */
+  asyncIntervals: asyncIntervalsSchema.optional(),
 });
 
 /** Trust waiting Edge devices; a relation left out keeps what the device sent or has. */
@@ -236,6 +260,8 @@ export interface EnvironmentView {
   userTrusted: boolean;
   /** The tunnel as it really is, where the server tells (the local server); absent from real Portainer. */
   tunnel?: TunnelStateView;
+  /** Business Edition: the agent runs in async mode with these intervals (-1 = the server's default). */
+  async?: AsyncIntervals;
 }
 
 /**
@@ -287,6 +313,8 @@ export interface EnvironmentDetailView {
   platforms: { linux: Platform[]; windows: Platform[] };
   /** Whether the server has an AGENT_SECRET the install must carry ('unknown' without admin rights). */
   agentSecret: 'set' | 'none' | 'unknown';
+  /** Business Edition: the server's default async intervals (Settings.Edge), when it said. */
+  asyncDefaults?: AsyncIntervals;
   warnings: string[];
 }
 

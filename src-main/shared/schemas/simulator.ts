@@ -51,6 +51,11 @@ export interface SimStatus {
    * where it listened before, and the environments whose join token was reissued for the new ports.
    */
   moved?: SimMove;
+  /**
+   * Addresses Portainer's login limiter bans now (more than 10 POST /api/auth in a second: one
+   * hour): the Simulator page says who and until when. The app's own session is not affected.
+   */
+  loginBans?: { ip: string; until: string }[];
 }
 
 export interface SimMove {

@@ -5,6 +5,7 @@ import { lostAfterSeconds } from '../../../src-main/shared/domain/heartbeat';
 import { keepEnterInComboboxes } from '../../components/comboboxEnter';
 import { goTo, replaceTo } from '../../components/useHashPath';
 import { useAddForm, urlAdvice } from './addFormStore';
+import { BusinessEditionFields } from './AsyncModeFields';
 import { EnvironmentDetails } from './EnvironmentDetails';
 import { durationText, pollOptions } from './format';
 
@@ -127,6 +128,15 @@ export function AddEnvironmentForm({ justCreated = false }: { justCreated?: bool
             readOnly={readOnly}
             clearable={!readOnly}
             data-testid="env-form-edge-groups"
+          />
+          <BusinessEditionFields
+            edition={s.defaults?.edition}
+            asyncDefaults={s.defaults?.asyncDefaults}
+            tunnelAddressNeeded={s.defaults?.tunnelAddressNeeded ?? false}
+            values={s.values}
+            errors={s.errors}
+            onChange={(patch) => s.set(patch)}
+            readOnly={readOnly}
           />
           {s.partial ? (
             <Alert color="orange" title="Some things were created before the failure" data-testid="env-form-partial">

@@ -19,6 +19,8 @@ import { durationText, pollOptions, pollText, stateColors, stateLabels } from '.
 import { InstallCommands } from './InstallCommands';
 import { OnboardingState } from './OnboardingState';
 import { SimulatedAgents } from './SimulatedAgents';
+import { AsyncIntervalSelects } from './AsyncModeFields';
+import { asyncIntervalLabel } from '../../../src-main/shared/domain/edgeAsync';
 
 const fingerprintText: Record<string, string> = {
   sha256: 'SHA-256 (Portainer 2.19+)',
@@ -38,6 +40,7 @@ function EditModal({ view, opened, onClose }: { view: EnvironmentDetailView; ope
     group: groups.find((g) => g.id === env.groupId)?.name ?? '',
     tags: env.tagIds.map((id) => tags.find((t) => t.id === id)?.name ?? '').filter(Boolean),
     poll: String(env.checkinInterval),
+    ...(env.async ? { async: { ping: String(env.async.ping), snapshot: String(env.async.snapshot), command: String(env.async.command) } } : {}),
   });
   const [values, setValuesState] = useState<EditValues>(valuesOf);
   const touched = useRef(false);
@@ -103,6 +106,16 @@ function EditModal({ view, opened, onClose }: { view: EnvironmentDetailView; ope
             description="The agent picks the new interval up at its next poll"
             data-testid="env-edit-poll"
           />
+          {values.async ? (
+            <>
+              <AsyncIntervalSelects values={values.async} defaults={view.asyncDefaults} onChange={(patch) => setValues({ ...values, async: { ...values.async!, ...patch } })} testId="env-edit-async" />
+              {errors.async ? (
+                <Text c="red" size="sm">
+                  {errors.async}
+                </Text>
+              ) : null}
+            </>
+          ) : null}
           <Group justify="flex-end">
             <Button variant="default" onClick={onClose}>
               Cancel
@@ -227,6 +240,12 @@ export function EnvironmentDetails({ id, initial, embedded = false }: { id: numb
           <Text size="sm" c="dimmed" data-testid="env-summary">
             ID {env.id} · group {group} · {tagNames.length ? `tags ${tagNames.join(', ')}` : 'no tags'} · polls <span data-testid="env-poll">{pollText(env.checkinInterval, view.heartbeat.intervalSeconds)}</span>
           </Text>
+          {env.async ? (
+            <Text size="sm" c="dimmed" data-testid="env-async">
+              Edge Agent Async · ping {asyncIntervalLabel(env.async.ping, view.asyncDefaults?.ping)} · snapshot {asyncIntervalLabel(env.async.snapshot, view.asyncDefaults?.snapshot)} · commands{' '}
+              {asyncIntervalLabel(env.async.command, view.asyncDefaults?.command)}
+            </Text>
+          ) : null}
         </Stack>
         <Group gap="xs">
           <Button component="a" href={`#/install?environment=${env.id}`} leftSection={<IconCloudUpload size={16} />} variant="light" data-testid="env-install-ssh">
