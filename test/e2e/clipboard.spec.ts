@@ -1,28 +1,15 @@
-import { encodeEdgeKey } from '../../src-main/shared/domain/edgeKey';
+import { buildKeyInInspector } from './inspectorSteps';
 import { expect, test } from './serveFixture';
-import type { Page } from '@playwright/test';
 
 // Copy buttons in real Chromium against `edgedeck serve`: the exact text lands in the clipboard,
 // and a clipboard the browser refuses shows why, never "Copied".
-const fields = { portainerUrl: 'https://portainer.example.com:9443', tunnelAddress: 'tunnel.example.com:8000', tunnelFingerprint: 'xx//IJjB6QNm1CV2o0eJ2oh4hSo7VH+xWGCOktg6COI=', environmentId: 7 };
-
-async function buildKey(page: Page): Promise<void> {
-  await page.getByTestId('nav-inspector').click();
-  await page.getByLabel('Portainer URL').fill(fields.portainerUrl);
-  await page.getByLabel('Tunnel address').fill(fields.tunnelAddress);
-  await page.getByLabel('Tunnel fingerprint').fill(fields.tunnelFingerprint);
-  await page.getByLabel('Environment ID').fill(String(fields.environmentId));
-  await page.getByRole('button', { name: 'Build key' }).click();
-  await expect(page.getByTestId('encoded-key')).toHaveValue(encodeEdgeKey(fields));
-}
-
 test('a copy button puts the exact text in the clipboard', async ({ page, served, context }) => {
   await context.grantPermissions(['clipboard-read', 'clipboard-write'], { origin: served.origin });
   await page.goto(served.url);
-  await buildKey(page);
+  const key = await buildKeyInInspector(page);
   await page.getByRole('button', { name: 'Copy join token' }).click();
   await expect(page.getByRole('button', { name: 'Copied' })).toBeVisible();
-  expect(await page.evaluate(() => navigator.clipboard.readText())).toBe(encodeEdgeKey(fields));
+  expect(await page.evaluate(() => navigator.clipboard.readText())).toBe(key);
 });
 
 test('a clipboard the browser refuses shows an error, not "Copied"', async ({ page, served }) => {
@@ -33,7 +20,7 @@ test('a clipboard the browser refuses shows an error, not "Copied"', async ({ pa
     Object.defineProperty(Clipboard.prototype, 'writeText', { value: () => Promise.reject(new DOMException('Write permission denied.', 'NotAllowedError')) });
   });
   await page.goto(served.url);
-  await buildKey(page);
+  await buildKeyInInspector(page);
   await page.getByRole('button', { name: 'Copy join token' }).click();
   await expect(page.getByText('Could not copy')).toBeVisible();
   await expect(page.getByText(/The browser refused the copy \(NotAllowedError\)/)).toBeVisible();

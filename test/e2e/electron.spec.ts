@@ -2,6 +2,7 @@ import { existsSync, mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { _electron as electron, expect, test } from '@playwright/test';
+import { buildKeyInInspector } from './inspectorSteps';
 
 // The desktop shell end to end. It needs the Electron binary, which is downloaded on first run
 // and cannot be fetched on machines without access to its download host: there the test is
@@ -65,14 +66,7 @@ test.describe('desktop window', () => {
     const app = await electron.launch({ executablePath: binary, args: ['.', `--user-data-dir=${userData}`] });
     try {
       const page = await app.firstWindow();
-      const fields = { portainerUrl: 'https://portainer.example.com:9443', tunnelAddress: 'tunnel.example.com:8000', tunnelFingerprint: 'xx//IJjB6QNm1CV2o0eJ2oh4hSo7VH+xWGCOktg6COI=', environmentId: 7 };
-      await page.getByTestId('nav-inspector').click();
-      await page.getByLabel('Portainer URL').fill(fields.portainerUrl);
-      await page.getByLabel('Tunnel address').fill(fields.tunnelAddress);
-      await page.getByLabel('Tunnel fingerprint').fill(fields.tunnelFingerprint);
-      await page.getByLabel('Environment ID').fill(String(fields.environmentId));
-      await page.getByRole('button', { name: 'Build key' }).click();
-      const key = await page.getByTestId('encoded-key').inputValue();
+      const key = await buildKeyInInspector(page);
       await page.getByRole('button', { name: 'Copy join token' }).click();
       await expect(page.getByRole('button', { name: 'Copied' })).toBeVisible();
       expect(await app.evaluate(async ({ clipboard }) => clipboard.readText())).toBe(key);

@@ -1,8 +1,7 @@
-import { Alert, Button, Code, Group, Input, PasswordInput, SegmentedControl, Stack, Switch, Text, TextInput, Textarea, Title } from '@mantine/core';
-import { IconCheck, IconCopy, IconX } from '@tabler/icons-react';
+import { Alert, Code, Group, Input, PasswordInput, SegmentedControl, Stack, Switch, Text, TextInput, Textarea, Title } from '@mantine/core';
 import { useEffect } from 'react';
 import type { Platform, TargetOs } from '../../../src-main/shared/domain/types';
-import { useCopy } from '../../components/copy';
+import { CopyTextButton } from '../../components/CopyTextButton';
 import { platformLabels, useCommands, type CommandForm } from './commandsStore';
 
 /** Form fields an AppError.field can name; any other field is shown above the output. */
@@ -15,7 +14,6 @@ export function CommandBuilder() {
   const error = useCommands((s) => s.error);
   const platformsError = useCommands((s) => s.platformsError);
   const update = useCommands((s) => s.update);
-  const { copied, failed, copy } = useCopy();
 
   useEffect(() => {
     // First visit: fetch the platforms (and a command, once there is a key).
@@ -187,15 +185,7 @@ export function CommandBuilder() {
       <Stack gap="xs">
         <Group justify="space-between">
           <Title order={3}>Command</Title>
-          <Button
-            onClick={() => void copy(command ?? '')}
-            disabled={!command}
-            color={copied ? 'teal' : failed ? 'red' : undefined}
-            leftSection={copied ? <IconCheck size={16} /> : failed ? <IconX size={16} /> : <IconCopy size={16} />}
-            data-testid="copy-command"
-          >
-            {copied ? 'Copied' : failed ? 'Copy failed' : 'Copy'}
-          </Button>
+          <CopyTextButton text={command ?? ''} label="Copy" disabled={!command} testId="copy-command" />
         </Group>
         {command ? (
           <Code block data-testid="command-output" style={{ whiteSpace: 'pre', overflowX: 'auto' }}>

@@ -1,9 +1,9 @@
 import { Alert, Button, Code, Group, MultiSelect, PasswordInput, Stack, Switch, Tabs, Text, TextInput, Title } from '@mantine/core';
-import { IconCheck, IconCopy, IconEye, IconEyeOff, IconX } from '@tabler/icons-react';
+import { IconEye, IconEyeOff } from '@tabler/icons-react';
 import { useEffect, useState } from 'react';
 import { api } from '../../api';
 import { errorField, errorMessage, notifyError } from '../../components/notify';
-import { useCopy } from '../../components/copy';
+import { CopyTextButton } from '../../components/CopyTextButton';
 import { buildInstallCommand } from '../../../src-main/shared/domain/installCommands';
 import type { Platform, TargetOs } from '../../../src-main/shared/domain/types';
 import { newerThanKnownWarning } from '../../../src-main/shared/domain/releaseLines';
@@ -47,7 +47,6 @@ export function InstallCommands({ view, insecureDefault }: { view: EnvironmentDe
   const [edgeGroups, setEdgeGroups] = useState<EdgeGroupView[]>([]);
   const [secret, setSecret] = useState<string | undefined>(undefined);
   const [showSecret, setShowSecret] = useState(false);
-  const { copied, failed, copy: copyToClipboard } = useCopy();
   const secretSet = view.agentSecret === 'set';
   const envId = view.environment.id;
 
@@ -109,13 +108,12 @@ export function InstallCommands({ view, insecureDefault }: { view: EnvironmentDe
   const fieldError = (f: string) => (error?.field === f ? error.message : undefined);
   const generalError = error && !['envVars', 'edgeIdGenerator', 'nomadToken', 'agentSecret'].includes(error.field ?? '') ? error.message : undefined;
 
-  const copy = () =>
-    copyToClipboard(async () => {
-      if (!secretSet) return command;
-      // The secret reaches this page only now, on the user's copy.
-      const s = await fetchSecret();
-      return s === undefined ? undefined : build(s).command;
-    });
+  const commandToCopy = async () => {
+    if (!secretSet) return command;
+    // The secret reaches this page only now, on the user's copy.
+    const s = await fetchSecret();
+    return s === undefined ? undefined : build(s).command;
+  };
 
   const set = (patch: Partial<CommandOptionsState>) => setOpts((o) => ({ ...o, ...patch }));
 
@@ -255,15 +253,7 @@ export function InstallCommands({ view, insecureDefault }: { view: EnvironmentDe
         <Text size="sm" c="dimmed">
           {current ? `${platformLabels[current]} on ${os === 'linux' ? 'Linux' : 'Windows'} · agent ${view.serverVersion}` : ''}
         </Text>
-        <Button
-          onClick={() => void copy()}
-          disabled={!command}
-          color={copied ? 'teal' : failed ? 'red' : undefined}
-          leftSection={copied ? <IconCheck size={16} /> : failed ? <IconX size={16} /> : <IconCopy size={16} />}
-          data-testid="env-command-copy"
-        >
-          {copied ? 'Copied' : failed ? 'Copy failed' : 'Copy command'}
-        </Button>
+        <CopyTextButton text={commandToCopy} label="Copy command" disabled={!command} testId="env-command-copy" />
       </Group>
       <Code block data-testid="env-command" style={{ whiteSpace: 'pre-wrap', wordBreak: 'break-all' }}>
         {display ?? (view.key ? '' : 'No join token: this environment has no install command.')}
