@@ -26,6 +26,7 @@ import type {
 import type { Logger } from '../logging/logger';
 import { PortainerClient, type ServerSettings } from '../portainer/client';
 import { groupTagCalls } from '../portainer/groupTagCalls';
+import { httpsSuggestionFor } from '../portainer/httpsSuggestion';
 import { probeCertificate } from '../portainer/tls';
 import { normaliseBaseUrl } from '../portainer/url';
 import type { Connection, ProfileInput, ServerProfiles } from '../profiles/serverProfiles';
@@ -238,7 +239,7 @@ export function createPortainerHandlers(deps: PortainerHandlerDeps): Pick<Handle
       const list = profiles.list();
       const views: ServerProfileView[] = [];
       for (const p of list) views.push(await profiles.view(p));
-      const out: ServerListView = { profiles: views };
+      const out: ServerListView = { profiles: views, secretsPersistent: profiles.secrets.persistent };
       const activeId = profiles.activeId();
       if (activeId) out.activeId = activeId;
       if (profiles.secrets.warning) out.secretsWarning = profiles.secrets.warning;
@@ -278,6 +279,10 @@ export function createPortainerHandlers(deps: PortainerHandlerDeps): Pick<Handle
         view.warnings.push(e instanceof AppError ? e.message : `Could not ask the server for its version: ${(e as Error).message}`);
       } finally {
         await client?.close();
+      }
+      if (!https) {
+        const suggestion = await httpsSuggestionFor(base, view.portainerVersion !== undefined);
+        if (suggestion) view.httpsSuggestion = suggestion;
       }
       return view;
     },

@@ -195,6 +195,12 @@ export interface ServerProbeView {
   /** Version from /api/system/status, when the server answered like Portainer. */
   portainerVersion?: string;
   warnings: string[];
+  /**
+   * An http:// address that should be https://: `tls-answered` when the port answered a TLS
+   * handshake (it speaks HTTPS, so http:// cannot work there), `https-port` when http:// failed on
+   * a port that is HTTPS by convention (443, Portainer's 9443).
+   */
+  httpsSuggestion?: { url: string; reason: 'tls-answered' | 'https-port'; message: string };
 }
 
 export interface ServerVersionView {
@@ -218,6 +224,8 @@ export interface ServerListView {
   activeId?: string;
   /** Set when secrets cannot be remembered on this system. */
   secretsWarning?: string;
+  /** Whether a remembered password or API key survives a restart (false in serve mode and without a keyring). */
+  secretsPersistent: boolean;
 }
 
 export interface ServerUpdateView {
