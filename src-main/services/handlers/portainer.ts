@@ -48,6 +48,7 @@ export type PortainerCallName =
   | 'environments:update'
   | 'environments:delete'
   | 'environments:disassociate'
+  | 'environments:agentVersions'
   | 'groups:list'
   | 'groups:create'
   | 'tags:list'
@@ -68,6 +69,9 @@ export interface PortainerHandlerDeps {
 }
 
 const SETTINGS_TTL_MS = 30_000;
+
+/** Portainer's EndpointType of an Edge agent per platform (portainer-edge.md §2.9). */
+const platformTypes = { docker: 4, kubernetes: 7 } as const;
 
 function secretFor(auth: 'password' | 'apiKey', req: { password?: string; apiKey?: string }): string | undefined {
   return auth === 'apiKey' ? req.apiKey : req.password;
@@ -363,8 +367,8 @@ export function createPortainerHandlers(deps: PortainerHandlerDeps): Pick<Handle
 
     'environments:list': async (req) => {
       const conn = await profiles.connection();
-      const types = req.edgeOnly ? [4, 7] : undefined;
-      const base = { search: req.search, sort: req.sort, order: req.order, groupIds: req.groupIds, tagIds: req.tagIds, types };
+      const types = req.platform ? [platformTypes[req.platform]] : req.edgeOnly ? [4, 7] : undefined;
+      const base = { search: req.search, sort: req.sort, order: req.order, groupIds: req.groupIds, tagIds: req.tagIds, types, agentVersions: req.agentVersions };
       if (!req.state) return conn.client.listEnvironments({ ...base, start: req.start, limit: req.limit });
       const all = await conn.client.listEnvironments(base);
       const matching = all.items.filter((e) => e.state === req.state);
@@ -438,6 +442,8 @@ export function createPortainerHandlers(deps: PortainerHandlerDeps): Pick<Handle
       await conn.client.disassociate(id);
       return detail(conn, await conn.client.getEnvironment(id));
     },
+
+    'environments:agentVersions': async () => ({ versions: await (await profiles.connection()).client.listAgentVersions() }),
 
     'groups:list': async () => ({ groups: await (await profiles.connection()).client.listGroups() }),
     'groups:create': async ({ name, description }) => (await profiles.connection()).client.createGroup({ name, description }),

@@ -97,6 +97,7 @@ interface ListQuery {
   statuses?: Set<number>;
   endpointIds?: Set<number>;
   excludeIds?: Set<number>;
+  agentVersions?: Set<string>;
   untrusted: boolean;
 }
 
@@ -138,6 +139,7 @@ function parseListQuery(q: URLSearchParams): ListQuery {
     statuses: set('status'),
     endpointIds: set('endpointIds'),
     excludeIds: set('excludeIds'),
+    agentVersions: q.getAll('agentVersions[]').length ? new Set(q.getAll('agentVersions[]')) : undefined,
     untrusted: q.get('edgeDeviceUntrusted') === 'true',
   };
 }
@@ -217,6 +219,8 @@ export function registerEndpointRoutes(router: Router, ctx: ServerContext): void
       if (q.endpointIds && !q.endpointIds.has(env.Id)) continue;
       if (q.excludeIds && q.excludeIds.has(env.Id)) continue;
       if (q.name && env.Name !== q.name) continue;
+      // As Portainer: the filter applies to agent environments (all Edge ones are) by the version of their last poll.
+      if (q.agentVersions && isEdge(env) && !q.agentVersions.has(env.AgentVersion)) continue;
       if (q.tagIds && q.tagIds.length) {
         const has = (t: number) => env.TagIds.includes(t);
         if (q.tagsPartialMatch ? !q.tagIds.some(has) : !q.tagIds.every(has)) continue;
@@ -254,6 +258,12 @@ export function registerEndpointRoutes(router: Router, ctx: ServerContext): void
       200,
       { 'X-Total-Count': String(total), 'X-Total-Available': String(all.length) },
     );
+  });
+
+  // Before /api/endpoints/:id, which would take "agent_versions" for an id.
+  router.add('GET', '/api/endpoints/agent_versions', 'authenticated', (rc) => {
+    const versions = new Set(store.doc.environments.map((e) => e.AgentVersion).filter((v) => v !== ''));
+    sendJson(rc.res, [...versions]);
   });
 
   // ---- inspect / update / delete ------------------------------------------------------------

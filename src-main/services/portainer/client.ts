@@ -61,6 +61,8 @@ export interface ListEnvironmentsQuery {
   endpointIds?: number[];
   /** The waiting room: Edge devices not trusted yet (`edgeDeviceUntrusted=true`). */
   untrusted?: boolean;
+  /** `agentVersions[]`: agents that reported one of these versions (portainer-versions.md). */
+  agentVersions?: string[];
 }
 
 /** What trusting may also set (docs/portainer-versions.md fact 12); a field left out keeps the environment's. */
@@ -264,6 +266,7 @@ export class PortainerClient {
     for (const s of q.status ?? []) query.append('status[]', String(s));
     for (const t of q.types ?? []) query.append('types[]', String(t));
     for (const id of q.endpointIds ?? []) query.append('endpointIds[]', String(id));
+    for (const v of q.agentVersions ?? []) query.append('agentVersions[]', v);
     if (q.untrusted) query.set('edgeDeviceUntrusted', 'true');
     query.set('excludeSnapshots', 'true');
     const reply = await this.send('GET', '/api/endpoints', { query, signal });
@@ -273,6 +276,18 @@ export class PortainerClient {
     const header = reply.headers['x-total-count'];
     const total = Number(Array.isArray(header) ? header[0] : header);
     return { items, total: Number.isFinite(total) && header !== undefined ? total : items.length };
+  }
+
+  /**
+   * GET /api/endpoints/agent_versions: the agent versions the environments reported, for the list's
+   * filter. A server without the route (404, older releases) gets an empty list: no filter offered.
+   */
+  async listAgentVersions(signal?: AbortSignal): Promise<string[]> {
+    const reply = await this.send('GET', '/api/endpoints/agent_versions', { signal, allow404: true });
+    if (reply.status === 404) return [];
+    const body = this.json<unknown>(reply, '/api/endpoints/agent_versions');
+    if (!Array.isArray(body)) throw notPortainer(this.baseUrl, 'the agent version list is not a JSON array');
+    return body.filter((v): v is string => typeof v === 'string' && v !== '').sort();
   }
 
   async getEnvironment(id: number, signal?: AbortSignal): Promise<EnvironmentView> {

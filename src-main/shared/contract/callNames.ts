@@ -36,6 +36,7 @@ export const callNames = [
   'environments:update',
   'environments:delete',
   'environments:disassociate',
+  'environments:agentVersions',
   'groups:list',
   'groups:create',
   'tags:list',

@@ -168,6 +168,8 @@ export const calls = {
   'environments:update': call<EnvironmentDetailView>()(environmentsUpdateRequest),
   'environments:delete': call<{ deleted: number }>()(environmentIdRequest),
   'environments:disassociate': call<EnvironmentDetailView>()(environmentIdRequest),
+  /** The agent versions the server's environments reported (for the list's filter); empty when the server cannot tell. */
+  'environments:agentVersions': call<{ versions: string[] }>()(none),
 
   'groups:list': call<{ groups: GroupView[] }>()(none),
   'groups:create': call<GroupView>()(groupsCreateRequest),

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { asyncIntervalProblem, ASYNC_INTERVAL_NAMES, type AsyncIntervals } from '../domain/edgeAsync';
+import { nameProblem } from '../domain/names';
 import { pollIntervalProblem } from '../domain/pollInterval';
 import { tunnelAddressProblem } from '../domain/tunnelServerAddress';
 import type { EdgeKeyFields, KeyWarning, Platform } from '../domain/types';
@@ -12,7 +13,17 @@ export type TlsModeView = z.infer<typeof tlsModeSchema>;
 const urlText = z.string().trim().min(1, 'Enter the Portainer server address, e.g. https://portainer.example.com:9443.').max(2048);
 const secretText = z.string().min(1).max(4096);
 const id = z.number().int().positive();
-const nameText = z.string().trim().min(1, 'A name is required.').max(256);
+/**
+ * A typed name under the core's one rule (domain/names.ts); its message names the field itself
+ * (`labelled`), so the dispatcher does not put the request path in front of it.
+ */
+export function nameField(what = 'Name') {
+  return z.string().superRefine((v, ctx) => {
+    const problem = nameProblem(v, what);
+    if (problem) ctx.addIssue({ code: 'custom', message: problem, params: { labelled: true } });
+  }).transform((v) => v.trim());
+}
+const nameText = nameField();
 
 export const tlsSettingsSchema = z
   .object({
@@ -71,6 +82,10 @@ export const environmentsListRequest = z.object({
   groupIds: z.array(id).max(200).optional(),
   tagIds: z.array(id).max(200).optional(),
   state: environmentStateSchema.optional(),
+  /** Portainer's `types[]` filter by platform: Edge agent on Docker or Podman (type 4) or on Kubernetes (type 7). */
+  platform: z.enum(['docker', 'kubernetes']).optional(),
+  /** Portainer's `agentVersions[]` filter (the version each agent sent at its last poll). */
+  agentVersions: z.array(z.string().trim().min(1).max(64)).max(50).optional(),
   /** Edge environments only (types 4 and 7); default true. */
   edgeOnly: z.boolean().default(true),
 });
@@ -108,13 +123,13 @@ export const environmentsCreateRequest = z.object({
   pollSeconds: pollSeconds.optional(),
   groupId: id.optional(),
   /** A group found by this name, or created when missing (ignored when groupId is set). */
-  groupName: z.string().trim().min(1).max(256).optional(),
+  groupName: nameField('Group name').optional(),
   tagIds: z.array(id).max(200).optional(),
   /** Tags found by name, created when missing. */
-  tagNames: z.array(z.string().trim().min(1).max(256)).max(200).optional(),
+  tagNames: z.array(nameField('Tag name')).max(200).optional(),
   /** Static Edge groups the new environment joins (ids and/or names; missing names are created). */
   edgeGroupIds: z.array(id).max(200).optional(),
-  edgeGroupNames: z.array(z.string().trim().min(1).max(256)).max(200).optional(),
+  edgeGroupNames: z.array(nameField('Edge group name')).max(200).optional(),
   containerEngine: containerEngineSchema.optional(),
   /** Business Edition: the tunnel address agents use, sent when the server's settings have none (default: the settings' or the URL's host:8000). */
   tunnelServerAddress: tunnelServerAddress.optional(),
@@ -127,10 +142,10 @@ export const environmentsUpdateRequest = z.object({
   name: nameText.optional(),
   groupId: id.optional(),
   /** As in create: a group found by this name, or created when missing (ignored when groupId is set). */
-  groupName: z.string().trim().min(1).max(256).optional(),
+  groupName: nameField('Group name').optional(),
   tagIds: z.array(id).max(200).optional(),
   /** As in create: tags found by name, created when missing; with tagIds, the environment gets both. */
-  tagNames: z.array(z.string().trim().min(1).max(256)).max(200).optional(),
+  tagNames: z.array(nameField('Tag name')).max(200).optional(),
   pollSeconds: pollSeconds.optional(),
   /** Business Edition, async environments: new intervals. */
   asyncIntervals: asyncIntervalsSchema.optional(),

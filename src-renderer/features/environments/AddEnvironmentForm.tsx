@@ -3,6 +3,8 @@ import { IconAlertTriangle, IconCircleCheck, IconPlus } from '@tabler/icons-reac
 import { useEffect, useState, type FormEvent } from 'react';
 import { lostAfterSeconds } from '../../../src-main/shared/domain/heartbeat';
 import { keepEnterInComboboxes } from '../../components/comboboxEnter';
+import { NameInput } from '../../components/NameInput';
+import { TruncatedName } from '../../components/TruncatedName';
 import { goTo, replaceTo } from '../../components/useHashPath';
 import { useAddForm, urlAdvice } from './addFormStore';
 import { BusinessEditionFields } from './AsyncModeFields';
@@ -55,7 +57,7 @@ export function AddEnvironmentForm({ justCreated = false }: { justCreated?: bool
       <Title order={2}>Add an Edge environment</Title>
       <form onSubmit={onSubmit} onKeyDown={keepEnterInComboboxes} noValidate data-testid="env-form" aria-disabled={readOnly}>
         <Stack gap="sm" maw={640}>
-          <TextInput
+          <NameInput
             label="Name"
             required
             value={s.values.name}
@@ -157,7 +159,7 @@ export function AddEnvironmentForm({ justCreated = false }: { justCreated?: bool
       </form>
       {s.created ? (
         <>
-          <Alert color="green" icon={<IconCircleCheck size={20} />} title={`Created “${s.created.environment.name}” (ID ${s.created.environment.id})`} data-testid="env-form-created">
+          <Alert color="green" icon={<IconCircleCheck size={20} />} title={<TruncatedName name={s.created.environment.name} fw={700} size="sm">Created “{s.created.environment.name}” (ID {s.created.environment.id})</TruncatedName>} data-testid="env-form-created">
             <Text size="sm">
               {s.created.created.group ? `New group “${s.created.created.group.name}”. ` : ''}
               {s.created.created.tags.length ? `New tags: ${s.created.created.tags.map((t) => t.name).join(', ')}. ` : ''}

@@ -3,6 +3,7 @@ import { api } from '../../api';
 import { routeError } from '../../components/fieldErrors';
 import { ASYNC_USE_DEFAULT, type AsyncIntervals } from '../../../src-main/shared/domain/edgeAsync';
 import { hostClass } from '../../../src-main/shared/domain/edgeKey';
+import { nameProblem } from '../../../src-main/shared/domain/names';
 import type { EdgeGroupView, EnvironmentCreateView, GroupView, TagView } from '../../../src-main/shared/schemas/portainer';
 import { useEnvList } from './envListStore';
 import { groupAndTagRefs, namesToRefs } from './nameRefs';
@@ -151,7 +152,8 @@ export const useAddForm = create<AddFormState>()((set, get) => ({
     if (busy || created) return undefined;
     const errors: AddFormState['errors'] = {};
     const name = values.name.trim();
-    if (name === '') errors.name = 'A name is required.';
+    const nameError = nameProblem(name);
+    if (nameError) errors.name = nameError;
     const advice = urlAdvice(values.portainerUrl);
     if (advice.error) errors.portainerUrl = advice.error;
     if (Object.keys(errors).length) {

@@ -3,6 +3,7 @@ import { api } from '../../api';
 import { routeError } from '../../components/fieldErrors';
 import { LIVE_REFRESH_MS } from '../../components/useLiveRefresh';
 import { errorMessage, notifyError } from '../../components/notify';
+import { nameProblem } from '../../../src-main/shared/domain/names';
 import type { EnvironmentDetailView } from '../../../src-main/shared/schemas/portainer';
 import type { AgentGroupView } from '../../../src-main/shared/schemas/simulator';
 import { useEnvList } from './envListStore';
@@ -93,8 +94,9 @@ export const useDetails = create<DetailsState>()((set, get) => {
 
     update: async (id, values) => {
       const name = values.name.trim();
-      if (name === '') {
-        set({ editErrors: { name: 'A name is required.' } });
+      const nameError = nameProblem(name);
+      if (nameError) {
+        set({ editErrors: { name: nameError } });
         return false;
       }
       set({ busy: 'update', editErrors: {} });
@@ -149,7 +151,7 @@ export const useDetails = create<DetailsState>()((set, get) => {
           delete entries[id];
           return { entries };
         });
-        useEnvList.getState().setSelected([id], false);
+        useEnvList.getState().deselect([id]);
         useEnvList.getState().reload();
         return true;
       } catch (err) {
