@@ -412,7 +412,10 @@ export async function installOnHost(o: InstallHostOptions): Promise<HostOutcome>
       const unchanged = allUnchanged(applied);
       const ssh = sshFor(o, host, () => sudoPassword);
       const ro = await host.run(k.rollout, { privileged: true, timeoutMs: (ROLLOUT_TIMEOUT_S + 30) * 1000 });
-      if (ro.code !== 0) await logsDiagnosis(o, ssh, runtime, `the agent deployment did not roll out (${causeLine(ro.stderr || ro.stdout)})`, 'remote-command');
+      if (ro.code !== 0) {
+        const why = ro.timedOut ? `kubectl rollout status did not answer within ${ROLLOUT_TIMEOUT_S + 30} s` : causeLine(ro.stderr || ro.stdout);
+        await logsDiagnosis(o, ssh, runtime, `the agent deployment did not roll out (${why})`, isImageMissing(`${ro.stderr}\n${ro.stdout}`) ? 'image-missing' : 'remote-command');
+      }
       t.step('verify');
       ssh.release();
       const v = await waitForCheckin(o, ssh, runtime, unchanged ? started - (2 * interval(plan) + 20) : started - 5, now);

@@ -51,7 +51,7 @@ export const FAILURE_FIXES: Record<FailureReason, string> = {
   preflight: 'A preflight check failed; its own fix is shown with it. Fix that on the host, then retry.',
   'existing-agent': 'A different Edge agent already runs on the host. Replace it (replace existing: always) or leave this host out.',
   'remote-command': "A command on the host failed. Open the host's transcript for the command and its output, fix the cause on the host, then retry.",
-  'image-missing': "The host (or a Swarm node) has no agent image and cannot pull it. Turn on pushing the agent image from this computer (CLI: --push-image, or --image-archive FILE), load it on each node yourself (docker load -i <archive>), or let the nodes reach the registry.",
+  'image-missing': "The host (or a Swarm or Kubernetes node) has no agent image and cannot pull it. Docker and Podman: turn on pushing the agent image from this computer (CLI: --push-image, or --image-archive FILE), or load it on each node yourself (docker load -i <archive>); Kubernetes: import it on each node (ctr -n k8s.io images import <archive>); or let the nodes reach the registry.",
   'task-rejected': "The orchestrator rejected or failed the agent's task; its error is shown with it. Check the node (docker node ls, docker service ps --no-trunc portainer_edge_agent) and the mounts, then retry.",
   'image-push': 'Sending the agent image to the host failed; the message says where. Fix that (network, disk space in /var/tmp, the engine), then retry; a host that has the same image already is skipped.',
   'connection-lost': 'The SSH connection dropped during the install. Check the network to the host, then retry; the install picks up from the start.',
