@@ -2,7 +2,7 @@ import { AppError, failureOf } from '../../shared/contract/errors';
 import { FAILURE_FIXES } from '../../shared/domain/failures';
 import type { EnvironmentChoice, SshPlatform } from '../../shared/schemas/run';
 import type { Redactor } from '../logging/redact';
-import { connectSsh, isRetryableConnectError, type AuthOptions, type HostKeyPolicy, type SshConnection, type SshEndpoint } from '../ssh/connection';
+import { connectSsh, HostKeyChangedError, isRetryableConnectError, type AuthOptions, type HostKeyPolicy, type SshConnection, type SshEndpoint } from '../ssh/connection';
 import type { HostKeyDatabase } from '../ssh/knownHosts';
 import type { Prompter } from '../ssh/prompter';
 import { resolveHostConfig } from '../ssh/sshConfig';
@@ -295,6 +295,7 @@ export async function runFleetInstall(o: FleetInstallOptions): Promise<RunSummar
           const r: HostJobResult = { status: 'failed', reason, reasonCode: f.reason, fix: o.redactor.redact(f.fix) };
           if (ctx.record.environmentId !== undefined) r.environmentId = ctx.record.environmentId;
           if (e instanceof AppError && e.field === 'hostKey') r.detail = { hostKey: true };
+          if (e instanceof HostKeyChangedError) r.detail = { hostKey: true, changedHostKey: { name: e.hostName, source: e.source } };
           return r;
         } finally {
           conn?.close('install finished');
