@@ -42,7 +42,7 @@ export const FAILURE_FIXES: Record<FailureReason, string> = {
   'ssh-unreachable': 'The host did not answer. Check the address, VPN or routing, and the firewall; for hosts behind a bastion, set a jump host.',
   'ssh-closed': "The SSH server closed the connection before the login finished. Check sshd's log on the host (MaxStartups, AllowUsers, DenyUsers) and retry.",
   dns: 'The host name does not resolve from this computer. Fix the name, use the IP address, or add it to ~/.ssh/config.',
-  'host-key-changed': 'The host key differs from the one remembered. Do not go on unless the host was reinstalled: confirm its new fingerprint out of band (ssh-keygen -lf /etc/ssh/ssh_host_*_key.pub on the host), then remove the old key from the known hosts source named above and retry.',
+  'host-key-changed': 'The host key differs from the one remembered. Do not go on unless the host was reinstalled: confirm its new fingerprint out of band (ssh-keygen -lf /etc/ssh/ssh_host_*_key.pub on the host), then forget the old key (Settings → SSH known hosts, or edgedeck known-hosts forget HOST:PORT; for a known_hosts file, ssh-keygen -R) and retry.',
   'host-key-unknown': 'The host is not in known hosts and new keys are not accepted. Confirm the fingerprint above out of band (ssh-keygen -lf /etc/ssh/ssh_host_*_key.pub on the host), then accept it or add it to known_hosts, and retry.',
   'host-key-rejected': 'The host key was not accepted. Check the fingerprint out of band, then retry and accept it.',
   'ssh-auth': "The host refused the login. Check the user name, give an identity file that is in the user's authorized_keys (and its passphrase), load the key into ssh-agent, or give the SSH password.",
