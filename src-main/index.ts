@@ -10,7 +10,8 @@ import { guardProcess, onProcessProblem } from './services/logging/crashGuard';
 import { createSafeStorageSealer, createSafeStorageSecrets } from './platform/safeStorageSecrets';
 import { createElectronStore } from './platform/electronStore';
 import { createElectronDialogs } from './platform/electronDialogs';
-import { createMainWindow, isAppUrl, lockDownSession } from './window';
+import { isTrustedSender } from './services/shell/appOrigin';
+import { createMainWindow, lockDownSession, originPolicy, registerAppScheme } from './window';
 
 /** Electron lifecycle only: services come from createAppServices, shared with `edgedeck serve`. */
 const redactor = new Redactor();
@@ -22,6 +23,9 @@ const logger = createLogger({ scope: 'main', redactor, ...(logFile ? { file: log
 guardProcess({ logger, redact: (t) => redactor.redact(t) });
 let services: AppServices | undefined;
 let mainWindow: BrowserWindow | undefined;
+
+// Must happen before the app is ready: the renderer's own origin, app://edgedeck (window.ts).
+registerAppScheme();
 
 if (!app.requestSingleInstanceLock()) {
   app.quit();
@@ -38,10 +42,10 @@ if (!app.requestSingleInstanceLock()) {
   });
 }
 
-/** Only our own top frame may call main; anything else (an injected frame) is refused. */
+/** Only our own top frame may call main (services/shell/appOrigin.ts); anything else (an injected frame) is refused. */
 function trustedSender(event: IpcMainInvokeEvent): boolean {
   const frame = event.senderFrame;
-  return frame !== null && frame.parent === null && isAppUrl(frame.url) && event.sender === mainWindow?.webContents;
+  return isTrustedSender({ frameUrl: frame?.url, topFrame: frame?.parent === null, fromMainWindow: event.sender === mainWindow?.webContents }, originPolicy);
 }
 
 async function start(): Promise<void> {

@@ -1,9 +1,11 @@
-import { AppShell, Burger, Group, Loader, NavLink, ScrollArea, Text, Title } from '@mantine/core';
-import { useDisclosure } from '@mantine/hooks';
+import { ActionIcon, AppShell, Burger, Group, Loader, NavLink, ScrollArea, Text, Title, Tooltip } from '@mantine/core';
+import { useDisclosure, useLocalStorage, useMediaQuery } from '@mantine/hooks';
 import {
   IconCloudUpload,
   IconDownload,
   IconKey,
+  IconLayoutSidebarLeftCollapse,
+  IconLayoutSidebarLeftExpand,
   IconServer2,
   IconUserCheck,
   IconSettings,
@@ -100,6 +102,11 @@ function NavLinks({ items, route, onNavigate }: { items: NavItem[]; route: Route
 export function App() {
   const route = useRoute((s) => s.route);
   const [opened, { toggle, close }] = useDisclosure();
+  // The wide-screen sidebar folds away for room (kept across visits); small screens use the burger.
+  const [navCollapsed, setNavCollapsed] = useLocalStorage({ key: 'edgedeck.navCollapsed', defaultValue: false, getInitialValueInEffect: false });
+  const navLabel = navCollapsed ? 'Show the sidebar' : 'Hide the sidebar';
+  // Mantine's "sm" breakpoint: above it the folded sidebar is off screen, so its links leave the tab order too.
+  const wide = useMediaQuery('(min-width: 48em)');
 
   useEffect(() => {
     document.title = `${titles[route]} · Edgedeck`;
@@ -109,11 +116,25 @@ export function App() {
   useEffect(() => api.on('app:problem', (p) => notifyError('Internal error', new Error(p.message))), []);
 
   return (
-    <AppShell header={{ height: 56 }} navbar={{ width: 240, breakpoint: 'sm', collapsed: { mobile: !opened } }} padding="md">
+    <AppShell header={{ height: 56 }} navbar={{ width: 240, breakpoint: 'sm', collapsed: { mobile: !opened, desktop: navCollapsed } }} padding="md">
       <AppShell.Header>
         <Group h="100%" px="md" justify="space-between" wrap="nowrap">
           <Group gap="sm" wrap="nowrap">
             <Burger opened={opened} onClick={toggle} hiddenFrom="sm" size="sm" aria-label="Toggle navigation" />
+            <Tooltip label={navLabel}>
+              <ActionIcon
+                variant="subtle"
+                color="gray"
+                visibleFrom="sm"
+                onClick={() => setNavCollapsed((c) => !c)}
+                aria-label={navLabel}
+                aria-expanded={!navCollapsed}
+                aria-controls="edgedeck-navbar"
+                data-testid="nav-toggle"
+              >
+                {navCollapsed ? <IconLayoutSidebarLeftExpand size={20} stroke={1.6} /> : <IconLayoutSidebarLeftCollapse size={20} stroke={1.6} />}
+              </ActionIcon>
+            </Tooltip>
             <Title order={1} size="h3">
               Edgedeck
             </Title>
@@ -122,7 +143,7 @@ export function App() {
         </Group>
       </AppShell.Header>
 
-      <AppShell.Navbar p="xs" aria-label="Main">
+      <AppShell.Navbar p="xs" aria-label="Main" id="edgedeck-navbar" data-testid="navbar" data-collapsed={navCollapsed} inert={navCollapsed && wide ? true : undefined}>
         <AppShell.Section grow component={ScrollArea}>
           <NavLinks items={mainNav} route={route} onNavigate={close} />
           <Text size="xs" fw={700} c="dimmed" tt="uppercase" px="sm" mt="md" mb={4} id="nav-tools">

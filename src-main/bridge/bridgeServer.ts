@@ -8,6 +8,7 @@ import type { DownloadRegistry } from '../services/downloads/downloadRegistry';
 import type { Dispatcher } from '../services/rpc/dispatcher';
 import type { EventHub } from '../services/rpc/eventHub';
 import type { Logger } from '../services/logging/logger';
+import { rendererCsp } from '../services/shell/rendererFiles';
 import { LaunchCodes } from './launchCodes';
 import { checkOrigin, checkToken, hostsFor, presentedToken, safeDecode, tokenCookie, type BridgeGuard } from './guard';
 import { loadStatic } from './staticFiles';
@@ -46,7 +47,7 @@ export interface Bridge {
 
 /** The page may open sockets to this bridge only (`ws:` alone allowed any host); `host` is the checked Host header. */
 export function contentSecurityPolicy(host: string): string {
-  return `default-src 'self'; script-src 'self'; style-src 'self' 'unsafe-inline'; img-src 'self' data:; connect-src 'self' ws://${host}; frame-ancestors 'none'; base-uri 'none'; form-action 'none'`;
+  return rendererCsp([`ws://${host}`]);
 }
 
 function sendEnvelope(res: ServerResponse, status: number, envelope: Envelope<unknown>): void {

@@ -1,17 +1,6 @@
 import { readFile, stat } from 'node:fs/promises';
-import { extname, join, normalize, sep } from 'node:path';
-
-const TYPES: Record<string, string> = {
-  '.html': 'text/html; charset=utf-8',
-  '.js': 'text/javascript; charset=utf-8',
-  '.mjs': 'text/javascript; charset=utf-8',
-  '.css': 'text/css; charset=utf-8',
-  '.svg': 'image/svg+xml',
-  '.png': 'image/png',
-  '.ico': 'image/x-icon',
-  '.woff2': 'font/woff2',
-  '.json': 'application/json',
-};
+import { join, sep } from 'node:path';
+import { contentTypeOf, rendererPath } from '../services/shell/rendererFiles';
 
 export interface StaticFile {
   body: Buffer;
@@ -20,21 +9,18 @@ export interface StaticFile {
   immutable: boolean;
 }
 
-/** Resolves a URL path inside `root` (never outside it); unknown paths fall back to index.html. */
+/**
+ * Resolves a URL path inside `root` (never outside it: rendererPath's rule, the same as the desktop
+ * app's `app://` protocol); unknown paths fall back to index.html.
+ */
 export async function loadStatic(root: string, urlPath: string): Promise<StaticFile | undefined> {
-  let rel: string;
-  try {
-    rel = decodeURIComponent(urlPath.split('?')[0] ?? '/');
-  } catch {
-    return undefined;
-  }
-  const candidate = normalize(join(root, rel));
-  if (candidate !== root && !candidate.startsWith(root.endsWith(sep) ? root : root + sep)) return undefined;
-  const file = (await isFile(candidate)) ? candidate : join(root, 'index.html');
+  const resolved = rendererPath(root, urlPath.split('?')[0] ?? '/');
+  if (!resolved.ok) return undefined;
+  const file = (await isFile(resolved.path)) ? resolved.path : join(root, 'index.html');
   if (!(await isFile(file))) return undefined;
   return {
     body: await readFile(file),
-    type: TYPES[extname(file)] ?? 'application/octet-stream',
+    type: contentTypeOf(file),
     immutable: file.includes(`${sep}assets${sep}`),
   };
 }

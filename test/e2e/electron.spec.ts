@@ -36,6 +36,25 @@ test.describe('desktop window', () => {
       expect(exposure).toEqual({ api: 'object', frozen: true, require: 'undefined', process: 'undefined' });
       // window.open is denied by the window's open handler.
       expect(await page.evaluate(() => window.open('https://example.com') === null)).toBe(true);
+      // The page comes from the app's own scheme, not file://, and cannot navigate away from it.
+      expect(page.url()).toMatch(/^app:\/\/edgedeck\//);
+      await page.evaluate(() => {
+        window.location.href = 'file:///etc/passwd';
+      });
+      await page.waitForTimeout(500);
+      expect(page.url()).toMatch(/^app:\/\/edgedeck\//);
+      // A production build: no DevTools in the menu, and the window refuses to open them.
+      const devTools = await app.evaluate(({ BrowserWindow, Menu }) => {
+        const roles: string[] = [];
+        const walk = (items: Electron.MenuItem[]) => items.forEach((i) => (roles.push(String(i.role ?? '').toLowerCase()), i.submenu && walk(i.submenu.items)));
+        walk(Menu.getApplicationMenu()?.items ?? []);
+        const win = BrowserWindow.getAllWindows()[0]!;
+        win.webContents.openDevTools();
+        return { roles, opened: win.webContents.isDevToolsOpened() };
+      });
+      expect(devTools.roles).not.toContain('toggledevtools');
+      expect(devTools.roles).not.toContain('reload');
+      expect(devTools.opened).toBe(false);
     } finally {
       await app.close();
     }

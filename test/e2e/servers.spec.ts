@@ -31,10 +31,13 @@ test('add a second server with a pinned certificate; a changed certificate is re
     await expect(profiles.first()).toContainText('Local simulator');
     await expect(profiles.first().getByTestId('server-local-flag')).toHaveText('Local simulator — not a production server');
 
-    // Address → certificate prompt.
+    // http:// on a port that answers TLS: the app says so and offers the https:// address in one click (issue #11 item 14).
     await page.getByTestId('server-add').click();
-    await page.getByTestId('server-form-url').fill(url);
+    await page.getByTestId('server-form-url').fill(url.replace('https://', 'http://'));
     await page.getByTestId('server-form-probe').click();
+    await expect(page.getByText(`Port ${port} answered a TLS handshake`)).toBeVisible();
+    await page.getByTestId('server-form-use-https').click();
+    // Address → certificate prompt.
     await expect(page.getByTestId('cert-prompt')).toBeVisible();
     const pinned = (await page.getByTestId('cert-fingerprint').textContent())!.trim();
     expect(pinned).toMatch(/^([0-9A-F]{2}:){31}[0-9A-F]{2}$/);
@@ -42,6 +45,12 @@ test('add a second server with a pinned certificate; a changed certificate is re
     await expect(page.getByTestId('cert-insecure')).toHaveText('Skip verification (insecure)');
     await shot(page, 'server-certificate');
     await page.getByTestId('cert-pin').click();
+
+    // Serve mode keeps secrets in memory only: no "remember" is offered, the form says so (issue #11 item 17).
+    await expect(page.getByTestId('server-form-remember')).toHaveCount(0);
+    await expect(page.getByTestId('server-form-session-only')).toContainText('kept for this session only');
+    // Adding asks whether the new server becomes the active one.
+    await expect(page.getByTestId('server-form-activate')).toBeChecked();
 
     // A wrong password is shown on the password field.
     await page.getByTestId('server-form-name').fill('Second sim');
@@ -53,6 +62,8 @@ test('add a second server with a pinned certificate; a changed certificate is re
     await page.getByTestId('server-form-password').fill(PASSWORD);
     await page.getByTestId('server-form-submit').click();
     await expect(page.getByTestId('server-form-version')).toContainText('Portainer 2.23.0');
+    await expect(page.getByTestId('server-form-active-note')).toContainText('Second sim is now the active server, in place of Local simulator');
+    await expect(page.getByTestId('server-form-switch-back')).toHaveText('Switch back to Local simulator');
     await page.getByTestId('server-form-close').click();
 
     const card = profiles.filter({ hasText: 'Second sim' });

@@ -93,8 +93,8 @@ export async function createAppServices(options: AppServicesOptions): Promise<Ap
     hub,
     redactor,
     edgeIdFor: (environmentId, bound) => profiles.edgeIds.edgeIdFor(LOCAL_PROFILE_ID, environmentId, bound).value,
-    onServer: async (server, password) => {
-      if (!server || !password) {
+    onServer: async (server, internalApiKey) => {
+      if (!server || !internalApiKey) {
         await profiles.unregisterBuiltIn(LOCAL_PROFILE_ID);
         return;
       }
@@ -103,8 +103,7 @@ export async function createAppServices(options: AppServicesOptions): Promise<Ap
         id: LOCAL_PROFILE_ID,
         name: 'Local simulator',
         url: server.url,
-        username: 'admin',
-        password,
+        apiKey: internalApiKey,
         tls: server.caPem ? { mode: 'pinned', pinnedSha256: sha256OfPem(server.caPem) } : { mode: 'system' },
       });
       if (!profiles.active()) profiles.select(LOCAL_PROFILE_ID);

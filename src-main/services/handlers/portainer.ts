@@ -26,10 +26,13 @@ import type {
 import type { Logger } from '../logging/logger';
 import { PortainerClient, type ServerSettings } from '../portainer/client';
 import { groupTagCalls } from '../portainer/groupTagCalls';
+import { httpsSuggestionFor } from '../portainer/httpsSuggestion';
 import { probeCertificate } from '../portainer/tls';
 import { normaliseBaseUrl } from '../portainer/url';
 import type { Connection, ProfileInput, ServerProfiles } from '../profiles/serverProfiles';
 import type { Handlers } from '../rpc/dispatcher';
+import { editionCreateFields } from './editionCreateFields';
+import { tunnelAddressNeeded } from '../../shared/domain/tunnelServerAddress';
 
 export type PortainerCallName =
   | 'servers:list'
@@ -45,6 +48,7 @@ export type PortainerCallName =
   | 'environments:update'
   | 'environments:delete'
   | 'environments:disassociate'
+  | 'environments:agentVersions'
   | 'groups:list'
   | 'groups:create'
   | 'tags:list'
@@ -65,6 +69,9 @@ export interface PortainerHandlerDeps {
 }
 
 const SETTINGS_TTL_MS = 30_000;
+
+/** Portainer's EndpointType of an Edge agent per platform (portainer-edge.md §2.9). */
+const platformTypes = { docker: 4, kubernetes: 7 } as const;
 
 function secretFor(auth: 'password' | 'apiKey', req: { password?: string; apiKey?: string }): string | undefined {
   return auth === 'apiKey' ? req.apiKey : req.password;
@@ -161,6 +168,7 @@ export function createPortainerHandlers(deps: PortainerHandlerDeps): Pick<Handle
       platforms: platformsFor(conn.server.version, editionOf(conn.server)),
       ...(editionOf(conn.server) ? { serverEdition: editionOf(conn.server) } : {}),
       agentSecret: settings === null ? 'unknown' : settings.agentSecret ? 'set' : 'none',
+      ...(settings && editionOf(conn.server) === 'be' ? { asyncDefaults: settings.asyncDefaults } : {}),
       warnings,
     };
     if (keyError) view.keyError = keyError;
@@ -235,7 +243,7 @@ export function createPortainerHandlers(deps: PortainerHandlerDeps): Pick<Handle
       const list = profiles.list();
       const views: ServerProfileView[] = [];
       for (const p of list) views.push(await profiles.view(p));
-      const out: ServerListView = { profiles: views };
+      const out: ServerListView = { profiles: views, secretsPersistent: profiles.secrets.persistent };
       const activeId = profiles.activeId();
       if (activeId) out.activeId = activeId;
       if (profiles.secrets.warning) out.secretsWarning = profiles.secrets.warning;
@@ -275,6 +283,10 @@ export function createPortainerHandlers(deps: PortainerHandlerDeps): Pick<Handle
         view.warnings.push(e instanceof AppError ? e.message : `Could not ask the server for its version: ${(e as Error).message}`);
       } finally {
         await client?.close();
+      }
+      if (!https) {
+        const suggestion = await httpsSuggestionFor(base, view.portainerVersion !== undefined);
+        if (suggestion) view.httpsSuggestion = suggestion;
       }
       return view;
     },
@@ -355,8 +367,8 @@ export function createPortainerHandlers(deps: PortainerHandlerDeps): Pick<Handle
 
     'environments:list': async (req) => {
       const conn = await profiles.connection();
-      const types = req.edgeOnly ? [4, 7] : undefined;
-      const base = { search: req.search, sort: req.sort, order: req.order, groupIds: req.groupIds, tagIds: req.tagIds, types };
+      const types = req.platform ? [platformTypes[req.platform]] : req.edgeOnly ? [4, 7] : undefined;
+      const base = { search: req.search, sort: req.sort, order: req.order, groupIds: req.groupIds, tagIds: req.tagIds, types, agentVersions: req.agentVersions };
       if (!req.state) return conn.client.listEnvironments({ ...base, start: req.start, limit: req.limit });
       const all = await conn.client.listEnvironments(base);
       const matching = all.items.filter((e) => e.state === req.state);
@@ -379,8 +391,9 @@ export function createPortainerHandlers(deps: PortainerHandlerDeps): Pick<Handle
       let env: EnvironmentView;
       try {
         const { groupId, tagIds } = await groupAndTagIds(client, req, created);
+        const bySettings = editionCreateFields(editionOf(conn.server), await settingsOf(client), req, portainerUrl, deps.builtInAddress?.(conn.profile.id)?.tunnelAddress);
         const edgeGroups = await edgeGroupsFor(client, req, created);
-        env = await client.createEdgeEnvironment({ name: req.name, portainerUrl, pollSeconds: req.pollSeconds, groupId, tagIds, containerEngine: req.containerEngine });
+        env = await client.createEdgeEnvironment({ name: req.name, portainerUrl, pollSeconds: req.pollSeconds, groupId, tagIds, containerEngine: req.containerEngine, ...bySettings });
         // Portainer's create form has no Edge group field: membership is the group's own list.
         for (const g of edgeGroups) {
           await client.addToEdgeGroup(g, env.id).catch((e: unknown) => {
@@ -405,7 +418,10 @@ export function createPortainerHandlers(deps: PortainerHandlerDeps): Pick<Handle
       try {
         const { groupId, tagIds } = await groupAndTagIds(conn.client, req, created);
         // Tags untouched unless the request names some (by id or by name).
-        env = await conn.client.updateEnvironment(req.id, { name: req.name, groupId, tagIds: req.tagIds || req.tagNames ? tagIds : undefined, pollSeconds: req.pollSeconds });
+        if (req.asyncIntervals && !(await conn.client.getEnvironment(req.id)).async) {
+          throw invalidInput('asyncIntervals', `Environment ${req.id} is not an async Edge environment: its agent polls on the check-in interval; change that instead.`);
+        }
+        env = await conn.client.updateEnvironment(req.id, { name: req.name, groupId, tagIds: req.tagIds || req.tagNames ? tagIds : undefined, pollSeconds: req.pollSeconds, asyncIntervals: req.asyncIntervals });
       } catch (e) {
         const done = createdText(created);
         if (done && e instanceof AppError) throw new AppError(e.code, `${e.message} Created before this failure (still on the server): ${done}.`, e.field);
@@ -427,6 +443,8 @@ export function createPortainerHandlers(deps: PortainerHandlerDeps): Pick<Handle
       return detail(conn, await conn.client.getEnvironment(id));
     },
 
+    'environments:agentVersions': async () => ({ versions: await (await profiles.connection()).client.listAgentVersions() }),
+
     'groups:list': async () => ({ groups: await (await profiles.connection()).client.listGroups() }),
     'groups:create': async ({ name, description }) => (await profiles.connection()).client.createGroup({ name, description }),
     'tags:list': async () => ({ tags: await (await profiles.connection()).client.listTags() }),
@@ -440,12 +458,18 @@ export function createPortainerHandlers(deps: PortainerHandlerDeps): Pick<Handle
     },
 
     'servers:settings': async () => {
-      const settings = await settingsOf((await profiles.connection()).client);
+      const conn = await profiles.connectionWithVersion();
+      const settings = await settingsOf(conn.client);
+      const edition = editionOf(conn.server);
       return {
         edgePortainerUrl: settings?.edgePortainerUrl ?? '',
         checkinInterval: settings?.edgeAgentCheckinInterval ?? 5,
         enforceEdgeId: settings?.enforceEdgeId ?? false,
         agentSecret: settings === null ? 'unknown' : settings.agentSecret ? 'set' : 'none',
+        ...(edition ? { edition } : {}),
+        tunnelAddressNeeded: tunnelAddressNeeded(edition, settings),
+        tunnelServerAddress: settings?.tunnelServerAddress ?? '',
+        ...(settings && edition === 'be' ? { asyncDefaults: settings.asyncDefaults } : {}),
       };
     },
 

@@ -12,6 +12,7 @@ import { runFleet, withRetries, type HostJobResult, type RunSummary } from './fl
 import { installOnHost, newEdgeId, type CheckinProbe, type InstallMode, type SshLease } from './installer';
 import { checkConnection, checkPrivileges, connectProbeScript, parseProbe, parseWhich } from './preflight';
 import { RemoteHost } from './remoteHost';
+import { openRunImage, type ImageSource, type RunImage } from './imageArchive';
 import { HostTranscript } from './transcript';
 
 /**
@@ -87,6 +88,10 @@ export interface FleetInstallOptions {
   /** The shared check-in poller's pacing (default: 500 ms for the first 10 s, then 1 s, ≤ 20 calls/s in all). */
   checkinPolling?: CheckinPollerOptions;
   startGraceS?: number;
+  /** --push-image: bring the agent image from this computer (its engine, or an archive file) to hosts that lack it. */
+  pushImage?: ImageSource;
+  /** How long a host may take no image data before its push ends (default 60 s; tests). */
+  pushStallMs?: number;
 }
 
 function endpointFor(text: string, o: FleetInstallOptions, field: string): { endpoint: SshEndpoint; identityFiles: string[]; proxyJump?: string } {
@@ -105,6 +110,8 @@ export async function runFleetInstall(o: FleetInstallOptions): Promise<RunSummar
   const mode = o.mode ?? 'install';
   const [agentVersion, settings] = mode === 'connect' ? ['', { checkinInterval: 0, agentSecret: '' }] : await Promise.all([o.server.agentVersion(o.signal), o.server.settings(o.signal)]);
   o.redactor.add(settings.agentSecret);
+  // Opened once for the run (a missing local image or a bad archive fails the run before any host).
+  const runImage: RunImage | undefined = o.pushImage && mode !== 'connect' ? await openRunImage(o.pushImage, o.platform, agentVersion, o.signal, o.pushStallMs) : undefined;
   const jumps = new Map<string, Promise<SshConnection>>();
   // One poller for every host waiting for its first check-in (they wait outside the SSH slots).
   const checkins = new CheckinPoller(o.server, { ...(o.pollMs !== undefined ? { fastMs: Math.min(500, o.pollMs), slowMs: o.pollMs } : {}), ...o.checkinPolling });
@@ -260,6 +267,7 @@ export async function runFleetInstall(o: FleetInstallOptions): Promise<RunSummar
             ...(o.replaceExisting ? { replaceExisting: o.replaceExisting } : {}),
             ...(o.pollMs ? { pollMs: o.pollMs } : {}),
             ...(o.startGraceS !== undefined ? { startGraceS: o.startGraceS } : {}),
+            ...(runImage ? { pushImage: runImage } : {}),
           });
           await t.finish(out.status === 'failed' ? `failed: ${out.reason}` : out.status, out.status === 'failed');
           const ok = out.status !== 'failed';
@@ -295,6 +303,7 @@ export async function runFleetInstall(o: FleetInstallOptions): Promise<RunSummar
     });
   } finally {
     for (const p of jumps.values()) void p.then((c) => c.close('run finished')).catch(() => undefined);
+    runImage?.dispose();
   }
 }
 

@@ -5,7 +5,7 @@ import { FAILURE_FIXES, type FailureReason } from '../../shared/domain/failures'
 import { decodeEdgeKey } from '../../shared/domain/edgeKey';
 import { installEnvEntries, type EnvEntry } from '../../shared/domain/installCommands';
 import { agentImage, releaseLineFor } from '../../shared/domain/releaseLines';
-import { causeLine } from '../../shared/domain/cliError';
+import { causeLine, isImageMissing } from '../../shared/domain/cliError';
 import { shellQuote } from '../../shared/domain/shellQuote';
 import type { Platform } from '../../shared/domain/types';
 import type { Redactor } from '../logging/redact';
@@ -22,6 +22,7 @@ import {
   checkHttps,
   checkImage,
   checkOs,
+  imageIdOf,
   checkPrivileges,
   checkRuntime,
   checkTunnel,
@@ -41,6 +42,8 @@ import {
   type RuntimeProbe,
 } from './preflight';
 import { RemoteHost } from './remoteHost';
+import { agentImageFor, type RunImage } from './imageArchive';
+import { pushImage } from './imagePush';
 import type { HostTranscript } from './transcript';
 
 /** What the installer needs from Portainer to verify a host (the lead may back it with the real client). */
@@ -129,6 +132,8 @@ export interface InstallHostOptions {
    * engine, as remoteDir is for hosts that share one file system.
    */
   agentName?: string;
+  /** --push-image: the run's agent image, loaded on the host over SSH when it lacks it (Docker, Swarm, Podman). */
+  pushImage?: RunImage;
 }
 
 export interface HostOutcome {
@@ -247,11 +252,11 @@ export async function installOnHost(o: InstallHostOptions): Promise<HostOutcome>
     // Docker/Podman: `info` and the existing agent's inspect ride in the same probe (run as root or
     // with `sudo -n` when possible), so the whole preflight is one exec for most hosts.
     const swarm = plan.platform === 'swarm';
-    const image = agentImage(releaseLineFor(plan.agentVersion, 'agentVersion').line, plan.platform === 'podman' ? 'podman' : 'standalone', plan.agentVersion);
+    const image = agentImageFor(plan.platform, plan.agentVersion);
     const runtimeProbe: RuntimeProbe | undefined =
       plan.platform === 'kubernetes'
         ? undefined
-        : { bin: plan.platform === 'podman' ? 'podman' : 'docker', infoFormat: plan.platform === 'podman' ? PODMAN_INFO_FORMAT : DOCKER_INFO_FORMAT, existing: `${swarm ? 'service inspect' : 'inspect --type container'} ${names.agent}`, image };
+        : { bin: plan.platform === 'podman' ? 'podman' : 'docker', infoFormat: plan.platform === 'podman' ? PODMAN_INFO_FORMAT : DOCKER_INFO_FORMAT, existing: `${swarm ? 'service inspect' : 'inspect --type container'} ${names.agent}`, image, ...(o.pushImage ? { noPull: true } : {}) };
     const hideExisting = (out: string) => hideSections(out, ['existing'], EXISTING_NOT_RECORDED);
     const [probe, desktopResolved] = await Promise.all([
       host.run(probeScript({ portainerUrl: key.portainerUrl, portainerHost, tunnelHost, tunnelPort, ...(runtimeProbe ? { runtime: runtimeProbe } : {}) }), { timeoutMs: 60_000, quietStdout: hideExisting }),
@@ -309,7 +314,7 @@ export async function installOnHost(o: InstallHostOptions): Promise<HostOutcome>
     }
     checks.push(checkRuntime(plan.platform, { which, ...(info ? { info } : {}), ...(kubeContext ? { kubeContext } : {}) }));
     // Swarm: asked on the manager the install reaches; the other nodes pull for their own tasks.
-    if (runtimeProbe && info?.rc === 0) checks.push(checkImage(image, imageSection, runtimeBin));
+    if (runtimeProbe && info?.rc === 0) checks.push(checkImage(image, imageSection, runtimeBin, o.pushImage !== undefined));
     if (kubeAccess) checks.push(kubeAccess);
     checks.push(checkDns(portainerHost, s.dns, desktopResolved));
     checks.push(checkHttps(key.portainerUrl, s.https, s.https_k, plan.insecurePoll));
@@ -353,9 +358,15 @@ export async function installOnHost(o: InstallHostOptions): Promise<HostOutcome>
     if (mode === 'preflight-only') return { status: 'preflight-ok', checks };
     if (mode === 'dry-run') {
       t.step('dry run');
+      if (o.pushImage) t.note(`would push ${image} from this computer over SSH unless the host has the same image ID`);
       for (const c of commands) t.note(`would run: ${c}`);
       t.note(`would write ${plan.platform === 'kubernetes' ? k8sPath : envPath} (0600, root-only folder ${remoteDir} 0700) with: ${installEnvEntries(envOptions(plan)).map(([n]) => n).join(', ')}`);
       return { status: 'dry-run', checks, commands };
+    }
+
+    if (o.pushImage && runtimeProbe) {
+      t.step('push image');
+      await pushImage({ host, runtime, runtimeName: runtimeBin, image: o.pushImage, targetId: imageIdOf(imageSection), ...(o.signal ? { signal: o.signal } : {}), now });
     }
 
     if (action === 'replace') {
@@ -463,7 +474,7 @@ export async function installOnHost(o: InstallHostOptions): Promise<HostOutcome>
       const prepFailed = new RegExp(`^${PREP_FAILED} (\\d+)$`, 'm').exec(r.stderr);
       if (prepFailed) throw new HostFailure(failedMsg(commands[Number(prepFailed[1])]!, { ...r, stderr: r.stderr.replace(prepFailed[0], '') }));
       if (r.stderr.includes(MOVE_FAILED)) throw new HostFailure(`could not install the env file into ${remoteDir}: ${r.stderr.replace(MOVE_FAILED, '').trim()}`);
-      if (r.code !== 0 && !/network create/.test(last)) throw new HostFailure(failedMsg(last, r));
+      if (r.code !== 0 && !/network create/.test(last)) throw new HostFailure(failedMsg(last, r), undefined, isImageMissing(r.stderr) ? 'image-missing' : 'remote-command');
     } finally {
       // The start command did not run to its end (a timeout, a lost connection): remove both
       // copies here.
@@ -639,7 +650,7 @@ async function logsDiagnosis(o: InstallHostOptions, ssh: SshForVerify, runtime: 
     return undefined;
   });
   const logs = o.redactor.redact(`${r?.stdout ?? ''}\n${r?.stderr ?? ''}`);
-  const d = diagnoseAgentLogs(logs);
+  const d = diagnoseAgentLogs(logs, decodeEdgeKey(o.plan.edgeKey));
   const hint = d.length ? ` Likely cause: ${d[0]!.cause} Fix: ${d[0]!.fix} (log: ${d[0]!.line})` : logs.trim() ? ` Last log line: ${logs.trim().split('\n').pop()}` : '';
   throw new HostFailure(`${why}.${hint}`, d, reason);
 }
@@ -699,12 +710,8 @@ async function waitForService(o: InstallHostOptions, ssh: SshForVerify, runtime:
     if (bad || now() > until) {
       await ssh.host.run(`${rt} service rm ${name}`, { privileged: true }).catch(() => undefined);
       o.transcript.note(`removed the ${name} service: its task did not run`);
-      if (bad) {
-        const fix = /No such image|pull access denied|manifest unknown|not found/i.test(bad.error)
-          ? 'The node cannot get the agent image: load it on every node (docker load -i <archive>) or let the nodes reach the registry.'
-          : 'Check the node (docker node ls, docker service ps --no-trunc) and the mounts; then run the install again.';
-        throw new HostFailure(`the agent service's task was ${bad.state.split(' ')[0]!.toLowerCase()}: ${bad.error}. Fix: ${fix}`);
-      }
+      // The fix comes with the reason code (shared/domain/failures.ts): image-missing names the push option.
+      if (bad) throw new HostFailure(`the agent service's task was ${bad.state.split(' ')[0]!.toLowerCase()}: ${bad.error}`, undefined, isImageMissing(bad.error) ? 'image-missing' : 'task-rejected');
       throw new HostFailure(`the agent service's task did not run within ${Math.round((o.containerWaitMs ?? SERVICE_WATCH_MS) / 1000)} s (${last})`);
     }
     await abortableSleep(o.pollMs ?? 1000, o.signal);

@@ -2,6 +2,8 @@
  * Known Edge agent log lines (field-notes §2) mapped to a cause and a fix. Pure; used on
  * `docker logs --tail 50` after an install that did not check in.
  */
+import { tunnelHostPort, urlPort } from '../../shared/domain/hostPort';
+
 export interface Diagnosis {
   signature: string;
   cause: string;
@@ -10,7 +12,26 @@ export interface Diagnosis {
   line: string;
 }
 
-const SIGNATURES: Array<{ re: RegExp; signature: string; cause: string; fix: string }> = [
+/** The join token's addresses, so a cause names the ports of the server in question. */
+export interface KeyAddresses {
+  portainerUrl: string;
+  tunnelAddress: string;
+}
+
+type Text = string | ((key: KeyAddresses | undefined) => string);
+
+/** "port 30800 (the tunnel, 10.0.0.5:30800)", or the token's field in words when it is not known. */
+function tunnelPortText(key: KeyAddresses | undefined): string {
+  const port = key ? tunnelHostPort(key.tunnelAddress)?.port : undefined;
+  return port !== undefined ? `the tunnel port ${port} (${key!.tunnelAddress})` : "the tunnel port of the join token's tunnel address";
+}
+
+function apiPortText(key: KeyAddresses | undefined): string {
+  const port = key ? urlPort(key.portainerUrl) : undefined;
+  return port !== undefined ? `the Portainer API port ${port} (${key!.portainerUrl})` : 'the Portainer API port';
+}
+
+const SIGNATURES: Array<{ re: RegExp; signature: string; cause: Text; fix: Text }> = [
   {
     re: /invalid Edge identifier/i,
     signature: 'invalid Edge identifier',
@@ -51,8 +72,8 @@ const SIGNATURES: Array<{ re: RegExp; signature: string; cause: string; fix: str
   {
     re: /connection refused/i,
     signature: 'connection refused',
-    cause: 'Nothing listens at the address in the Edge key (wrong port, server down, or the tunnel port 8000 is not published).',
-    fix: 'Check that the Portainer API port and the tunnel port are open from the host; fix the URLs in the key if they are wrong.',
+    cause: (key) => `Nothing listens at an address in the join token (wrong port, server down, or ${tunnelPortText(key)} is not published).`,
+    fix: (key) => `Check that ${apiPortText(key)} and ${tunnelPortText(key)} are open from the host; fix the URLs in the key if they are wrong.`,
   },
   {
     re: /short poll request failed|poll request failed|unable to poll/i,
@@ -62,12 +83,15 @@ const SIGNATURES: Array<{ re: RegExp; signature: string; cause: string; fix: str
   },
 ];
 
-export function diagnoseAgentLogs(logs: string): Diagnosis[] {
+const textOf = (t: Text, key: KeyAddresses | undefined) => (typeof t === 'string' ? t : t(key));
+
+/** `key`: the join token's addresses the agent was installed with (its hints then name their ports). */
+export function diagnoseAgentLogs(logs: string, key?: KeyAddresses): Diagnosis[] {
   const out: Diagnosis[] = [];
   const lines = logs.split(/\r?\n/);
   for (const s of SIGNATURES) {
     const line = [...lines].reverse().find((l) => s.re.test(l));
-    if (line) out.push({ signature: s.signature, cause: s.cause, fix: s.fix, line: line.trim() });
+    if (line) out.push({ signature: s.signature, cause: textOf(s.cause, key), fix: textOf(s.fix, key), line: line.trim() });
   }
   return out;
 }

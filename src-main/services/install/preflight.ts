@@ -1,5 +1,6 @@
 import { isIP } from 'node:net';
 import { causeLine } from '../../shared/domain/cliError';
+import { tunnelHostPort } from '../../shared/domain/hostPort';
 import { shellQuote } from '../../shared/domain/shellQuote';
 import type { Platform } from '../../shared/domain/types';
 
@@ -33,6 +34,8 @@ export interface RuntimeProbe {
   existing: string;
   /** The agent image: is it on the host, else can the engine pull it (bounded)? */
   image?: string;
+  /** No pull probe: the image will be pushed from this computer when it is missing (--push-image). */
+  noPull?: boolean;
 }
 
 /** How long preflight lets the engine try to pull a missing agent image (a registry probe). */
@@ -50,11 +53,11 @@ function runtimeSections(r: RuntimeProbe): string {
   return [
     `echo '${MARK} info'; ( $ep "$rt" info --format ${shellQuote(r.infoFormat)} ) 2>&1; irc=$?; echo "${MARK}-rc $irc"`,
     `if [ "$irc" -eq 0 ]; then echo '${MARK} existing'; ( $ep "$rt" ${r.existing} ) 2>&3; echo "${MARK}-rc $?"; fi`,
-    // The exact tag on the host, else a pull bounded by timeout(1): present → "present", pulled →
-    // "pulled", else the pull's last lines and its exit code (124: timed out).
+    // The exact tag on the host ("present <image ID>"), else a pull bounded by timeout(1): pulled →
+    // "pulled", else the pull's last lines and its exit code (124: timed out). With noPull: "missing", exit 1.
     ...(r.image
       ? [
-          `if [ "$irc" -eq 0 ]; then echo '${MARK} image'; ( if $ep "$rt" image inspect ${shellQuote(r.image)} >/dev/null 2>&1; then echo present; else out=$(timeout ${IMAGE_PULL_PROBE_S} $ep "$rt" pull ${shellQuote(r.image)} 2>&1); prc=$?; printf '%s\\n' "$out" | tail -n 4; [ $prc -eq 0 ] && echo pulled; exit $prc; fi ) 2>&1; echo "${MARK}-rc $?"; fi`,
+          `if [ "$irc" -eq 0 ]; then echo '${MARK} image'; ( if id=$($ep "$rt" image inspect --format '{{.Id}}' ${shellQuote(r.image)} 2>/dev/null); then echo "present $id"; else ${r.noPull ? 'echo missing; exit 1' : `out=$(timeout ${IMAGE_PULL_PROBE_S} $ep "$rt" pull ${shellQuote(r.image)} 2>&1); prc=$?; printf '%s\\n' "$out" | tail -n 4; [ $prc -eq 0 ] && echo pulled; exit $prc`}; fi ) 2>&1; echo "${MARK}-rc $?"; fi`,
         ]
       : []),
   ].join('\n');
@@ -262,8 +265,8 @@ export function checkTunnel(address: string, s: ProbeSection | undefined): Check
   const title = `Tunnel port ${address}`;
   if (!s || s.rc === 127) return { id: 'tunnel', title, status: 'warn', found: 'curl is not installed on the target: not tested' };
   if (s.rc === 0 && s.out.trim() === 'OK') return { id: 'tunnel', title, status: 'pass', found: 'GET /health answered OK (the tunnel server listens)' };
-  if (s.rc === 0) return { id: 'tunnel', title, status: 'fail', found: `GET /health answered ${JSON.stringify(s.out.trim().slice(0, 80))}, not OK: a proxy or another service is on that port`, fix: 'Publish Portainer\'s tunnel port (8000) directly; HTTP-only proxies cannot carry the tunnel.' };
-  return { id: 'tunnel', title, status: 'fail', found: `not reachable: ${CURL_ERRORS[s.rc] ?? `curl exit ${s.rc}`}`, fix: 'Open the tunnel port from the target; without it the heartbeat works but the environment cannot be browsed.' };
+  if (s.rc === 0) return { id: 'tunnel', title, status: 'fail', found: `GET /health answered ${JSON.stringify(s.out.trim().slice(0, 80))}, not OK: a proxy or another service is on that port`, fix: `Publish Portainer's tunnel port (${tunnelHostPort(address)?.port ?? address}) directly; HTTP-only proxies cannot carry the tunnel.` };
+  return { id: 'tunnel', title, status: 'fail', found: `not reachable: ${CURL_ERRORS[s.rc] ?? `curl exit ${s.rc}`}`, fix: `Open the tunnel port (${tunnelHostPort(address)?.port ?? address}) from the target; without it the heartbeat works but the environment cannot be browsed.` };
 }
 
 export function checkClock(remote: ProbeSection | undefined, localEpoch: number): { check: Check; skew: number } {
@@ -354,20 +357,29 @@ export function sameImage(a: string, b: string): boolean {
   return norm(a) === norm(b);
 }
 
-/** Preflight's answer to "can the agent image be had on the target?" from the `image` section. */
-export function checkImage(image: string, section: ProbeSection | undefined, runtimeName: string): Check {
+/** The image ID the `image` section found on the host (undefined: not there). */
+export function imageIdOf(section: ProbeSection | undefined): string | undefined {
+  return section?.rc === 0 ? /(?:^|\n)present (\S+)$/.exec(section.out.trim())?.[1] : undefined;
+}
+
+/** What to do when the host cannot get the agent image: the push option first (app and CLI name it alike). */
+export function imageMissingFix(runtimeName: string): string {
+  return `Bring the image over SSH: run the install with --push-image (in the app: "Push the agent image from this computer"), from this computer's engine or an archive file (--image-archive FILE); or load it on the host yourself (${runtimeName} save on a machine that has it, then ${runtimeName} load -i <archive> on the host); or let the host reach the registry (registry-1.docker.io:443).`;
+}
+
+/**
+ * Preflight's answer to "can the agent image be had on the target?" from the `image` section.
+ * `push`: the install brings it over SSH when it is missing (--push-image), so missing is fine.
+ */
+export function checkImage(image: string, section: ProbeSection | undefined, runtimeName: string, push = false): Check {
   const title = 'Agent image';
   if (!section) return { id: 'image', title, status: 'warn', found: `not checked (${runtimeName} was not reachable)` };
   const out = section.out.trim();
-  if (section.rc === 0) return { id: 'image', title, status: 'pass', found: /(^|\n)present$/.test(out) ? `${image} is on the host` : `${image} pulled from its registry` };
+  const id = imageIdOf(section);
+  if (section.rc === 0) return { id: 'image', title, status: 'pass', found: id ? `${image} is on the host (${id})${push ? '; pushed only if this computer\'s differs' : ''}` : `${image} pulled from its registry` };
+  if (push) return { id: 'image', title, status: 'pass', found: `${image} is not on the host: it will be pushed from this computer over SSH (--push-image)` };
   const why = section.rc === 124 ? `the pull did not finish within ${IMAGE_PULL_PROBE_S} s` : causeLine(out) || `the pull failed (exit ${section.rc})`;
-  return {
-    id: 'image',
-    title,
-    status: 'fail',
-    found: `${image} is not on the host and cannot be pulled: ${why}`,
-    fix: `Load the image on the host (${runtimeName} save on a machine that has it, then ${runtimeName} load -i <archive> on the host), or let the host reach the registry (registry-1.docker.io:443).`,
-  };
+  return { id: 'image', title, status: 'fail', found: `${image} is not on the host and cannot be pulled: ${why}`, fix: imageMissingFix(runtimeName) };
 }
 
 /** Strips a pinned digest (`image:tag@sha256:…`, as Swarm records a resolved image). */

@@ -1,4 +1,4 @@
-import { createHash, randomBytes } from 'node:crypto';
+import { createHash, randomBytes, timingSafeEqual } from 'node:crypto';
 import type { IncomingMessage } from 'node:http';
 import { nowSec, type ServerContext } from './context';
 import { badRequest, forbidden, HttpError, optString, sendEmpty, sendJson } from './http';
@@ -44,6 +44,8 @@ export function authenticate(ctx: ServerContext, req: IncomingMessage, query: UR
   }
   const store = ctx.store;
   if (apiKey !== undefined && apiKey !== '') {
+    const internal = internalKeyUser(ctx, apiKey);
+    if (internal) return internal;
     const digest = apiKeyDigest(apiKey);
     const key = store.doc.apiKeys.find((k) => k.digest === digest);
     const user = key && store.doc.users.find((u) => u.Id === key.userId);
@@ -64,6 +66,18 @@ export function authenticate(ctx: ServerContext, req: IncomingMessage, query: UR
   const user = store.doc.users.find((u) => u.Id === claims.id);
   if (!user) throw unauthorized('Invalid JWT token');
   return { id: user.Id, username: user.Username, role: user.Role, via: 'jwt', jti: claims.jti };
+}
+
+/**
+ * The app's own per-start key: the admin, without a record in the store (never on disk, never
+ * listed among the user's access tokens, gone when the server stops).
+ */
+function internalKeyUser(ctx: ServerContext, apiKey: string): AuthUser | undefined {
+  const want = ctx.internalKeyDigest;
+  if (!want) return undefined;
+  if (!timingSafeEqual(createHash('sha256').update(apiKey).digest(), want)) return undefined;
+  const admin = ctx.store.doc.users.find((u) => u.Role === ROLE_ADMIN);
+  return admin ? { id: admin.Id, username: admin.Username, role: admin.Role, via: 'apikey' } : undefined;
 }
 
 export function requireAdmin(user: AuthUser | undefined): void {

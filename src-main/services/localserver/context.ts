@@ -20,12 +20,16 @@ export interface ServerContext {
   line: ReleaseLine;
   /** The tunnel port Edge keys name (Portainer's --tunnel-port). */
   tunnelPort: number;
+  /** host:port of the tunnel as agents on this machine reach it. */
+  tunnelAddress: string;
   fingerprint: string;
   /** Port of the API server, for the association-delete key rewrite. */
   httpPort: number;
   https: boolean;
   jwt: JwtService;
   authLimiter: RateLimiter;
+  /** SHA-256 of the per-start internal API key the app's own session uses (see LocalServerOptions.internalApiKey). */
+  internalKeyDigest?: Buffer;
   tunnels: TunnelManager;
   /** The single cached poll ETag per environment (Portainer's edge cache). */
   etags: Map<number, string>;

@@ -72,7 +72,7 @@ export function endpointJson(ctx: ServerContext, env: EnvironmentRecord, o: Rend
   if (env.UserTrusted) json.UserTrusted = true;
   json.PostInitMigrations = POST_INIT;
   json.EdgeCheckinInterval = interval;
-  json.Edge = EDGE_SETTINGS;
+  json.Edge = env.Edge ?? EDGE_SETTINGS;
   json.Agent = env.AgentVersion ? { Version: env.AgentVersion } : {};
   json.EnableImageNotification = false;
   json.EnableGPUManagement = false;

@@ -4,6 +4,7 @@ import { encodeEdgeKey } from '../../shared/domain/edgeKey';
 import { environmentChanged, heartbeat, isEdge, nowSec, type ServerContext } from './context';
 import { endpointJson } from './endpointJson';
 import { FormValues } from './form';
+import { createAsyncSettings, createTunnelAddress, updateAsyncSettings } from './businessEdge';
 import { parseHostForEdge } from './hostForEdge';
 import { badRequest, CiObject, conflict, notFound, optInt, optIntArray, optString, parseJsonObject, routeId, sendEmpty, sendJson } from './http';
 import type { EnvironmentRecord } from './model';
@@ -96,6 +97,7 @@ interface ListQuery {
   statuses?: Set<number>;
   endpointIds?: Set<number>;
   excludeIds?: Set<number>;
+  agentVersions?: Set<string>;
   untrusted: boolean;
 }
 
@@ -137,6 +139,7 @@ function parseListQuery(q: URLSearchParams): ListQuery {
     statuses: set('status'),
     endpointIds: set('endpointIds'),
     excludeIds: set('excludeIds'),
+    agentVersions: q.getAll('agentVersions[]').length ? new Set(q.getAll('agentVersions[]')) : undefined,
     untrusted: q.get('edgeDeviceUntrusted') === 'true',
   };
 }
@@ -165,10 +168,12 @@ export function registerEndpointRoutes(router: Router, ctx: ServerContext): void
     if ('error' in parsed) throw badRequest('Unable to parse host', parsed.error);
     checkGroup(p.groupId);
     checkTags(p.tagIds);
+    const tunnelAddress = createTunnelAddress(ctx, form, parsed.host);
+    const asyncSettings = createAsyncSettings(ctx, form);
     const id = store.peekEnvironmentId();
     let edgeKey: string;
     try {
-      edgeKey = encodeEdgeKey({ portainerUrl: p.url, tunnelAddress: `${parsed.host}:${ctx.tunnelPort}`, tunnelFingerprint: ctx.fingerprint, environmentId: id });
+      edgeKey = encodeEdgeKey({ portainerUrl: p.url, tunnelAddress, tunnelFingerprint: ctx.fingerprint, environmentId: id });
     } catch (e) {
       // Extension: Portainer would build a key the agent cannot parse (a '|' in the URL).
       throw badRequest('Invalid request payload', e instanceof AppError ? e.message : String(e));
@@ -191,6 +196,7 @@ export function registerEndpointRoutes(router: Router, ctx: ServerContext): void
       LastCheckInDate: 0,
       UserTrusted: true,
       AgentVersion: '',
+      ...(asyncSettings ? { Edge: asyncSettings } : {}),
     };
     store.addEnvironment(env);
     environmentChanged(ctx, env);
@@ -213,6 +219,8 @@ export function registerEndpointRoutes(router: Router, ctx: ServerContext): void
       if (q.endpointIds && !q.endpointIds.has(env.Id)) continue;
       if (q.excludeIds && q.excludeIds.has(env.Id)) continue;
       if (q.name && env.Name !== q.name) continue;
+      // As Portainer: the filter applies to agent environments (all Edge ones are) by the version of their last poll.
+      if (q.agentVersions && isEdge(env) && !q.agentVersions.has(env.AgentVersion)) continue;
       if (q.tagIds && q.tagIds.length) {
         const has = (t: number) => env.TagIds.includes(t);
         if (q.tagsPartialMatch ? !q.tagIds.some(has) : !q.tagIds.every(has)) continue;
@@ -252,6 +260,12 @@ export function registerEndpointRoutes(router: Router, ctx: ServerContext): void
     );
   });
 
+  // Before /api/endpoints/:id, which would take "agent_versions" for an id.
+  router.add('GET', '/api/endpoints/agent_versions', 'authenticated', (rc) => {
+    const versions = new Set(store.doc.environments.map((e) => e.AgentVersion).filter((v) => v !== ''));
+    sendJson(rc.res, [...versions]);
+  });
+
   // ---- inspect / update / delete ------------------------------------------------------------
   router.add('GET', '/api/endpoints/:id', 'authenticated', (rc) => {
     sendJson(rc.res, endpointJson(ctx, find(rc), { now: nowSec(ctx) }));
@@ -267,6 +281,7 @@ export function registerEndpointRoutes(router: Router, ctx: ServerContext): void
     const tagIds = optIntArray(body, 'TagIDs');
     const checkin = optInt(body, 'EdgeCheckinInterval');
     const status = optInt(body, 'Status');
+    const edge = updateAsyncSettings(ctx, body, env.Edge);
     if (name !== undefined && name !== env.Name) {
       const other = store.envByName.get(name);
       if (other && other !== env) throw conflict('Name is not unique');
@@ -281,6 +296,7 @@ export function registerEndpointRoutes(router: Router, ctx: ServerContext): void
     if (tagIds !== undefined) env.TagIds = [...new Set(tagIds)];
     if (checkin !== undefined) env.EdgeCheckinInterval = checkin;
     if (status === 1 || status === 2) env.Status = status;
+    if (edge) env.Edge = edge;
     environmentChanged(ctx, env);
     sendJson(rc.res, endpointJson(ctx, env));
   });

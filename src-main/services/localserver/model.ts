@@ -28,6 +28,16 @@ export interface EdgeAsyncSettings {
   CommandInterval: number;
   PingInterval: number;
   SnapshotInterval: number;
+  /** Business Edition's Settings.Edge.TunnelServerAddress; never set = this server's own tunnel address, '' = cleared. */
+  TunnelServerAddress?: string;
+}
+
+/** An environment's `Edge` object (Business Edition: async mode and its intervals, -1 = default). */
+export interface EnvironmentEdgeSettings {
+  AsyncMode: boolean;
+  PingInterval: number;
+  SnapshotInterval: number;
+  CommandInterval: number;
 }
 
 export interface SettingsRecord {
@@ -67,6 +77,8 @@ export interface EnvironmentRecord {
   LastCheckInDate: number;
   UserTrusted: boolean;
   AgentVersion: string;
+  /** Business Edition: async mode and its intervals, when created so. */
+  Edge?: EnvironmentEdgeSettings;
   /** Business Edition: polled while untrusted; the first poll after trust opens the initial tunnel. */
   awaitingFirstTrustedPoll?: boolean;
 }

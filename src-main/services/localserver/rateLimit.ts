@@ -1,16 +1,28 @@
+import { LOGIN_BAN_MS } from '../portainer/errors';
+
+/** A client address the limiter refuses until `until` (ms). */
+export interface LoginBan {
+  ip: string;
+  until: number;
+}
+
 /**
  * Portainer's `/api/auth` limiter (security.NewRateLimiter(10, 1s, 1h)): more than `max` hits
  * within `windowMs` from one client IP bans that IP for `banMs`; banned requests get 403
- * `Access denied`. The clock is injected.
+ * `Access denied`. The clock is injected. Kept as strict as Portainer's for fidelity; the app's
+ * own session never meets it (it uses the server's per-start internal API key, and API-key
+ * requests never pass through POST /api/auth, as in Portainer).
  */
 export class RateLimiter {
   private readonly clients = new Map<string, { hits: number[]; bannedUntil: number }>();
+  /** Told when an address is banned (the app says so and until when). */
+  onBan?: (ban: LoginBan) => void;
 
   constructor(
     private readonly now: () => number,
     private readonly max = 10,
     private readonly windowMs = 1000,
-    private readonly banMs = 3_600_000,
+    private readonly banMs = LOGIN_BAN_MS,
     private readonly maxClients = 10_000,
   ) {}
 
@@ -32,9 +44,23 @@ export class RateLimiter {
     if (c.hits.length > this.max) {
       c.bannedUntil = now + this.banMs;
       c.hits.length = 0;
+      try {
+        this.onBan?.({ ip, until: c.bannedUntil });
+      } catch {
+        // A listener's failure must not turn a refused login into a 500.
+      }
       return false;
     }
     return true;
+  }
+
+  /** The addresses banned now, soonest end first. */
+  bans(): LoginBan[] {
+    const now = this.now();
+    return [...this.clients]
+      .filter(([, c]) => c.bannedUntil > now)
+      .map(([ip, c]) => ({ ip, until: c.bannedUntil }))
+      .sort((a, b) => a.until - b.until);
   }
 
   isBanned(ip: string): boolean {

@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import { EventEmitter } from 'node:events';
 import { releaseLineFor, type Edition } from '../../shared/domain/releaseLines';
 import { createServer as createHttpServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
@@ -23,7 +24,7 @@ import { HttpError, routeId, sendError } from './http';
 import { JwtService } from './jwt';
 import { ROLE_ADMIN, type EnvironmentRecord } from './model';
 import { generatePassword, hashPassword } from './passwords';
-import { RateLimiter } from './rateLimit';
+import { RateLimiter, type LoginBan } from './rateLimit';
 import { makeRequestContext, Router } from './router';
 import { registerSettingsRoutes } from './settings';
 import { Store } from './store';
@@ -47,6 +48,14 @@ export interface LocalServerOptions {
   dataDir: string;
   /** Sets the admin's password (creating the admin if needed). */
   adminPassword?: string;
+  /**
+   * An API key valid for this run only, acting as the admin, kept in memory (never in the store):
+   * the app's own session to its embedded server. API keys skip POST /api/auth, so Portainer's
+   * login limiter cannot lock the app out when someone else's bad logins ban 127.0.0.1.
+   */
+  internalApiKey?: string;
+  /** Told when the login limiter bans an address (the Simulator page says so, and until when). */
+  onLoginBan?: (ban: LoginBan) => void;
   /** Portainer fills Settings.AgentSecret from its AGENT_SECRET env at every start. */
   agentSecret?: string;
   /** The Portainer version this server reports and emulates (its release line); default 2.23.0. */
@@ -79,6 +88,8 @@ export interface LocalServer {
   username: 'admin';
   /** Set only when this start generated the admin's password (print it once). */
   initialPassword?: string;
+  /** Addresses the login limiter refuses now (Portainer's 1-hour ban), soonest end first. */
+  loginBans(): LoginBan[];
   dataDir: string;
   /** PEM of the self-signed certificate (https only), for clients that pin it. */
   caPem?: string;
@@ -121,6 +132,10 @@ export async function startLocalServer(options: LocalServerOptions): Promise<Loc
   const initialPassword = await ensureAdmin(store, options.adminPassword, () => Math.floor(now() / 1000));
   store.doc.settings.AgentSecret = options.agentSecret ?? '';
   if (options.trustOnFirstConnect !== undefined) store.doc.settings.TrustOnFirstConnect = options.trustOnFirstConnect;
+  // Business Edition profile, never configured: Edge compute on and the tunnel address setting
+  // following this server's own (our stand-in for BE's setup, which fills it from the Portainer URL
+  // and tunnel port), so environment creates need no EdgeTunnelServerAddress until an admin clears it.
+  if (edition === 'be' && store.doc.settings.Edge.TunnelServerAddress === undefined) store.doc.settings.EnableEdgeComputeFeatures = true;
   store.markDirty();
 
   const hostKey = loadOrCreateHostKey(options.dataDir);
@@ -135,6 +150,7 @@ export async function startLocalServer(options: LocalServerOptions): Promise<Loc
   // Like Portainer's StartTunnelServer: one random user restricted to 127.0.0.1 so chisel never runs without users.
   tunnelServer.addUser({ username: randomCredential(8), password: randomCredential(16), allowed: /127\.0\.0\.1/ });
 
+  const urlHost = host === '0.0.0.0' || host === '::' ? '127.0.0.1' : host.includes(':') ? `[${host}]` : host;
   const events = new EventEmitter();
   events.setMaxListeners(100);
   const ctx: ServerContext = {
@@ -145,11 +161,13 @@ export async function startLocalServer(options: LocalServerOptions): Promise<Loc
     edition,
     line,
     tunnelPort,
+    tunnelAddress: `${urlHost}:${tunnelPort}`,
     fingerprint: tunnelServer.fingerprint,
     httpPort: 0,
     https,
     jwt: new JwtService(Buffer.from(store.doc.jwtSecret, 'base64')),
     authLimiter: new RateLimiter(now),
+    ...(options.internalApiKey ? { internalKeyDigest: createHash('sha256').update(options.internalApiKey).digest() } : {}),
     tunnels: undefined as unknown as TunnelManager,
     etags: new Map(),
     events,
@@ -161,6 +179,7 @@ export async function startLocalServer(options: LocalServerOptions): Promise<Loc
     disconnectUser: (name) => tunnelServer.disconnectUser(name),
     on: (event: 'up' | 'down' | 'activity' | 'listenFailed', listener: (info: never) => void) => tunnelServer.on(event, listener as never),
   } as TunnelServerPort;
+  if (options.onLoginBan) ctx.authLimiter.onBan = options.onLoginBan;
   ctx.tunnels = new TunnelManager({
     server: port,
     crypto: { randomCredential, encryptCredentials },
@@ -280,7 +299,6 @@ export async function startLocalServer(options: LocalServerOptions): Promise<Loc
   }
   ctx.httpPort = (server.address() as AddressInfo).port;
 
-  const urlHost = host === '0.0.0.0' || host === '::' ? '127.0.0.1' : host.includes(':') ? `[${host}]` : host;
   const url = `${https ? 'https' : 'http'}://${urlHost}:${ctx.httpPort}`;
   logger.info(`local Portainer-compatible server (${edition.toUpperCase()} ${version}, release line ${line.label}) on ${url}, tunnel on ${urlHost}:${tunnelPort}`);
   if (versionWarning) logger.warn(versionWarning);
@@ -306,6 +324,7 @@ export async function startLocalServer(options: LocalServerOptions): Promise<Loc
     https,
     username: 'admin',
     ...(initialPassword ? { initialPassword } : {}),
+    loginBans: () => ctx.authLimiter.bans(),
     dataDir: options.dataDir,
     ...(caPem ? { caPem } : {}),
     version,

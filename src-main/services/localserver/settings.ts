@@ -1,3 +1,4 @@
+import { settingsTunnelAddress, updateTunnelSetting } from './businessEdge';
 import type { ServerContext } from './context';
 import { badRequest, optBool, optInt, optString, sendJson } from './http';
 import { parseHostForEdge } from './hostForEdge';
@@ -5,7 +6,7 @@ import type { SettingsRecord } from './model';
 import type { Router } from './router';
 
 /** `portainer.Settings` as GET /api/settings returns it (LDAP/OAuth secrets blanked). */
-export function settingsJson(s: SettingsRecord) {
+export function settingsJson(s: SettingsRecord, tunnelServerAddress?: string) {
   return {
     LogoURL: s.LogoURL,
     CustomLoginBanner: s.CustomLoginBanner,
@@ -50,7 +51,12 @@ export function settingsJson(s: SettingsRecord) {
     EnforceEdgeID: s.EnforceEdgeID,
     AgentSecret: s.AgentSecret,
     EdgePortainerUrl: s.EdgePortainerUrl,
-    Edge: { CommandInterval: s.Edge.CommandInterval, PingInterval: s.Edge.PingInterval, SnapshotInterval: s.Edge.SnapshotInterval },
+    Edge: {
+      CommandInterval: s.Edge.CommandInterval,
+      PingInterval: s.Edge.PingInterval,
+      SnapshotInterval: s.Edge.SnapshotInterval,
+      ...(tunnelServerAddress !== undefined ? { TunnelServerAddress: tunnelServerAddress } : {}),
+    },
     EdgeAgentCheckinInterval: s.EdgeAgentCheckinInterval,
     ShowKomposeBuildOption: false,
     EnableHostManagementFeatures: false,
@@ -67,7 +73,9 @@ export function settingsJson(s: SettingsRecord) {
 
 export function registerSettingsRoutes(router: Router, ctx: ServerContext): void {
   const store = ctx.store;
-  router.add('GET', '/api/settings', 'admin', (rc) => sendJson(rc.res, settingsJson(store.doc.settings)));
+  // Business Edition's settings carry Edge.TunnelServerAddress; CE 2.23's do not.
+  const json = () => settingsJson(store.doc.settings, ctx.edition === 'be' ? settingsTunnelAddress(ctx) : undefined);
+  router.add('GET', '/api/settings', 'admin', (rc) => sendJson(rc.res, json()));
 
   router.add('GET', '/api/settings/public', 'public', (rc) => {
     const s = store.doc.settings;
@@ -128,9 +136,10 @@ export function registerSettingsRoutes(router: Router, ctx: ServerContext): void
     if (banner !== undefined) s.CustomLoginBanner = banner;
     if (snapshot !== undefined) s.SnapshotInterval = snapshot;
     if (telemetry !== undefined) s.EnableTelemetry = telemetry;
+    updateTunnelSetting(ctx, body);
     // The poll response carries the effective interval: environments on the default must re-poll fully.
     if (intervalChanged) for (const env of store.doc.environments) if (env.EdgeCheckinInterval === 0) ctx.etags.delete(env.Id);
     store.markDirty();
-    sendJson(rc.res, settingsJson(s));
+    sendJson(rc.res, json());
   });
 }

@@ -2,11 +2,12 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { FormData, request, type Agent } from 'undici';
 import { AppError } from '../../shared/contract/errors';
 import { isHeartbeatAlive } from '../../shared/domain/heartbeat';
+import type { AsyncIntervals } from '../../shared/domain/edgeAsync';
 import type { EdgeGroupView, EnvironmentPageView, EnvironmentState, EnvironmentView, GroupView, ServerVersionView, TagView, TunnelStateView } from '../../shared/schemas/portainer';
 import type { Logger } from '../logging/logger';
 import { silentLogger } from '../logging/logger';
 import type { Redactor } from '../logging/redact';
-import { isRetryableNetworkError, mapHttpFailure, mapNetworkError, notPortainer, type Operation } from './errors';
+import { isRetryableNetworkError, LOGIN_BAN_MS, mapHttpFailure, mapNetworkError, notPortainer, type MapContext, type Operation } from './errors';
 import { createDispatcher, CONNECT_TIMEOUT_MS, type TlsSettings } from './tls';
 import { hostPort, normaliseBaseUrl } from './url';
 
@@ -37,6 +38,10 @@ export interface ServerSettings {
   trustOnFirstConnect: boolean;
   enableEdgeComputeFeatures: boolean;
   edgePortainerUrl: string;
+  /** Settings.Edge.TunnelServerAddress (Business Edition; '' when unset or unknown). */
+  tunnelServerAddress: string;
+  /** Settings.Edge's async intervals (Business Edition's defaults for async agents). */
+  asyncDefaults: AsyncIntervals;
   /** The AGENT_SECRET the server was started with ('' when none). Never log or send to the renderer. */
   agentSecret: string;
 }
@@ -56,6 +61,8 @@ export interface ListEnvironmentsQuery {
   endpointIds?: number[];
   /** The waiting room: Edge devices not trusted yet (`edgeDeviceUntrusted=true`). */
   untrusted?: boolean;
+  /** `agentVersions[]`: agents that reported one of these versions (portainer-versions.md). */
+  agentVersions?: string[];
 }
 
 /** What trusting may also set (docs/portainer-versions.md fact 12); a field left out keeps the environment's. */
@@ -74,6 +81,10 @@ export interface CreateEdgeEnvironmentInput {
   groupId?: number;
   tagIds?: number[];
   containerEngine?: 'docker' | 'podman';
+  /** Business Edition: the address agents open the tunnel to, when the server's settings have none. */
+  tunnelServerAddress?: string;
+  /** Business Edition: an async agent, with its intervals (-1 = the server's default). */
+  async?: AsyncIntervals;
 }
 
 export interface UpdateEnvironmentInput {
@@ -81,6 +92,8 @@ export interface UpdateEnvironmentInput {
   groupId?: number;
   tagIds?: number[];
   pollSeconds?: number;
+  /** Business Edition: the async intervals (the mode itself is fixed at create). */
+  asyncIntervals?: AsyncIntervals;
 }
 
 interface SendOptions {
@@ -108,6 +121,22 @@ export const REQUEST_TIMEOUT_MS = 30_000;
  */
 const LOGINS_PER_SECOND = 5;
 const recentLogins = new Map<string, number[]>();
+
+/**
+ * When this process first saw a server refuse logins with 403 (its limiter's ban), per origin:
+ * the ban began before that, so one hour after it is the latest the ban can end. Forgotten on a
+ * successful login or once that hour has passed.
+ */
+const loginRefusedSince = new Map<string, number>();
+
+function loginRefusal(origin: string, status: number, now: number): number | undefined {
+  const seen = loginRefusedSince.get(origin);
+  if (status !== 403 || (seen !== undefined && now - seen >= LOGIN_BAN_MS)) loginRefusedSince.delete(origin);
+  if (status !== 403) return undefined;
+  const since = loginRefusedSince.get(origin) ?? now;
+  loginRefusedSince.set(origin, since);
+  return since;
+}
 
 async function loginSlot(origin: string, signal?: AbortSignal): Promise<void> {
   for (;;) {
@@ -212,12 +241,15 @@ export class PortainerClient {
     const body = this.json<Record<string, unknown>>(await this.send('GET', '/api/settings', { signal }), '/api/settings');
     const agentSecret = str(body.AgentSecret);
     this.redactor?.add(agentSecret);
+    const edge = body.Edge && typeof body.Edge === 'object' ? (body.Edge as Record<string, unknown>) : {};
     return {
       edgeAgentCheckinInterval: num(body.EdgeAgentCheckinInterval) || 5,
       enforceEdgeId: body.EnforceEdgeID === true,
       trustOnFirstConnect: body.TrustOnFirstConnect === true,
       enableEdgeComputeFeatures: body.EnableEdgeComputeFeatures === true,
       edgePortainerUrl: str(body.EdgePortainerUrl),
+      tunnelServerAddress: str(edge.TunnelServerAddress),
+      asyncDefaults: { ping: num(edge.PingInterval), snapshot: num(edge.SnapshotInterval), command: num(edge.CommandInterval) },
       agentSecret,
     };
   }
@@ -234,6 +266,7 @@ export class PortainerClient {
     for (const s of q.status ?? []) query.append('status[]', String(s));
     for (const t of q.types ?? []) query.append('types[]', String(t));
     for (const id of q.endpointIds ?? []) query.append('endpointIds[]', String(id));
+    for (const v of q.agentVersions ?? []) query.append('agentVersions[]', v);
     if (q.untrusted) query.set('edgeDeviceUntrusted', 'true');
     query.set('excludeSnapshots', 'true');
     const reply = await this.send('GET', '/api/endpoints', { query, signal });
@@ -243,6 +276,18 @@ export class PortainerClient {
     const header = reply.headers['x-total-count'];
     const total = Number(Array.isArray(header) ? header[0] : header);
     return { items, total: Number.isFinite(total) && header !== undefined ? total : items.length };
+  }
+
+  /**
+   * GET /api/endpoints/agent_versions: the agent versions the environments reported, for the list's
+   * filter. A server without the route (404, older releases) gets an empty list: no filter offered.
+   */
+  async listAgentVersions(signal?: AbortSignal): Promise<string[]> {
+    const reply = await this.send('GET', '/api/endpoints/agent_versions', { signal, allow404: true });
+    if (reply.status === 404) return [];
+    const body = this.json<unknown>(reply, '/api/endpoints/agent_versions');
+    if (!Array.isArray(body)) throw notPortainer(this.baseUrl, 'the agent version list is not a JSON array');
+    return body.filter((v): v is string => typeof v === 'string' && v !== '').sort();
   }
 
   async getEnvironment(id: number, signal?: AbortSignal): Promise<EnvironmentView> {
@@ -265,6 +310,7 @@ export class PortainerClient {
     if (input.groupId !== undefined) json.GroupID = input.groupId;
     if (input.tagIds !== undefined) json.TagIDs = input.tagIds;
     if (input.pollSeconds !== undefined) json.EdgeCheckinInterval = input.pollSeconds;
+    if (input.asyncIntervals) json.Edge = asyncIntervalsJson(input.asyncIntervals);
     const reply = await this.send('PUT', `/api/endpoints/${id}`, { json, operation: 'updateEnvironment', signal, allow404: true });
     if (reply.status === 404) throw new AppError('not_found', `There is no environment with ID ${id} on this server.`, 'id');
     return environmentView(this.json<RawEndpoint>(reply, '/api/endpoints/{id}'));
@@ -370,9 +416,12 @@ export class PortainerClient {
     const creds = this.credentials;
     this.login ??= (async () => {
       try {
-        await loginSlot(new URL(this.baseUrl).origin, signal);
+        const origin = new URL(this.baseUrl).origin;
+        await loginSlot(origin, signal);
         const reply = await this.raw('POST', '/api/auth', { json: { username: creds.username, password: creds.password }, auth: false, operation: 'auth', signal });
-        if (reply.status !== 200) throw this.httpError('POST', '/api/auth', reply, 'auth');
+        const now = Date.now();
+        const refusedSince = loginRefusal(origin, reply.status, now);
+        if (reply.status !== 200) throw this.httpError('POST', '/api/auth', reply, 'auth', refusedSince !== undefined ? { refusedSince, now } : undefined);
         const jwt = str((parseJson(reply.text) as Record<string, unknown> | undefined)?.jwt);
         if (!jwt) throw notPortainer(this.baseUrl, 'no token in the answer to POST /api/auth');
         this.redactor?.add(jwt);
@@ -398,13 +447,13 @@ export class PortainerClient {
     return reply;
   }
 
-  private httpError(method: string, path: string, reply: Reply, operation: Operation): AppError {
+  private httpError(method: string, path: string, reply: Reply, operation: Operation, loginBan?: MapContext['loginBan']): AppError {
     const body = parseJson(reply.text) as Record<string, unknown> | undefined;
     const message = body && typeof body === 'object' ? str(body.message) : undefined;
     const details = body && typeof body === 'object' ? str(body.details) : undefined;
     return mapHttpFailure(
       { status: reply.status, method, path, message: message || undefined, details: details || undefined, notJson: body === undefined },
-      { baseUrl: this.baseUrl, operation, auth: this.credentials?.kind },
+      { baseUrl: this.baseUrl, operation, auth: this.credentials?.kind, ...(loginBan ? { loginBan } : {}) },
     );
   }
 
@@ -501,7 +550,28 @@ export function edgeEnvironmentForm(input: CreateEdgeEnvironmentInput): FormData
   form.append('TLSSkipVerify', 'true');
   form.append('TLSSkipClientVerify', 'true');
   if (input.containerEngine) form.append('ContainerEngine', input.containerEngine);
+  if (input.tunnelServerAddress) form.append('EdgeTunnelServerAddress', input.tunnelServerAddress);
+  // Business Edition's form fields for an async agent (docs/portainer-versions.md, "Async mode").
+  if (input.async) {
+    form.append('EdgeAsyncMode', 'true');
+    form.append('EdgePingInterval', String(input.async.ping));
+    form.append('EdgeSnapshotInterval', String(input.async.snapshot));
+    form.append('EdgeCommandInterval', String(input.async.command));
+  }
   return form;
+}
+
+/** The update payload's `Edge` object (Business Edition's endpointUpdatePayload). */
+function asyncIntervalsJson(a: AsyncIntervals): Record<string, number> {
+  return { PingInterval: a.ping, SnapshotInterval: a.snapshot, CommandInterval: a.command };
+}
+
+/** The environment's `Edge` settings: async mode and its intervals, when the server sends them. */
+function asyncView(edge: unknown): EnvironmentView['async'] {
+  if (!edge || typeof edge !== 'object') return undefined;
+  const o = edge as Record<string, unknown>;
+  if (o.AsyncMode !== true) return undefined;
+  return { ping: num(o.PingInterval), snapshot: num(o.SnapshotInterval), command: num(o.CommandInterval) };
 }
 
 // ---------- raw JSON → views ----------
@@ -523,6 +593,7 @@ interface RawEndpoint {
   Heartbeat?: boolean;
   UserTrusted?: boolean;
   Agent?: { Version?: string };
+  Edge?: unknown;
   /** Only Edgedeck's local server sends it. */
   EdgedeckTunnel?: unknown;
 }
@@ -578,6 +649,8 @@ export function environmentView(e: RawEndpoint): EnvironmentView {
   if (agentVersion) view.agentVersion = agentVersion;
   const tunnel = tunnelView(e.EdgedeckTunnel);
   if (tunnel) view.tunnel = tunnel;
+  const async = asyncView(e.Edge);
+  if (async) view.async = async;
   return view;
 }
 

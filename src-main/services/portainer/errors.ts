@@ -1,4 +1,5 @@
 import { AppError } from '../../shared/contract/errors';
+import { clockTime } from '../../shared/domain/clockTime';
 import { CertificateRefused } from './tls';
 
 /** What went wrong at the HTTP level, before it becomes a user-facing AppError. */
@@ -21,6 +22,28 @@ export interface MapContext {
   baseUrl: string;
   operation: Operation;
   auth?: 'password' | 'apiKey';
+  /** A refused login (403): when this process first saw the server refuse, and now (ms). */
+  loginBan?: { refusedSince: number; now: number };
+}
+
+/**
+ * Portainer's login limiter (api/http/server.go: security.NewRateLimiter(10, 1*time.Second,
+ * 1*time.Hour), wrapped around POST /api/auth in api/http/handler/auth/handler.go): more than 10
+ * logins in a second ban the address for an hour. API-key requests never pass through it.
+ */
+export const LOGIN_BAN_MS = 3_600_000;
+
+/** What a 403 from POST /api/auth means and when it ends, as exactly as a client can know it. */
+export function loginBanMessage(ban: MapContext['loginBan']): string {
+  const what =
+    "Portainer's login rate limiter has banned this address: after more than 10 login requests (POST /api/auth) in one second it refuses every login from the address for 1 hour, even with the right password.";
+  if (!ban) return `${what} Wait an hour, or log in with an API key meanwhile (the limiter does not count API keys), or restart Portainer to lift the ban.`;
+  const end = ban.refusedSince + LOGIN_BAN_MS;
+  const minutes = Math.max(1, Math.ceil((end - ban.now) / 60_000));
+  return (
+    `${what} Edgedeck first saw the refusal at ${clockTime(ban.refusedSince)}, so the ban ends by ${clockTime(end)} at the latest (in at most ${minutes} min). ` +
+    'Meanwhile, log in with an API key (My account → Access tokens; the limiter does not count API keys), or restart Portainer to lift the ban.'
+  );
 }
 
 function portainerSays(f: HttpFailure): string {
@@ -46,13 +69,7 @@ export function mapHttpFailure(f: HttpFailure, ctx: MapContext): AppError {
       }
       return new AppError('unauthorized', 'Wrong username or password.', 'password');
     }
-    if (f.status === 403) {
-      return new AppError(
-        'forbidden',
-        `Portainer refused to log in from this address: after more than 10 login requests in a second it bans the address for 1 hour. Wait an hour (or restart Portainer) and try again.${says}`,
-        'password',
-      );
-    }
+    if (f.status === 403) return new AppError('forbidden', `${loginBanMessage(ctx.loginBan)}${says}`, 'password');
     if (f.status === 400) return new AppError('invalid_input', `Enter both a username and a password.${says}`, 'username');
   }
   switch (f.status) {

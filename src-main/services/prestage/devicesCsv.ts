@@ -1,4 +1,5 @@
 import { invalidInput } from '../../shared/contract/errors';
+import { NAME_MAX_LENGTH, NAME_RULE_TEXT } from '../../shared/domain/names';
 import { parsePollText } from '../../shared/domain/pollInterval';
 import { EDGE_ID_PATTERN } from './bundle';
 import { DEVICE_PLATFORMS, type DevicePlatform } from './types';
@@ -191,7 +192,7 @@ export function parseDevicesCsv(input: Uint8Array | string): DevicesCsv {
     // Control characters in a name are what this rejects.
     // eslint-disable-next-line no-control-regex
     else if (/[\u0000-\u001f\u007f]/.test(name)) problems.push('has a line break or control character in its name; remove it.');
-    else if (name.length > 256) problems.push('has a name longer than 256 characters; shorten it.');
+    else if (name.length > NAME_MAX_LENGTH) problems.push(`has a name of ${name.length} characters; a name is ${NAME_RULE_TEXT}, shorten it.`);
     else {
       const seen = names.get(name.toLowerCase());
       if (seen !== undefined) problems.push(`has the name "${name}", already used on line ${seen}; device names must be unique (Portainer environment names are).`);
@@ -202,7 +203,7 @@ export function parseDevicesCsv(input: Uint8Array | string): DevicesCsv {
       .split(';')
       .map((t) => t.trim())
       .filter(Boolean);
-    if (tags.some((t) => t.length > 256)) problems.push('has a tag longer than 256 characters; shorten it.');
+    if (tags.some((t) => t.length > NAME_MAX_LENGTH)) problems.push(`has a tag longer than ${NAME_MAX_LENGTH} characters; a tag name is ${NAME_RULE_TEXT}, shorten it.`);
     let poll: number | undefined;
     const pollText = get('poll');
     if (pollText !== '') {

@@ -32,14 +32,13 @@ export interface ProfileInput {
   rememberSecret: boolean;
 }
 
-export interface BuiltInProfileInput {
+/** A built-in profile logs in with a username and password, or (the embedded server) an API key. */
+export type BuiltInProfileInput = {
   id: string;
   name: string;
   url: string;
-  username: string;
-  password: string;
   tls: { mode: TlsMode; pinnedSha256?: string };
-}
+} & ({ username: string; password: string } | { apiKey: string });
 
 export interface Connection {
   profile: ServerProfile;
@@ -147,13 +146,15 @@ export class ServerProfiles {
     return p;
   }
 
-  /** Registers (or replaces) a profile for the embedded local server; its password stays in memory. */
+  /** Registers (or replaces) a profile for the embedded local server; its secret stays in memory. */
   async registerBuiltIn(input: BuiltInProfileInput): Promise<ServerProfile> {
-    const n = normaliseProfileInput({ ...input, auth: 'password', rememberSecret: false });
-    const profile: ServerProfile = { id: input.id, name: n.name, url: n.url, auth: 'password', username: n.username, tls: n.tls, rememberSecret: false, builtIn: true };
+    const auth = 'apiKey' in input ? 'apiKey' : 'password';
+    const secret = 'apiKey' in input ? input.apiKey : input.password;
+    const n = normaliseProfileInput({ name: input.name, url: input.url, tls: input.tls, auth, ...('username' in input ? { username: input.username } : {}), rememberSecret: false });
+    const profile: ServerProfile = { id: input.id, name: n.name, url: n.url, auth, ...(n.username ? { username: n.username } : {}), tls: n.tls, rememberSecret: false, builtIn: true };
     this.builtIns.set(input.id, profile);
-    this.deps.redactor?.add(input.password);
-    await this.secrets.set(secretKey(input.id), input.password, false);
+    this.deps.redactor?.add(secret);
+    await this.secrets.set(secretKey(input.id), secret, false);
     await this.dropConnection(input.id);
     return profile;
   }

@@ -25,7 +25,9 @@ export function createDispatcher(handlers: Handlers, logger: Logger): Dispatcher
       if (!parsed.success) {
         const issue = parsed.error.issues[0];
         const field = issue && issue.path.length > 0 ? issue.path.join('.') : undefined;
-        const message = issue ? (field ? `${field}: ${issue.message}` : issue.message) : 'Invalid request.';
+        // A message that names its field in words (the core's rules) stands as it is.
+        const labelled = issue?.code === 'custom' && (issue as { params?: { labelled?: boolean } }).params?.labelled === true;
+        const message = issue ? (field && !labelled ? `${field}: ${issue.message}` : issue.message) : 'Invalid request.';
         return { ok: false, error: field ? { code: 'invalid_input', message, field } : { code: 'invalid_input', message } };
       }
       try {

@@ -48,8 +48,11 @@ export class SimulatorService {
        * install commands use it); the agent started for one environment takes it by default.
        */
       edgeIdFor?: (environmentId: number, boundEdgeId: string | undefined) => string;
-      /** Told when a server comes up or goes away (the app keeps a server profile for it). */
-      onServer?: (server: LocalServer | undefined, password?: string) => Promise<void>;
+      /**
+       * Told when a server comes up or goes away (the app keeps a server profile for it), with the
+       * server's per-start internal API key: the app's own session uses it, never the password.
+       */
+      onServer?: (server: LocalServer | undefined, internalApiKey?: string) => Promise<void>;
     },
   ) {}
 
@@ -67,9 +70,18 @@ export class SimulatorService {
       fingerprint: s.fingerprint,
       dataDir: s.dataDir,
     };
-    if (this.password) status.password = this.password;
+    if (this.password) status.hasPassword = true;
     if (this.moved) status.moved = this.moved;
+    const bans = s.loginBans();
+    if (bans.length) status.loginBans = bans.map((b) => ({ ip: b.ip, until: new Date(b.until).toISOString() }));
     return status;
+  }
+
+  /** The admin password, for an explicit reveal (`sim:revealPassword`): never part of a status. */
+  revealPassword(): { password: string } {
+    this.requireServer();
+    if (!this.password) throw new AppError('not_found', 'This local server has no admin password Edgedeck knows.');
+    return { password: this.password };
   }
 
   /** The running server (for the embedded profile), if any. */
@@ -91,8 +103,12 @@ export class SimulatorService {
     const kept = loadKeptServer(dataDir, logger);
     const password = kept?.adminPassword ?? randomBytes(12).toString('base64url');
     this.deps.redactor?.add(password);
+    // The app's own credential for this run: an API key never counts against the login limiter
+    // (Portainer limits POST /api/auth only), so bad logins from 127.0.0.1 cannot lock the app out.
+    const internalApiKey = `ptr_${randomBytes(32).toString('base64')}`;
+    this.deps.redactor?.add(internalApiKey);
     const start = (port: number, tunnelPort: number) =>
-      startLocalServer({ dataDir, port, tunnelPort, https: request.https, adminPassword: password, logger });
+      startLocalServer({ dataDir, port, tunnelPort, https: request.https, adminPassword: password, internalApiKey, logger, onLoginBan: () => this.deps.hub.emit('sim:status', this.status()) });
     let server: LocalServer;
     try {
       server = await start(request.port || kept?.port || 0, request.tunnelPort || kept?.tunnelPort || 0);
@@ -129,7 +145,7 @@ export class SimulatorService {
     });
     this.groupsTimer = setInterval(() => this.pushGroups(), GROUPS_EVERY_MS);
     this.groupsTimer.unref();
-    await this.deps.onServer?.(server, password);
+    await this.deps.onServer?.(server, internalApiKey);
     const status = this.status();
     this.deps.hub.emit('sim:status', status);
     return status;

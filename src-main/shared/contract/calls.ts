@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import type { CommandOptions, EdgeKeyFields, KeyWarning, Platform } from '../domain/types';
+import type { AsyncIntervals } from '../domain/edgeAsync';
 import { commandOptionsSchema, keyDecodeRequest, keyEncodeRequest, platformsRequest } from '../schemas/edge';
 import { agentsStartRequest, agentsStopRequest, simStartRequest, simVerifyTunnelRequest } from '../schemas/simulator';
 import type { AgentGroupView, SimEnvironmentView, SimStatus } from '../schemas/simulator';
@@ -134,6 +135,8 @@ export const calls = {
   'commands:platforms': call<{ platforms: Platform[] }>()(platformsRequest),
 
   'sim:status': call<SimStatus>()(none),
+  /** The admin password of the running local server, only on an explicit reveal (never in `sim:status`). */
+  'sim:revealPassword': call<{ password: string }>()(none),
   'sim:start': call<SimStatus>()(simStartRequest),
   'sim:stop': call<SimStatus>()(none),
   'sim:environments': call<{ environments: SimEnvironmentView[] }>()(none),
@@ -157,6 +160,8 @@ export const calls = {
   'environments:update': call<EnvironmentDetailView>()(environmentsUpdateRequest),
   'environments:delete': call<{ deleted: number }>()(environmentIdRequest),
   'environments:disassociate': call<EnvironmentDetailView>()(environmentIdRequest),
+  /** The agent versions the server's environments reported (for the list's filter); empty when the server cannot tell. */
+  'environments:agentVersions': call<{ versions: string[] }>()(none),
 
   'groups:list': call<{ groups: GroupView[] }>()(none),
   'groups:create': call<GroupView>()(groupsCreateRequest),
@@ -217,6 +222,14 @@ export interface ServerEdgeSettingsView {
   enforceEdgeId: boolean;
   /** Whether the server has an AGENT_SECRET ('unknown' without admin rights). */
   agentSecret: 'set' | 'none' | 'unknown';
+  /** From /api/system/version when the server said: async mode and the tunnel address field are Business Edition's. */
+  edition?: 'ce' | 'be';
+  /** Business Edition whose settings have no tunnel address: a create sends one (docs/portainer-versions.md). */
+  tunnelAddressNeeded: boolean;
+  /** Settings.Edge.TunnelServerAddress ('' when unset or unknown). */
+  tunnelServerAddress: string;
+  /** Business Edition: Settings.Edge's default async intervals. */
+  asyncDefaults?: AsyncIntervals;
 }
 
 export type Calls = typeof calls;

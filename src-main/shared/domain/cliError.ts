@@ -15,3 +15,8 @@ export function causeLine(output: string): string {
   const errorLine = [...lines].reverse().find((l) => /error|denied|not found|no such|unable|cannot|failed|refused|timeout|timed out/i.test(l));
   return errorLine ?? lines.at(-1) ?? '';
 }
+
+/** Whether an engine's error says the image is not there and could not be had (no such image, a pull refused or failing). */
+export function isImageMissing(output: string): boolean {
+  return /No such image|Unable to find image|pull access denied|manifest unknown|manifest for \S+ not found|repository does not exist|image not known/i.test(output);
+}

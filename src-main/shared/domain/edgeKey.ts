@@ -1,6 +1,7 @@
 import { invalidInput } from '../contract/errors';
 import { decodeBase64, decodeBase64Bytes, encodeBase64 } from './base64';
 import type { EdgeKeyField, EdgeKeyFields, FingerprintKind, KeyWarning } from './types';
+import { splitHostPort } from './hostPort';
 
 /** The four fields of a key, without the derived `global` flag. */
 export type EdgeKeyInput = Omit<EdgeKeyFields, 'global'>;
@@ -135,21 +136,6 @@ function inspectUrl(url: string): KeyWarning[] {
     if (w) out.push(w);
   }
   return out;
-}
-
-/** Splits a tunnel address into host and port the way the agent will read it (after any scheme). */
-function splitHostPort(address: string): { host: string; port?: string; unbracketedV6?: boolean } {
-  if (address.startsWith('[')) {
-    const end = address.indexOf(']');
-    if (end > 0) {
-      const rest = address.slice(end + 1);
-      return rest.startsWith(':') ? { host: address.slice(0, end + 1), port: rest.slice(1) } : { host: address.slice(0, end + 1) };
-    }
-  }
-  const colons = address.split(':').length - 1;
-  if (colons > 1) return { host: address, unbracketedV6: true };
-  const i = address.indexOf(':');
-  return i < 0 ? { host: address } : { host: address.slice(0, i), port: address.slice(i + 1) };
 }
 
 function inspectTunnel(address: string): KeyWarning[] {

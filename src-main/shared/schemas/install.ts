@@ -43,6 +43,13 @@ export const sshInstallRequest = z
     /** connect: only the SSH connection (host key, login) and whether sudo works without a password; no server needed. */
     mode: z.enum(['install', 'preflight-only', 'dry-run', 'connect']).default('install'),
     replaceExisting: z.enum(['ask', 'always', 'never']).default('ask'),
+    /**
+     * Bring the agent image over SSH to hosts that lack it (CLI --push-image): from this computer's
+     * Docker engine (docker save) or an archive file on this computer (docker save -o FILE).
+     */
+    pushImage: z
+      .discriminatedUnion('from', [z.object({ from: z.literal('engine') }).strict(), z.object({ from: z.literal('archive'), path: z.string().trim().min(1).max(1000) }).strict()])
+      .optional(),
     ...runSecrets,
   })
   .strict();

@@ -1,5 +1,8 @@
 import { z } from 'zod';
+import { asyncIntervalProblem, ASYNC_INTERVAL_NAMES, type AsyncIntervals } from '../domain/edgeAsync';
+import { nameProblem } from '../domain/names';
 import { pollIntervalProblem } from '../domain/pollInterval';
+import { tunnelAddressProblem } from '../domain/tunnelServerAddress';
 import type { EdgeKeyFields, KeyWarning, Platform } from '../domain/types';
 
 /** Requests and views of the Portainer server calls (servers, environments, groups, tags). */
@@ -10,7 +13,17 @@ export type TlsModeView = z.infer<typeof tlsModeSchema>;
 const urlText = z.string().trim().min(1, 'Enter the Portainer server address, e.g. https://portainer.example.com:9443.').max(2048);
 const secretText = z.string().min(1).max(4096);
 const id = z.number().int().positive();
-const nameText = z.string().trim().min(1, 'A name is required.').max(256);
+/**
+ * A typed name under the core's one rule (domain/names.ts); its message names the field itself
+ * (`labelled`), so the dispatcher does not put the request path in front of it.
+ */
+export function nameField(what = 'Name') {
+  return z.string().superRefine((v, ctx) => {
+    const problem = nameProblem(v, what);
+    if (problem) ctx.addIssue({ code: 'custom', message: problem, params: { labelled: true } });
+  }).transform((v) => v.trim());
+}
+const nameText = nameField();
 
 export const tlsSettingsSchema = z
   .object({
@@ -69,6 +82,10 @@ export const environmentsListRequest = z.object({
   groupIds: z.array(id).max(200).optional(),
   tagIds: z.array(id).max(200).optional(),
   state: environmentStateSchema.optional(),
+  /** Portainer's `types[]` filter by platform: Edge agent on Docker or Podman (type 4) or on Kubernetes (type 7). */
+  platform: z.enum(['docker', 'kubernetes']).optional(),
+  /** Portainer's `agentVersions[]` filter (the version each agent sent at its last poll). */
+  agentVersions: z.array(z.string().trim().min(1).max(64)).max(50).optional(),
   /** Edge environments only (types 4 and 7); default true. */
   edgeOnly: z.boolean().default(true),
 });
@@ -83,6 +100,22 @@ export const pollSeconds = z.number().superRefine((v, ctx) => {
 
 export const containerEngineSchema = z.enum(['docker', 'podman']);
 
+// The core's rules (domain/edgeAsync.ts, domain/tunnelServerAddress.ts), with their messages.
+const asyncInterval = (key: keyof AsyncIntervals) =>
+  z.number().superRefine((v, ctx) => {
+    const problem = asyncIntervalProblem(v, `The ${ASYNC_INTERVAL_NAMES[key].toLowerCase()}`);
+    if (problem) ctx.addIssue({ code: 'custom', message: problem });
+  });
+export const asyncIntervalsSchema = z.object({ ping: asyncInterval('ping'), snapshot: asyncInterval('snapshot'), command: asyncInterval('command') }).strict();
+
+const tunnelServerAddress = z
+  .string()
+  .max(512)
+  .superRefine((v, ctx) => {
+    const problem = tunnelAddressProblem(v);
+    if (problem) ctx.addIssue({ code: 'custom', message: problem });
+  });
+
 export const environmentsCreateRequest = z.object({
   name: nameText,
   /** The Portainer URL as the agents reach it; defaults to the server profile's URL. */
@@ -90,14 +123,18 @@ export const environmentsCreateRequest = z.object({
   pollSeconds: pollSeconds.optional(),
   groupId: id.optional(),
   /** A group found by this name, or created when missing (ignored when groupId is set). */
-  groupName: z.string().trim().min(1).max(256).optional(),
+  groupName: nameField('Group name').optional(),
   tagIds: z.array(id).max(200).optional(),
   /** Tags found by name, created when missing. */
-  tagNames: z.array(z.string().trim().min(1).max(256)).max(200).optional(),
+  tagNames: z.array(nameField('Tag name')).max(200).optional(),
   /** Static Edge groups the new environment joins (ids and/or names; missing names are created). */
   edgeGroupIds: z.array(id).max(200).optional(),
-  edgeGroupNames: z.array(z.string().trim().min(1).max(256)).max(200).optional(),
+  edgeGroupNames: z.array(nameField('Edge group name')).max(200).optional(),
   containerEngine: containerEngineSchema.optional(),
+  /** Business Edition: the tunnel address agents use, sent when the server's settings have none (default: the settings' or the URL's host:8000). */
+  tunnelServerAddress: tunnelServerAddress.optional(),
+  /** Business Edition: an async agent with these intervals (refused on Community Edition). */
+  async: asyncIntervalsSchema.optional(),
 });
 
 export const environmentsUpdateRequest = z.object({
@@ -105,11 +142,13 @@ export const environmentsUpdateRequest = z.object({
   name: nameText.optional(),
   groupId: id.optional(),
   /** As in create: a group found by this name, or created when missing (ignored when groupId is set). */
-  groupName: z.string().trim().min(1).max(256).optional(),
+  groupName: nameField('Group name').optional(),
   tagIds: z.array(id).max(200).optional(),
   /** As in create: tags found by name, created when missing; with tagIds, the environment gets both. */
-  tagNames: z.array(z.string().trim().min(1).max(256)).max(200).optional(),
+  tagNames: z.array(nameField('Tag name')).max(200).optional(),
   pollSeconds: pollSeconds.optional(),
+  /** Business Edition, async environments: new intervals. */
+  asyncIntervals: asyncIntervalsSchema.optional(),
 });
 
 /** Trust waiting Edge devices; a relation left out keeps what the device sent or has. */
@@ -171,6 +210,12 @@ export interface ServerProbeView {
   /** Version from /api/system/status, when the server answered like Portainer. */
   portainerVersion?: string;
   warnings: string[];
+  /**
+   * An http:// address that should be https://: `tls-answered` when the port answered a TLS
+   * handshake (it speaks HTTPS, so http:// cannot work there), `https-port` when http:// failed on
+   * a port that is HTTPS by convention (443, Portainer's 9443).
+   */
+  httpsSuggestion?: { url: string; reason: 'tls-answered' | 'https-port'; message: string };
 }
 
 export interface ServerVersionView {
@@ -194,6 +239,8 @@ export interface ServerListView {
   activeId?: string;
   /** Set when secrets cannot be remembered on this system. */
   secretsWarning?: string;
+  /** Whether a remembered password or API key survives a restart (false in serve mode and without a keyring). */
+  secretsPersistent: boolean;
 }
 
 export interface ServerUpdateView {
@@ -236,6 +283,8 @@ export interface EnvironmentView {
   userTrusted: boolean;
   /** The tunnel as it really is, where the server tells (the local server); absent from real Portainer. */
   tunnel?: TunnelStateView;
+  /** Business Edition: the agent runs in async mode with these intervals (-1 = the server's default). */
+  async?: AsyncIntervals;
 }
 
 /**
@@ -287,6 +336,8 @@ export interface EnvironmentDetailView {
   platforms: { linux: Platform[]; windows: Platform[] };
   /** Whether the server has an AGENT_SECRET the install must carry ('unknown' without admin rights). */
   agentSecret: 'set' | 'none' | 'unknown';
+  /** Business Edition: the server's default async intervals (Settings.Edge), when it said. */
+  asyncDefaults?: AsyncIntervals;
   warnings: string[];
 }
 

@@ -38,8 +38,12 @@ export interface SimStatus {
   url?: string;
   tunnelAddress?: string;
   username?: string;
-  /** The local simulator's own admin password: shown on request in the Simulator page. */
-  password?: string;
+  /**
+   * Whether the server has an admin password Edgedeck knows. The password itself never travels in
+   * a status (it is pushed to every window in `sim:status` events): the Simulator page asks for it
+   * with `sim:revealPassword` when the user clicks reveal or copy.
+   */
+  hasPassword?: boolean;
   fingerprint?: string;
   dataDir?: string;
   /**
@@ -47,6 +51,11 @@ export interface SimStatus {
    * where it listened before, and the environments whose join token was reissued for the new ports.
    */
   moved?: SimMove;
+  /**
+   * Addresses Portainer's login limiter bans now (more than 10 POST /api/auth in a second: one
+   * hour): the Simulator page says who and until when. The app's own session is not affected.
+   */
+  loginBans?: { ip: string; until: string }[];
 }
 
 export interface SimMove {

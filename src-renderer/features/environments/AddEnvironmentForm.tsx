@@ -3,8 +3,11 @@ import { IconAlertTriangle, IconCircleCheck, IconPlus } from '@tabler/icons-reac
 import { useEffect, useState, type FormEvent } from 'react';
 import { lostAfterSeconds } from '../../../src-main/shared/domain/heartbeat';
 import { keepEnterInComboboxes } from '../../components/comboboxEnter';
+import { NameInput } from '../../components/NameInput';
+import { TruncatedName } from '../../components/TruncatedName';
 import { goTo, replaceTo } from '../../components/useHashPath';
 import { useAddForm, urlAdvice } from './addFormStore';
+import { BusinessEditionFields } from './AsyncModeFields';
 import { EnvironmentDetails } from './EnvironmentDetails';
 import { durationText, pollOptions } from './format';
 
@@ -54,7 +57,7 @@ export function AddEnvironmentForm({ justCreated = false }: { justCreated?: bool
       <Title order={2}>Add an Edge environment</Title>
       <form onSubmit={onSubmit} onKeyDown={keepEnterInComboboxes} noValidate data-testid="env-form" aria-disabled={readOnly}>
         <Stack gap="sm" maw={640}>
-          <TextInput
+          <NameInput
             label="Name"
             required
             value={s.values.name}
@@ -128,6 +131,15 @@ export function AddEnvironmentForm({ justCreated = false }: { justCreated?: bool
             clearable={!readOnly}
             data-testid="env-form-edge-groups"
           />
+          <BusinessEditionFields
+            edition={s.defaults?.edition}
+            asyncDefaults={s.defaults?.asyncDefaults}
+            tunnelAddressNeeded={s.defaults?.tunnelAddressNeeded ?? false}
+            values={s.values}
+            errors={s.errors}
+            onChange={(patch) => s.set(patch)}
+            readOnly={readOnly}
+          />
           {s.partial ? (
             <Alert color="orange" title="Some things were created before the failure" data-testid="env-form-partial">
               {s.partial} Pick them in the form and try again.
@@ -147,7 +159,7 @@ export function AddEnvironmentForm({ justCreated = false }: { justCreated?: bool
       </form>
       {s.created ? (
         <>
-          <Alert color="green" icon={<IconCircleCheck size={20} />} title={`Created “${s.created.environment.name}” (ID ${s.created.environment.id})`} data-testid="env-form-created">
+          <Alert color="green" icon={<IconCircleCheck size={20} />} title={<TruncatedName name={s.created.environment.name} fw={700} size="sm">Created “{s.created.environment.name}” (ID {s.created.environment.id})</TruncatedName>} data-testid="env-form-created">
             <Text size="sm">
               {s.created.created.group ? `New group “${s.created.created.group.name}”. ` : ''}
               {s.created.created.tags.length ? `New tags: ${s.created.created.tags.map((t) => t.name).join(', ')}. ` : ''}

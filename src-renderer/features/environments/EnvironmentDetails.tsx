@@ -1,9 +1,11 @@
 import { useExportStore } from '../export/exportStore';
 import { keyFieldLabels } from '../../components/keyFieldLabels';
-import { Alert, Anchor, Autocomplete, Badge, Button, Code, Group, List, Loader, Modal, Paper, Select, SimpleGrid, Stack, TagsInput, Text, TextInput, Title } from '@mantine/core';
+import { Alert, Anchor, Autocomplete, Badge, Button, Code, Group, List, Loader, Modal, Paper, Select, SimpleGrid, Stack, TagsInput, Text } from '@mantine/core';
 import { IconCloudUpload, IconDownload, IconPlayerPlay, IconPencil, IconTrash, IconUnlink } from '@tabler/icons-react';
 import { useEffect, useRef, useState, type FormEvent } from 'react';
 import { keepEnterInComboboxes } from '../../components/comboboxEnter';
+import { NameInput } from '../../components/NameInput';
+import { TruncatedName } from '../../components/TruncatedName';
 import { CopyField } from '../../components/CopyField';
 import { FieldTable } from '../../components/FieldTable';
 import { tlsChangeOf } from '../../components/fieldErrors';
@@ -19,6 +21,8 @@ import { durationText, pollOptions, pollText, stateColors, stateLabels } from '.
 import { InstallCommands } from './InstallCommands';
 import { OnboardingState } from './OnboardingState';
 import { SimulatedAgents } from './SimulatedAgents';
+import { AsyncIntervalSelects } from './AsyncModeFields';
+import { asyncIntervalLabel } from '../../../src-main/shared/domain/edgeAsync';
 
 const fingerprintText: Record<string, string> = {
   sha256: 'SHA-256 (Portainer 2.19+)',
@@ -38,6 +42,7 @@ function EditModal({ view, opened, onClose }: { view: EnvironmentDetailView; ope
     group: groups.find((g) => g.id === env.groupId)?.name ?? '',
     tags: env.tagIds.map((id) => tags.find((t) => t.id === id)?.name ?? '').filter(Boolean),
     poll: String(env.checkinInterval),
+    ...(env.async ? { async: { ping: String(env.async.ping), snapshot: String(env.async.snapshot), command: String(env.async.command) } } : {}),
   });
   const [values, setValuesState] = useState<EditValues>(valuesOf);
   const touched = useRef(false);
@@ -68,10 +73,10 @@ function EditModal({ view, opened, onClose }: { view: EnvironmentDetailView; ope
     if (await useDetails.getState().update(env.id, values)) onClose();
   };
   return (
-    <Modal opened={opened} onClose={onClose} title={`Edit “${env.name}”`} data-testid="env-edit">
+    <Modal opened={opened} onClose={onClose} title={<TruncatedName name={env.name} fw={600}>Edit “{env.name}”</TruncatedName>} data-testid="env-edit">
       <form onSubmit={(e) => void onSubmit(e)} onKeyDown={keepEnterInComboboxes} noValidate>
         <Stack gap="sm">
-          <TextInput label="Name" required value={values.name} onChange={(e) => setValues({ ...values, name: e.currentTarget.value })} error={errors.name} data-testid="env-edit-name" data-autofocus />
+          <NameInput label="Name" required value={values.name} onChange={(e) => setValues({ ...values, name: e.currentTarget.value })} error={errors.name} data-testid="env-edit-name" data-autofocus />
           <Autocomplete
             label="Group"
             placeholder="Unassigned"
@@ -103,6 +108,16 @@ function EditModal({ view, opened, onClose }: { view: EnvironmentDetailView; ope
             description="The agent picks the new interval up at its next poll"
             data-testid="env-edit-poll"
           />
+          {values.async ? (
+            <>
+              <AsyncIntervalSelects values={values.async} defaults={view.asyncDefaults} onChange={(patch) => setValues({ ...values, async: { ...values.async!, ...patch } })} testId="env-edit-async" />
+              {errors.async ? (
+                <Text c="red" size="sm">
+                  {errors.async}
+                </Text>
+              ) : null}
+            </>
+          ) : null}
           <Group justify="flex-end">
             <Button variant="default" onClick={onClose}>
               Cancel
@@ -129,7 +144,7 @@ function ConfirmModal({
 }: {
   opened: boolean;
   onClose: () => void;
-  title: string;
+  title: React.ReactNode;
   children: React.ReactNode;
   confirm: string;
   onConfirm: () => void;
@@ -215,18 +230,22 @@ export function EnvironmentDetails({ id, initial, embedded = false }: { id: numb
         </Anchor>
       ) : null}
       <Group justify="space-between" align="flex-start">
-        <Stack gap={4}>
-          <Group gap="sm">
-            <Title order={2} data-testid="env-name">
-              {env.name}
-            </Title>
-            <Badge color={stateColors[env.state]} variant="light">
+        <Stack gap={4} miw={0} style={{ flex: '1 1 320px' }}>
+          <Group gap="sm" wrap="nowrap">
+            <TruncatedName name={env.name} heading="h2" fz="h2" fw={700} m={0} data-testid="env-name" />
+            <Badge color={stateColors[env.state]} variant="light" style={{ flexShrink: 0 }}>
               {stateLabels[env.state]}
             </Badge>
           </Group>
-          <Text size="sm" c="dimmed" data-testid="env-summary">
+          <Text size="sm" c="dimmed" data-testid="env-summary" style={{ overflowWrap: 'anywhere' }}>
             ID {env.id} · group {group} · {tagNames.length ? `tags ${tagNames.join(', ')}` : 'no tags'} · polls <span data-testid="env-poll">{pollText(env.checkinInterval, view.heartbeat.intervalSeconds)}</span>
           </Text>
+          {env.async ? (
+            <Text size="sm" c="dimmed" data-testid="env-async">
+              Edge Agent Async · ping {asyncIntervalLabel(env.async.ping, view.asyncDefaults?.ping)} · snapshot {asyncIntervalLabel(env.async.snapshot, view.asyncDefaults?.snapshot)} · commands{' '}
+              {asyncIntervalLabel(env.async.command, view.asyncDefaults?.command)}
+            </Text>
+          ) : null}
         </Stack>
         <Group gap="xs">
           <Button component="a" href={`#/install?environment=${env.id}`} leftSection={<IconCloudUpload size={16} />} variant="light" data-testid="env-install-ssh">
@@ -338,7 +357,7 @@ export function EnvironmentDetails({ id, initial, embedded = false }: { id: numb
       <ConfirmModal
         opened={dialog === 'disassociate'}
         onClose={() => setDialog(undefined)}
-        title={`Disassociate “${env.name}”?`}
+        title={<TruncatedName name={env.name} fw={600}>Disassociate “{env.name}”?</TruncatedName>}
         confirm="Disassociate"
         busy={busy === 'disassociate'}
         testId="env-disassociate-dialog"
@@ -360,7 +379,7 @@ export function EnvironmentDetails({ id, initial, embedded = false }: { id: numb
       <ConfirmModal
         opened={dialog === 'delete'}
         onClose={() => setDialog(undefined)}
-        title={`Delete “${env.name}”?`}
+        title={<TruncatedName name={env.name} fw={600}>Delete “{env.name}”?</TruncatedName>}
         confirm="Delete environment"
         busy={busy === 'delete'}
         testId="env-delete-dialog"

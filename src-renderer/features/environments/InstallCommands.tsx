@@ -88,6 +88,8 @@ export function InstallCommands({ view, insecureDefault }: { view: EnvironmentDe
           edgeKey: view.environment.edgeKey,
           ...(opts.useGenerator ? { edgeIdGenerator: opts.generator } : { edgeId: view.edgeId.value }),
           insecurePoll: opts.insecurePoll,
+          // An async environment's agent must start in async mode (Business Edition).
+          ...(view.environment.async ? { async: true } : {}),
           ...(agentSecret ? { agentSecret } : {}),
           ...(opts.envVars.trim() ? { envVars: opts.envVars } : {}),
           ...(current === 'nomad' ? { nomadToken: opts.nomadToken || undefined, nomadTls: false } : {}),

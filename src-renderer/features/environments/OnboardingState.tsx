@@ -2,6 +2,7 @@ import { Button, Code, Stepper, Text } from '@mantine/core';
 import { IconAlertTriangle } from '@tabler/icons-react';
 import { useEffect, useState } from 'react';
 import type { EnvironmentDetailView } from '../../../src-main/shared/schemas/portainer';
+import { tunnelHostPort, urlPort } from '../../../src-main/shared/domain/hostPort';
 import { agoText, durationText, tunnelText } from './format';
 
 export type OnboardingPhase = 'created' | 'waiting' | 'associated' | 'alive' | 'lost' | 'tunnel-verified';
@@ -63,6 +64,12 @@ export function OnboardingState({
   const tunnel = env.tunnel;
   const tunnelVerified = phase === 'tunnel-verified';
 
+  // The hints name this server's own ports, from the join token, never Portainer's defaults.
+  const apiPort = view.key ? urlPort(view.key.fields.portainerUrl) : undefined;
+  const tunnelPort = view.key ? tunnelHostPort(view.key.fields.tunnelAddress)?.port : undefined;
+  const urlHint = view.key ? `${view.key.fields.portainerUrl}${apiPort !== undefined ? ` (port ${apiPort})` : ''}` : 'the Portainer URL of the join token and its port';
+  const tunnelPortText = tunnelPort !== undefined ? `port ${tunnelPort}` : 'the port of the join token’s tunnel address';
+
   // The first step not done is the active one.
   const active = !polled ? 1 : !associated ? 2 : !alive ? 3 : tunnelVerified ? 5 : 4;
 
@@ -79,7 +86,7 @@ export function OnboardingState({
           description={
             polled
               ? `First poll seen (agent polls every ${durationText(hb.intervalSeconds)})`
-              : `Install the agent with the command below. It polls every ${durationText(hb.intervalSeconds)}; the first poll follows within seconds of its start. Nothing yet? Check the URL and port 9443 from the host, and EDGE_INSECURE_POLL for a self-signed certificate.`
+              : `Install the agent with the command below. It polls every ${durationText(hb.intervalSeconds)}; the first poll follows within seconds of its start. Nothing yet? From the host, check that ${urlHint} answers, and EDGE_INSECURE_POLL for a self-signed certificate.`
           }
         />
         <Stepper.Step
@@ -120,10 +127,10 @@ export function OnboardingState({
           description={
             <>
               {tunnelVerified
-                ? 'The server reached the agent through the reverse tunnel (port 8000): the environment is usable, not only “green”.'
+                ? `The server reached the agent through the reverse tunnel (${tunnelPortText}): the environment is usable, not only “green”.`
                 : localServer
                   ? 'The local server opens the tunnel after the first poll, and again whenever it needs the agent (up to 2 × the check-in interval), and checks it end to end.'
-                  : 'A green heartbeat does not prove the tunnel: open the environment in Portainer to check that port 8000 (the tunnel) is reachable from the host.'}
+                  : `A green heartbeat does not prove the tunnel: open the environment in Portainer to check that ${tunnelPortText} (the tunnel) is reachable from the host.`}
               {tunnel ? (
                 <Text size="xs" c="dimmed" data-testid="env-tunnel" data-status={tunnel.status}>
                   Tunnel {tunnelText(tunnel, nowSec)}

@@ -1,7 +1,9 @@
 import { create } from 'zustand';
 import { api } from '../../api';
 import { routeError } from '../../components/fieldErrors';
+import { ASYNC_USE_DEFAULT, type AsyncIntervals } from '../../../src-main/shared/domain/edgeAsync';
 import { hostClass } from '../../../src-main/shared/domain/edgeKey';
+import { nameProblem } from '../../../src-main/shared/domain/names';
 import type { EdgeGroupView, EnvironmentCreateView, GroupView, TagView } from '../../../src-main/shared/schemas/portainer';
 import { useEnvList } from './envListStore';
 import { groupAndTagRefs, namesToRefs } from './nameRefs';
@@ -17,6 +19,13 @@ export interface AddFormValues {
   tags: string[];
   /** Existing Edge group names or new ones to create; the environment joins them (EDGE_GROUPS in its commands). */
   edgeGroups: string[];
+  /** Business Edition: an async agent, with its intervals as Select values (seconds as text, '-1' = the server's default). */
+  async: boolean;
+  ping: string;
+  snapshot: string;
+  command: string;
+  /** Business Edition without a tunnel address setting: the address sent (prefilled, editable). */
+  tunnelAddress: string;
 }
 
 export type AddFormField = keyof AddFormValues;
@@ -32,6 +41,8 @@ const fieldOfRequest: Record<string, AddFormField> = {
   tagIds: 'tags',
   edgeGroupIds: 'edgeGroups',
   edgeGroupNames: 'edgeGroups',
+  async: 'async',
+  tunnelServerAddress: 'tunnelAddress',
 };
 
 export interface UrlAdvice {
@@ -67,14 +78,15 @@ export function urlAdvice(text: string): UrlAdvice {
   }
 }
 
-const emptyValues: AddFormValues = { name: '', portainerUrl: '', poll: '0', group: '', tags: [], edgeGroups: [] };
+const useDefault = String(ASYNC_USE_DEFAULT);
+const emptyValues: AddFormValues = { name: '', portainerUrl: '', poll: '0', group: '', tags: [], edgeGroups: [], async: false, ping: useDefault, snapshot: useDefault, command: useDefault, tunnelAddress: '' };
 
 interface AddFormState {
   values: AddFormValues;
   errors: Partial<Record<AddFormField, string>>;
   busy: boolean;
   /** Server defaults for the form (prefill and labels). */
-  defaults?: { portainerUrl: string; checkinInterval: number };
+  defaults?: { portainerUrl: string; checkinInterval: number; edition?: 'ce' | 'be'; tunnelAddressNeeded: boolean; asyncDefaults?: AsyncIntervals };
   groups: GroupView[];
   tags: TagView[];
   edgeGroups: EdgeGroupView[];
@@ -109,8 +121,15 @@ export const useAddForm = create<AddFormState>()((set, get) => ({
     const edgeUrl = settings.status === 'fulfilled' ? settings.value.edgePortainerUrl : '';
     const portainerUrl = edgeUrl || profileUrl;
     const checkinInterval = settings.status === 'fulfilled' ? settings.value.checkinInterval : 5;
+    const edge = settings.status === 'fulfilled' ? settings.value : undefined;
     set((s) => ({
-      defaults: { portainerUrl, checkinInterval },
+      defaults: {
+        portainerUrl,
+        checkinInterval,
+        ...(edge?.edition ? { edition: edge.edition } : {}),
+        tunnelAddressNeeded: edge?.tunnelAddressNeeded ?? false,
+        ...(edge?.asyncDefaults ? { asyncDefaults: edge.asyncDefaults } : {}),
+      },
       groups: groups.status === 'fulfilled' ? groups.value.groups : s.groups,
       tags: tags.status === 'fulfilled' ? tags.value.tags : s.tags,
       edgeGroups: edgeGroups.status === 'fulfilled' ? edgeGroups.value.edgeGroups : s.edgeGroups,
@@ -133,7 +152,8 @@ export const useAddForm = create<AddFormState>()((set, get) => ({
     if (busy || created) return undefined;
     const errors: AddFormState['errors'] = {};
     const name = values.name.trim();
-    if (name === '') errors.name = 'A name is required.';
+    const nameError = nameProblem(name);
+    if (nameError) errors.name = nameError;
     const advice = urlAdvice(values.portainerUrl);
     if (advice.error) errors.portainerUrl = advice.error;
     if (Object.keys(errors).length) {
@@ -154,6 +174,8 @@ export const useAddForm = create<AddFormState>()((set, get) => ({
         ...(tagNames.length ? { tagNames } : {}),
         ...(edgeGroupRefs.ids.length ? { edgeGroupIds: edgeGroupRefs.ids } : {}),
         ...(edgeGroupRefs.names.length ? { edgeGroupNames: edgeGroupRefs.names } : {}),
+        ...(values.async ? { async: { ping: Number(values.ping), snapshot: Number(values.snapshot), command: Number(values.command) } } : {}),
+        ...(values.tunnelAddress.trim() ? { tunnelServerAddress: values.tunnelAddress.trim() } : {}),
       });
       set({ created: view });
       useEnvList.getState().reload();

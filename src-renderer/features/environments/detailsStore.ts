@@ -1,13 +1,16 @@
 import { create } from 'zustand';
 import { api } from '../../api';
 import { routeError } from '../../components/fieldErrors';
+import { LIVE_REFRESH_MS } from '../../components/useLiveRefresh';
 import { errorMessage, notifyError } from '../../components/notify';
+import { nameProblem } from '../../../src-main/shared/domain/names';
 import type { EnvironmentDetailView } from '../../../src-main/shared/schemas/portainer';
 import type { AgentGroupView } from '../../../src-main/shared/schemas/simulator';
 import { useEnvList } from './envListStore';
 import { groupAndTagRefs } from './nameRefs';
 
-export const DETAILS_POLL_MS = 3000;
+/** The details view refreshes as often as every other live view. */
+export const DETAILS_POLL_MS = LIVE_REFRESH_MS;
 
 export interface DetailsEntry {
   view?: EnvironmentDetailView;
@@ -25,6 +28,8 @@ export interface EditValues {
   /** Tag names, existing or new. */
   tags: string[];
   poll: string;
+  /** Async environments (Business Edition): the three intervals as Select values. */
+  async?: { ping: string; snapshot: string; command: string };
 }
 
 interface DetailsState {
@@ -47,7 +52,7 @@ interface DetailsState {
 
 const initial = { entries: {}, busy: undefined, editErrors: {}, localServer: false } satisfies Partial<DetailsState>;
 
-const editFieldOf: Record<string, keyof EditValues> = { name: 'name', groupId: 'group', groupName: 'group', tagIds: 'tags', tagNames: 'tags', pollSeconds: 'poll' };
+const editFieldOf: Record<string, keyof EditValues> = { name: 'name', groupId: 'group', groupName: 'group', tagIds: 'tags', tagNames: 'tags', pollSeconds: 'poll', asyncIntervals: 'async' };
 
 export const useDetails = create<DetailsState>()((set, get) => {
   const put = (id: number, patch: Partial<DetailsEntry>) =>
@@ -89,8 +94,9 @@ export const useDetails = create<DetailsState>()((set, get) => {
 
     update: async (id, values) => {
       const name = values.name.trim();
-      if (name === '') {
-        set({ editErrors: { name: 'A name is required.' } });
+      const nameError = nameProblem(name);
+      if (nameError) {
+        set({ editErrors: { name: nameError } });
         return false;
       }
       set({ busy: 'update', editErrors: {} });
@@ -105,6 +111,7 @@ export const useDetails = create<DetailsState>()((set, get) => {
           tagIds: refs.tagIds,
           ...(refs.tagNames.length ? { tagNames: refs.tagNames } : {}),
           pollSeconds: Number(values.poll) || 0,
+          ...(values.async ? { asyncIntervals: { ping: Number(values.async.ping), snapshot: Number(values.async.snapshot), command: Number(values.async.command) } } : {}),
         });
         if (refs.groupName || refs.tagNames.length) void useEnvList.getState().loadMeta();
         put(id, { view, fetchedAt: Date.now(), error: undefined });
@@ -144,7 +151,7 @@ export const useDetails = create<DetailsState>()((set, get) => {
           delete entries[id];
           return { entries };
         });
-        useEnvList.getState().setSelected([id], false);
+        useEnvList.getState().deselect([id]);
         useEnvList.getState().reload();
         return true;
       } catch (err) {

@@ -1,14 +1,11 @@
+import { agoText, durationText } from '../../../src-main/shared/domain/durationText';
 import type { EnvironmentState, TunnelStateView } from '../../../src-main/shared/schemas/portainer';
 
+// The core's one duration formatter, re-exported for the views that import it from here.
+export { agoText, durationText };
+
 /** Portainer's poll frequency choices (GH#3843), in seconds; 0 = the server default. */
-export const pollChoices: { value: number; label: string }[] = [
-  { value: 5, label: '5 s' },
-  { value: 10, label: '10 s' },
-  { value: 30, label: '30 s' },
-  { value: 300, label: '5 min' },
-  { value: 3600, label: '1 h' },
-  { value: 86400, label: '1 day' },
-];
+export const pollChoices: { value: number; label: string }[] = [5, 10, 30, 300, 3600, 86400].map((value) => ({ value, label: durationText(value) }));
 
 export function pollOptions(serverDefault: number | undefined): { value: string; label: string }[] {
   return [
@@ -17,24 +14,9 @@ export function pollOptions(serverDefault: number | undefined): { value: string;
   ];
 }
 
-export function durationText(seconds: number): string {
-  const s = Math.max(0, Math.round(seconds));
-  if (s < 60) return `${s} s`;
-  if (s < 3600) return s % 60 === 0 ? `${s / 60} min` : `${Math.floor(s / 60)} min ${s % 60} s`;
-  if (s < 86400) return s % 3600 === 0 ? `${s / 3600} h` : `${Math.floor(s / 3600)} h ${Math.round((s % 3600) / 60)} min`;
-  return s % 86400 === 0 ? `${s / 86400} day${s === 86400 ? '' : 's'}` : `${Math.floor(s / 86400)} d ${Math.round((s % 86400) / 3600)} h`;
-}
-
 export function pollText(checkinInterval: number, serverDefault?: number): string {
   if (checkinInterval > 0) return `every ${durationText(checkinInterval)}`;
   return `server default${serverDefault ? ` (${durationText(serverDefault)})` : ''}`;
-}
-
-/** "never", "12 s ago", "3 min ago"… from unix seconds, relative to `nowSec`. */
-export function agoText(unixSec: number, nowSec: number): string {
-  if (!unixSec) return 'never';
-  const d = Math.max(0, nowSec - unixSec);
-  return d < 2 ? 'just now' : `${durationText(d)} ago`;
 }
 
 export const stateLabels: Record<EnvironmentState, string> = {

@@ -288,6 +288,32 @@ export function OptionsPanel() {
             onChange={(e) => set({ insecurePoll: e.currentTarget.checked })}
             data-testid="install-insecure-poll"
           />
+          <Select
+            label="Agent image"
+            description="For hosts that cannot pull it (no registry reachable): the image is sent over SSH, checked with sha256sum and loaded there; hosts with the same image are skipped."
+            data={[
+              { value: 'off', label: 'Hosts pull it themselves' },
+              { value: 'engine', label: "Push the agent image from this computer's Docker" },
+              { value: 'archive', label: 'Push the agent image from an archive file' },
+            ]}
+            value={form.pushImage}
+            onChange={(v) => v && set({ pushImage: v as InstallForm['pushImage'] })}
+            allowDeselect={false}
+            error={form.pushImage !== 'archive' ? errors.imageArchive : undefined}
+            data-testid="install-push-image"
+          />
+          {form.pushImage === 'archive' && (
+            <TextInput
+              label="Image archive"
+              description="Path on this computer of what docker save -o FILE portainer/agent:<version> wrote."
+              placeholder="/path/to/portainer-agent.tar"
+              value={form.imageArchive}
+              onChange={(e) => set({ imageArchive: e.currentTarget.value })}
+              error={errors.imageArchive}
+              spellCheck={false}
+              data-testid="install-image-archive"
+            />
+          )}
           <TextInput
             label="Extra agent environment variables"
             description="NAME=value items separated by commas, no spaces (e.g. HTTPS_PROXY=http://proxy:3128,LOG_LEVEL=DEBUG)."

@@ -85,6 +85,9 @@ export interface InstallForm {
   hostKeyPolicy: 'ask' | 'accept-new' | 'strict';
   replaceExisting: 'ask' | 'always' | 'never';
   envVars: string;
+  /** Bring the agent image over SSH: off, from this computer's Docker engine, or from an archive file. */
+  pushImage: 'off' | 'engine' | 'archive';
+  imageArchive: string;
 }
 
 export interface RunState {
@@ -104,7 +107,7 @@ export interface RunState {
   lost?: boolean;
 }
 
-export type FieldErrors = Partial<Record<'targets' | 'environmentId' | 'nameTemplate' | 'pollSeconds' | 'platform' | 'identityFile' | 'jump' | 'concurrency' | 'canary' | 'maxFailPct' | 'envVars', string>>;
+export type FieldErrors = Partial<Record<'targets' | 'environmentId' | 'nameTemplate' | 'pollSeconds' | 'platform' | 'identityFile' | 'jump' | 'concurrency' | 'canary' | 'maxFailPct' | 'envVars' | 'imageArchive', string>>;
 
 export const MAX_LOG_LINES = 20_000;
 const LOG_TRIM = 5_000;
@@ -134,6 +137,8 @@ const initialForm: InstallForm = {
   hostKeyPolicy: 'ask',
   replaceExisting: 'ask',
   envVars: '',
+  pushImage: 'off',
+  imageArchive: '',
 };
 
 interface InstallState {
@@ -286,6 +291,7 @@ function formFieldOf(field: string): keyof FieldErrors | undefined {
   if (field === 'environment.pollSeconds') return 'pollSeconds';
   if (top === 'environment') return 'environmentId';
   if (['platform', 'identityFile', 'jump', 'concurrency', 'canary', 'maxFailPct', 'envVars'].includes(top)) return top as keyof FieldErrors;
+  if (top === 'pushImage' || top === 'imageArchive') return 'imageArchive';
   return undefined;
 }
 
@@ -319,6 +325,7 @@ export function buildRequest(form: InstallForm, targets: string[]): CallRequest<
     hostKeyPolicy: form.hostKeyPolicy,
     mode: form.mode,
     replaceExisting: form.replaceExisting,
+    ...(form.pushImage === 'engine' ? { pushImage: { from: 'engine' as const } } : form.pushImage === 'archive' ? { pushImage: { from: 'archive' as const, path: form.imageArchive.trim() } } : {}),
   };
 }
 
@@ -338,6 +345,8 @@ export function validate(form: InstallForm, targets: string[]): FieldErrors {
   if (!Number.isInteger(form.concurrency) || form.concurrency < 1 || form.concurrency > 200) e.concurrency = 'Run 1 to 200 hosts at a time.';
   if (form.canaryMode === 'n' && (!Number.isInteger(form.canaryN) || form.canaryN < 1 || form.canaryN > targets.length)) e.canary = `Canary hosts: 1 to ${Math.max(1, targets.length)} (the number of targets).`;
   if (!(form.maxFailPct >= 0 && form.maxFailPct <= 100)) e.maxFailPct = 'A percentage from 0 to 100 (100 = never stop).';
+  if (form.pushImage === 'archive' && !form.imageArchive.trim()) e.imageArchive = 'Give the path of the image archive on this computer (what docker save -o FILE portainer/agent:<version> wrote).';
+  if (form.pushImage !== 'off' && form.platform === 'kubernetes') e.imageArchive = "Pushing the image loads it into the host's Docker or Podman engine; a Kubernetes cluster pulls through its nodes' runtime. Turn it off for Kubernetes.";
   return e;
 }
 

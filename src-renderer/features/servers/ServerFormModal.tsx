@@ -1,6 +1,6 @@
 import { Alert, Badge, Button, Checkbox, Code, Group, Modal, PasswordInput, SegmentedControl, Stack, Text, TextInput } from '@mantine/core';
 import { IconAlertTriangle, IconCircleCheck, IconShieldQuestion } from '@tabler/icons-react';
-import type { FormEvent } from 'react';
+import { useEffect, type FormEvent } from 'react';
 import { FieldTable } from '../../components/FieldTable';
 import { TlsChangedAlert } from '../../components/TlsChangedAlert';
 import type { CertificateView } from '../../../src-main/shared/schemas/portainer';
@@ -60,6 +60,13 @@ export function CertificatePrompt({ certificate, onChoice }: { certificate: Cert
 export function ServerFormModal() {
   const s = useServerForm();
   const secretsWarning = useServers((x) => x.secretsWarning);
+  const secretsPersistent = useServers((x) => x.secretsPersistent === true);
+  const activeName = useServers((x) => x.profiles.find((p) => p.id === x.activeId)?.name);
+  const secretLabel = s.values.auth === 'apiKey' ? 'API key' : 'password';
+  useEffect(() => {
+    // Whether a secret can be remembered, and which server is active, come with the list.
+    if (s.open && !useServers.getState().listLoaded) void useServers.getState().load();
+  }, [s.open]);
   const title = s.editing ? `Edit “${s.editing.name}”` : 'Add a Portainer server';
 
   const onSubmitAddress = (e: FormEvent) => {
@@ -89,6 +96,13 @@ export function ServerFormModal() {
               data-testid="server-form-url"
               data-autofocus
             />
+            {s.httpsSuggestion ? (
+              <Group gap="xs">
+                <Button variant="light" size="xs" onClick={() => void s.useHttps()} loading={s.busy} data-testid="server-form-use-https">
+                  Use {s.httpsSuggestion.url}
+                </Button>
+              </Group>
+            ) : null}
             <Group justify="flex-end">
               <Button variant="default" onClick={s.close}>
                 Cancel
@@ -172,14 +186,29 @@ export function ServerFormModal() {
                 data-testid="server-form-apikey"
               />
             )}
-            <Checkbox
-              label={`Remember the ${s.values.auth === 'apiKey' ? 'API key' : 'password'} on this computer`}
-              description={s.values.rememberSecret && secretsWarning ? secretsWarning : 'Kept encrypted by the OS keyring; otherwise only until you close the app'}
-              checked={s.values.rememberSecret}
-              onChange={(e) => s.set({ rememberSecret: e.currentTarget.checked })}
-              data-testid="server-form-remember"
-              styles={s.values.rememberSecret && secretsWarning ? { description: { color: 'var(--mantine-color-orange-7)' } } : undefined}
-            />
+            {secretsPersistent ? (
+              <Checkbox
+                label={`Remember the ${secretLabel} on this computer`}
+                description="Kept encrypted by the OS keyring; otherwise only until you close the app"
+                checked={s.values.rememberSecret}
+                onChange={(e) => s.set({ rememberSecret: e.currentTarget.checked })}
+                data-testid="server-form-remember"
+              />
+            ) : (
+              // Nothing can be remembered here (serve mode, or no keyring): say so instead of offering it.
+              <Text size="xs" c="dimmed" data-testid="server-form-session-only">
+                The {secretLabel} is kept for this session only. {secretsWarning ?? ''}
+              </Text>
+            )}
+            {!s.editing ? (
+              <Checkbox
+                label="Make it the active server"
+                description={`Environments, installs and exports then work on this server${activeName ? ` instead of ${activeName}` : ''}.`}
+                checked={s.values.makeActive}
+                onChange={(e) => s.set({ makeActive: e.currentTarget.checked })}
+                data-testid="server-form-activate"
+              />
+            ) : null}
             {s.errors.tls ? <Alert color="red">{s.errors.tls}</Alert> : null}
             <Group justify="flex-end">
               <Button variant="default" onClick={s.close}>
@@ -204,8 +233,26 @@ export function ServerFormModal() {
             ) : (
               'Saved.'
             )}
-            {s.result.profile.active ? ' · now the active server' : ''}
           </Alert>
+          {s.result.profile.active ? (
+            <Group gap="xs" data-testid="server-form-active-note">
+              <Text size="sm">
+                {s.result.profile.name} is now the active server{s.previousActive ? `, in place of ${s.previousActive.name}` : ''}.
+              </Text>
+              {s.previousActive ? (
+                <Button size="compact-sm" variant="default" onClick={() => void s.activate(s.previousActive!.id)} data-testid="server-form-switch-back">
+                  Switch back to {s.previousActive.name}
+                </Button>
+              ) : null}
+            </Group>
+          ) : (
+            <Group gap="xs" data-testid="server-form-active-note">
+              <Text size="sm">{activeName ? `The active server is still ${activeName}.` : 'It is saved; no server is active.'}</Text>
+              <Button size="compact-sm" variant="default" onClick={() => void s.activate(s.result!.profile.id)} data-testid="server-form-use-now">
+                Use {s.result.profile.name} now
+              </Button>
+            </Group>
+          )}
           {s.result.profile.warnings.map((w) => (
             <Alert key={w} color="orange">
               {w}

@@ -1,7 +1,7 @@
 import { create } from 'zustand';
 import { api } from '../../api';
 import { routeError, tlsChangeOf, type TlsChange } from '../../components/fieldErrors';
-import type { CertificateView, ServerProfileView, ServerVersionView, TlsModeView } from '../../../src-main/shared/schemas/portainer';
+import type { CertificateView, ServerProbeView, ServerProfileView, ServerVersionView, TlsModeView } from '../../../src-main/shared/schemas/portainer';
 import { notifyActiveServerChanged, useServers } from './serversStore';
 
 export type ServerFormStep = 'address' | 'certificate' | 'auth' | 'done';
@@ -14,6 +14,8 @@ export interface ServerFormValues {
   password: string;
   apiKey: string;
   rememberSecret: boolean;
+  /** Adding: make the new server the active one (the user is asked, and told after). */
+  makeActive: boolean;
 }
 
 export const serverFormFields = ['name', 'url', 'auth', 'username', 'password', 'apiKey', 'tls'] as const;
@@ -33,7 +35,11 @@ interface ServerFormState {
   probeWarnings: string[];
   tls: { mode: TlsModeView; pinnedSha256?: string };
   tlsChange?: TlsChange;
+  /** The https:// address to use instead of the http:// one typed (see servers:probe). */
+  httpsSuggestion?: ServerProbeView['httpsSuggestion'];
   result?: { profile: ServerProfileView; server?: ServerVersionView };
+  /** The server that was active before this add made the new one active (for "switch back"). */
+  previousActive?: { id: string; name: string };
 
   openAdd(): void;
   openEdit(profile: ServerProfileView): void;
@@ -41,12 +47,16 @@ interface ServerFormState {
   set(patch: Partial<ServerFormValues>): void;
   /** servers:probe the URL; then the certificate prompt or the auth step. */
   probe(): Promise<void>;
+  /** Takes the suggested https:// address and checks it. */
+  useHttps(): Promise<void>;
   trust(choice: 'pin' | 'insecure' | 'cancel'): void;
   back(): void;
   submit(): Promise<void>;
+  /** After an add: makes `id` the active server (switch back, or use the new one after all). */
+  activate(id: string): Promise<void>;
 }
 
-const emptyValues: ServerFormValues = { name: '', url: 'https://', auth: 'password', username: 'admin', password: '', apiKey: '', rememberSecret: false };
+const emptyValues: ServerFormValues = { name: '', url: 'https://', auth: 'password', username: 'admin', password: '', apiKey: '', rememberSecret: false, makeActive: true };
 
 const initial = {
   open: false,
@@ -61,7 +71,9 @@ const initial = {
   probeWarnings: [],
   tls: { mode: 'system' as TlsModeView },
   tlsChange: undefined,
+  httpsSuggestion: undefined,
   result: undefined,
+  previousActive: undefined,
 } satisfies Partial<ServerFormState>;
 
 /** A name for a new profile from its URL (the host). */
@@ -96,7 +108,8 @@ export const useServerForm = create<ServerFormState>()((set, get) => ({
     set((s) => {
       const errors = { ...s.errors };
       for (const k of Object.keys(patch)) delete errors[k];
-      return { values: { ...s.values, ...patch }, errors };
+      // A suggestion is about the address it was made for.
+      return { values: { ...s.values, ...patch }, errors, ...('url' in patch ? { httpsSuggestion: undefined } : {}) };
     }),
 
   probe: async () => {
@@ -106,10 +119,15 @@ export const useServerForm = create<ServerFormState>()((set, get) => ({
       set({ errors: { url: 'Enter the Portainer server address, e.g. https://portainer.example.com:9443.' } });
       return;
     }
-    set({ busy: true, errors: {}, tlsChange: undefined });
+    set({ busy: true, errors: {}, tlsChange: undefined, httpsSuggestion: undefined });
     try {
       const probe = await api.servers.probe({ url });
       const patch: Partial<ServerFormState> = { probedUrl: probe.url, certificate: probe.certificate, probeVersion: probe.portainerVersion, probeWarnings: probe.warnings };
+      if (probe.httpsSuggestion) {
+        // http:// where the server speaks (or most likely speaks) HTTPS: offer the fix, go no further.
+        set({ ...patch, httpsSuggestion: probe.httpsSuggestion, errors: { url: probe.httpsSuggestion.message } });
+        return;
+      }
       if (!probe.portainerVersion) {
         set({
           ...patch,
@@ -130,6 +148,13 @@ export const useServerForm = create<ServerFormState>()((set, get) => ({
     }
   },
 
+  useHttps: async () => {
+    const suggestion = get().httpsSuggestion;
+    if (!suggestion) return;
+    get().set({ url: suggestion.url });
+    await get().probe();
+  },
+
   trust: (choice) => {
     const cert = get().certificate;
     if (choice === 'cancel' || !cert) {
@@ -140,6 +165,14 @@ export const useServerForm = create<ServerFormState>()((set, get) => ({
   },
 
   back: () => set({ step: 'address', errors: {} }),
+
+  activate: async (id) => {
+    await useServers.getState().select(id);
+    const profile = useServers.getState().profiles.find((p) => p.id === id);
+    const result = get().result;
+    // The done step now says which server is active; "switch back" is spent.
+    if (result) set({ result: { ...result, profile: { ...result.profile, active: profile?.id === result.profile.id } }, previousActive: undefined });
+  },
 
   submit: async () => {
     const { values, editing, tls, probedUrl } = get();
@@ -167,9 +200,12 @@ export const useServerForm = create<ServerFormState>()((set, get) => ({
           ...(values.auth === 'password' && values.username.trim() !== (editing.username ?? '') ? { username: values.username.trim() } : {}),
           ...(tlsChanged ? { tls } : {}),
           ...secretPart,
-          rememberSecret: values.rememberSecret,
+          rememberSecret: values.rememberSecret && useServers.getState().secretsPersistent === true,
         });
       } else {
+        const servers = useServers.getState();
+        const before = servers.profiles.find((p) => p.id === servers.activeId);
+        if (values.makeActive && before) set({ previousActive: { id: before.id, name: before.name } });
         result = await api.servers.add({
           name: values.name.trim(),
           url: probedUrl ?? values.url.trim(),
@@ -177,8 +213,8 @@ export const useServerForm = create<ServerFormState>()((set, get) => ({
           ...(values.auth === 'password' ? { username: values.username.trim() } : {}),
           ...secretPart,
           tls,
-          rememberSecret: values.rememberSecret,
-          select: true,
+          rememberSecret: values.rememberSecret && useServers.getState().secretsPersistent === true,
+          select: values.makeActive,
         });
       }
       useServers.getState().remember(result.profile, result.server);

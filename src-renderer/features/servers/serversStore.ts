@@ -14,6 +14,8 @@ interface ServersState {
   profiles: ServerProfileView[];
   activeId?: string;
   secretsWarning?: string;
+  /** Whether "remember the password" can be offered (undefined until the list is loaded). */
+  secretsPersistent?: boolean;
   listLoaded: boolean;
   status?: ServerStatusView;
   statusKnown: boolean;
@@ -42,6 +44,7 @@ const initial = {
   profiles: [],
   activeId: undefined,
   secretsWarning: undefined,
+  secretsPersistent: undefined,
   listLoaded: false,
   status: undefined,
   statusKnown: false,
@@ -65,7 +68,7 @@ export const useServers = create<ServersState>()((set, get) => ({
   load: async () => {
     try {
       const list = await api.servers.list();
-      set({ profiles: sortProfiles(list.profiles), activeId: list.activeId, secretsWarning: list.secretsWarning, listLoaded: true });
+      set({ profiles: sortProfiles(list.profiles), activeId: list.activeId, secretsWarning: list.secretsWarning, secretsPersistent: list.secretsPersistent, listLoaded: true });
     } catch (err) {
       set({ listLoaded: true });
       notifyError('Could not list the Portainer servers', err);

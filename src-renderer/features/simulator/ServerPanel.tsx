@@ -1,8 +1,13 @@
-import { Badge, Button, Group, NumberInput, Paper, SimpleGrid, Stack, Switch, Text, Title } from '@mantine/core';
+import { Alert, Badge, Button, Group, NumberInput, Paper, SimpleGrid, Stack, Switch, Text, Title } from '@mantine/core';
 import { IconPlayerPlay, IconPlayerStop } from '@tabler/icons-react';
 import { CopyField } from '../../components/CopyField';
 import { SecretField } from '../../components/SecretField';
+import { api } from '../../api';
+import { clockTime } from '../../../src-main/shared/domain/clockTime';
 import { useSimulator } from './simulatorStore';
+
+/** Asks main for the admin password only when the user reveals it (never part of `sim:status`). */
+const revealSimPassword = async () => (await api.sim.revealPassword()).password;
 
 /** The local Portainer-compatible server: what it is, where, and its credentials; start and stop. */
 export function ServerPanel() {
@@ -37,12 +42,23 @@ export function ServerPanel() {
             {statusError}
           </Text>
         ) : null}
+        {running && status?.loginBans?.length ? (
+          <Alert color="orange" title="Logins to this server are banned" data-testid="sim-login-ban">
+            {status.loginBans.map((b) => (
+              <Text size="sm" key={b.ip}>
+                {b.ip} sent more than 10 login requests in one second, so this server refuses every login from it until {clockTime(Date.parse(b.until))}, even with the
+                right password (Portainer&apos;s own login limiter, which this server keeps as it is).
+              </Text>
+            ))}
+            <Text size="sm">Edgedeck itself is not affected: it reaches this server with its own key, not a login. Restarting the server lifts the ban.</Text>
+          </Alert>
+        ) : null}
         {running && status ? (
           <SimpleGrid cols={{ base: 1, md: 2 }}>
             <CopyField label="URL" value={status.url} testId="sim-url" />
             <CopyField label="Tunnel address" value={status.tunnelAddress} />
             <CopyField label="Username" value={status.username} />
-            <SecretField label="Password" value={status.password} testId="sim-password" />
+            {status.hasPassword ? <SecretField label="Password" reveal={revealSimPassword} testId="sim-password" /> : null}
             <CopyField label="Tunnel fingerprint" value={status.fingerprint} />
             {status.dataDir ? <CopyField label="Data folder" value={status.dataDir} /> : null}
           </SimpleGrid>

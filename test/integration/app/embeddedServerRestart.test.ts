@@ -29,7 +29,7 @@ describe('the embedded local server across restarts', () => {
     const dataDir = mkdtempSync(join(tmpdir(), 'edgedeck-restart-'));
     dirs.push(dataDir);
     const first = await boot(dataDir);
-    const before = first.simulator.status();
+    const before = { ...first.simulator.status(), ...first.simulator.revealPassword() };
     const created = await call(first, 'environments:create', { name: 'kept-env', pollSeconds: 5 });
     await first.close();
 
@@ -42,7 +42,7 @@ describe('the embedded local server across restarts', () => {
       const after = second.simulator.status();
       expect(after.url).toBe(before.url);
       expect(after.tunnelAddress).toBe(before.tunnelAddress);
-      expect(after.password).toBe(before.password);
+      expect(second.simulator.revealPassword().password).toBe(before.password);
       expect(after.moved).toBeUndefined();
       const view = await call(second, 'environments:get', { id: created.environment.id });
       expect(view.environment.edgeKey).toBe(created.environment.edgeKey);
@@ -62,7 +62,7 @@ describe('the embedded local server across restarts', () => {
     const dataDir = mkdtempSync(join(tmpdir(), 'edgedeck-moved-'));
     dirs.push(dataDir);
     const first = await boot(dataDir);
-    const before = first.simulator.status();
+    const before = { ...first.simulator.status(), ...first.simulator.revealPassword() };
     const moved = await call(first, 'environments:create', { name: 'moved-env', pollSeconds: 5 });
     // A token the user pointed elsewhere on purpose is theirs: it is not rewritten.
     const custom = await call(first, 'environments:create', { name: 'custom-url', portainerUrl: 'https://edge.example.com:9443', pollSeconds: 5 });
@@ -74,7 +74,7 @@ describe('the embedded local server across restarts', () => {
       const after = second.simulator.status();
       expect(after.running).toBe(true);
       expect(after.url).not.toBe(before.url);
-      expect(after.password).toBe(before.password);
+      expect(second.simulator.revealPassword().password).toBe(before.password);
       expect(after.moved).toEqual({
         previousUrl: before.url,
         previousTunnelAddress: before.tunnelAddress,

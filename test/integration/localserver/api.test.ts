@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { decodeEdgeKey } from '../../../src-main/shared/domain/edgeKey';
-import { ADMIN_PASSWORD, createEdgeEnv, startHarness, type Harness, type J } from './helpers';
+import { ADMIN_PASSWORD, createEdgeEnv, pollHeaders, startHarness, type Harness, type J } from './helpers';
 
 let h: Harness;
 beforeAll(async () => {
@@ -245,6 +245,23 @@ describe('groups, tags, list, update, delete', () => {
     expect(untrusted.json).toHaveLength(0);
     const tagsAfter = (await h.call('GET', '/api/tags', { token })).json.find((t: J) => t.ID === prod);
     expect(Object.keys(tagsAfter.Endpoints)).toEqual([String(all.json.find((e: J) => e.Name === 'list-alpha').Id)]);
+  });
+
+  // Portainer's agentVersions[] filter and GET /api/endpoints/agent_versions (docs/portainer-versions.md), for the list's agent version filter.
+  it('lists the reported agent versions and filters by them', async () => {
+    const token = await h.login();
+    const a = (await createEdgeEnv(h, 'ver-a')).json;
+    await createEdgeEnv(h, 'ver-b');
+    const polled = await h.call('GET', `/api/endpoints/${a.Id}/edge/status`, { headers: pollHeaders('ver-a-device', { 'portainer-agent': '2.21.5' }) });
+    expect(polled.status).toBe(200);
+    const versions = await h.call('GET', '/api/endpoints/agent_versions', { token });
+    expect(versions.status).toBe(200);
+    expect(versions.json).toContain('2.21.5');
+    const only = await h.call('GET', '/api/endpoints?search=ver-&agentVersions[]=2.21.5', { token });
+    expect(only.json.map((e: J) => e.Name)).toEqual(['ver-a']);
+    expect(only.json[0].Agent).toEqual({ Version: '2.21.5' });
+    const none = await h.call('GET', '/api/endpoints?search=ver-&agentVersions[]=9.9.9', { token });
+    expect(none.json).toEqual([]);
   });
 
   it('updates (409 on a duplicate name), disassociates and deletes', async () => {

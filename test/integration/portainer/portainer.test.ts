@@ -1,6 +1,7 @@
 import { X509Certificate } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
+import { createServer, type AddressInfo } from 'node:net';
 import { join } from 'node:path';
 import { Agent, request } from 'undici';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -76,6 +77,34 @@ describe('TLS modes against the local server over HTTPS', () => {
     expect(probe.certificate?.selfSigned).toBe(true);
     expect(probe.portainerVersion).toBe('2.23.0');
     expect(probe.warnings.join(' ')).toMatch(/does not trust/);
+  });
+
+  it('http:// on a port that answers TLS: the probe says so and suggests the https:// address (issue #11 item 14)', async () => {
+    const { invoke } = setup();
+    const port = new URL(a.url).port;
+    const probe = await invoke('servers:probe', { url: `http://127.0.0.1:${port}` });
+    expect(probe.https).toBe(false);
+    expect(probe.portainerVersion).toBeUndefined();
+    expect(probe.httpsSuggestion).toEqual({ url: `https://127.0.0.1:${port}`, reason: 'tls-answered', message: expect.stringContaining(`Port ${port} answered a TLS handshake`) });
+  });
+
+  it('http:// on a port that answers plain TCP, not TLS, gets no suggestion', async () => {
+    const { invoke } = setup();
+    // A plain TCP listener that closes every connection: neither TLS nor Portainer.
+    const plain = createServer((sock) => sock.end());
+    await new Promise<void>((r) => plain.listen(0, '127.0.0.1', r));
+    try {
+      const probe = await invoke('servers:probe', { url: `http://127.0.0.1:${(plain.address() as AddressInfo).port}` });
+      expect(probe.httpsSuggestion).toBeUndefined();
+      expect(probe.warnings.join(' ')).toContain('unencrypted');
+    } finally {
+      plain.close();
+    }
+  });
+
+  it('servers:list says that memory-only secrets cannot be remembered', async () => {
+    const { invoke } = setup();
+    expect(await invoke('servers:list', {})).toMatchObject({ secretsPersistent: false, secretsWarning: expect.stringContaining('memory') });
   });
 
   it('system mode refuses the self-signed certificate, naming its fingerprint and the three options', async () => {

@@ -12,7 +12,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { runFleetInstall, type FleetInstallOptions } from '../../../src-main/services/install/fleetInstall';
 import { ensureAgentImage } from '../../fixtures/engine/agentImage/build';
-import { engineUnavailable } from '../../fixtures/engine/dockerd';
+import { DOCKER_CLI, engineUnavailable } from '../../fixtures/engine/dockerd';
 import { testEngine } from '../../fixtures/engine/shared';
 import { fleetTestOptions } from '../../fixtures/ssh/fleetOptions';
 import { startSshd, type SshdHost } from '../../fixtures/ssh/harness';
@@ -190,15 +190,37 @@ describe.skipIf(noEngine)('Docker Swarm install over real sshd on a real engine'
       keys.push((await bed.api.environment(h.environmentId!)).edgeKey);
       expect(removed).toBe(true);
       expect(h.status).toBe('failed');
-      expect(h.reason, h.reason).toMatch(/start agent: the agent service's task was rejected: No such image: portainer\/agent:2\.23\.0\. Fix: .*docker load -i <archive>/);
+      expect(h.reason, h.reason).toMatch(/start agent: the agent service's task was rejected: No such image: portainer\/agent:2\.23\.0$/);
+      // Structured: the code says the image is missing, and its fix names the push option and docker load.
+      expect(h.reasonCode).toBe('image-missing');
+      expect(h.fix).toMatch(/--push-image.*docker load -i <archive>/);
       expect(await engine.docker(['service', 'ls', '-q'])).toBe('');
     } finally {
       await ensureAgentImage(engine);
     }
   }, 180_000);
 
+  it('with --push-image the manager gets the image over SSH and the global service runs (issue #17)', async () => {
+    const engine = manager.engine!;
+    await engine.docker(['service', 'rm', 'portainer_edge_agent']).catch(() => undefined);
+    await engine.docker(['image', 'rm', '-f', 'portainer/agent:2.23.0', 'docker.io/portainer/agent:2.23.0']).catch(() => undefined);
+    const source = await testEngine();
+    try {
+      const summary = await runFleetInstall(options(`${bed.users.key.name}@127.0.0.1:${manager.port}`, { pushImage: { from: 'engine', cli: DOCKER_CLI, env: { ...process.env, DOCKER_HOST: source.host } } }));
+      const h = summary.hosts[0]!;
+      keys.push((await bed.api.environment(h.environmentId!)).edgeKey);
+      expect(h.status, h.reason).toBe('succeeded');
+      expect(h.checkedIn).toBe(true);
+      const id = (d: string) => d.trim();
+      expect(id(await engine.docker(['image', 'inspect', '--format', '{{.Id}}', 'portainer/agent:2.23.0']))).toBe(id(await source.docker(['image', 'inspect', '--format', '{{.Id}}', 'portainer/agent:2.23.0'])));
+      expect(await engine.docker(['service', 'ps', '--format', '{{.CurrentState}}', 'portainer_edge_agent'])).toMatch(/^Running/);
+    } finally {
+      await ensureAgentImage(engine);
+    }
+  }, 240_000);
+
   it('secret scan: no join token, agent secret or password in argv/cmdlines, transcripts, progress log, sshd logs, ps or shell history', () => {
-    expect(keys).toHaveLength(7);
+    expect(keys).toHaveLength(8);
     const secrets = [...keys, AGENT_SECRET, bed.users.sudo.password];
     const files = (dir: string): string[] => (existsSync(dir) ? readdirSync(dir, { withFileTypes: true }).flatMap((d) => (d.isDirectory() ? files(join(dir, d.name)) : [join(dir, d.name)])) : []);
     const haystacks: Array<[string, string]> = files(join(bed.root, 'runs')).map((f) => [f, readFileSync(f, 'utf8')]);

@@ -77,6 +77,9 @@ describe('edgedeck install flags', () => {
     ['resume with targets', ['--resume', 'x1', '--target', 'a@b'], /--target: --resume takes/],
     ['unknown run', ['--resume', 'nope'], /--resume: There is no run nope/],
     ['remote dir', ['--platform', 'standalone', '--create', '--target', 'a@b', '--remote-dir', 'relative'], /--remote-dir: /],
+    ['image archive without --push-image', ['--platform', 'standalone', '--create', '--target', 'a@b', '--image-archive', join(dir, 'a.tar')], /--image-archive: Give --image-archive FILE together with --push-image/],
+    ['missing image archive', ['--platform', 'standalone', '--create', '--target', 'a@b', '--push-image', '--image-archive', join(dir, 'none.tar')], /--image-archive: No such file: .*none\.tar\. Make one with docker save -o FILE/],
+    ['push image to Kubernetes', ['--platform', 'kubernetes', '--create', '--target', 'a@b', '--push-image'], /--push-image: --push-image loads the image into the host's Docker or Podman engine; .*ctr -n k8s\.io images import/],
   ];
   for (const [name, extra, re] of cases) {
     it(`${name} → exit 2`, async () => {

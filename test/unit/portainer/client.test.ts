@@ -1,6 +1,8 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { createServer } from 'node:net';
 import { PortainerClient } from '../../../src-main/services/portainer/client';
+import { LOGIN_BAN_MS, loginBanMessage } from '../../../src-main/services/portainer/errors';
+import { clockTime } from '../../../src-main/shared/domain/clockTime';
 import { AppError } from '../../../src-main/shared/contract/errors';
 import { captureServer, ENDPOINT, json, multipartFields, type Responder } from './fakePortainer';
 
@@ -108,6 +110,29 @@ describe('error mapping', () => {
     expect(err.code).toBe('forbidden');
     expect(err.message).toMatch(/1 hour/);
     expect(err.message).toMatch(/10 login/);
+  });
+
+  // Issue #12 item 7: the message names the limiter and says when the ban ends at the latest
+  // (one hour after this process first saw the refusal; the ban began no later than that).
+  it('a ban on /api/auth names the limiter and the latest end, counted from the first refusal seen', async () => {
+    const s = await fake((_req, res) => json(res, 403, { message: 'Access denied' }));
+    const before = Date.now();
+    const first = await rejection(client(s.url, { credentials: { kind: 'password', username: 'admin', password: 'x' } }).authenticate());
+    expect(first.message).toMatch(/^Portainer's login rate limiter has banned this address: after more than 10 login requests \(POST \/api\/auth\) in one second/);
+    const end = clockTime(before + LOGIN_BAN_MS);
+    const endAfter = clockTime(Date.now() + LOGIN_BAN_MS);
+    expect([end, endAfter]).toContain(/ends by (\d\d:\d\d) at the latest/.exec(first.message)?.[1]);
+    expect(first.message).toMatch(/in at most 60 min/);
+    expect(first.message).toMatch(/API key/);
+    // A second client of the same server: the same end, not another hour from now.
+    const second = await rejection(client(s.url, { credentials: { kind: 'password', username: 'admin', password: 'x' } }).authenticate());
+    expect(/ends by (\d\d:\d\d)/.exec(second.message)?.[1]).toBe(/ends by (\d\d:\d\d)/.exec(first.message)?.[1]);
+  });
+
+  it('the ban message without a time seen still says what to do', () => {
+    expect(loginBanMessage(undefined)).toMatch(/Wait an hour, or log in with an API key/);
+    const t = Date.parse('2026-01-01T10:00:00');
+    expect(loginBanMessage({ refusedSince: t, now: t + 45 * 60_000 })).toContain(`ends by ${clockTime(t + LOGIN_BAN_MS)} at the latest (in at most 15 min)`);
   });
 
   it('an HTML answer → not a Portainer server, on the url field', async () => {

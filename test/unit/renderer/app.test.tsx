@@ -2,6 +2,7 @@
 import { act } from 'react';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { App } from '../../../src-renderer/App';
+import { clockTime } from '../../../src-main/shared/domain/clockTime';
 import { resetSimulator, useSimulator } from '../../../src-renderer/features/simulator/simulatorStore';
 import { listenToHash, parseHash } from '../../../src-renderer/route';
 import { useConnection } from '../../../src-renderer/transport/connection';
@@ -29,6 +30,17 @@ async function go(hash: string) {
     window.location.hash = hash;
     window.dispatchEvent(new HashChangeEvent('hashchange'));
   });
+}
+
+/** Opens the Simulator page over the canned sim:status, with its events subscribed (call the result to unsubscribe). */
+async function openSimulator(): Promise<() => void> {
+  transport.override('agents:list', { ok: true, data: { groups: [] } });
+  const { subscribeSimulatorEvents } = await import('../../../src-renderer/features/simulator/simulatorStore');
+  const off = subscribeSimulatorEvents();
+  view = await render(<App />);
+  await go('#/simulator');
+  await waitFor(() => expect(q('[data-testid="sim-running"]')?.textContent).toBe('Running'));
+  return off;
 }
 
 describe('App shell', () => {
@@ -100,25 +112,47 @@ describe('App shell', () => {
     expect(q('[data-testid="connection-lost"]')).toBeNull();
   });
 
+  // Issue #12 item 7: the Simulator page says who is banned from logging in, why and until when,
+  // and that the app itself is not affected.
+  it('says when the login limiter has banned an address and when the ban ends', async () => {
+    const until = Date.parse('2026-12-03T18:02:00Z');
+    const running = { running: true, embedded: true, https: true, version: '2.23.0', url: 'https://127.0.0.1:9443', tunnelAddress: '127.0.0.1:8000', username: 'admin', hasPassword: true };
+    transport.override('sim:status', { ok: true, data: running });
+    transport.override('sim:environments', { ok: true, data: { environments: [] } });
+    const off = await openSimulator();
+    expect(q('[data-testid="sim-login-ban"]')).toBeNull();
+    act(() => transport.emit('sim:status', { ...running, loginBans: [{ ip: '127.0.0.1', until: new Date(until).toISOString() }] }));
+    const ban = q('[data-testid="sim-login-ban"]')!.textContent!;
+    expect(ban).toContain('127.0.0.1 sent more than 10 login requests in one second');
+    expect(ban).toContain(`until ${clockTime(until)}, even with the right password`);
+    expect(ban).toContain('login limiter');
+    expect(ban).toContain('Edgedeck itself is not affected');
+    off();
+  });
+
   it('renders the Simulator page from main’s answers and live events', async () => {
     transport.override('sim:status', {
       ok: true,
-      data: { running: true, embedded: false, https: true, version: '2.23.0', url: 'https://127.0.0.1:9443', tunnelAddress: '127.0.0.1:8000', username: 'admin', password: 's3cret-pass', fingerprint: 'fp' },
+      data: { running: true, embedded: false, https: true, version: '2.23.0', url: 'https://127.0.0.1:9443', tunnelAddress: '127.0.0.1:8000', username: 'admin', hasPassword: true, fingerprint: 'fp' },
     });
+    transport.override('sim:revealPassword', { ok: true, data: { password: 's3cret-pass' } });
     transport.override('sim:environments', {
       ok: true,
       data: { environments: [{ id: 3, name: 'edge-3', edgeKey: 'k', checkinInterval: 5, lastCheckIn: 0, heartbeat: true, tunnelVerified: false, tunnel: { status: 'closed', port: 0, since: 0 } }] },
     });
-    transport.override('agents:list', { ok: true, data: { groups: [] } });
-    const { subscribeSimulatorEvents } = await import('../../../src-renderer/features/simulator/simulatorStore');
-    const off = subscribeSimulatorEvents();
-    view = await render(<App />);
-    await go('#/simulator');
-    await waitFor(() => expect(q('[data-testid="sim-running"]')?.textContent).toBe('Running'));
+    const off = await openSimulator();
     expect((q('[data-testid="sim-url"]') as HTMLInputElement).value).toBe('https://127.0.0.1:9443');
+    // Issue #12 item 10: the password is not in the page until the user reveals it, and only
+    // then is it asked for (sim:revealPassword), once.
     const password = q('[data-testid="sim-password"]') as HTMLInputElement;
     expect(password.type).toBe('password');
-    expect(password.value).toBe('s3cret-pass');
+    expect(password.value).toBe('');
+    expect(transport.log.some((c) => c.channel === 'sim:revealPassword')).toBe(false);
+    // Mantine's visibility toggle acts on mousedown (it keeps the focus in the field).
+    await act(async () => void q('[data-testid="sim-password-reveal"]')!.dispatchEvent(new MouseEvent('mousedown', { bubbles: true })));
+    await waitFor(() => expect((q('[data-testid="sim-password"]') as HTMLInputElement).value).toBe('s3cret-pass'));
+    expect((q('[data-testid="sim-password"]') as HTMLInputElement).type).toBe('text');
+    expect(transport.log.filter((c) => c.channel === 'sim:revealPassword')).toHaveLength(1);
     await waitFor(() => expect(view.container.textContent).toContain('edge-3'));
     expect(view.container.textContent).toContain('Heartbeat');
     expect(view.container.textContent).toContain('Tunnel closed');

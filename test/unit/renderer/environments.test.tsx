@@ -102,6 +102,15 @@ describe('Add environment form', () => {
     expect(name.readOnly).toBe(false);
   });
 
+  it('says the name limit in words and stops typing at it (issue #11 item 13)', async () => {
+    view = await render(<AddEnvironmentForm />);
+    const name = q('[data-testid="env-form-name"]') as HTMLInputElement;
+    expect(name.maxLength).toBe(256);
+    expect(view.container.textContent).toContain('Name: at most 256 characters');
+    await typeInto(name, 'n'.repeat(256));
+    await waitFor(() => expect(view!.container.textContent).toContain('256 of 256 characters: the limit'));
+  });
+
   it('refuses localhost inline, with the reason, and sends nothing', async () => {
     view = await render(<AddEnvironmentForm />);
     const url = q('[data-testid="env-form-url"]') as HTMLInputElement;
@@ -250,10 +259,81 @@ describe('Environments list', () => {
     await click(boxes[0]!);
     await click(boxes[2]!);
     const { useEnvList } = await import('../../../src-renderer/features/environments/envListStore');
-    expect([...useEnvList.getState().selected].sort()).toEqual([1, 3]);
+    expect([...useEnvList.getState().selected.keys()].sort()).toEqual([1, 3]);
     expect(q('[data-testid="env-selected-count"]')?.textContent).toBe('2 selected');
     expect(window.location.hash).not.toBe('#/environments/1');
     await click(q('[data-testid="env-row"]'));
     expect(window.location.hash).toBe('#/environments/1');
+  });
+});
+
+// Issue #11 item 7 and "also expected": select the whole filtered set, sort by a header, bulk actions.
+describe('Environment list selection, sort and bulk actions', () => {
+  const doc = (sel: string) => document.querySelector(sel);
+
+  it('"select all N matching" selects every matching row, also the rows never rendered, and says how many', async () => {
+    view = await render(<EnvironmentList />);
+    await waitFor(() => expect(q('[data-testid="env-select-all"]')?.textContent).toBe('Select all 10,000 matching'));
+    // The count is on screen before anything is selected.
+    expect(q('[data-testid="env-selected-count"]')?.textContent).toBe('0 selected');
+    const rendered = view.container.querySelectorAll('[data-testid="env-row"]').length;
+    expect(rendered).toBeLessThan(100);
+    await click(q('[data-testid="env-select-all"]'));
+    await waitFor(() => expect(q('[data-testid="env-selected-count"]')?.textContent).toBe('10,000 selected'));
+    const pages = calls('environments:list').filter((c) => c.limit === 1000);
+    expect(pages.map((c) => c.start)).toEqual([1, 1001, 2001, 3001, 4001, 5001, 6001, 7001, 8001, 9001]);
+    const { useEnvList } = await import('../../../src-renderer/features/environments/envListStore');
+    expect(useEnvList.getState().selected.has(TOTAL)).toBe(true);
+    // The "rows in view" box still selects only those, and says how many that is.
+    expect(q('[data-testid="env-select-loaded"]')?.closest('div')?.parentElement?.textContent).toMatch(/Select the \d+ rows in view/);
+  });
+
+  it('sorts by a column header click, the other way on a second click, with aria-sort', async () => {
+    view = await render(<EnvironmentList />);
+    await waitFor(() => expect(q('[data-testid="env-row"]')).not.toBeNull());
+    const name = q('[data-testid="env-col-name"]')!;
+    const checkin = q('[data-testid="env-col-checkin"]')!;
+    expect(name.getAttribute('aria-sort')).toBe('ascending');
+    expect(checkin.getAttribute('aria-sort')).toBe('none');
+    await click(q('[data-testid="env-sort-checkin"]'));
+    await waitFor(() => expect(checkin.getAttribute('aria-sort')).toBe('descending'));
+    expect(name.getAttribute('aria-sort')).toBe('none');
+    await click(q('[data-testid="env-sort-name"]'));
+    await click(q('[data-testid="env-sort-name"]'));
+    await waitFor(() => expect(name.getAttribute('aria-sort')).toBe('descending'));
+    const sorts = calls('environments:list').map((c) => `${c.sort} ${c.order}`);
+    expect(sorts).toContain('LastCheckIn desc');
+    expect(sorts.at(-1)).toBe('Name desc');
+  });
+
+  it('bulk group change: confirms the exact changes, reports each failure, sends nothing before the confirm', async () => {
+    transport.override('groups:list', ok({ groups: [{ id: 1, name: 'Unassigned', description: '', tagIds: [] }, { id: 2, name: 'shops', description: '', tagIds: [] }] }));
+    transport.override('environments:update', (payload) => {
+      const req = payload as { id: number; groupId?: number };
+      if (req.id === 2) return { ok: false, error: { code: 'conflict', message: 'The server refused: environment 2 is locked.' } };
+      return ok({ ...detail(req.id), environment: env(req.id, { groupId: req.groupId ?? 1 }) });
+    });
+    view = await render(<EnvironmentList />);
+    await waitFor(() => expect(view!.container.querySelectorAll('[data-testid="env-row-select"]').length).toBeGreaterThan(3));
+    const boxes = [...view.container.querySelectorAll('[data-testid="env-row-select"]')] as HTMLInputElement[];
+    for (const b of boxes.slice(0, 3)) await click(b);
+    await click(q('[data-testid="env-bulk-group-tags"]'));
+    const { useBulk } = await import('../../../src-renderer/features/environments/bulkStore');
+    await waitFor(() => expect(doc('[data-testid="bulk-review"]')).not.toBeNull());
+    act(() => useBulk.getState().setChange({ groupId: 2 }));
+    await click(doc('[data-testid="bulk-review"]'));
+    await waitFor(() => expect(document.querySelectorAll('[data-testid="bulk-item"]').length).toBe(3));
+    expect([...document.querySelectorAll('[data-testid="bulk-item"]')].map((e) => e.textContent)).toEqual([
+      'env-00001group Unassigned → shops',
+      'env-00002group Unassigned → shops',
+      'env-00003group Unassigned → shops',
+    ]);
+    expect(calls('environments:update')).toEqual([]);
+    await click(doc('[data-testid="bulk-confirm"]'));
+    await waitFor(() => expect(doc('[data-testid="bulk-dialog"]')?.getAttribute('data-stage') ?? doc('[data-stage]')?.getAttribute('data-stage')).toBe('done'));
+    expect(doc('[data-testid="bulk-progress"]')?.textContent).toBe('3 of 3 handled: 2 done, 1 failed');
+    expect(doc('[data-testid="bulk-failure"]')?.textContent).toContain('The server refused: environment 2 is locked.');
+    expect(calls('environments:update').map((c) => c.id).sort()).toEqual([1, 2, 3]);
+    expect(calls('environments:update')[0]).toEqual({ id: 1, groupId: 2 });
   });
 });

@@ -1,7 +1,7 @@
 // @vitest-environment happy-dom
 import { act } from 'react';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import type { TaskPromptView, TaskView } from '../../../src-main/shared/schemas/install';
+import { sshInstallRequest, type TaskPromptView, type TaskView } from '../../../src-main/shared/schemas/install';
 import { InstallPage, environmentFromHash } from '../../../src-renderer/features/install/InstallPage';
 import { buildRequest, logLinesOf, resetInstall, useInstall, validate } from '../../../src-renderer/features/install/installStore';
 import { FAILURE_FIXES } from '../../../src-main/shared/domain/failures';
@@ -110,6 +110,23 @@ describe('options', () => {
     expect(errs.environmentId).toMatch(/One environment holds one agent/);
     expect(errs.jump).toMatch(/^Jump host: /);
     expect(errs.concurrency).toBe('Run 1 to 200 hosts at a time.');
+  });
+
+  it('the push-image option: off by default, from this computer\'s engine or an archive path; the contract takes it; an empty path and Kubernetes are refused', async () => {
+    const form = useInstall.getState().form;
+    expect(buildRequest(form, ['a@h1'])).not.toHaveProperty('pushImage');
+    const engine = buildRequest({ ...form, pushImage: 'engine' }, ['a@h1']);
+    expect(engine.pushImage).toEqual({ from: 'engine' });
+    const archive = buildRequest({ ...form, pushImage: 'archive', imageArchive: ' /srv/agent.tar ' }, ['a@h1']);
+    expect(archive.pushImage).toEqual({ from: 'archive', path: '/srv/agent.tar' });
+    expect(sshInstallRequest.parse(archive).pushImage).toEqual({ from: 'archive', path: '/srv/agent.tar' });
+    expect(validate({ ...form, pushImage: 'archive', imageArchive: ' ' }, ['a@h1']).imageArchive).toMatch(/^Give the path of the image archive/);
+    expect(validate({ ...form, pushImage: 'engine', platform: 'kubernetes' }, ['a@h1']).imageArchive).toMatch(/Turn it off for Kubernetes/);
+    view = await render(<InstallPage />);
+    expect(q('install-push-image')).not.toBeNull();
+    expect(q('install-image-archive')).toBeNull();
+    act(() => useInstall.getState().setForm({ pushImage: 'archive' }));
+    await waitFor(() => expect(q('install-image-archive')).not.toBeNull());
   });
 
   it('shows platforms main cannot install over SSH as disabled, with the reason', async () => {

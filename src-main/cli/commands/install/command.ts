@@ -3,6 +3,7 @@ import { EventEmitter, setMaxListeners } from 'node:events';
 import { existsSync, readFileSync } from 'node:fs';
 import { isAbsolute, join } from 'node:path';
 import { runFleetInstall, type FleetInstallOptions } from '../../../services/install/fleetInstall';
+import { PUSH_NOTE } from '../../../services/install/imagePush';
 import { portainerServerApi } from '../../../services/install/portainerServerApi';
 import { createLogger } from '../../../services/logging/logger';
 import { Redactor } from '../../../services/logging/redact';
@@ -124,9 +125,10 @@ export function makeInstallCommand(deps: InstallCommandDeps = {}): Command {
           ...(remoteTemplate ? { remoteDir: (t: string) => expandTemplate(remoteTemplate, t) } : {}),
           signal: io.stopSignal,
           ...(deps.pollMs ? { pollMs: deps.pollMs } : {}),
+          ...(p.pushImage ? { pushImage: p.pushImage } : {}),
           onLog: (target, line) => {
             if (line.startsWith('== ')) out(`${target}: ${line.slice(3)} …`);
-            else if (values.verbose || /^\[(fail|warn)\]/.test(line)) out(`${target}:   ${line}`);
+            else if (values.verbose || /^\[(fail|warn)\]/.test(line) || line.startsWith(PUSH_NOTE)) out(`${target}:   ${line}`);
           },
           onUpdate: (s) => {
             for (const h of s.hosts) {

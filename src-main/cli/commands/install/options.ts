@@ -1,5 +1,6 @@
 /** `edgedeck install`: its usage text, its flags and the plan they describe (checked before any secret is read). */
-import { readFileSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
+import type { ImageSource } from '../../../services/install/imageArchive';
 import { join } from 'node:path';
 import { readRunSummary, type RunSummary } from '../../../services/install/fleet';
 import type { EnvironmentChoice } from '../../../services/install/fleetInstall';
@@ -27,6 +28,7 @@ export const USAGE = `edgedeck install: install the Portainer Edge agent on host
                    [--accept-new-host-keys] [--known-hosts FILE]
                    [--preflight-only | --dry-run] [--resume RUN_ID] [--runs-dir DIR]
                    [--insecure-poll | --no-insecure-poll] [--env NAME=value,...]
+                   [--push-image [--image-archive FILE]]
 
 Server: --server URL, credentials on standard input (--password-stdin with --username, default admin;
   or --api-key-stdin); certificate: the system CA store, --pin SHA256 (exactly this certificate) or
@@ -60,6 +62,11 @@ Modes: --preflight-only runs the checks and creates nothing; --dry-run also show
 Agent: --no-insecure-poll requires a certificate the agent trusts (default: EDGE_INSECURE_POLL=1);
   --env NAME=value,... extra agent env vars (a bare NAME copies the value from the target's session);
   --replace-existing replaces a different Edge agent already on a host (otherwise that host fails).
+Image: --push-image brings the agent image to hosts that cannot pull it (no registry reachable): it is
+  saved from this computer's Docker engine (docker save; DOCKER_HOST is honoured), or read from
+  --image-archive FILE (what docker save -o FILE wrote), sent over each host's SSH connection with
+  progress, checked there with sha256sum and loaded (docker load / podman load); a host that has the
+  same image ID is skipped. Swarm: loaded on the node the install connects to. Not for Kubernetes.
 Files: --runs-dir DIR (default <data>/runs: summary.json and one transcript per host attempt),
   --data DIR (Edgedeck's data folder), --remote-dir DIR (env file folder on the targets, default
   /etc/portainer-edge; {host} {port} {user} expand).
@@ -96,6 +103,8 @@ export const OPTIONS = {
   env: { type: 'string' },
   'replace-existing': { type: 'boolean', default: false },
   'remote-dir': { type: 'string' },
+  'push-image': { type: 'boolean', default: false },
+  'image-archive': { type: 'string' },
   'connect-timeout': { type: 'string' },
   verbose: { type: 'boolean', default: false },
 } as const;
@@ -120,6 +129,21 @@ export interface Plan {
   tags?: string[];
   runsDir: string;
   dataDir: string;
+  /** --push-image (with --image-archive FILE: from that file). */
+  pushImage?: ImageSource;
+}
+
+/** --push-image / --image-archive: where the image comes from, checked before anything else runs. */
+function pushImageOf(values: Values, platform: string | undefined): ImageSource | undefined {
+  const archive = values['image-archive'];
+  if (archive !== undefined && !values['push-image']) throw invalidInput('--image-archive', 'Give --image-archive FILE together with --push-image (it says where the pushed image comes from).');
+  if (!values['push-image']) return undefined;
+  if (platform === 'kubernetes') throw invalidInput('--push-image', "--push-image loads the image into the host's Docker or Podman engine; a Kubernetes cluster pulls through its nodes' runtime. Load it on each node (ctr -n k8s.io images import FILE) and leave out --push-image.");
+  if (archive !== undefined) {
+    if (!existsSync(archive)) throw invalidInput('--image-archive', `No such file: ${archive}. Make one with docker save -o FILE portainer/agent:<version> on a machine that has the image.`);
+    return { from: 'archive', path: archive };
+  }
+  return { from: 'engine' };
 }
 
 export function plan(values: Values): Plan {
@@ -156,9 +180,11 @@ export function plan(values: Values): Plan {
     if (!o.platform || !o.environment || o.mode === 'connect') throw invalidInput('--resume', `Run ${values.resume} was not an install run.`);
     if (platformText && platformText !== o.platform) throw invalidInput('--platform', `Run ${values.resume} installs for ${o.platform}; leave out --platform or give the same.`);
     mode = o.mode ?? 'install';
+    const push = pushImageOf(values, o.platform);
     return {
       mode,
       platform: o.platform,
+      ...(push ? { pushImage: push } : {}),
       resume: values.resume,
       environment: o.environment,
       insecurePoll: values['no-insecure-poll'] ? false : values['insecure-poll'] ? true : (o.insecurePoll ?? true),
@@ -212,9 +238,11 @@ export function plan(values: Values): Plan {
     environment = { mode: 'create', nameTemplate: template, ...(poll ? { pollSeconds: poll } : {}) };
   } else throw invalidInput('--create', 'Say which environment: --create (one new Edge environment per host) or --environment ID (one host).');
 
+  const push = pushImageOf(values, platformText);
   return {
     mode,
     platform: platformText as SshPlatform,
+    ...(push ? { pushImage: push } : {}),
     targets,
     environment,
     insecurePoll: !values['no-insecure-poll'],

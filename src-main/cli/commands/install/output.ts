@@ -52,6 +52,9 @@ function fixFor(h: HostRecord, runId: string, needs: string[] | undefined): stri
     case 'existing-agent':
       parts.push('to replace it, rerun with --replace-existing');
       break;
+    case 'image-missing':
+      parts.push("to bring the image from this computer, rerun with --push-image (this computer's docker) or --push-image --image-archive FILE");
+      break;
   }
   if (h.status === 'skipped' || h.status === 'cancelled' || h.status === 'failed') parts.push(`retry the hosts that did not finish with --resume ${runId}`);
   return parts.length ? parts.join('; ') : undefined;
