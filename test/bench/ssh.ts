@@ -385,12 +385,12 @@ try {
     `| Run (${N} targets, 10 at a time) | What it does per host | Wall time | Hosts | Edgedeck ÷ it | Goal |`,
     '|---|---|---|---|---|---|',
     `| Edgedeck \`edgedeck install\` | connect (host key checked), preflight (OS, privileges, \`docker info\`, existing agent, DNS/TCP/TLS to the server), env file 0600, \`docker run\`, container check; then, with the SSH slot given back, the verified first check-in | ${fmt(e.ms)} | ${eChecked}/${N} checked in | — | — |`,
-    `| The floor: \`parallel-ssh -p 10\`, then the check-in wait | the same \`docker run\`, env file already in place; then until every agent it started has checked in (one API list call every 250 ms) | ${fmt(floorMs)} (push ${fmt(psPushMs)}) | ${fChecked}/${envIds.length} checked in | ${rF.toFixed(2)}× | ≤ 1.15× ${rF <= 1.15 ? 'met' : '**missed**'} |`,
-    `| Ansible playbook, \`ansible-playbook -f 10\` (${ansibleVersion.replace(/^ansible-playbook /, '')}) | check the engine, env file copied 0600, the same \`docker run\`, \`uri\` every 1 s until LastCheckInDate and EdgeID show the check-in | ${fmt(ans.ms)} | ${ansOk}/${N} ok, ${aChecked} checked in | ${rA.toFixed(2)}× | ≤ 0.5× ${rA <= 0.5 ? 'met' : '**missed**'} |`,
+    `| The floor: \`parallel-ssh -p 10\`, then the check-in wait | the same \`docker run\`, env file already in place; then until every agent it started has checked in (one API list call every 250 ms) | ${fmt(floorMs)} (push ${fmt(psPushMs)}) | ${fChecked}/${envIds.length} checked in | ${rF.toFixed(2)}× | ≤ 1.15× ${rF <= 1.15 && eChecked === N ? 'met' : `**missed**${eChecked < N ? ' (not every host verified)' : ''}`} |`,
+    `| Ansible playbook, \`ansible-playbook -f 10\` (${ansibleVersion.replace(/^ansible-playbook /, '')}) | check the engine, env file copied 0600, the same \`docker run\`, \`uri\` every 1 s until LastCheckInDate and EdgeID show the check-in | ${fmt(ans.ms)} | ${ansOk}/${N} ok, ${aChecked} checked in | ${rA.toFixed(2)}× | ≤ 0.5× ${rA <= 0.5 && eChecked === N ? 'met' : `**missed**${eChecked < N ? ' (not every host verified)' : ''}`} |`,
     ...(scale ? [`| Edgedeck on ${scale.n} targets | as above | ${fmt(scale.ms)} | ${scale.checked}/${scale.n} checked in | — | per host flat |`] : []),
   ].join('\n');
   const flat = scale
-    ? `- Time per host: ${(e.ms / N / 1000).toFixed(2)} s at ${N} targets, ${(scale.ms / scale.n / 1000).toFixed(2)} s at ${scale.n} (${((scale.ms / scale.n / (e.ms / N) - 1) * 100).toFixed(0)} %); the SSH work alone: ${(ea.sshDoneMs / N / 1000).toFixed(2)} s and ${(scale.sshDoneMs / scale.n / 1000).toFixed(2)} s per host. The check-in tail is paid once per run, so the time per host ${scale.ms / scale.n <= (e.ms / N) * 1.1 ? 'stays flat (or falls)' : 'grows: see the load note'}.\n`
+    ? `- Time per host: ${(e.ms / N / 1000).toFixed(2)} s at ${N} targets, ${(scale.ms / scale.n / 1000).toFixed(2)} s at ${scale.n} (${((scale.ms / scale.n / (e.ms / N) - 1) * 100).toFixed(0)} %); the SSH work alone: ${(ea.sshDoneMs / N / 1000).toFixed(2)} s and ${(scale.sshDoneMs / scale.n / 1000).toFixed(2)} s per host. The check-in tail is paid once per run, so the time per host ${scale.checked < scale.n || eChecked < N ? 'cannot be judged from this run: not every host was verified' : scale.ms / scale.n <= (e.ms / N) * 1.1 ? 'stays flat (or falls)' : 'grows: see the load note'}.\n`
     : '';
   // Hosts Edgedeck did not verify, and why (the first reason of each kind).
   const failedWhy = (s: Summary) => {
@@ -430,7 +430,7 @@ ${table}
   (\`docker info\`, measured idle before the runs).
 - What dominates Edgedeck's wall time: the SSH work at 10 lanes took ${fmt(ea.sshDoneMs)} of ${fmt(e.ms)} (the largest
   step ${topStep}, ${(topS / N).toFixed(2)} s per host); the rest, ${fmt(Math.max(0, e.ms - ea.sshDoneMs))}, is the last agents' start-up in their
-  containers and their first poll (random within the environments' ${intervalS} s check-in interval, as the agent spreads its load).
+  containers and their first poll (random within the environments' check-in interval${intervalS ? ` of ${intervalS} s` : ' (the server default, 5 s)'}, as the agent spreads its load).
   The floor is dominated the same way: its push took ${fmt(psPushMs)}, the check-in wait after it ${fmt(floorMs - psPushMs)}.
 - The playbook: Ansible runs task by task across all hosts (10 at a time per task), each task a
   Python module sent over SSH, and \`uri\` retries every 1 s (its \`delay\` is whole seconds); its

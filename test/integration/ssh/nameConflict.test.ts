@@ -32,7 +32,9 @@ interface Inspect {
   Config: { Env: string[] };
 }
 const inspect = async (): Promise<Inspect> => (JSON.parse(await h.engine!.docker(['inspect', '--type', 'container', h.agentName])) as Inspect[])[0]!;
-const volumeCreated = async () => (await h.engine!.docker(['volume', 'inspect', '--format', '{{.CreatedAt}} {{.Name}}', agentNames(h.agentName).volume])).trim();
+/** Whether the data volume mounted at /data holds the hand-made agent's marker (a new volume does not). */
+const markerInVolume = async () =>
+  (await h.engine!.docker(['exec', h.agentName, '/usr/bin/node', '-p', 'require("fs").existsSync("/data/hand-made-marker")'])).trim() === 'true';
 
 function options(extra: Partial<FleetInstallOptions>): FleetInstallOptions {
   return fleetTestOptions(
@@ -52,6 +54,7 @@ beforeAll(async () => {
   dir = mkdtempSync(join(tmpdir(), 'edt-conflict-'));
   writeFileSync(join(dir, 'old.env'), `EDGE=1\nEDGE_ID=hand-made-device\nEDGE_KEY=${other.edgeKey}\nEDGE_INSECURE_POLL=1\nAGENT_SECRET=${AGENT_SECRET}\n`, { mode: 0o600 });
   await h.engine!.docker(['run', '-d', '-v', '/var/run/docker.sock:/var/run/docker.sock', '-v', `${agentNames(h.agentName).volume}:/data`, '--restart', 'always', '--env-file', join(dir, 'old.env'), '--name', h.agentName, 'portainer/agent:2.23.0']);
+  await h.engine!.docker(['exec', h.agentName, '/usr/bin/node', '-e', 'require("fs").writeFileSync("/data/hand-made-marker", "1")']);
 }, 240_000);
 
 afterAll(async () => {
@@ -61,13 +64,12 @@ afterAll(async () => {
 
 describe.skipIf(why)('an existing container under the agent name (real engine)', () => {
   let oldId: string;
-  let oldVolume: string;
   const asked: string[] = [];
   const answering = (yes: boolean): Prompter => ({ ...passwordPrompter(bed.users), confirm: async (q) => (asked.push(q.message), yes) });
 
   it('not confirmed: the host fails with the reason and the fix, and the existing container is untouched', async () => {
     oldId = (await inspect()).Id;
-    oldVolume = await volumeCreated();
+    expect(await markerInVolume()).toBe(true);
     const summary = await runFleetInstall(options({ prompter: answering(false), environment: { mode: 'create', nameTemplate: 'conflict-{port}' } }));
     const host = summary.hosts[0]!;
     expect(host.status).toBe('failed');
@@ -78,7 +80,7 @@ describe.skipIf(why)('an existing container under the agent name (real engine)',
     expect(c.Id).toBe(oldId);
     expect(c.State.Running).toBe(true);
     expect(c.Config.Env).toContain('EDGE_ID=hand-made-device');
-    expect(await volumeCreated()).toBe(oldVolume);
+    expect(await markerInVolume()).toBe(true);
     expect(h.argvLog().filter((x) => x.argv[0] === 'run' || x.argv[0] === 'rm')).toHaveLength(0);
   }, 300_000);
 
@@ -97,8 +99,8 @@ describe.skipIf(why)('an existing container under the agent name (real engine)',
     expect(c.State.Running).toBe(true);
     expect(c.Config.Env).toContain(`EDGE_ID=${host.edgeId}`);
     expect(c.Config.Env).not.toContain('EDGE_ID=hand-made-device');
-    // The old data volume went with it (a new one under the same name).
-    expect(await volumeCreated()).not.toBe(oldVolume);
+    // The old data volume went with it (a new one under the same name, without the marker).
+    expect(await markerInVolume()).toBe(false);
     expect((await bed.api.environment(envId)).edgeId).toBe(host.edgeId);
   }, 300_000);
 
