@@ -24,6 +24,11 @@ export const commands: CommandEntry[] = [
     summary: 'Export prestaged join-token bundles (env file, install.sh, compose, PowerShell, cloud-init, Kubernetes, Ansible, labels); bulk-create from CSV; clean up unused tokens.',
     load: async () => (await import('./export')).exportCommand,
   },
+  {
+    name: 'known-hosts',
+    summary: "List the SSH host keys on record (Edgedeck's own and ~/.ssh/known_hosts) and forget a host's key after a legitimate change.",
+    load: async () => (await import('./knownHosts')).knownHostsCommand,
+  },
   { name: 'sim', summary: 'Run a local Portainer-compatible server (CE 2.23) that real or simulated Edge agents can check in to.', load: async () => (await import('./sim')).simCommand },
   { name: 'agents', summary: 'Run simulated Portainer Edge agents against a server (one or many, in this process).', load: async () => (await import('./agents')).agentsCommand },
 ];

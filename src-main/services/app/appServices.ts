@@ -7,6 +7,7 @@ import { EventHub } from '../rpc/eventHub';
 import { edgeToolHandlers } from '../handlers/edgeTools';
 import { createPortainerHandlers } from '../handlers/portainer';
 import { createPrestageHandlers } from '../handlers/prestage';
+import { createKnownHostsHandlers } from '../handlers/knownHosts';
 import { createSimulatorHandlers } from '../handlers/simulator';
 import type { Dialogs } from '../platform/dialogs';
 import { createPlatformHandlers } from '../platform/handlers';
@@ -150,6 +151,7 @@ export async function createAppServices(options: AppServicesOptions): Promise<Ap
       },
     }),
     ...installHandlers,
+    ...createKnownHostsHandlers(hostKeys),
     ...createPrestageHandlers({ profiles, store: prestageStore(options), sealer: options.sealer, logger, downloads: options.transport === 'web' ? downloads : undefined }),
     ...createPlatformHandlers({
       dialogs: options.dialogs,

@@ -1,5 +1,29 @@
 import { AppError } from '../../shared/contract/errors';
-import type { CheckinProbe, CheckinState } from './installer';
+
+/** What the check-in wait reads of an environment. */
+export interface CheckinState {
+  lastCheckIn: number;
+  edgeId?: string;
+  heartbeat: boolean;
+  tunnelVerified?: boolean;
+}
+
+/** What the installer needs from Portainer to verify a host (the caller backs it with the real client). */
+export interface CheckinProbe {
+  getEnvironment(id: number, signal?: AbortSignal): Promise<CheckinState>;
+  /**
+   * Many environments in one call (Portainer's list filtered by endpointIds[]); an id missing
+   * from the answer is an environment that is gone. Rejects with code 'unsupported' when the
+   * server cannot filter so (then the caller asks one by one).
+   */
+  getEnvironments?(ids: number[], signal?: AbortSignal): Promise<Map<number, CheckinState>>;
+  /**
+   * Opens the environment's tunnel if needed and checks it end to end, as Portainer's TunnelAddr
+   * (up to 2 × the check-in interval); rejects with what to check. Only where the server can (the
+   * local server); without it the wait relies on `tunnelVerified`.
+   */
+  verifyTunnel?(id: number, signal?: AbortSignal): Promise<void>;
+}
 
 export type EnvironmentState = CheckinState;
 

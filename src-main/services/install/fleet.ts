@@ -8,6 +8,7 @@ import type { HostRecord, HostStatus, RunListItem, RunOptions, RunSummary, Trans
 import { CoalescedFile } from '../stores/coalescedFile';
 import { ensurePrivateDir } from '../platform/privateFiles';
 import { targetSlug } from '../../shared/domain/sshTarget';
+import { abortableSleep } from './abortableSleep';
 
 /**
  * The fleet runner: a batch of targets with a concurrency limit, canary hosts first, a stop when
@@ -341,7 +342,7 @@ export async function withRetries<T>(
   o: { attempts?: number; delayMs?: number; sleep?: (ms: number, signal?: AbortSignal) => Promise<void>; retryable: (e: unknown) => boolean; signal?: AbortSignal; onRetry?: (n: number, e: unknown) => void },
 ): Promise<T> {
   const attempts = o.attempts ?? 3;
-  const sleep = o.sleep ?? defaultSleep;
+  const sleep = o.sleep ?? abortableSleep;
   for (let n = 1; ; n++) {
     try {
       return await attempt(n);
@@ -351,18 +352,4 @@ export async function withRetries<T>(
       await sleep(o.delayMs ?? 5000, o.signal);
     }
   }
-}
-
-function defaultSleep(ms: number, signal?: AbortSignal): Promise<void> {
-  return new Promise((resolve, reject) => {
-    const onAbort = () => {
-      clearTimeout(t);
-      reject(new AppError('cancelled', 'Cancelled.'));
-    };
-    const t = setTimeout(() => {
-      signal?.removeEventListener('abort', onAbort);
-      resolve();
-    }, ms);
-    signal?.addEventListener('abort', onAbort, { once: true });
-  });
 }

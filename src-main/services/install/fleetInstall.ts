@@ -2,14 +2,16 @@ import { AppError, failureOf } from '../../shared/contract/errors';
 import { FAILURE_FIXES } from '../../shared/domain/failures';
 import type { EnvironmentChoice, SshPlatform } from '../../shared/schemas/run';
 import type { Redactor } from '../logging/redact';
-import { connectSsh, isRetryableConnectError, type AuthOptions, type HostKeyPolicy, type SshConnection, type SshEndpoint } from '../ssh/connection';
+import { connectSsh, HostKeyChangedError, isRetryableConnectError, type AuthOptions, type HostKeyPolicy, type SshConnection, type SshEndpoint } from '../ssh/connection';
 import type { HostKeyDatabase } from '../ssh/knownHosts';
 import type { Prompter } from '../ssh/prompter';
 import { resolveHostConfig } from '../ssh/sshConfig';
 import { parseTarget } from '../../shared/domain/sshTarget';
 import { CheckinPoller, type CheckinPollerOptions } from './checkinPoller';
 import { runFleet, withRetries, type HostJobResult, type RunSummary } from './fleet';
-import { installOnHost, newEdgeId, type CheckinProbe, type InstallMode, type SshLease } from './installer';
+import type { CheckinProbe } from './checkinPoller';
+import type { InstallMode, SshLease } from './hostPlan';
+import { installOnHost, newEdgeId } from './installer';
 import { checkConnection, checkPrivileges, connectProbeScript, parseProbe, parseWhich } from './preflight';
 import { RemoteHost } from './remoteHost';
 import { openRunImage, type ImageSource, type RunImage } from './imageArchive';
@@ -295,6 +297,7 @@ export async function runFleetInstall(o: FleetInstallOptions): Promise<RunSummar
           const r: HostJobResult = { status: 'failed', reason, reasonCode: f.reason, fix: o.redactor.redact(f.fix) };
           if (ctx.record.environmentId !== undefined) r.environmentId = ctx.record.environmentId;
           if (e instanceof AppError && e.field === 'hostKey') r.detail = { hostKey: true };
+          if (e instanceof HostKeyChangedError) r.detail = { hostKey: true, changedHostKey: { name: e.hostName, source: e.source } };
           return r;
         } finally {
           conn?.close('install finished');

@@ -3,7 +3,7 @@ import { AppError } from '../../shared/contract/errors';
 import type { PortainerClient } from '../portainer/client';
 import type { EnvironmentView } from '../../shared/schemas/portainer';
 import type { InstallServerApi } from './fleetInstall';
-import type { CheckinState } from './installer';
+import type { CheckinState } from './checkinPoller';
 
 export interface PortainerServerApiOptions {
   /** "Tunnel verified" where the server can tell (the local simulator); real Portainer cannot. */

@@ -6,7 +6,7 @@ import type { Platform } from '../../shared/domain/types';
 
 /**
  * Preflight on the target: each check is a pure function over command outputs (unit-tested),
- * and a thin runner (runPreflight in installer.ts) gathers those outputs over SSH.
+ * and a thin runner (runPreflight in hostPreflight.ts, with the strategy's platform part) gathers those outputs over SSH.
  */
 export type CheckStatus = 'pass' | 'warn' | 'fail';
 
@@ -69,6 +69,11 @@ function runtimeSections(r: RuntimeProbe): string {
  */
 export function runtimeScript(runtimePath: string, r: RuntimeProbe): string {
   return `exec 3>&2; ep=''; rt=${shellQuote(runtimePath)}\n${runtimeSections(r)}`;
+}
+
+/** The probe's output for the transcript: the existing agent's inspect holds its env (secrets). */
+export function hideExistingSection(out: string): string {
+  return hideSections(out, ['existing'], EXISTING_NOT_RECORDED);
 }
 
 /** Replaces the body of the named sections (for the transcript), keeping the markers and exit codes. */

@@ -6,7 +6,9 @@ import { renderKubernetesManifest } from '../../shared/domain/kubernetesManifest
 import { psQuote, shellQuote } from '../../shared/domain/shellQuote';
 import type { CommandOptions } from '../../shared/domain/types';
 import { applyTextRule, deviceTextRule, portableFileName } from '../../shared/domain/platformPaths';
-import { AGENT_NAME, AGENT_VOLUME, renderEnvFile, runCommands } from '../install/installer';
+import { AGENT_NAME, AGENT_VOLUME } from '../install/agentNames';
+import { runCommands } from '../install/dockerCommands';
+import { renderEnvFile } from '../install/envFile';
 import type { BundleFormat, ExportFile, ExportOptions, PrestagedEnvironment } from './types';
 import { SECRET_FILE_MODE } from './types';
 import { yq } from './yamlText';
@@ -15,7 +17,7 @@ import { yq } from './yamlText';
  * One device's bundle, generated without any I/O: the input record and options in, the list of
  * files (path relative to the export root, content, mode) out. The writer puts them on disk.
  *
- * install.sh runs the agent exactly as the SSH install does (services/install/installer.ts:
+ * install.sh runs the agent exactly as the SSH install does (services/install/envFile.ts and dockerCommands.ts:
  * the same env file renderer and `docker run ... --env-file` command, env file 0600 in the
  * root-only /etc/portainer-edge).
  */

@@ -5,7 +5,7 @@ import ssh2, { type AuthenticationType, type Client as SshClient, type ClientCha
 import { AppError } from '../../shared/contract/errors';
 import type { FailureReason } from '../../shared/domain/failures';
 import type { Redactor } from '../logging/redact';
-import { fingerprintOf, hostKeyAlgorithmOrder, hostKeyOf, type HostKeyDatabase } from './knownHosts';
+import { fingerprintOf, forgetCommand, hostKeyAlgorithmOrder, hostKeyOf, sshKeygenRemove, type HostKeyDatabase } from './knownHosts';
 import type { Prompter, SecretQuestion } from './prompter';
 import { PausableDeadline } from './pausableDeadline';
 import { Semaphore } from './semaphore';
@@ -110,17 +110,25 @@ export class HostKeyChangedError extends AppError {
     readonly knownFingerprints: string[],
     readonly presentedFingerprint: string,
     readonly source: 'app' | 'file',
+    /** The OpenSSH files holding the old key (source 'file'). */
+    readonly files: string[] = [],
   ) {
     super(
       'forbidden',
-      `HOST KEY CHANGED for ${hostName}: on record ${knownFingerprints.join(', ')} (${source === 'app' ? "Edgedeck's known hosts" : 'known_hosts file'}), ` +
+      `HOST KEY CHANGED for ${hostName}: on record ${knownFingerprints.join(', ')} (${source === 'app' ? "Edgedeck's known hosts" : files.join(', ') || 'known_hosts file'}), ` +
         `presented ${presentedFingerprint}. This can be a man-in-the-middle attack; the connection was refused. ` +
-        `If the host was legitimately reinstalled, verify the new fingerprint out of band and remove the old key.`,
+        `If the host was legitimately reinstalled, verify the new fingerprint out of band, then remove the old key: ${forgetHint(hostName, source, files)}`,
       'hostKey',
       { reason: 'host-key-changed' },
     );
     this.name = 'HostKeyChangedError';
   }
+}
+
+/** Where and how to drop the old key: Edgedeck's store in Settings or with the CLI; OpenSSH's files with ssh-keygen -R. */
+function forgetHint(hostName: string, source: 'app' | 'file', files: string[]): string {
+  if (source === 'file' && files.length) return files.map((f) => sshKeygenRemove(hostName, f)).join('; ');
+  return `Settings → SSH known hosts → Forget, or run: ${forgetCommand(hostName)}`;
 }
 
 export class HostKeyRejectedError extends AppError {
@@ -485,7 +493,7 @@ async function decideHostKey(o: ConnectOptions, label: string, names: string[], 
     case 'revoked':
       throw new HostKeyRejectedError(names[0]!, fp, 'the key is marked @revoked in known_hosts');
     case 'changed':
-      throw new HostKeyChangedError(names[0]!, verdict.knownFingerprints, fp, verdict.source);
+      throw new HostKeyChangedError(names[0]!, verdict.knownFingerprints, fp, verdict.source, verdict.files);
     case 'unknown': {
       if (o.hostKeyPolicy === 'strict') throw new HostKeyRejectedError(names[0]!, fp, 'the host is not in known hosts and new keys are not accepted', 'host-key-unknown');
       if (o.hostKeyPolicy === 'accept-new') {

@@ -1,5 +1,8 @@
 import { createHash, createHmac } from 'node:crypto';
 import { readFileSync } from 'node:fs';
+import { shellQuote } from '../../shared/domain/shellQuote';
+import { formatTarget } from '../../shared/domain/sshTarget';
+import type { KnownHostsForgetView, KnownHostView } from '../../shared/schemas/knownHosts';
 import type { KeyValueStore } from '../stores/keyValueStore';
 
 /**
@@ -23,7 +26,7 @@ export interface StoredHostKey extends HostKey {
 export type HostKeyVerdict =
   | { kind: 'known'; source: 'app' | 'file' }
   | { kind: 'unknown'; otherTypesKnown: string[] }
-  | { kind: 'changed'; knownFingerprints: string[]; source: 'app' | 'file' }
+  | { kind: 'changed'; knownFingerprints: string[]; source: 'app' | 'file'; files?: string[] }
   | { kind: 'revoked' };
 
 /** OpenSSH-style SHA256 fingerprint of a wire-format public key blob. */
@@ -48,12 +51,16 @@ interface FileEntry {
   hosts: string;
   type: string;
   base64: string;
+  /** 1-based line in its file. */
+  line: number;
+  file?: string;
 }
 
 export function parseKnownHosts(text: string): FileEntry[] {
   const out: FileEntry[] = [];
-  for (const raw of text.split(/\r?\n/)) {
-    const line = raw.trim();
+  const lines = text.split(/\r?\n/);
+  for (let i = 0; i < lines.length; i++) {
+    const line = lines[i]!.trim();
     if (line === '' || line.startsWith('#')) continue;
     const parts = line.split(/\s+/);
     let marker: FileEntry['marker'];
@@ -65,7 +72,7 @@ export function parseKnownHosts(text: string): FileEntry[] {
     }
     const [hosts, type, base64] = parts;
     if (!hosts || !type || !base64) continue;
-    out.push(marker ? { marker, hosts, type, base64 } : { hosts, type, base64 });
+    out.push(marker ? { marker, hosts, type, base64, line: i + 1 } : { hosts, type, base64, line: i + 1 });
   }
   return out;
 }
@@ -114,11 +121,13 @@ export class AppKnownHosts {
     return entry;
   }
 
-  /** Removes the keys of a host (the user does this deliberately after a legitimate key change). */
-  forget(name: string): void {
+  /** Removes the keys of a host (the user does this deliberately after a legitimate key change); how many went. */
+  forget(name: string): number {
     const all = this.all();
+    const removed = all[name]?.length ?? 0;
     delete all[name];
     this.store.set(STORE_KEY, all);
+    return removed;
   }
 }
 
@@ -136,21 +145,59 @@ export class HostKeyDatabase {
     return this.o.app;
   }
 
-  private fileEntries(names: string[]): FileEntry[] {
+  /** The OpenSSH files read (read-only). */
+  get files(): string[] {
+    return this.o.files ?? [];
+  }
+
+  /** Every line of the OpenSSH files, with its file (missing files are skipped). */
+  private allFileEntries(): FileEntry[] {
     const out: FileEntry[] = [];
-    for (const f of this.o.files ?? []) {
+    for (const f of this.files) {
       let text: string;
       try {
         text = readFileSync(f, 'utf8');
       } catch {
         continue;
       }
-      for (const e of parseKnownHosts(text)) {
-        if (e.marker === 'cert-authority') continue;
-        if (names.some((n) => hostFieldMatches(e.hosts, n))) out.push(e);
-      }
+      for (const e of parseKnownHosts(text)) out.push({ ...e, file: f });
     }
     return out;
+  }
+
+  private fileEntries(names: string[]): FileEntry[] {
+    return this.allFileEntries().filter((e) => e.marker !== 'cert-authority' && names.some((n) => hostFieldMatches(e.hosts, n)));
+  }
+
+  /** Every key on record, Edgedeck's own first (newest first), then the files' lines in order. */
+  list(): KnownHostView[] {
+    const app: KnownHostView[] = Object.entries(this.o.app.all()).flatMap(([name, keys]) =>
+      keys.map((k) => ({ name, ...nameParts(name), keyType: k.type, fingerprint: k.fingerprint, addedAt: k.addedAt, source: 'app' as const })),
+    );
+    app.sort((a, b) => (b.addedAt ?? '').localeCompare(a.addedAt ?? ''));
+    const files: KnownHostView[] = this.allFileEntries().map((e) => ({
+      name: e.hosts,
+      ...nameParts(e.hosts),
+      keyType: e.type,
+      fingerprint: fingerprintOf(e.base64),
+      source: 'file' as const,
+      file: e.file!,
+      line: e.line,
+      ...(e.marker ? { marker: e.marker } : {}),
+    }));
+    return [...app, ...files];
+  }
+
+  /**
+   * Forgets a host's keys in Edgedeck's store. Lines of OpenSSH files that name the host stay
+   * (Edgedeck never edits them): each comes back with the command that removes it.
+   */
+  forget(name: string): KnownHostsForgetView {
+    const removed = this.o.app.forget(name);
+    const inFiles = this.fileEntries([name])
+      .filter((e) => !e.marker)
+      .map((e) => ({ file: e.file!, line: e.line, command: sshKeygenRemove(name, e.file!) }));
+    return { name, removed, inFiles };
   }
 
   /** Key types known for a host, to order the server host key algorithms (known types first). */
@@ -177,10 +224,30 @@ export class HostKeyDatabase {
     const sameTypeApp = appKeys.filter((k) => typeFamily(k.type) === family);
     if (sameTypeApp.length) return { kind: 'changed', source: 'app', knownFingerprints: sameTypeApp.map((k) => k.fingerprint) };
     const sameTypeFile = plain.filter((e) => typeFamily(e.type) === family);
-    if (sameTypeFile.length) return { kind: 'changed', source: 'file', knownFingerprints: sameTypeFile.map((e) => fingerprintOf(e.base64)) };
+    if (sameTypeFile.length) {
+      return { kind: 'changed', source: 'file', knownFingerprints: sameTypeFile.map((e) => fingerprintOf(e.base64)), files: [...new Set(sameTypeFile.map((e) => e.file!))] };
+    }
     const others = new Set([...appKeys.map((k) => k.type), ...plain.map((e) => e.type)]);
     return { kind: 'unknown', otherTypesKnown: [...others] };
   }
+}
+
+/** `host`/`[host]:port` → its parts; a pattern list or hashed field has no one host. */
+function nameParts(field: string): { host: string; port: number } {
+  const bracketed = /^\[([^\]]+)\]:(\d+)$/.exec(field);
+  if (bracketed) return { host: bracketed[1]!, port: Number(bracketed[2]) };
+  if (/[,*?!|]/.test(field)) return { host: '', port: 22 };
+  return { host: field, port: 22 };
+}
+
+/** The CLI command that forgets a host's keys in Edgedeck's store. */
+export function forgetCommand(name: string): string {
+  return `edgedeck known-hosts forget ${shellQuote(formatTarget(nameParts(name)))}`;
+}
+
+/** OpenSSH's own command to remove a host's lines from a known_hosts file. */
+export function sshKeygenRemove(name: string, file: string): string {
+  return `ssh-keygen -R ${shellQuote(name)} -f ${shellQuote(file)}`;
 }
 
 function typeFamily(t: string): string {

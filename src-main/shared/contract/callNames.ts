@@ -20,6 +20,8 @@ export const callNames = [
   'agents:start',
   'agents:stop',
   'agents:list',
+  'knownHosts:list',
+  'knownHosts:forget',
   'servers:list',
   'servers:probe',
   'servers:add',

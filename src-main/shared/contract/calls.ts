@@ -2,6 +2,7 @@ import { z } from 'zod';
 import type { CommandOptions, EdgeKeyFields, KeyWarning, Platform } from '../domain/types';
 import type { AsyncIntervals } from '../domain/edgeAsync';
 import { commandOptionsSchema, keyDecodeRequest, keyEncodeRequest, platformsRequest } from '../schemas/edge';
+import { knownHostsForgetRequest, type KnownHostsForgetView, type KnownHostsListView } from '../schemas/knownHosts';
 import { agentsStartRequest, agentsStopRequest, simStartRequest, simVerifyTunnelRequest } from '../schemas/simulator';
 import type { AgentGroupView, SimEnvironmentView, SimStatus } from '../schemas/simulator';
 import {
@@ -145,6 +146,11 @@ export const calls = {
   'agents:start': call<AgentGroupView>()(agentsStartRequest),
   'agents:stop': call<{ stopped: number }>()(agentsStopRequest),
   'agents:list': call<{ groups: AgentGroupView[] }>()(none),
+
+  /** SSH host keys on record: Edgedeck's own (forgettable) and the OpenSSH files' lines (read-only). */
+  'knownHosts:list': call<KnownHostsListView>()(none),
+  /** Forgets a host's keys in Edgedeck's store (HOST, HOST:PORT or [HOST]:PORT). */
+  'knownHosts:forget': call<KnownHostsForgetView>()(knownHostsForgetRequest),
 
   'servers:list': call<ServerListView>()(none),
   'servers:probe': call<ServerProbeView>()(serversProbeRequest),

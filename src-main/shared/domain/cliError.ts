@@ -18,5 +18,5 @@ export function causeLine(output: string): string {
 
 /** Whether an engine's error says the image is not there and could not be had (no such image, a pull refused or failing). */
 export function isImageMissing(output: string): boolean {
-  return /No such image|Unable to find image|pull access denied|manifest unknown|manifest for \S+ not found|repository does not exist|image not known/i.test(output);
+  return /No such image|Unable to find image|pull access denied|manifest unknown|manifest for \S+ not found|repository does not exist|image not known|ErrImagePull|ImagePullBackOff/i.test(output);
 }

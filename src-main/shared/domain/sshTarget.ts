@@ -108,6 +108,20 @@ export function knownHostsName(host: string, port: number): string {
   return port === 22 ? host : `[${host}]:${port}`;
 }
 
+/**
+ * Reads a host as the user names it to forget its key: `HOST`, `HOST:PORT`, `[HOST]:PORT` (as
+ * known_hosts writes it) or `[IPv6]:PORT`; port 22 when not given. No user part.
+ */
+export function readKnownHost(text: string): { host: string; port: number; name: string } | TargetError {
+  const t = text.trim();
+  const bracketed = /^\[([^\]\s]+)\]:(\d{1,5})$/.exec(t);
+  const r = bracketed && !bracketed[1]!.includes(':') ? readTarget(`${bracketed[1]}:${bracketed[2]}`) : readTarget(t);
+  if (isTargetError(r)) return r;
+  if (r.user !== undefined || t.includes('@')) return { error: `Give the host without a user: HOST or HOST:PORT (not ${JSON.stringify(t)}).` };
+  const port = r.port ?? 22;
+  return { host: r.host, port, name: knownHostsName(r.host, port) };
+}
+
 /** A file-system safe name for a target (transcript files). */
 export function targetSlug(t: SshTarget | string): string {
   const s = typeof t === 'string' ? t : t.raw;

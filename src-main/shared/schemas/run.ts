@@ -39,6 +39,8 @@ export const hostDetailSchema = z
     privilege: z.enum(['root', 'sudo-nopasswd', 'sudo-password', 'none']).optional(),
     /** The failure was about the host key. */
     hostKey: z.boolean().optional(),
+    /** A changed host key: the known_hosts name and where the old key is (the Install screen offers to forget it). */
+    changedHostKey: z.object({ name: z.string(), source: z.enum(['app', 'file']) }).strict().optional(),
   })
   .strict();
 export type HostDetail = z.infer<typeof hostDetailSchema>;

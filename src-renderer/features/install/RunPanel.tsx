@@ -4,6 +4,7 @@ import { useMemo, useState } from 'react';
 import { countHosts, hostProgress, isTerminal, useInstall, type HostRow, type HostStatus } from './installStore';
 import { ChecksTable } from './ChecksTable';
 import { LogView } from './LogView';
+import { ForgetHostKey } from '../knownHosts/ForgetHostKey';
 
 export const STATUS_COLOR: Record<HostStatus, string> = {
   pending: 'gray',
@@ -48,6 +49,7 @@ function HostRowView({ h, openChecks }: { h: HostRow; openChecks: boolean }) {
             What to do: {h.fix}
           </Text>
         )}
+        {h.changedHostKey?.source === 'app' && <ForgetHostKey name={h.changedHostKey.name} />}
         {h.diagnoses?.slice(1).map((d) => (
           <Text size="sm" c="dimmed" key={d.fix}>
             Also: {d.cause} {d.fix}

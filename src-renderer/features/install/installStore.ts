@@ -37,6 +37,8 @@ export interface HostRow {
   attempts?: number;
   /** Preflight (and existing-agent) checks of the host, once it has them. */
   checks?: CheckView[];
+  /** A changed host key: its known_hosts name and where the old key is (the row offers to forget Edgedeck's). */
+  changedHostKey?: { name: string; source: 'app' | 'file' };
 }
 
 /** The checks a summary's host detail holds. */
@@ -254,6 +256,8 @@ function mergeSummary(run: RunState, s: RunSummary): RunState {
     if (h.attempts !== undefined) row.attempts = h.attempts;
     const checks = checksOf(h.detail);
     if (checks.length) row.checks = checks;
+    if (h.detail?.changedHostKey && h.status === 'failed') row.changedHostKey = h.detail.changedHostKey;
+    else delete row.changedHostKey;
     hosts[h.target] = row;
   }
   const next: RunState = { ...run, hosts, order, runId: run.runId ?? s.runId };

@@ -1,4 +1,5 @@
-import { Badge, UnstyledButton } from '@mantine/core';
+import { Button, ColorSwatch } from '@mantine/core';
+import { IconSelector } from '@tabler/icons-react';
 import { lazy, Suspense, useEffect } from 'react';
 import { tlsChangeOf } from '../../components/fieldErrors';
 import { useSimulator } from '../simulator/simulatorStore';
@@ -27,7 +28,7 @@ export function badgeOf(
   return { label: `${profile.name}${version}`, color: 'green', title: `${profile.url} — choose another server` };
 }
 
-/** The header badge: the active server; a click opens the server picker. */
+/** The header's server switcher: the active server and its state; a click opens the server picker. */
 export function ServerPicker() {
   const status = useServers((s) => s.status);
   const known = useServers((s) => s.statusKnown);
@@ -47,17 +48,21 @@ export function ServerPicker() {
   const badge = badgeOf(status, sim);
   return (
     <>
-      <UnstyledButton
+      {/* A neutral control (it switches servers); only the dot carries the state's colour. */}
+      <Button
+        variant="default"
+        size="xs"
         onClick={() => useServers.getState().setPickerOpen(true)}
         aria-haspopup="dialog"
         aria-label={`Server: ${badge.label}. Choose the server`}
         title={badge.title}
+        leftSection={<ColorSwatch color={`var(--mantine-color-${badge.color}-6)`} size={10} withShadow={false} aria-hidden data-testid="server-state-dot" data-color={badge.color} />}
+        rightSection={<IconSelector size={14} aria-hidden />}
+        styles={{ label: { fontWeight: 500 } }}
         data-testid="server-picker"
       >
-        <Badge component="span" color={badge.color} variant="light" size="lg" style={{ textTransform: 'none', cursor: 'pointer' }} data-testid="server-badge">
-          {badge.label}
-        </Badge>
-      </UnstyledButton>
+        <span data-testid="server-badge">{badge.label}</span>
+      </Button>
       {open ? (
         <Suspense fallback={null}>
           <ServerPickerDialog />

@@ -307,6 +307,9 @@ describe('Kubernetes install over real sshd through kubectl (stand-in) to a loca
       const summary = await runFleetInstall(options([`${users.key.name}@127.0.0.1:${h.port}`], { environment: { mode: 'existing', id: r.environmentId! } }));
       expect(summary.hosts[0]!.status).toBe('failed');
       expect(summary.hosts[0]!.reason).toMatch(/did not roll out.*ImagePullBackOff/s);
+      // kubectl's own line (the stand-in's, as Kubernetes cannot run here) gives the reason code; its fix names the node import.
+      expect(summary.hosts[0]!.reasonCode).toBe('image-missing');
+      expect(summary.hosts[0]!.fix).toMatch(/ctr -n k8s\.io images import <archive>/);
       expect(kubeArgv(h).map((x) => x.argv.join(' '))).toContain('-n portainer logs deployment/portainer-agent --tail 50');
       expect(existsSync(join(h.remoteDir, MANIFEST_FILE))).toBe(false);
     } finally {

@@ -14,6 +14,8 @@ import { readTranscript } from '../../../src-main/services/install/fleet';
 import { runFleetInstall, type FleetInstallOptions } from '../../../src-main/services/install/fleetInstall';
 import { podmanUnavailable, startPodmanHost, writeHostPodman, writeHostSystemctl, type PodmanHost } from '../../fixtures/engine/podman';
 import { fleetTestOptions } from '../../fixtures/ssh/fleetOptions';
+import { DOCKER_CLI, engineUnavailable } from '../../fixtures/engine/dockerd';
+import { testEngine } from '../../fixtures/engine/shared';
 import type { SshdHost } from '../../fixtures/ssh/harness';
 import { startSshTestBed, type SshTestBed } from '../../fixtures/ssh/testBed';
 
@@ -145,8 +147,33 @@ describe.skipIf(noPodman)('Podman install over real sshd with the real podman', 
     }
   }, 90_000);
 
+  it('with --push-image from a Docker engine (docker save) the image is loaded into podman (podman load) and the agent checks in (issue #17)', async (ctx) => {
+    const noDocker = engineUnavailable();
+    if (noDocker) {
+      process.stdout.write(`podman.test.ts: the push test is skipped: no Docker engine to save the image from (${noDocker})\n`);
+      ctx.skip();
+    }
+    await engine.reset();
+    await engine.podman(['rmi', '-f', 'docker.io/portainer/agent:2.23.0']);
+    const source = await testEngine();
+    try {
+      const summary = await runFleetInstall(options({ pushImage: { from: 'engine', cli: DOCKER_CLI, env: { ...process.env, DOCKER_HOST: source.host } } }));
+      const h = summary.hosts[0]!;
+      keys.push((await bed.api.environment(h.environmentId!)).edgeKey);
+      expect(h.status, h.reason).toBe('succeeded');
+      expect(h.checkedIn).toBe(true);
+      expect(pod.argvLog().some((c) => c.argv[0] === 'load' && c.argv[1] === '-i')).toBe(true);
+      // Podman prints the ID without docker's sha256: prefix; it is the same image.
+      const sourceId = (await source.docker(['image', 'inspect', '--format', '{{.Id}}', 'portainer/agent:2.23.0'])).trim();
+      expect(`sha256:${(await engine.podman(['image', 'inspect', '--format', '{{.Id}}', 'portainer/agent:2.23.0'])).trim()}`).toBe(sourceId);
+    } finally {
+      await engine.reset();
+      await engine.restoreImage();
+    }
+  }, 240_000);
+
   it('secret scan: no join token or agent secret in argv/cmdlines, transcripts, progress log, sshd log or ps', () => {
-    expect(keys).toHaveLength(3);
+    expect(keys).toHaveLength(engineUnavailable() ? 3 : 4);
     const files = (dir: string): string[] => (existsSync(dir) ? readdirSync(dir, { withFileTypes: true }).flatMap((d) => (d.isDirectory() ? files(join(dir, d.name)) : [join(dir, d.name)])) : []);
     const haystacks: Array<[string, string]> = files(join(bed.root, 'runs')).map((f) => [f, readFileSync(f, 'utf8')]);
     haystacks.push(['progress log', logLines.join('\n')], ['argv', JSON.stringify(pod.argvLog())], ['sshd log', pod.sshdLog()], ['ps', execFileSync('ps', ['-eo', 'args'], { encoding: 'utf8' })]);

@@ -3,7 +3,7 @@ import { existsSync, mkdtempSync, readdirSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { renderEnvFile } from '../../../src-main/services/install/installer';
+import { renderEnvFile } from '../../../src-main/services/install/envFile';
 import { buildDeviceBundle, deviceEnvEntries, sha256Hex } from '../../../src-main/services/prestage/bundle';
 import { buildExport, labelPayload } from '../../../src-main/services/prestage/fleet';
 import { tarArchive } from '../../../src-main/services/prestage/tar';

@@ -97,6 +97,11 @@ describe('App shell', () => {
     view = await render(<App />);
     await act(() => useSimulator.getState().loadStatus());
     expect(q('[data-testid="server-badge"]')?.textContent).toBe('Local simulator — not a production server');
+    // The switcher is a neutral control, not an orange warning badge: only its dot has the state's colour (issue #11 item 17).
+    const picker = q('[data-testid="server-picker"]')!;
+    expect(picker.getAttribute('data-variant')).toBe('default');
+    expect(picker.querySelector('.mantine-Badge-root')).toBeNull();
+    expect(q('[data-testid="server-state-dot"]')?.getAttribute('data-color')).toBe('orange');
 
     act(() => useSimulator.getState().onStatus({ running: false, embedded: true, https: true, version: '2.23.0' }));
     expect(q('[data-testid="server-badge"]')?.textContent).toBe('No server connected');

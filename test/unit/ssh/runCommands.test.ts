@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { runCommands } from '../../../src-main/services/install/installer';
+import { runCommands } from '../../../src-main/services/install/dockerCommands';
 
 // The SSH install's own form of Portainer's Podman text follows the server's release line.
 describe('SSH install run commands per release line', () => {

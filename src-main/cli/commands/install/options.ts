@@ -4,7 +4,7 @@ import type { ImageSource } from '../../../services/install/imageArchive';
 import { join } from 'node:path';
 import { readRunSummary, type RunSummary } from '../../../services/install/fleet';
 import type { EnvironmentChoice } from '../../../services/install/fleetInstall';
-import type { InstallMode } from '../../../services/install/installer';
+import type { InstallMode } from '../../../services/install/hostPlan';
 import { invalidInput } from '../../../shared/contract/errors';
 import type { SshPlatform } from '../../../shared/schemas/run';
 import type { ValuesOf } from '../../defineCommand';

@@ -2,7 +2,7 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { runDir, type HostRecord, type RunSummary } from '../../../services/install/fleet';
-import type { InstallMode } from '../../../services/install/installer';
+import type { InstallMode } from '../../../services/install/hostPlan';
 import type { Redactor } from '../../../services/logging/redact';
 import { knownHostsName, parseTarget } from '../../../shared/domain/sshTarget';
 

@@ -1,0 +1,183 @@
+import { causeLine, isImageMissing } from '../../shared/domain/cliError';
+import { shellQuote } from '../../shared/domain/shellQuote';
+import type { SshPlatform } from '../../shared/schemas/run';
+import { runCommands } from './dockerCommands';
+import { waitForContainer, waitForService } from './dockerWait';
+import { planEnvEntries, renderEnvFile, resolveBareNames } from './envFile';
+import { checkinInterval, wantedSecrets } from './hostPlan';
+import { HostFailure } from './hostFailure';
+import { pushImage } from './imagePush';
+import {
+  checkExistingAgent,
+  checkImage,
+  checkRuntime,
+  DOCKER_INFO_FORMAT,
+  hideExistingSection,
+  imageIdOf,
+  parseExistingAgent,
+  parseExistingService,
+  parseProbe,
+  PODMAN_INFO_FORMAT,
+  runtimeScript,
+  type ProbeSection,
+  type RuntimeProbe,
+} from './preflight';
+import { MOVE_FAILED, moveIntoPlace, stageFile } from './rootOnlyFile';
+import type { HostBase, HostContext, InstallStrategy, Started } from './strategy';
+
+/** Separates the start command's own output from the container inspect that follows it. */
+const CONTAINER_MARK = '@@edgedeck container';
+/** Followed by the index of the preparatory command that failed (see start()). */
+const PREP_FAILED = '@@edgedeck prep-failed';
+
+export type DockerLikePlatform = Exclude<SshPlatform, 'kubernetes'>;
+
+/**
+ * Docker-like engines: the agent as a container (Standalone, Podman) or a global service (Swarm),
+ * started with Portainer's own command reading its env from a root-only file (dockerCommands.ts).
+ */
+export function dockerStrategy(platform: DockerLikePlatform): InstallStrategy {
+  const swarm = platform === 'swarm';
+  const bin = platform === 'podman' ? 'podman' : 'docker';
+  const envPath = (h: HostBase) => `${h.remoteDir.replace(/\/+$/, '')}/agent.env`;
+  const strategy: InstallStrategy = {
+    runtimeBin: bin,
+
+    probe: (h): RuntimeProbe => ({
+      bin,
+      infoFormat: platform === 'podman' ? PODMAN_INFO_FORMAT : DOCKER_INFO_FORMAT,
+      existing: `${swarm ? 'service inspect' : 'inspect --type container'} ${h.names.agent}`,
+      image: h.image,
+      // --push-image: a missing image is brought over SSH, so no pull is tried.
+      ...(h.o.pushImage ? { noPull: true } : {}),
+    }),
+
+    async preflight(h, f) {
+      const s = f.sections;
+      let info: ProbeSection | undefined;
+      let existingSection: ProbeSection | undefined;
+      let imageSection: ProbeSection | undefined;
+      if (s.info) {
+        // Asked by the probe itself, as root or with `sudo -n`.
+        info = { out: s.info.out.trim(), rc: s.info.rc };
+        existingSection = s.existing;
+        imageSection = s.image;
+      } else if (h.which[bin] && f.canPrivilege) {
+        // sudo with a password: both questions in one privileged command (password on stdin).
+        const r = await h.host.run(runtimeScript(h.runtime, strategy.probe(h)!), { privileged: true, quietStdout: hideExistingSection });
+        const rs = parseProbe(r.stdout);
+        info = rs.info ? { out: rs.info.out.trim(), rc: rs.info.rc } : { out: (r.stdout + r.stderr).trim(), rc: r.code ?? 255 };
+        existingSection = rs.existing;
+        imageSection = rs.image;
+      } else if (h.which[bin]) {
+        const r = await h.host.run(`${shellQuote(h.runtime)} info --format ${shellQuote(platform === 'podman' ? PODMAN_INFO_FORMAT : DOCKER_INFO_FORMAT)}`, { privileged: f.canPrivilege });
+        info = { out: (r.stdout + r.stderr).trim(), rc: r.code ?? 255 };
+      }
+      const checks = [checkRuntime(platform, { which: { ...h.which }, ...(info ? { info } : {}) })];
+      if (info?.rc !== 0) return { checks };
+      // Swarm: asked on the manager the install reaches; the other nodes pull for their own tasks.
+      checks.push(checkImage(h.image, imageSection, bin, h.o.pushImage !== undefined));
+      const imageId = imageIdOf(imageSection);
+      // Swarm: the agent is a service (there is no container of that name on the manager).
+      let section = existingSection;
+      if (!section) {
+        const r = await h.host.run(`${shellQuote(h.runtime)} ${swarm ? 'service inspect' : 'inspect --type container'} ${h.names.agent}`, { privileged: true, quietStdout: `(${swarm ? 'docker service' : 'docker'} inspect JSON not recorded: it holds the agent env)` });
+        section = { out: r.stdout, rc: r.code ?? 255 };
+      }
+      const existing = swarm ? parseExistingService(section, wantedSecrets(h.plan)) : parseExistingAgent(section, wantedSecrets(h.plan));
+      return { checks, existing: checkExistingAgent(existing, { image: h.image, edgeId: h.plan.edgeId }, swarm ? 'service' : 'container'), ...(imageId ? { imageId } : {}) };
+    },
+
+    async prepare(h, found, o) {
+      if (!h.o.pushImage) return;
+      if (o?.dryRun) return h.t.note(`would push ${h.image} from this computer over SSH unless the host has the same image ID`);
+      h.t.step('push image');
+      await pushImage({ host: h.host, runtime: h.runtime, runtimeName: bin, image: h.o.pushImage, ...(found.imageId ? { targetId: found.imageId } : {}), ...(h.o.signal ? { signal: h.o.signal } : {}), now: h.now });
+    },
+
+    commands: (h) => runCommands(platform, h.runtime, envPath(h), h.plan.agentVersion, h.which.systemctl ? { systemctl: h.which.systemctl } : {}, h.names),
+
+    secretFile: envPath,
+
+    replaceQuestion: (h) => `Remove it and its ${h.names.volume} volume, then install?`,
+
+    async removeExisting(h) {
+      // One exec: the volume goes once the agent (its user) is gone; each exit code is in the output.
+      const rt = shellQuote(h.runtime);
+      await h.host.run(`${rt} ${swarm ? 'service rm' : 'rm -f'} ${h.names.agent}; echo "rm: exit $?"; ${rt} volume rm ${h.names.volume}; echo "volume rm: exit $?"`, { privileged: true });
+    },
+
+    async start(h, action): Promise<Started> {
+      const { t, now } = h;
+      if (action === 'unchanged') {
+        t.step('verify existing agent');
+        t.note('The agent already runs with this image, Edge ID and key: nothing to change.');
+        return { sinceEpoch: Math.floor(now() / 1000) - (2 * checkinInterval(h.plan) + 20), status: 'unchanged' };
+      }
+      t.step('write env file');
+      const entries = await resolveBareNames(planEnvEntries(h.plan), h.host);
+      const tmpPath = await stageFile(h.host, renderEnvFile(entries));
+      t.note(`staged the env file over SFTP as ${tmpPath} (0600, created exclusively) with ${entries.map(([n]) => n).join(', ')} — values not shown; the start command moves it to ${envPath(h)} (0600 root:root in ${h.remoteDir} 0700)`);
+      t.step('start agent');
+      const started = Math.floor(now() / 1000);
+      const firstLook = await startAgent(h, strategy.commands(h), tmpPath, envPath(h));
+      return { sinceEpoch: started - 5, status: 'installed', ...(firstLook !== undefined ? { firstLook } : {}) };
+    },
+
+    waitRunning: (h, ssh, started) => (swarm ? waitForService(h, ssh) : waitForContainer(h, ssh, strategy.logsCommand(h), started.firstLook)),
+
+    // A Swarm agent is a service: its logs come from `docker service logs` (there is no container of that name).
+    logsCommand: (h) => `${shellQuote(h.runtime)}${swarm ? ' service' : ''} logs --tail 50 ${h.names.agent}`,
+  };
+  return strategy;
+}
+
+/**
+ * One privileged exec whatever the platform: the preparatory commands (Podman's socket and
+ * volume, Swarm's overlay network), then moving the env file into place, the run / service
+ * create, and removing the file. Its exit code is the runtime's own, install's when the file
+ * could not be put in place, or a preparatory command's (which then names itself on stderr and
+ * removes the staged file). `network create` may fail: the network exists already.
+ * Answers the container's inspect JSON when the start command looked at it (Standalone, Podman).
+ */
+async function startAgent(h: HostContext, commands: string[], tmpPath: string, envPath: string): Promise<string | undefined> {
+  const { t, host, runtime } = h;
+  const last = commands[commands.length - 1]!;
+  const failedMsg = (c: string, r: { code: number | null; stderr: string; stdout: string }) => `${c.split(' ').slice(1, 3).join(' ')} failed (exit ${r.code}): ${causeLine(r.stderr || r.stdout)}`;
+  const prep = commands
+    .slice(0, -1)
+    .map((c, i) => (/network create/.test(c) ? `${c};` : `${c} || { rc=$?; rm -f ${shellQuote(tmpPath)}; echo '${PREP_FAILED} ${i}' >&2; exit $rc; };`))
+    .join(' ');
+  let cleaned = false;
+  let firstLook: string | undefined;
+  try {
+    // DECISION (env file afterwards): removed right after the run. Docker/Podman copy the env
+    // into the container (or service) config, which root-only storage keeps for restarts, so a
+    // second copy of the join token and agent secret at rest would only add exposure. A
+    // reinstall writes a fresh file. Also written to the transcript.
+    // Standalone/Podman: the first container check rides along once the run succeeded (its
+    // inspect JSON holds the env, so it is kept out of the transcript like every inspect).
+    const look = h.plan.platform === 'standalone' || h.plan.platform === 'podman' ? ` if [ $rc -eq 0 ]; then echo '${CONTAINER_MARK}'; ${shellQuote(runtime)} inspect --type container ${h.names.agent}; fi;` : '';
+    const r = await host.run(`${prep ? `${prep} ` : ''}${moveIntoPlace(h.remoteDir, tmpPath, envPath)}; ${last}; rc=$?; rm -f ${shellQuote(envPath)};${look} exit $rc`, {
+      privileged: true,
+      timeoutMs: 10 * 60_000,
+      quietStdout: (out) => (out.includes(`${CONTAINER_MARK}\n`) ? `${out.slice(0, out.indexOf(`${CONTAINER_MARK}\n`))}${CONTAINER_MARK}\n(inspect JSON not recorded)` : out),
+    });
+    cleaned = r.code !== null;
+    const at = r.stdout.indexOf(`${CONTAINER_MARK}\n`);
+    if (at >= 0) {
+      firstLook = r.stdout.slice(at + CONTAINER_MARK.length + 1);
+      r.stdout = r.stdout.slice(0, at);
+    }
+    const prepFailed = new RegExp(`^${PREP_FAILED} (\\d+)$`, 'm').exec(r.stderr);
+    if (prepFailed) throw new HostFailure(failedMsg(commands[Number(prepFailed[1])]!, { ...r, stderr: r.stderr.replace(prepFailed[0], '') }));
+    if (r.stderr.includes(MOVE_FAILED)) throw new HostFailure(`could not install the env file into ${h.remoteDir}: ${r.stderr.replace(MOVE_FAILED, '').trim()}`);
+    if (r.code !== 0 && !/network create/.test(last)) throw new HostFailure(failedMsg(last, r), undefined, isImageMissing(r.stderr) ? 'image-missing' : 'remote-command');
+  } finally {
+    // The start command did not run to its end (a timeout, a lost connection): remove both
+    // copies here.
+    if (!cleaned) await host.run(`rm -f ${shellQuote(tmpPath)} ${shellQuote(envPath)}`, { privileged: true }).catch(() => undefined);
+    t.note(`removed ${envPath}: the runtime keeps the env in its root-only container config for restarts; no second copy of the secrets stays at rest.`);
+  }
+  return firstLook;
+}
