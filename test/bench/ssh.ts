@@ -30,7 +30,7 @@ import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { cpus, loadavg } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { AGENT_NAME, AGENT_VOLUME, agentNames } from '../../src-main/services/install/installer';
+import { AGENT_NAME, AGENT_VOLUME, agentNames } from '../../src-main/services/install/agentNames';
 import { startLocalServer } from '../../src-main/services/localserver';
 import { silentLogger } from '../../src-main/services/logging/logger';
 import { sha256OfPem } from '../../src-main/services/portainer/fingerprint';

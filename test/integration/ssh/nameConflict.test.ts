@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { runFleetInstall, type FleetInstallOptions } from '../../../src-main/services/install/fleetInstall';
-import { agentNames } from '../../../src-main/services/install/installer';
+import { agentNames } from '../../../src-main/services/install/agentNames';
 import type { Prompter } from '../../../src-main/services/ssh/prompter';
 import { engineUnavailable } from '../../fixtures/engine/dockerd';
 import { fleetTestOptions, passwordPrompter } from '../../fixtures/ssh/fleetOptions';
