@@ -10,6 +10,7 @@ import { guardProcess, onProcessProblem } from './services/logging/crashGuard';
 import { createSafeStorageSealer, createSafeStorageSecrets } from './platform/safeStorageSecrets';
 import { createElectronStore } from './platform/electronStore';
 import { createElectronDialogs } from './platform/electronDialogs';
+import { createElectronClipboard } from './platform/electronClipboard';
 import { isTrustedSender } from './services/shell/appOrigin';
 import { createMainWindow, lockDownSession, originPolicy, registerAppScheme } from './window';
 
@@ -66,6 +67,7 @@ async function start(): Promise<void> {
     logger,
     embeddedServer: true,
     dialogs: createElectronDialogs(),
+    writeClipboard: createElectronClipboard(),
     logFolder: app.getPath('logs'),
     showFolder: async (folder) => {
       const failure = await shell.openPath(folder);

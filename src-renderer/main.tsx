@@ -7,6 +7,7 @@ import { createRoot } from 'react-dom/client';
 import { App } from './App';
 import { listenToHash } from './route';
 import { subscribeSimulatorEvents, useSimulator } from './features/simulator/simulatorStore';
+import { useCapabilities } from './capabilities';
 
 const theme = createTheme({
   primaryColor: 'blue',
@@ -14,10 +15,12 @@ const theme = createTheme({
   focusRing: 'auto',
 });
 
-// Once per page: hash routes, main's events, and the server badge's first status.
+// Once per page: hash routes, main's events, the server badge's first status, and the shell's capabilities.
 listenToHash();
 subscribeSimulatorEvents();
 void useSimulator.getState().loadStatus();
+// What the shell can do (the clipboard's way, dialogs), known before the first copy button is pressed.
+void useCapabilities.getState().load();
 
 const root = document.getElementById('root');
 if (!root) throw new Error('index.html has no #root element.');

@@ -1,24 +1,23 @@
-import { ActionIcon, CopyButton, Tooltip } from '@mantine/core';
-import { IconCheck, IconCopy } from '@tabler/icons-react';
+import { ActionIcon, Tooltip } from '@mantine/core';
+import { IconCheck, IconCopy, IconX } from '@tabler/icons-react';
+import { useCopy } from './copy';
 
-/** A small copy button for a value shown next to it. */
+/** A small copy button for a value shown next to it: "Copied" only when the copy really happened. */
 export function CopyIconButton({ value, label = 'Copy', testId }: { value: string; label?: string; testId?: string }) {
+  const { copied, failed, copy } = useCopy();
+  const shown = copied ? 'Copied' : failed ? 'Copy failed' : label;
   return (
-    <CopyButton value={value} timeout={1500}>
-      {({ copied, copy }) => (
-        <Tooltip label={copied ? 'Copied' : label} withArrow>
-          <ActionIcon
-            variant="subtle"
-            color={copied ? 'teal' : 'gray'}
-            onClick={copy}
-            aria-label={copied ? 'Copied' : label}
-            data-testid={testId}
-            disabled={value === ''}
-          >
-            {copied ? <IconCheck size={16} /> : <IconCopy size={16} />}
-          </ActionIcon>
-        </Tooltip>
-      )}
-    </CopyButton>
+    <Tooltip label={shown} withArrow>
+      <ActionIcon
+        variant="subtle"
+        color={copied ? 'teal' : failed ? 'red' : 'gray'}
+        onClick={() => void copy(value)}
+        aria-label={shown}
+        data-testid={testId}
+        disabled={value === ''}
+      >
+        {copied ? <IconCheck size={16} /> : failed ? <IconX size={16} /> : <IconCopy size={16} />}
+      </ActionIcon>
+    </Tooltip>
   );
 }

@@ -2,6 +2,7 @@ import { existsSync, mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { _electron as electron, expect, test } from '@playwright/test';
+import { buildKeyInInspector } from './inspectorSteps';
 
 // The desktop shell end to end. It needs the Electron binary, which is downloaded on first run
 // and cannot be fetched on machines without access to its download host: there the test is
@@ -55,6 +56,22 @@ test.describe('desktop window', () => {
       expect(devTools.roles).not.toContain('toggledevtools');
       expect(devTools.roles).not.toContain('reload');
       expect(devTools.opened).toBe(false);
+    } finally {
+      await app.close();
+    }
+  });
+
+  test('a copy button copies through main: the exact text lands in the system clipboard', async () => {
+    const userData = mkdtempSync(join(tmpdir(), 'edgedeck-electron-'));
+    const app = await electron.launch({ executablePath: binary, args: ['.', `--user-data-dir=${userData}`] });
+    try {
+      const page = await app.firstWindow();
+      const key = await buildKeyInInspector(page);
+      await page.getByRole('button', { name: 'Copy join token' }).click();
+      await expect(page.getByRole('button', { name: 'Copied' })).toBeVisible();
+      expect(await app.evaluate(async ({ clipboard }) => clipboard.readText())).toBe(key);
+      // The page itself has no clipboard permission (the session refuses them all).
+      expect(await page.evaluate(() => navigator.clipboard.writeText('x').then(() => 'written', (e: Error) => e.name))).toBe('NotAllowedError');
     } finally {
       await app.close();
     }

@@ -182,4 +182,13 @@ test('a 256-character name is cut with an ellipsis and shown whole in a tooltip;
   const addName = page.getByTestId('env-form-name');
   await expect(addName).toHaveAttribute('maxlength', '256');
   await expect(page.getByTestId('env-form')).toContainText('Name: at most 256 characters');
+
+  // The Export page's table cuts it too.
+  await page.goto(`${served.origin}/#/export`);
+  await page.getByTestId('export-search').fill('long-x');
+  await expect(page.getByTestId('export-env-name')).toHaveCount(1);
+  const exportName = page.getByTestId('export-env-name');
+  await expect(exportName).toHaveText(long);
+  expect(await exportName.evaluate((el) => el.scrollWidth > el.clientWidth)).toBe(true);
+  await expect.poll(() => page.evaluate(() => document.documentElement.scrollWidth - document.documentElement.clientWidth)).toBe(0);
 });

@@ -19,7 +19,7 @@ test('download an export as one .tar archive in the browser; the link works once
     expect(body.ok, JSON.stringify(body)).toBe(true);
   }
   const caps = await (await rpc.post(`${served.origin}/rpc/app:capabilities`, { data: {} })).json();
-  expect(caps).toEqual({ ok: true, data: { nativeDialogs: false, transport: 'web' } });
+  expect(caps).toEqual({ ok: true, data: { nativeDialogs: false, clipboard: false, transport: 'web' } });
   const picker = await (await rpc.post(`${served.origin}/rpc/dialogs:chooseFolder`, { data: {} })).json();
   expect(picker).toMatchObject({ ok: false, error: { code: 'unsupported' } });
   await rpc.dispose();

@@ -45,6 +45,19 @@ test('install on a host that refuses SSH: the host fails with a clear reason, th
   // The live log (xterm, loaded on demand) shows the host's steps.
   await expect(page.getByTestId('install-log-terminal')).toContainText('== connect');
   await expect(page.getByTestId('install-log-terminal')).toContainText('connection refused');
+  // The terminal is as wide as its box, not xterm's 80 columns: long lines do not break mid-word (issue #11 item 15).
+  const terminal = page.getByTestId('install-log-terminal');
+  const { cols, boxWidth, charWidth } = await terminal.evaluate((el) => {
+    const screen = el.querySelector('.xterm-screen') as HTMLElement;
+    return { cols: Number(el.getAttribute('data-cols')), boxWidth: el.clientWidth, charWidth: screen.clientWidth / Number(el.getAttribute('data-cols') || 1) };
+  });
+  expect(cols).toBeGreaterThan(80);
+  // Filled to within a few columns of the box (padding and the scrollbar take the rest).
+  expect(cols * charWidth).toBeGreaterThan(boxWidth - 40 - charWidth * 4);
+  await page.setViewportSize({ width: 1100, height: 900 });
+  await expect.poll(async () => Number(await terminal.getAttribute('data-cols'))).toBeLessThan(cols);
+  await page.setViewportSize({ width: 1360, height: 900 });
+  await expect.poll(async () => Number(await terminal.getAttribute('data-cols'))).toBe(cols);
   await shot(page, 'install-failed-host');
 
   // Away and back: the same run, rows, summary and log.

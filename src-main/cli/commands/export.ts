@@ -41,6 +41,10 @@ Devices CSV (--csv): columns name, group, tags (;-separated), poll, platform, ed
 Bundle options:
   --platform ${DEVICE_PLATFORMS.join('|')}   --no-insecure-poll   --env NAME=value,...
   --labels-include-key   put the join token into the label QR codes (off by default)
+  --include-image  put the agent image archive into the export (agent-image/, from this computer's
+                   Docker: docker save; or --image-archive FILE); install.sh checks it with sha256sum
+                   and loads it (docker load -i / podman load -i) before starting the agent.
+                   A folder export only (not with encryption).
 Encryption (age; decrypt with "age -d"): the export becomes one .tar.age file in --out.
   With both --password-stdin and --age-passphrase-stdin, standard input holds the password on
   the first line and the age passphrase on the second.
@@ -56,6 +60,8 @@ const OPTIONS = {
   csv: { type: 'string' },
   create: { type: 'boolean', default: false },
   'dry-run': { type: 'boolean', default: false },
+  'include-image': { type: 'boolean', default: false },
+  'image-archive': { type: 'string' },
   'create-groups': { type: 'boolean', default: false },
   url: { type: 'string' },
   out: { type: 'string' },
@@ -158,6 +164,7 @@ async function runExport(values: Values, io: CliIo, given: SecretAccess, profile
   const platform = values.platform;
   if (platform !== undefined && !(DEVICE_PLATFORMS as readonly string[]).includes(platform)) throw invalidInput('--platform', `Use one of ${DEVICE_PLATFORMS.join(', ')}.`);
   const fmts = formats(values.formats);
+  if (values['image-archive'] !== undefined && !values['include-image']) throw invalidInput('--image-archive', 'Give --image-archive FILE together with --include-image (it says where the included image comes from).');
   const recipients = values['age-recipient'] ?? [];
   if (recipients.length && given.hasSecret('age-passphrase')) throw invalidInput('--age-recipient', 'Encrypt with either --age-recipient or --age-passphrase-stdin, not both.');
 
@@ -192,6 +199,7 @@ async function runExport(values: Values, io: CliIo, given: SecretAccess, profile
     ...(values['labels-include-key'] ? { labelsIncludeKey: true } : {}),
     ...(encrypt ? { encrypt } : {}),
     ...(deps.scryptWorkFactor !== undefined ? { scryptWorkFactor: deps.scryptWorkFactor } : {}),
+    ...(values['include-image'] ? { image: values['image-archive'] !== undefined ? { from: 'archive' as const, path: values['image-archive'] } : { from: 'engine' as const } } : {}),
   });
 
   // ---- unused tokens

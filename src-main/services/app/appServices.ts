@@ -53,6 +53,8 @@ export interface AppServicesOptions {
   logFolder?: string;
   /** Shows a folder in the OS's file manager (absent: the UI shows the path). */
   showFolder?: (folder: string) => Promise<void>;
+  /** Writes the system clipboard for copy buttons (Electron); absent in serve, where the page copies. */
+  writeClipboard?: (text: string) => Promise<void>;
 }
 
 export interface AppServices {
@@ -158,6 +160,7 @@ export async function createAppServices(options: AppServicesOptions): Promise<Ap
       transport: options.transport,
       ...(options.logFolder ? { logs: { folder: options.logFolder, ...(logger.file ? { file: logger.file } : {}) } } : {}),
       ...(options.showFolder ? { showFolder: options.showFolder } : {}),
+      ...(options.writeClipboard ? { writeClipboard: options.writeClipboard } : {}),
     }),
   };
 

@@ -39,6 +39,13 @@ const SIGNATURES: Array<{ re: RegExp; signature: string; cause: Text; fix: Text 
     fix: 'Disassociate the environment in Portainer (or with Edgedeck) and reinstall, removing the portainer_agent_data volume; give every device its own Edge ID.',
   },
   {
+    // The agent parses EDGE_KEY first and exits on a bad one (agent cmd/agent/main.go, edge/key.go; docs/agent-logs.md).
+    re: /unable to associate Edge key|invalid key format|illegal base64 data/i,
+    signature: 'invalid Edge key',
+    cause: 'EDGE_KEY is not an Edge key: it was cut, padded or otherwise changed when copied, so the agent stops at start (and restarts in a loop).',
+    fix: "Copy the environment's join token from Portainer again (the whole key, nothing added) and reinstall.",
+  },
+  {
     re: /x509|certificate signed by unknown authority|certificate is not valid|tls: failed to verify/i,
     signature: 'x509 / certificate',
     cause: "The agent does not trust the Portainer server's TLS certificate (self-signed or private CA).",

@@ -3,7 +3,7 @@ import { AppError } from '../../shared/contract/errors';
 import type { Handlers } from '../rpc/dispatcher';
 import type { Dialogs } from './dialogs';
 
-export type PlatformCallName = 'app:capabilities' | 'dialogs:chooseFolder' | 'app:logs' | 'app:openLogFolder';
+export type PlatformCallName = 'app:capabilities' | 'dialogs:chooseFolder' | 'app:logs' | 'app:openLogFolder' | 'clipboard:write';
 
 export interface PlatformHandlerDeps {
   /** Native dialogs: the Electron shell's; undefined in the browser. */
@@ -13,6 +13,11 @@ export interface PlatformHandlerDeps {
   logs?: AppLogsView;
   /** Shows a folder in the OS's file manager (Electron's shell.openPath; the desktop opener for serve); rejects with why it could not. */
   showFolder?: (folder: string) => Promise<void>;
+  /**
+   * Puts text on the system clipboard (Electron's clipboard, platform/electronClipboard.ts);
+   * rejects with why when the text did not land there. Undefined in the browser.
+   */
+  writeClipboard?: (text: string) => Promise<void>;
 }
 
 function logsView(deps: PlatformHandlerDeps): AppLogsView {
@@ -23,7 +28,17 @@ function logsView(deps: PlatformHandlerDeps): AppLogsView {
 /** What the shell can do natively (dialogs), as contract calls. */
 export function createPlatformHandlers(deps: PlatformHandlerDeps): Pick<Handlers, PlatformCallName> {
   return {
-    'app:capabilities': () => ({ nativeDialogs: deps.dialogs !== undefined, transport: deps.transport }) satisfies AppCapabilities,
+    'app:capabilities': () => ({ nativeDialogs: deps.dialogs !== undefined, clipboard: deps.writeClipboard !== undefined, transport: deps.transport }) satisfies AppCapabilities,
+    async 'clipboard:write'({ text }) {
+      if (!deps.writeClipboard) throw new AppError('unsupported', 'Main has no clipboard here: in the browser the page copies by itself (navigator.clipboard).');
+      try {
+        await deps.writeClipboard(text);
+      } catch (e) {
+        // The message is the adapter's own (never the text: it may be a secret).
+        throw new AppError('unavailable', `Could not copy: ${(e as Error).message}`);
+      }
+      return { copied: true as const };
+    },
     async 'dialogs:chooseFolder'(r) {
       if (!deps.dialogs) {
         throw new AppError('unsupported', 'A folder picker needs the Edgedeck desktop app; in the browser, type the full path of the folder, or download the export as an archive.');

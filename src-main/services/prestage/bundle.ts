@@ -9,8 +9,8 @@ import { applyTextRule, deviceTextRule, portableFileName } from '../../shared/do
 import { AGENT_NAME, AGENT_VOLUME } from '../install/agentNames';
 import { runCommands } from '../install/dockerCommands';
 import { renderEnvFile } from '../install/envFile';
-import type { BundleFormat, ExportFile, ExportOptions, PrestagedEnvironment } from './types';
-import { SECRET_FILE_MODE } from './types';
+import type { BundleFormat, BundleImage, ExportFile, ExportOptions, PrestagedEnvironment } from './types';
+import { IMAGE_DIR, SECRET_FILE_MODE } from './types';
 import { yq } from './yamlText';
 
 /**
@@ -137,7 +137,7 @@ until ${runtime} info >/dev/null 2>&1; do
   waited=$((waited + 2))
 done
 [ -r "$ENV_SRC" ] || fail "agent.env not found next to this script ($ENV_SRC); copy the whole bundle folder"
-
+${o.image ? imageLoadSh(runtime, o.image) : ''}
 exists=0
 current=
 if ${runtime} inspect "$NAME" >/dev/null 2>&1; then
@@ -166,6 +166,35 @@ if [ "$exists" = 1 ]; then
 fi
 ${run}
 say "started $NAME ($IMAGE) with Edge ID $EDGE_ID_WANTED; it checks in with Portainer within a few poll intervals"
+`;
+}
+
+/**
+ * install.sh's image step (--include-image): the archive next to the script or at the export's
+ * agent-image/, skipped when the image with the same ID is there, else checked with sha256sum and
+ * loaded before anything else changes.
+ */
+function imageLoadSh(runtime: string, img: BundleImage): string {
+  const file = shellQuote(img.file);
+  const idHex = (img.id ?? '').replace(/^sha256:/, '');
+  return `ARCHIVE=
+for f in "$HERE/"${file} "$HERE/../../${IMAGE_DIR}/"${file}; do
+  if [ -r "$f" ]; then ARCHIVE=$f; break; fi
+done
+if [ -n "$ARCHIVE" ]; then
+  have=$(${runtime} image inspect --format '{{.Id}}' "$IMAGE" 2>/dev/null || true)
+  if [ -n ${shellQuote(idHex) || "''"} ] && [ "\${have#sha256:}" = ${shellQuote(idHex) || "''"} ]; then
+    say "$IMAGE is already here (same image ID): the archive is not loaded again"
+  else
+    command -v sha256sum >/dev/null 2>&1 || fail "sha256sum is missing (coreutils): it checks the image archive before loading"
+    sum=$(sha256sum "$ARCHIVE" | cut -d' ' -f1)
+    [ "$sum" = ${img.sha256} ] || fail "the image archive $ARCHIVE is damaged (sha256 $sum, expected ${img.sha256}); copy it again"
+    ${runtime} load -i "$ARCHIVE" >/dev/null || fail "${runtime} load -i $ARCHIVE failed; see the message above"
+    say "loaded $IMAGE from $ARCHIVE (sha256 checked)"
+  fi
+else
+  say "no image archive with this bundle (${img.file}): $IMAGE comes from its registry"
+fi
 `;
 }
 

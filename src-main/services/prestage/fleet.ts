@@ -2,7 +2,7 @@ import { csvFormatRow } from 'd3-dsv';
 import { create as createQr } from 'qrcode';
 import { buildDeviceBundle, safeFolderName } from './bundle';
 import type { ExportFile, ExportOptions, PrestagedEnvironment } from './types';
-import { SECRET_FILE_MODE } from './types';
+import { IMAGE_DIR, SECRET_FILE_MODE } from './types';
 import { yq } from './yamlText';
 
 /**
@@ -40,6 +40,8 @@ export function buildExport(envs: PrestagedEnvironment[], o: ExportOptions): Exp
     files.push({ path: 'playbook.yml', content: renderPlaybook(), mode: 0o644 });
   }
   if (formats.has('labels')) files.push({ path: 'labels.html', content: renderLabels(envs, o), mode: o.labelsIncludeKey ? SECRET_FILE_MODE : 0o644 });
+  // No secret in an image: readable, as the rest of the root (the folder itself stays 0700).
+  if (o.image) files.push({ path: `${IMAGE_DIR}/${o.image.file}`, content: '', copyFrom: o.image.source, mode: 0o644 }, { path: `${IMAGE_DIR}/${o.image.file}.sha256`, content: `${o.image.sha256}  ${o.image.file}\n`, mode: 0o644 });
   return { files, folders };
 }
 

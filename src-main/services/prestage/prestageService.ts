@@ -1,4 +1,5 @@
 import { randomUUID } from 'node:crypto';
+import { agentImageFor, RunImage, type ImageSource } from '../install/imageArchive';
 import { AppError, invalidInput } from '../../shared/contract/errors';
 import { decodeEdgeKey } from '../../shared/domain/edgeKey';
 import { findByName, resolveNames } from '../../shared/domain/groupsAndTags';
@@ -268,6 +269,21 @@ export class PrestageService {
     if (o.expires) checkExpires(o.expires);
     const createdAt = isoNow(this.now);
     const options: ExportOptions = { formats, createdAt, ...(o.expires ? { expires: o.expires } : {}), ...(o.labelsIncludeKey ? { labelsIncludeKey: true } : {}) };
+    if (o.image) {
+      if (o.encrypt || o.archive) throw invalidInput('includeImage', 'The agent image goes into a folder export only (it is large and holds no secret): leave out encryption and the archive option, or export twice.');
+      const images = [...new Set(envs.flatMap((e) => (e.platform === 'standalone' || e.platform === 'podman' ? [agentImageFor(e.platform, e.agentVersion)] : [])))];
+      if (images.length !== 1) throw invalidInput('includeImage', images.length ? `These environments run different agent images (${images.join(', ')}); export each version on its own with the image.` : 'None of these environments runs the agent with Docker or Podman, which is what the image archive is for.');
+      const img = await RunImage.open(o.image, images[0]!);
+      try {
+        const a = await img.get();
+        options.image = { file: `${images[0]!.replace(/^docker\.io\//, '').replace(/[/:]/g, '-')}.tar`, source: a.path, sha256: a.sha256, ...(a.id ? { id: a.id } : {}) };
+        const plan = buildExport(envs, options);
+        const w = writeExportAtomically(o.outDir, plan.files);
+        return { path: w.outDir, files: w.files, devices: envs.length, encrypted: false, layout: exportLayout(plan.files) };
+      } finally {
+        img.dispose();
+      }
+    }
     const plan = buildExport(envs, options);
     if (!o.encrypt && !o.archive) {
       const w = writeExportAtomically(o.outDir, plan.files);
@@ -378,6 +394,8 @@ export interface ExportRequest {
   /** Lower scrypt work factor for tests (age's default is 18). */
   scryptWorkFactor?: number;
   archiveName?: string;
+  /** --include-image: put the agent image archive in the export (from this computer's engine, or a file). */
+  image?: ImageSource;
 }
 
 export interface ExportOutcome {

@@ -50,7 +50,21 @@ export interface ExportOptions {
   createdAt: string;
   /** Seconds install.sh waits for the Docker daemon (cloud-init first boot uses 120). */
   dockerWaitSeconds?: number;
+  /** --include-image: the agent image archive at the export root, which install.sh checks and loads. */
+  image?: BundleImage;
 }
+
+/** The agent image in an export: `agent-image/<file>` at the root, its sha256 and image ID. */
+export interface BundleImage {
+  /** The file name under agent-image/. */
+  file: string;
+  /** The archive on this computer, copied into the export as it is written. */
+  source: string;
+  sha256: string;
+  id?: string;
+}
+
+export const IMAGE_DIR = 'agent-image';
 
 /** One file of an export, relative to the export root. */
 export interface ExportFile {
@@ -58,6 +72,8 @@ export interface ExportFile {
   content: string | Uint8Array;
   /** 0o600 for anything holding the key or secret, 0o700 for scripts holding them, else 0o644/0o755. */
   mode: number;
+  /** Copied from this file on this computer instead of `content` (a large image archive). */
+  copyFrom?: string;
 }
 
 export const SECRET_FILE_MODE = 0o600;

@@ -1,4 +1,4 @@
-import { chmodSync, existsSync, mkdirSync, mkdtempSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { chmodSync, constants, copyFileSync, existsSync, mkdirSync, mkdtempSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { basename, dirname, join, resolve } from 'node:path';
 import { AppError } from '../../shared/contract/errors';
 import type { ExportFile } from './types';
@@ -34,7 +34,8 @@ export function writeExportAtomically(outDir: string, files: ExportFile[], priva
       if (f.path.startsWith('/') || f.path.split('/').includes('..')) throw new Error(`refusing the path ${f.path}`);
       const target = join(tmp, f.path);
       mkdirSync(dirname(target), { recursive: true, mode: DIR_MODE });
-      writeFileSync(target, f.content, { mode: f.mode, flag: 'wx' });
+      if (f.copyFrom) copyFileSync(f.copyFrom, target, constants.COPYFILE_EXCL);
+      else writeFileSync(target, f.content, { mode: f.mode, flag: 'wx' });
       chmodSync(target, f.mode);
     }
     renameSync(tmp, out);

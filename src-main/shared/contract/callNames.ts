@@ -64,6 +64,7 @@ export const callNames = [
   'prestage:cached',
   'prestage:defaults',
   'dialogs:chooseFolder',
+  'clipboard:write',
   'app:capabilities',
   'app:logs',
   'app:openLogFolder',

@@ -110,8 +110,16 @@ const chooseFolderRequest = z
 export interface AppCapabilities {
   /** Native open/save dialogs (the Electron shell); false in the browser. */
   nativeDialogs: boolean;
+  /**
+   * Main writes the system clipboard (`clipboard:write`, the Electron shell); false in the
+   * browser, where the page copies with navigator.clipboard itself.
+   */
+  clipboard: boolean;
   transport: 'ipc' | 'web';
 }
+
+/** Copy buttons' text: commands and manifests are a few KB; 1 MB is far past any of them. */
+const clipboardWriteRequest = z.object({ text: z.string().max(1_000_000) }).strict();
 
 /** Where this session writes its log (the OS's log folder) and whether the app can show that folder. */
 export interface AppLogsView {
@@ -210,6 +218,12 @@ export const calls = {
   'prestage:defaults': call<{ outDir: string; baseDir: string }>()(none),
   /** The native folder picker (desktop app); `path` is absent when the user cancels. 'unsupported' in the browser. */
   'dialogs:chooseFolder': call<{ path?: string }>()(chooseFolderRequest),
+  /**
+   * Puts text on the system clipboard from main (Electron), read back to be sure: the page says
+   * "copied" only on this answer. 'unsupported' in the browser (see AppCapabilities.clipboard).
+   * The text may be a join token or agent secret: never log it.
+   */
+  'clipboard:write': call<{ copied: true }>()(clipboardWriteRequest),
   /** Native dialogs and the transport, so the UI offers a folder picker or a browser download. */
   'app:capabilities': call<AppCapabilities>()(none),
   /** This session's log file and the log folder. */

@@ -1,7 +1,7 @@
-import { Alert, Button, Code, CopyButton, Group, Input, PasswordInput, SegmentedControl, Stack, Switch, Text, TextInput, Textarea, Title } from '@mantine/core';
-import { IconCheck, IconCopy } from '@tabler/icons-react';
+import { Alert, Code, Group, Input, PasswordInput, SegmentedControl, Stack, Switch, Text, TextInput, Textarea, Title } from '@mantine/core';
 import { useEffect } from 'react';
 import type { Platform, TargetOs } from '../../../src-main/shared/domain/types';
+import { CopyTextButton } from '../../components/CopyTextButton';
 import { platformLabels, useCommands, type CommandForm } from './commandsStore';
 
 /** Form fields an AppError.field can name; any other field is shown above the output. */
@@ -185,19 +185,7 @@ export function CommandBuilder() {
       <Stack gap="xs">
         <Group justify="space-between">
           <Title order={3}>Command</Title>
-          <CopyButton value={command ?? ''} timeout={1500}>
-            {({ copied, copy }) => (
-              <Button
-                onClick={copy}
-                disabled={!command}
-                color={copied ? 'teal' : undefined}
-                leftSection={copied ? <IconCheck size={16} /> : <IconCopy size={16} />}
-                data-testid="copy-command"
-              >
-                {copied ? 'Copied' : 'Copy'}
-              </Button>
-            )}
-          </CopyButton>
+          <CopyTextButton text={command ?? ''} label="Copy" disabled={!command} testId="copy-command" />
         </Group>
         {command ? (
           <Code block data-testid="command-output" style={{ whiteSpace: 'pre', overflowX: 'auto' }}>

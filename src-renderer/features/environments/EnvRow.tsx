@@ -59,8 +59,13 @@ export function EnvRow({ env, index, nowSec }: { env: EnvironmentView | undefine
         <Checkbox aria-label={`Select ${env.name}`} checked={selected} onChange={(e) => useEnvList.getState().toggle(env, e.currentTarget.checked)} data-testid="env-row-select" />
       </div>
       <TruncatedName role="gridcell" name={env.name} fw={600} data-testid="env-row-name" />
-      <TruncatedName role="gridcell" name={group} size="sm" />
-      {tagText ? <TruncatedName role="gridcell" name={tagText} size="sm" /> : <Text role="gridcell" size="sm" c="dimmed">—</Text>}
+      {/* Group and tags: the browser's own tooltip (one Mantine tooltip a row is enough for a long list). */}
+      <Text role="gridcell" size="sm" truncate="end" title={group}>
+        {group}
+      </Text>
+      <Text role="gridcell" size="sm" truncate="end" c={tagText ? undefined : 'dimmed'} title={tagText || undefined}>
+        {tagText || '—'}
+      </Text>
       <Text role="gridcell" size="sm" truncate="end" data-testid="env-row-platform">
         {platformText(env)}
       </Text>

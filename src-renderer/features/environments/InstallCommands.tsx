@@ -1,8 +1,9 @@
 import { Alert, Button, Code, Group, MultiSelect, PasswordInput, Stack, Switch, Tabs, Text, TextInput, Title } from '@mantine/core';
-import { IconCheck, IconCopy, IconEye, IconEyeOff } from '@tabler/icons-react';
+import { IconEye, IconEyeOff } from '@tabler/icons-react';
 import { useEffect, useState } from 'react';
 import { api } from '../../api';
 import { errorField, errorMessage, notifyError } from '../../components/notify';
+import { CopyTextButton } from '../../components/CopyTextButton';
 import { buildInstallCommand } from '../../../src-main/shared/domain/installCommands';
 import type { Platform, TargetOs } from '../../../src-main/shared/domain/types';
 import { newerThanKnownWarning } from '../../../src-main/shared/domain/releaseLines';
@@ -46,7 +47,6 @@ export function InstallCommands({ view, insecureDefault }: { view: EnvironmentDe
   const [edgeGroups, setEdgeGroups] = useState<EdgeGroupView[]>([]);
   const [secret, setSecret] = useState<string | undefined>(undefined);
   const [showSecret, setShowSecret] = useState(false);
-  const [copied, setCopied] = useState(false);
   const secretSet = view.agentSecret === 'set';
   const envId = view.environment.id;
 
@@ -108,22 +108,11 @@ export function InstallCommands({ view, insecureDefault }: { view: EnvironmentDe
   const fieldError = (f: string) => (error?.field === f ? error.message : undefined);
   const generalError = error && !['envVars', 'edgeIdGenerator', 'nomadToken', 'agentSecret'].includes(error.field ?? '') ? error.message : undefined;
 
-  const copy = async () => {
-    let text = command;
-    if (secretSet) {
-      // The secret reaches this page only now, on the user's copy.
-      const s = await fetchSecret();
-      if (s === undefined) return;
-      text = build(s).command;
-    }
-    if (!text) return;
-    try {
-      await navigator.clipboard.writeText(text);
-      setCopied(true);
-      setTimeout(() => setCopied(false), 1500);
-    } catch (err) {
-      notifyError('Could not copy', err);
-    }
+  const commandToCopy = async () => {
+    if (!secretSet) return command;
+    // The secret reaches this page only now, on the user's copy.
+    const s = await fetchSecret();
+    return s === undefined ? undefined : build(s).command;
   };
 
   const set = (patch: Partial<CommandOptionsState>) => setOpts((o) => ({ ...o, ...patch }));
@@ -264,15 +253,7 @@ export function InstallCommands({ view, insecureDefault }: { view: EnvironmentDe
         <Text size="sm" c="dimmed">
           {current ? `${platformLabels[current]} on ${os === 'linux' ? 'Linux' : 'Windows'} · agent ${view.serverVersion}` : ''}
         </Text>
-        <Button
-          onClick={() => void copy()}
-          disabled={!command}
-          color={copied ? 'teal' : undefined}
-          leftSection={copied ? <IconCheck size={16} /> : <IconCopy size={16} />}
-          data-testid="env-command-copy"
-        >
-          {copied ? 'Copied' : 'Copy command'}
-        </Button>
+        <CopyTextButton text={commandToCopy} label="Copy command" disabled={!command} testId="env-command-copy" />
       </Group>
       <Code block data-testid="env-command" style={{ whiteSpace: 'pre-wrap', wordBreak: 'break-all' }}>
         {display ?? (view.key ? '' : 'No join token: this environment has no install command.')}

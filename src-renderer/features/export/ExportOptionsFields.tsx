@@ -1,7 +1,7 @@
 import { Alert, Button, Checkbox, Group, PasswordInput, SegmentedControl, SimpleGrid, Stack, Text, Textarea, TextInput } from '@mantine/core';
 import { IconAlertTriangle, IconFolderOpen, IconRefresh } from '@tabler/icons-react';
 import { useEffect } from 'react';
-import { useCapabilities } from './capabilitiesStore';
+import { useCapabilities } from '../../capabilities';
 import type { Delivery } from './exportStore';
 import { ALL_FORMATS, FORMAT_INFO } from './formats';
 import { useExportOptions, type Encryption } from './optionsStore';

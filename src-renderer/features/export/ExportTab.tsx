@@ -6,6 +6,7 @@ import { onActiveServerChange } from '../servers/serversStore';
 import { ExportOptionsFields } from './ExportOptionsFields';
 import { ExportResult } from './ExportResult';
 import { LIST_LIMIT, useExportStore, type Source } from './exportStore';
+import { TruncatedName } from '../../components/TruncatedName';
 
 function when(iso: string | undefined): string {
   if (!iso) return '—';
@@ -108,7 +109,9 @@ function EnvironmentPicker() {
                 <Table.Td>
                   <Checkbox aria-label={`Select ${r.name}`} checked={s.selected.has(r.id)} onChange={(e) => store().toggle(r, e.currentTarget.checked)} />
                 </Table.Td>
-                <Table.Td fw={600}>{r.name}</Table.Td>
+                <Table.Td>
+                  <TruncatedName name={r.name} fw={600} size="sm" maw={360} data-testid="export-env-name" />
+                </Table.Td>
                 <Table.Td>{r.id}</Table.Td>
                 <Table.Td>
                   {s.source === 'cache' ? (

@@ -6,6 +6,7 @@ import { ExportResult } from './ExportResult';
 import { useExportStore } from './exportStore';
 import { CSV_COLUMNS, CSV_EXAMPLE, useImportStore } from './importStore';
 import { useExportOptions } from './optionsStore';
+import { TruncatedName } from '../../components/TruncatedName';
 
 const actionColors = { create: 'blue', exists: 'gray', error: 'red', created: 'teal', existing: 'gray', failed: 'red' } as const;
 const actionLabels = { create: 'will create', exists: 'exists', error: 'error', created: 'created', existing: 'existing', failed: 'failed' } as const;
@@ -207,7 +208,9 @@ export function ImportTab() {
                 {result.items.map((i) => (
                   <Table.Tr key={i.row} data-action={i.action}>
                     <Table.Td>{i.row}</Table.Td>
-                    <Table.Td fw={600}>{i.name}</Table.Td>
+                    <Table.Td>
+                      <TruncatedName name={i.name} fw={600} size="sm" maw={360} />
+                    </Table.Td>
                     <Table.Td>
                       <Badge color={actionColors[i.action]} variant="light" tt="none">
                         {actionLabels[i.action]}

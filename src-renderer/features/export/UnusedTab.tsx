@@ -1,6 +1,7 @@
 import { Alert, Badge, Button, Checkbox, Group, List, Modal, NumberInput, ScrollArea, Stack, Table, Text } from '@mantine/core';
 import { IconSearch, IconTrash } from '@tabler/icons-react';
 import { useUnusedStore } from './unusedStore';
+import { TruncatedName } from '../../components/TruncatedName';
 
 function ConfirmModal() {
   const confirming = useUnusedStore((s) => s.confirming);
@@ -146,7 +147,9 @@ export function UnusedTab() {
                         onChange={(e) => store().toggle(i.environmentId, e.currentTarget.checked)}
                       />
                     </Table.Td>
-                    <Table.Td fw={600}>{i.name}</Table.Td>
+                    <Table.Td>
+                      <TruncatedName name={i.name} fw={600} size="sm" maw={360} />
+                    </Table.Td>
                     <Table.Td>{i.environmentId}</Table.Td>
                     <Table.Td>{i.createdAt ? new Date(i.createdAt).toLocaleString() : '—'}</Table.Td>
                     <Table.Td>{i.ageDays === null ? '—' : `${i.ageDays} d`}</Table.Td>

@@ -1,4 +1,5 @@
 import '@xterm/xterm/css/xterm.css';
+import { FitAddon } from '@xterm/addon-fit';
 import { Terminal } from '@xterm/xterm';
 import { useEffect, useRef } from 'react';
 
@@ -14,6 +15,8 @@ function paint(line: string): string {
   return line;
 }
 
+const MIN_COLS = 40;
+
 export default function LogTerminal({ lines, label }: { lines: readonly string[]; label: string }) {
   const host = useRef<HTMLDivElement>(null);
   const term = useRef<Terminal | undefined>(undefined);
@@ -22,11 +25,26 @@ export default function LogTerminal({ lines, label }: { lines: readonly string[]
 
   useEffect(() => {
     const t = new Terminal({ convertEol: true, disableStdin: true, cursorBlink: false, cursorInactiveStyle: 'none', rows: 16, scrollback: 20_000, fontSize: 12, theme: { background: '#1a1b1e' } });
+    // As many columns as the box holds (xterm's default is 80, so lines broke mid-word in a wide
+    // box), again whenever the box changes size; the height stays 16 rows.
+    const fit = new FitAddon();
+    t.loadAddon(fit);
     t.open(host.current!);
+    const refit = () => {
+      const size = fit.proposeDimensions();
+      // A box not laid out yet (a panel still opening) proposes a handful of columns: wrapping the
+      // log into them would scroll its start away, so wait for a real width.
+      if (size && Number.isFinite(size.cols) && size.cols >= MIN_COLS && size.cols !== t.cols) t.resize(size.cols, t.rows);
+      host.current?.setAttribute('data-cols', String(t.cols));
+    };
+    refit();
+    const observer = typeof ResizeObserver === 'undefined' ? undefined : new ResizeObserver(refit);
+    observer?.observe(host.current!);
     term.current = t;
     written.current = 0;
     first.current = undefined;
     return () => {
+      observer?.disconnect();
       t.dispose();
       term.current = undefined;
     };

@@ -4,6 +4,7 @@ import { api } from '../../api';
 import { errorMessage, notifyError } from '../../components/notify';
 import type { EdgeGroupView, EnvironmentView, GroupView, TagView } from '../../../src-main/shared/schemas/portainer';
 import { agoText } from '../environments/format';
+import { TruncatedName } from '../../components/TruncatedName';
 
 /** How often the list refreshes on its own while the page is open. */
 const REFRESH_MS = 5_000;
@@ -126,7 +127,9 @@ export function WaitingRoom() {
                 <Table.Td>
                   <Checkbox aria-label={`Select ${e.name}`} checked={selected.includes(e.id)} onChange={(ev) => toggle(e.id, ev.currentTarget.checked)} data-testid={`waiting-select-${e.id}`} />
                 </Table.Td>
-                <Table.Td>{e.name}</Table.Td>
+                <Table.Td>
+                  <TruncatedName name={e.name} size="sm" maw={360} />
+                </Table.Td>
                 <Table.Td>
                   <Text ff="monospace" size="sm">
                     {e.edgeId ?? ''}

@@ -286,7 +286,7 @@ describe('Environment list selection, sort and bulk actions', () => {
     expect(useEnvList.getState().selected.has(TOTAL)).toBe(true);
     // The "rows in view" box still selects only those, and says how many that is.
     expect(q('[data-testid="env-select-loaded"]')?.closest('div')?.parentElement?.textContent).toMatch(/Select the \d+ rows in view/);
-  });
+  }, 120_000);
 
   it('sorts by a column header click, the other way on a second click, with aria-sort', async () => {
     view = await render(<EnvironmentList />);
@@ -304,7 +304,7 @@ describe('Environment list selection, sort and bulk actions', () => {
     const sorts = calls('environments:list').map((c) => `${c.sort} ${c.order}`);
     expect(sorts).toContain('LastCheckIn desc');
     expect(sorts.at(-1)).toBe('Name desc');
-  });
+  }, 120_000);
 
   it('bulk group change: confirms the exact changes, reports each failure, sends nothing before the confirm', async () => {
     transport.override('groups:list', ok({ groups: [{ id: 1, name: 'Unassigned', description: '', tagIds: [] }, { id: 2, name: 'shops', description: '', tagIds: [] }] }));
@@ -335,5 +335,5 @@ describe('Environment list selection, sort and bulk actions', () => {
     expect(doc('[data-testid="bulk-failure"]')?.textContent).toContain('The server refused: environment 2 is locked.');
     expect(calls('environments:update').map((c) => c.id).sort()).toEqual([1, 2, 3]);
     expect(calls('environments:update')[0]).toEqual({ id: 1, groupId: 2 });
-  });
+  }, 120_000);
 });

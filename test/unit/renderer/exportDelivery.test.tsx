@@ -5,7 +5,7 @@ import { calls, type AppCapabilities, type CallName, type PrestageExportResult }
 import type { Envelope } from '../../../src-main/shared/contract/errors';
 import type { EnvironmentView } from '../../../src-main/shared/schemas/portainer';
 import { ExportPage } from '../../../src-renderer/features/export/ExportPage';
-import { resetCapabilities } from '../../../src-renderer/features/export/capabilitiesStore';
+import { resetCapabilities } from '../../../src-renderer/capabilities';
 import { resetExportStore } from '../../../src-renderer/features/export/exportStore';
 import { resetImportStore } from '../../../src-renderer/features/export/importStore';
 import { childPath, resetExportOptions } from '../../../src-renderer/features/export/optionsStore';
@@ -70,7 +70,7 @@ describe('Export delivery by capability', () => {
       return picked.length === 1 ? { path: '/mnt/usb' } : {};
     });
     answer('prestage:export', (req: { environmentIds: number[] }) => exportResult(req.environmentIds.length, { path: '/mnt/usb/edgedeck-export-2030-01-01-120000' }));
-    await showPage({ nativeDialogs: true, transport: 'ipc' });
+    await showPage({ nativeDialogs: true, clipboard: true, transport: 'ipc' });
     expect(byTestId('export-delivery')).toBeNull();
 
     await click(await waitFor(() => byTestId('export-choose-folder')!));
@@ -95,7 +95,7 @@ describe('Export delivery by capability', () => {
     answer('prestage:export', (req: { environmentIds: number[] }) =>
       exportResult(req.environmentIds.length, { path: 'edgedeck-export-2030-01-01-120000.tar', download: { id: 'tok_123-abc', fileName: 'edgedeck-export-2030-01-01-120000.tar', size: 20480, expiresAt: '2030-01-01T12:10:00.000Z' } }),
     );
-    await showPage({ nativeDialogs: false, transport: 'web' });
+    await showPage({ nativeDialogs: false, clipboard: false, transport: 'web' });
     expect(byTestId('export-choose-folder')).toBeNull();
     // The folder stays the default, and available.
     const folder = view!.container.querySelector('[data-testid="export-delivery"] input[value="folder"]') as HTMLInputElement;

@@ -77,6 +77,10 @@ describe('preflight checks (pure)', () => {
     const d = diagnoseAgentLogs('2024/01/01 ERR unable to poll | error="Get https://p: x509: certificate signed by unknown authority"\nmsg="Invalid request signature"');
     expect(d.map((x) => x.signature)).toEqual(expect.arrayContaining(['x509 / certificate', 'signature headers / Invalid request signature']));
   });
+  it("names a key the agent refuses at start (its fatal line) as an invalid Edge key", () => {
+    const d = diagnoseAgentLogs('2026/12/03 05:10PM FTL github.com/portainer/agent/cmd/agent/main.go:250 > unable to associate Edge key | error="illegal base64 data at input byte 96"');
+    expect(d[0]).toMatchObject({ signature: 'invalid Edge key', fix: expect.stringMatching(/join token/) });
+  });
 });
 
 describe('fleet runner', () => {

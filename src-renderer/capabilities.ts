@@ -1,11 +1,12 @@
 import { create } from 'zustand';
-import { api } from '../../api';
-import type { AppCapabilities } from '../../../src-main/shared/contract/calls';
+import { api } from './api';
+import type { AppCapabilities } from '../src-main/shared/contract/calls';
 
 /**
- * What the shell under the page can do (app:capabilities): the desktop app has native dialogs,
- * the browser gets downloads from the web bridge. Unknown (undefined) until main answers, or
- * when it cannot: then the page offers neither, only the typed folder.
+ * What the shell under the page can do (app:capabilities): the desktop app has native dialogs
+ * and copies through main, the browser gets downloads from the web bridge and copies with
+ * navigator.clipboard. Unknown (undefined) until main answers, or when it cannot: then the page
+ * offers neither dialog nor download, only the typed folder, and copies with navigator.clipboard.
  */
 interface CapabilitiesState {
   caps?: AppCapabilities;
