@@ -5,6 +5,7 @@ import ssh2, { type AuthenticationType, type Client as SshClient, type ClientCha
 import { AppError } from '../../shared/contract/errors';
 import type { FailureReason } from '../../shared/domain/failures';
 import type { Redactor } from '../logging/redact';
+import { checkHostCertificate, fetchHostCertificate, type CertificateVerdict } from './hostCertificate';
 import { fingerprintOf, forgetCommand, hostKeyAlgorithmOrder, hostKeyOf, sshKeygenRemove, type HostKeyDatabase } from './knownHosts';
 import type { Prompter, SecretQuestion } from './prompter';
 import { PausableDeadline } from './pausableDeadline';
@@ -346,6 +347,9 @@ export async function connectSsh(o: ConnectOptions): Promise<SshConnection> {
     }
   }
 
+  // A host covered by a @cert-authority line: its certificate, when it has one (hostCertificate.ts).
+  const certified = o.via ? undefined : await certifiedKey(o, endpoint, names, log);
+
   const client = new Client();
   let hostKeyError: AppError | undefined;
   let presentedFingerprint = '';
@@ -388,12 +392,12 @@ export async function connectSsh(o: ConnectOptions): Promise<SshConnection> {
     readyTimeout: 0,
     keepaliveInterval: o.keepaliveMs ?? 15_000,
     keepaliveCountMax: 3,
-    algorithms: { serverHostKey: hostKeyAlgorithmOrder(o.hostKeys.knownTypes(names)) as never },
+    algorithms: { serverHostKey: hostKeyAlgorithmOrder(certified ? [certified.key.type] : o.hostKeys.knownTypes(names)) as never },
     hostVerifier: ((blob: Buffer, verify: (ok: boolean) => void) => {
       const key = hostKeyOf(blob);
       presentedFingerprint = fingerprintOf(blob);
       askingHostKey = true;
-      void ask(() => decideHostKey(o, label, names, key, presentedFingerprint, questions.signal))
+      void ask(() => decideHostKey(o, label, names, key, presentedFingerprint, questions.signal, certified))
         .then(
           () => true,
           (e: unknown) => {
@@ -483,9 +487,42 @@ export async function connectSsh(o: ConnectOptions): Promise<SshConnection> {
   return conn;
 }
 
-async function decideHostKey(o: ConnectOptions, label: string, names: string[], key: { type: string; base64: string }, fp: string, withdrawn: AbortSignal): Promise<void> {
-  const verdict = o.hostKeys.verify(names, key);
+/** The host's certificate, checked against the @cert-authority lines for `names`; undefined when there is none or it does not hold. */
+async function certifiedKey(o: ConnectOptions, endpoint: SshEndpoint, names: string[], log: (line: string) => void): Promise<Certified | undefined> {
+  const { cas, revoked } = o.hostKeys.certAuthorities(names);
+  if (!cas.length) return undefined;
+  const blob = await fetchHostCertificate({ host: endpoint.host, port: endpoint.port, timeoutMs: Math.min(o.timeoutMs ?? 20_000, 10_000) });
+  if (!blob) {
+    log('a @cert-authority line names this host, but it presents no host certificate: its plain key is checked instead');
+    return undefined;
+  }
+  // OpenSSH checks the principal against the host name as given (not `[host]:port`).
+  const hostNames = [endpoint.host, ...(endpoint.alias && endpoint.alias !== endpoint.host ? [endpoint.alias] : [])];
+  let last: CertificateVerdict | undefined;
+  for (const hostName of hostNames) {
+    last = checkHostCertificate(blob, { hostName, cas, revoked, now: new Date() });
+    if (last.ok) {
+      log(`host certificate ${last.keyId ? `"${last.keyId}" ` : ''}for ${hostName} is signed by the @cert-authority ${last.ca} and valid now`);
+      return { key: last.key, ca: last.ca };
+    }
+  }
+  if (last && !last.ok) log(`the host certificate was not accepted: ${last.why}; its plain key is checked instead`);
+  return undefined;
+}
+
+interface Certified {
+  key: { type: string; base64: string };
+  ca: string;
+}
+
+async function decideHostKey(o: ConnectOptions, label: string, names: string[], key: { type: string; base64: string }, fp: string, withdrawn: AbortSignal, certified?: Certified): Promise<void> {
   const log = o.log ?? (() => {});
+  const revoked = o.hostKeys.certAuthorities(names).revoked;
+  if (certified && certified.key.base64 === key.base64 && !revoked.has(key.base64)) {
+    log(`host key ${fp} is the one certified by ${certified.ca}`);
+    return;
+  }
+  const verdict = o.hostKeys.verify(names, key);
   switch (verdict.kind) {
     case 'known':
       log(`host key ${fp} matches ${verdict.source === 'app' ? "Edgedeck's known hosts" : 'known_hosts'}`);

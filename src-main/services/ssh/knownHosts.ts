@@ -8,7 +8,8 @@ import type { KeyValueStore } from '../stores/keyValueStore';
 /**
  * Host keys: the app's own known-hosts store (KeyValueStore-backed, writable) plus read-only
  * OpenSSH known_hosts files (plain names, `[host]:port`, hashed `|1|salt|hash` entries, simple
- * `*`/`?`/`!` patterns, `@revoked`). There is no "skip" path: every connection is checked here.
+ * `*`/`?`/`!` patterns, `@revoked`, and `@cert-authority` for host certificates: hostCertificate.ts).
+ * There is no "skip" path: every connection is checked here.
  */
 
 export interface HostKey {
@@ -198,6 +199,18 @@ export class HostKeyDatabase {
       .filter((e) => !e.marker)
       .map((e) => ({ file: e.file!, line: e.line, command: sshKeygenRemove(name, e.file!) }));
     return { name, removed, inFiles };
+  }
+
+  /** The `@cert-authority` keys whose host patterns name one of `names`, and the keys marked `@revoked` for them. */
+  certAuthorities(names: string[]): { cas: HostKey[]; revoked: Set<string> } {
+    const cas: HostKey[] = [];
+    const revoked = new Set<string>();
+    for (const e of this.allFileEntries()) {
+      if (!e.marker || !names.some((n) => hostFieldMatches(e.hosts, n))) continue;
+      if (e.marker === 'cert-authority') cas.push({ type: e.type, base64: e.base64 });
+      else revoked.add(e.base64);
+    }
+    return { cas, revoked };
   }
 
   /** Key types known for a host, to order the server host key algorithms (known types first). */

@@ -1,4 +1,5 @@
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { execFileSync } from 'node:child_process';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { knownHostsCommand } from '../../../src-main/cli/commands/knownHosts';
@@ -38,9 +39,10 @@ afterAll(async () => {
 
 const db = (dataDir: string, files: string[] = []) => new HostKeyDatabase({ app: new AppKnownHosts(createFileStore(dataDir)), files });
 
-async function connect(hostKeys: HostKeyDatabase, hostKeyPolicy: HostKeyPolicy) {
+async function connect(hostKeys: HostKeyDatabase, hostKeyPolicy: HostKeyPolicy, on: SshdHost = host, log?: (line: string) => void) {
   const c = await connectSsh({
-    endpoint: { host: '127.0.0.1', port: host.port, user: users.key.name },
+    ...(log ? { log } : {}),
+    endpoint: { host: '127.0.0.1', port: on.port, user: users.key.name },
     auth: { identityFiles: [key.path], agentSocket: null },
     prompter: noQuestions,
     hostKeys,
@@ -103,5 +105,69 @@ describe('known hosts you can manage', () => {
   it('forget refuses a user@host or a bad port, naming the field', async () => {
     expect((await cli('forget', 'root@host1', '--data', root)).err).toMatch(/host: Give the host without a user/);
     expect((await cli('forget', 'host1:99999', '--data', root)).err).toMatch(/not a port/);
+  });
+});
+
+// @cert-authority: a host presenting an OpenSSH host certificate (ssh-keygen -s ca -h -n 127.0.0.1)
+// signed by a listed CA is accepted with no key on record; a wrong principal, an expired
+// certificate or a @revoked CA is not. Real sshd with HostCertificate.
+describe('host certificates (@cert-authority)', () => {
+  let certHost: SshdHost;
+  let ca: string;
+  let caPub: string;
+  const hostKeyPath = () => join(certHost.dir, 'ssh_host_ed25519_key');
+
+  beforeAll(async () => {
+    ca = join(root, 'host_ca');
+    execFileSync('ssh-keygen', ['-q', '-t', 'ed25519', '-N', '', '-C', 'test host CA', '-f', ca]);
+    caPub = readFileSync(`${ca}.pub`, 'utf8').trim().split(' ').slice(0, 2).join(' ');
+    certHost = await startSshd('cert', users.all, root, { extraConfig: [`HostCertificate ${join(root, 'cert', 'ssh_host_ed25519_key')}-cert.pub`] });
+    certHost.authorize(users.key.name, key.pub);
+  }, 60_000);
+  afterAll(async () => certHost?.stop());
+
+  /** Signs the host key (principal, validity as ssh-keygen -V) and restarts sshd so it presents the certificate. */
+  async function sign(principal: string, validity = '-5m:+1h') {
+    execFileSync('ssh-keygen', ['-q', '-s', ca, '-I', `cert-host-${principal}`, '-h', '-n', principal, '-V', validity, `${hostKeyPath()}.pub`]);
+    await certHost.stop();
+    await certHost.start();
+  }
+
+  function knownHosts(lines: string[]): string {
+    const f = join(mkdtempSync(join(root, 'kh-')), 'known_hosts');
+    writeFileSync(f, lines.join('\n') + '\n');
+    return f;
+  }
+
+  const refusal = (p: Promise<unknown>) => p.then(() => 'connected', (e: unknown) => (e instanceof Error ? e.message : String(e)));
+
+  it('a certificate signed by a listed CA for 127.0.0.1 is accepted with no key on record; without the CA line it is not', { timeout: 120_000 }, async () => {
+    await sign('127.0.0.1');
+    const lines: string[] = [];
+    await connect(db(mkdtempSync(join(root, 'data-')), [knownHosts([`@cert-authority [127.0.0.1]:${certHost.port} ${caPub}`])]), 'strict', certHost, (l) => lines.push(l));
+    expect(lines.join('\n')).toMatch(/host certificate "cert-host-127\.0\.0\.1" for 127\.0\.0\.1 is signed by the @cert-authority SHA256:/);
+    expect(lines.join('\n')).toMatch(/is the one certified by/);
+    // The same host without the CA line: unknown, refused under strict.
+    expect(await refusal(connect(db(mkdtempSync(join(root, 'data-')), [knownHosts([])]), 'strict', certHost))).toMatch(/not in known hosts/);
+    // A CA line for other hosts does not cover this one.
+    expect(await refusal(connect(db(mkdtempSync(join(root, 'data-')), [knownHosts([`@cert-authority *.example.com ${caPub}`])]), 'strict', certHost))).toMatch(/not in known hosts/);
+  });
+
+  it('refuses a certificate for another principal, an expired one, and one whose CA is @revoked', { timeout: 120_000 }, async () => {
+    const caLine = `@cert-authority * ${caPub}`;
+    await sign('other.example.com');
+    let lines: string[] = [];
+    expect(await refusal(connect(db(mkdtempSync(join(root, 'data-')), [knownHosts([caLine])]), 'strict', certHost, (l) => lines.push(l)))).toMatch(/not in known hosts/);
+    expect(lines.join('\n')).toContain('it names other.example.com, not 127.0.0.1');
+
+    await sign('127.0.0.1', '20200101:20200102');
+    lines = [];
+    expect(await refusal(connect(db(mkdtempSync(join(root, 'data-')), [knownHosts([caLine])]), 'strict', certHost, (l) => lines.push(l)))).toMatch(/not in known hosts/);
+    expect(lines.join('\n')).toMatch(/it expired at 2020-01-0/);
+
+    await sign('127.0.0.1');
+    lines = [];
+    expect(await refusal(connect(db(mkdtempSync(join(root, 'data-')), [knownHosts([caLine, `@revoked * ${caPub}`])]), 'strict', certHost, (l) => lines.push(l)))).toMatch(/not in known hosts/);
+    expect(lines.join('\n')).toMatch(/is marked @revoked/);
   });
 });

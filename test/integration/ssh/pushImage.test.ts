@@ -39,6 +39,20 @@ let runNo = 0;
 let first: { target: string; environmentId: number } | undefined;
 
 const tmpDirsOnHost = () => readdirSync('/var/tmp').filter((f) => f.startsWith('edgedeck-image.'));
+/**
+ * Every image folder that appeared on the host since `before` is gone, waiting up to 60 s. Other test
+ * files push images to this same machine at the same time (swarm, podman, the export's bundle), and
+ * their folders come and go with their pushes: only a folder that outlives every push is a leak.
+ */
+async function expectNoNewPushDirs(before: string[]): Promise<void> {
+  let fresh: string[] = [];
+  for (let i = 0; i < 600; i++) {
+    fresh = tmpDirsOnHost().filter((f) => !before.includes(f));
+    if (!fresh.length) break;
+    await new Promise((r) => setTimeout(r, 100));
+  }
+  expect(fresh).toEqual([]);
+}
 const targetImageId = () => target.docker(['image', 'inspect', '--format', '{{.Id}}', IMAGE]).then((s) => s.trim(), () => undefined);
 async function removeTargetImage(): Promise<void> {
   await host.removeAgent();
@@ -145,7 +159,7 @@ describe.skipIf(noEngine)('--push-image over real sshd to a real engine without 
     expect(logLines.some((l) => /image push: [\d.]+ of [\d.]+ MB sent \(\d+%/.test(l))).toBe(true);
     // The privileged command got the sudo password first on stdin, then the archive; the folder is gone.
     expect(push.commands[0]!.sudo).toBe(true);
-    expect(tmpDirsOnHost()).toEqual(leftovers);
+    await expectNoNewPushDirs(leftovers);
     const m = /; ([\d.]+) MB sent in ([\d.]+) s \(([\d.]+) MB\/s\), ([\d.]+) s more for the checksum and the load$/.exec(done)!;
     expect(Number(m[1])).toBeCloseTo(size / 1e6, 1);
     process.stdout.write(`push-image over loopback SSH (sudo, real sshd, real dockerd): ${m[1]} MB sent in ${m[2]} s (${m[3]} MB/s), then ${m[4]} s for sha256sum and docker load\n`);
@@ -190,7 +204,7 @@ describe.skipIf(noEngine)('--push-image over real sshd to a real engine without 
     expect(h.fix).toMatch(/retry/);
     expect(await targetImageId()).toBeUndefined();
     expect(host.argvLog().slice(calls).filter((c) => c.argv[0] === 'run' || c.argv[0] === 'load')).toEqual([]);
-    expect(tmpDirsOnHost()).toEqual(leftovers);
+    await expectNoNewPushDirs(leftovers);
   }, 180_000);
 
   it('a stalled transfer ends after the bound with a clear message; nothing is loaded and the folder goes', async () => {
@@ -240,8 +254,7 @@ describe.skipIf(noEngine)('--push-image over real sshd to a real engine without 
     }
     expect(await targetImageId()).toBeUndefined();
     // The target's script ends on the TERM it gets once its session runs again, and removes its folder.
-    for (let i = 0; i < 100 && tmpDirsOnHost().length > leftovers.length; i++) await new Promise((r) => setTimeout(r, 100));
-    expect(tmpDirsOnHost()).toEqual(leftovers);
+    await expectNoNewPushDirs(leftovers);
   }, 180_000);
 
   it('cancel during the transfer ends it at once; nothing is loaded, the folder goes', async () => {
@@ -269,8 +282,7 @@ describe.skipIf(noEngine)('--push-image over real sshd to a real engine without 
     expect(['failed', 'cancelled']).toContain(h.status);
     expect(h.reasonCode).toBe('cancelled');
     expect(await targetImageId()).toBeUndefined();
-    for (let i = 0; i < 100 && tmpDirsOnHost().length > leftovers.length; i++) await new Promise((r) => setTimeout(r, 100));
-    expect(tmpDirsOnHost()).toEqual(leftovers);
+    await expectNoNewPushDirs(leftovers);
   }, 180_000);
 
   it('with --push-image from an archive file (docker save -o): loaded and the agent checks in', async () => {
