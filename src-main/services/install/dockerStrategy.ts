@@ -23,6 +23,7 @@ import {
   type RuntimeProbe,
 } from './preflight';
 import { MOVE_FAILED, moveIntoPlace, stageFile } from './rootOnlyFile';
+import { removalScript } from './secretFiles';
 import type { HostBase, HostContext, InstallStrategy, Started } from './strategy';
 
 /** Separates the start command's own output from the container inspect that follows it. */
@@ -116,7 +117,7 @@ export function dockerStrategy(platform: DockerLikePlatform): InstallStrategy {
       }
       t.step('write env file');
       const entries = await resolveBareNames(planEnvEntries(h.plan), h.host);
-      const tmpPath = await stageFile(h.host, renderEnvFile(entries));
+      const tmpPath = await stageFile(h.host, h.secrets, renderEnvFile(entries));
       t.note(`staged the env file over SFTP as ${tmpPath} (0600, created exclusively) with ${entries.map(([n]) => n).join(', ')} — values not shown; the start command moves it to ${envPath(h)} (0600 root:root in ${h.remoteDir} 0700)`);
       t.step('start agent');
       const started = Math.floor(now() / 1000);
@@ -141,15 +142,15 @@ export function dockerStrategy(platform: DockerLikePlatform): InstallStrategy {
  * Answers the container's inspect JSON when the start command looked at it (Standalone, Podman).
  */
 async function startAgent(h: HostContext, commands: string[], tmpPath: string, envPath: string): Promise<string | undefined> {
-  const { t, host, runtime } = h;
+  const { host, runtime } = h;
   const last = commands[commands.length - 1]!;
   const failedMsg = (c: string, r: { code: number | null; stderr: string; stdout: string }) => `${c.split(' ').slice(1, 3).join(' ')} failed (exit ${r.code}): ${causeLine(r.stderr || r.stdout)}`;
   const prep = commands
     .slice(0, -1)
-    .map((c, i) => (/network create/.test(c) ? `${c};` : `${c} || { rc=$?; rm -f ${shellQuote(tmpPath)}; echo '${PREP_FAILED} ${i}' >&2; exit $rc; };`))
+    .map((c, i) => (/network create/.test(c) ? `${c};` : `${c} || { rc=$?; ${removalScript([tmpPath])}; echo '${PREP_FAILED} ${i}' >&2; exit $rc; };`))
     .join(' ');
-  let cleaned = false;
   let firstLook: string | undefined;
+  h.secrets.written(envPath, 'the runtime keeps the env in its root-only container config for restarts; no second copy of the secrets stays at rest.');
   try {
     // DECISION (env file afterwards): removed right after the run. Docker/Podman copy the env
     // into the container (or service) config, which root-only storage keeps for restarts, so a
@@ -158,12 +159,12 @@ async function startAgent(h: HostContext, commands: string[], tmpPath: string, e
     // Standalone/Podman: the first container check rides along once the run succeeded (its
     // inspect JSON holds the env, so it is kept out of the transcript like every inspect).
     const look = h.plan.platform === 'standalone' || h.plan.platform === 'podman' ? ` if [ $rc -eq 0 ]; then echo '${CONTAINER_MARK}'; ${shellQuote(runtime)} inspect --type container ${h.names.agent}; fi;` : '';
-    const r = await host.run(`${prep ? `${prep} ` : ''}${moveIntoPlace(h.remoteDir, tmpPath, envPath)}; ${last}; rc=$?; rm -f ${shellQuote(envPath)};${look} exit $rc`, {
+    const r = await host.run(`${prep ? `${prep} ` : ''}${moveIntoPlace(h.remoteDir, tmpPath, envPath)}; ${last}; rc=$?; ${removalScript([envPath])};${look} exit $rc`, {
       privileged: true,
       timeoutMs: 10 * 60_000,
       quietStdout: (out) => (out.includes(`${CONTAINER_MARK}\n`) ? `${out.slice(0, out.indexOf(`${CONTAINER_MARK}\n`))}${CONTAINER_MARK}\n(inspect JSON not recorded)` : out),
     });
-    cleaned = r.code !== null;
+    r.stdout = h.secrets.read(r.stdout);
     const at = r.stdout.indexOf(`${CONTAINER_MARK}\n`);
     if (at >= 0) {
       firstLook = r.stdout.slice(at + CONTAINER_MARK.length + 1);
@@ -174,10 +175,9 @@ async function startAgent(h: HostContext, commands: string[], tmpPath: string, e
     if (r.stderr.includes(MOVE_FAILED)) throw new HostFailure(`could not install the env file into ${h.remoteDir}: ${r.stderr.replace(MOVE_FAILED, '').trim()}`);
     if (r.code !== 0 && !/network create/.test(last)) throw new HostFailure(failedMsg(last, r), undefined, isImageMissing(r.stderr) ? 'image-missing' : 'remote-command');
   } finally {
-    // The start command did not run to its end (a timeout, a lost connection): remove both
-    // copies here.
-    if (!cleaned) await host.run(`rm -f ${shellQuote(tmpPath)} ${shellQuote(envPath)}`, { privileged: true }).catch(() => undefined);
-    t.note(`removed ${envPath}: the runtime keeps the env in its root-only container config for restarts; no second copy of the secrets stays at rest.`);
+    // What the start command did not confirm gone (it did not run to its end: a timeout, a lost
+    // connection) is removed here; the host says whether that held.
+    await h.secrets.removePending(host);
   }
   return firstLook;
 }

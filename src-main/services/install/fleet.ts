@@ -50,7 +50,7 @@ export interface HostJobContext {
   slot: SlotLease;
 }
 
-export type HostJobResult = Pick<HostRecord, 'status' | 'reason' | 'reasonCode' | 'fix' | 'environmentId' | 'edgeId' | 'checkedIn' | 'tunnel' | 'detail'>;
+export type HostJobResult = Pick<HostRecord, 'status' | 'reason' | 'reasonCode' | 'fix' | 'environmentId' | 'edgeId' | 'checkedIn' | 'tunnel' | 'detail' | 'secretFilesLeft'>;
 
 export interface FleetOptions {
   runsDir: string;
@@ -250,6 +250,8 @@ async function runHosts(o: FleetOptions, summary: RunSummary, save: (changed?: H
       h.phase = 'ssh';
       h.startedAt = new Date().toISOString();
       delete h.finishedAt;
+      // This attempt reports its own (a resumed host may have removed what an earlier one left).
+      delete h.secretFilesLeft;
       const rel = join('hosts', `${targetSlug(h.target)}.attempt${h.attempts}.json`);
       h.transcript = rel;
       save(h);

@@ -1,3 +1,4 @@
+import { join } from 'node:path';
 import type { AgentMeta } from '../../shared/domain/types';
 import { AppError, failureOf } from '../../shared/contract/errors';
 import { FAILURE_FIXES } from '../../shared/domain/failures';
@@ -17,6 +18,7 @@ import { checkConnection, checkPrivileges, connectProbeScript, parseProbe, parse
 import { RemoteHost } from './remoteHost';
 import { openRunImage, type ImageSource, type RunImage } from './imageArchive';
 import { HostTranscript } from './transcript';
+import { LeftoverSecretFiles, LEFTOVERS_FILE } from './leftoverSecretFiles';
 
 /**
  * What a fleet run does per host: the installer's modes, or 'connect' — only the SSH connection
@@ -118,6 +120,7 @@ export async function runFleetInstall(o: FleetInstallOptions): Promise<RunSummar
   // Opened once for the run (a missing local image or a bad archive fails the run before any host).
   const runImage: RunImage | undefined = o.pushImage && mode !== 'connect' ? await openRunImage(o.pushImage, o.platform, agentVersion, o.signal, o.pushStallMs) : undefined;
   const jumps = new Map<string, Promise<SshConnection>>();
+  const leftovers = new LeftoverSecretFiles(join(o.runsDir, LEFTOVERS_FILE));
   // One poller for every host waiting for its first check-in (they wait outside the SSH slots).
   const checkins = new CheckinPoller(o.server, { ...(o.pollMs !== undefined ? { fastMs: Math.min(500, o.pollMs), slowMs: o.pollMs } : {}), ...o.checkinPolling });
 
@@ -243,6 +246,8 @@ export async function runFleetInstall(o: FleetInstallOptions): Promise<RunSummar
           t.note(`environment ${environmentId ?? '(none)'}, Edge ID ${edgeId}`);
           const remoteDir = typeof o.remoteDir === 'function' ? o.remoteDir(target) : o.remoteDir;
           const installMode: InstallMode = mode;
+          const endpoint = `${conn.endpoint.host}:${conn.endpoint.port}`;
+          const owed = leftovers.on(endpoint);
           const out = await installOnHost({
             conn,
             plan: {
@@ -274,7 +279,9 @@ export async function runFleetInstall(o: FleetInstallOptions): Promise<RunSummar
             ...(o.pollMs ? { pollMs: o.pollMs } : {}),
             ...(o.startGraceS !== undefined ? { startGraceS: o.startGraceS } : {}),
             ...(runImage ? { pushImage: runImage } : {}),
+            ...(owed.length ? { leftoverSecretFiles: owed } : {}),
           });
+          leftovers.record(endpoint, out.secretFilesLeft ?? [], ctx.runId, target);
           await t.finish(out.status === 'failed' ? `failed: ${out.reason}` : out.status, out.status === 'failed');
           const ok = out.status !== 'failed';
           const result: HostJobResult = {
@@ -293,6 +300,7 @@ export async function runFleetInstall(o: FleetInstallOptions): Promise<RunSummar
           if (out.reason) result.reason = out.reason;
           if (out.reasonCode) result.reasonCode = out.reasonCode;
           if (out.fix) result.fix = out.fix;
+          if (out.secretFilesLeft?.length) result.secretFilesLeft = out.secretFilesLeft;
           return result;
         } catch (e) {
           const reason = o.redactor.redact(e instanceof Error ? e.message : String(e));

@@ -76,6 +76,8 @@ export interface InstallHostOptions {
   agentName?: string;
   /** --push-image: the run's agent image, loaded on the host over SSH when it lacks it (Docker, Swarm, Podman). */
   pushImage?: RunImage;
+  /** Secret files an earlier run could not remove from this host (leftoverSecretFiles.ts): removed first. */
+  leftoverSecretFiles?: string[];
 }
 
 export interface HostOutcome {
@@ -91,6 +93,8 @@ export interface HostOutcome {
   tunnel?: 'verified' | 'not-verified' | 'unknown';
   /** The commands the install runs (dry-run shows them; never holds secrets). */
   commands?: string[];
+  /** Files holding secrets whose removal the host did not confirm: a copy may remain there. */
+  secretFilesLeft?: string[];
 }
 
 /** The check-in interval the waits count with (the server default, 5 s, when the environment has 0). */

@@ -13,6 +13,8 @@ export interface PreflightResult {
   found: PlatformChecks;
   /** The host with its runtime found (for the strategy's next steps). */
   h: HostContext;
+  /** Privileged commands can run (root, or sudo without or with a given password). */
+  canPrivilege: boolean;
   /** The sudo password, when sudo needs one and it was given or asked for. */
   sudoPassword?: string;
 }
@@ -61,7 +63,8 @@ export async function runPreflight(b: HostBase, strategy: InstallStrategy): Prom
   checks.push(priv.check);
 
   const h: HostContext = { ...b, runtime: which[strategy.runtimeBin] ?? strategy.runtimeBin, which };
-  const platform = await strategy.preflight(h, { sections: s, canPrivilege: priv.privilege !== 'none' && priv.check.status === 'pass' });
+  const canPrivilege = priv.privilege !== 'none' && priv.check.status === 'pass';
+  const platform = await strategy.preflight(h, { sections: s, canPrivilege });
   checks.push(...platform.checks);
   checks.push(checkDns(portainerHost, s.dns, desktopResolved));
   checks.push(checkHttps(key.portainerUrl, s.https, s.https_k, plan.insecurePoll));
@@ -72,7 +75,7 @@ export async function runPreflight(b: HostBase, strategy: InstallStrategy): Prom
   for (const c of checks) t.note(`[${c.status}] ${c.title}: ${c.found}${c.fix && c.status !== 'pass' ? ` — fix: ${c.fix}` : ''}`);
   const failed = checks.filter((c) => c.status === 'fail');
   t.endStep(failed.length ? 'failed' : checks.some((c) => c.status === 'warn') ? 'warn' : 'ok');
-  return { checks, failed, action: platform.existing?.action ?? 'install', found: platform, h, ...(sudoPassword !== undefined ? { sudoPassword } : {}) };
+  return { checks, failed, action: platform.existing?.action ?? 'install', found: platform, h, canPrivilege, ...(sudoPassword !== undefined ? { sudoPassword } : {}) };
 }
 
 async function defaultResolve(host: string): Promise<string[]> {

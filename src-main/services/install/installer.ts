@@ -13,6 +13,7 @@ import { runPreflight } from './hostPreflight';
 import { kubernetesStrategy } from './kubernetesStrategy';
 import type { Check } from './preflight';
 import { RemoteHost } from './remoteHost';
+import { SecretFiles } from './secretFiles';
 import { sshFor } from './sshForVerify';
 import type { HostBase, HostContext, InstallStrategy, PlatformChecks } from './strategy';
 
@@ -24,6 +25,14 @@ import type { HostBase, HostContext, InstallStrategy, PlatformChecks } from './s
  * differs per platform is the strategy's (strategy.ts); the fleet runner calls this per host.
  */
 export async function installOnHost(o: InstallHostOptions): Promise<HostOutcome> {
+  const secrets = new SecretFiles(o.transcript);
+  const outcome = await installSteps(o, secrets);
+  // Whatever happened: the secret files whose removal the host did not confirm (#12.3).
+  const left = secrets.left;
+  return left.length ? { ...outcome, secretFilesLeft: left } : outcome;
+}
+
+async function installSteps(o: InstallHostOptions, secrets: SecretFiles): Promise<HostOutcome> {
   const t = o.transcript;
   const plan = o.plan;
   o.redactor.add(plan.edgeKey);
@@ -43,11 +52,13 @@ export async function installOnHost(o: InstallHostOptions): Promise<HostOutcome>
       image: agentImageFor(plan.platform, plan.agentVersion),
       remoteDir: o.remoteDir ?? '/etc/portainer-edge',
       now: o.now ?? Date.now,
+      secrets,
     };
 
     const pre = await runPreflight(base, strategy);
     const h = pre.h;
     checks = pre.checks;
+    if (o.leftoverSecretFiles?.length) await removeLeftovers(h, o.leftoverSecretFiles, pre.canPrivilege);
     if (pre.failed.length) return preflightFailed(checks, pre.failed);
     commands = strategy.commands(h);
     if (mode === 'preflight-only') return { status: 'preflight-ok', checks };
@@ -67,6 +78,20 @@ export async function installOnHost(o: InstallHostOptions): Promise<HostOutcome>
   } catch (e) {
     return hostFailed(o, e, checks, commands);
   }
+}
+
+/**
+ * Secret files an earlier run could not remove from this host go first, before anything is
+ * written. DECISION: in every mode, dry runs included: it finishes what an earlier run owed the
+ * host rather than changing its setup, and each run that leaves them is one more with a copy of
+ * the secrets at rest.
+ */
+async function removeLeftovers(h: HostContext, paths: string[], canPrivilege: boolean): Promise<void> {
+  h.t.step('remove leftover secret files');
+  if (canPrivilege) return h.secrets.removeLeftovers(h.host, paths);
+  for (const p of paths) h.secrets.written(p);
+  h.t.note(`an earlier run could not remove ${paths.join(', ')}; without root (or sudo) they cannot be removed this time either`);
+  h.t.endStep('warn');
 }
 
 function strategyFor(platform: SshPlatform): InstallStrategy {

@@ -1,6 +1,5 @@
 import { causeLine, isImageMissing } from '../../shared/domain/cliError';
 import { K8S_CONFIGMAP, K8S_DEPLOYMENT, K8S_SECRET } from '../../shared/domain/kubernetesManifest';
-import { shellQuote } from '../../shared/domain/shellQuote';
 import { failWithAgentLogs } from './agentLogs';
 import { planEnvEntries, resolveBareNames } from './envFile';
 import { checkinInterval, wantedSecrets } from './hostPlan';
@@ -59,7 +58,7 @@ export const kubernetesStrategy: InstallStrategy = {
     t.step('write manifest');
     const entries = await resolveBareNames(planEnvEntries(plan), host);
     const manifest = kubernetesManifestForHost({ name: plan.environmentName ?? h.o.target, environmentId: plan.environmentId, agentVersion: plan.agentVersion, entries });
-    await uploadRootOnly(host, h.remoteDir, file, manifest);
+    await uploadRootOnly(host, h.secrets, h.remoteDir, file, manifest, 'the cluster keeps the Secret and ConfigMap for the pod; no second copy of the secrets stays at rest.');
     t.note(`wrote ${file} (0600 root:root in ${h.remoteDir} 0700) with ${entries.map(([n]) => n).join(', ')} — values not shown`);
     t.step('apply manifest');
     const k = kubectlCommands(h.runtime, file);
@@ -70,8 +69,8 @@ export const kubernetesStrategy: InstallStrategy = {
       if (r.code !== 0) throw new HostFailure(`kubectl apply failed (exit ${r.code}): ${causeLine(r.stderr || r.stdout)}`);
       applied = parseApplyOutput(r.stdout);
     } finally {
-      await host.run(`rm -f ${shellQuote(file)}`, { privileged: true }).catch(() => undefined);
-      t.note(`removed ${file}: the cluster keeps the Secret and ConfigMap for the pod; no second copy of the secrets stays at rest.`);
+      // Whatever the apply did; the host says whether the removal held (secretFiles.ts).
+      await h.secrets.removePending(host);
     }
     if (restartNeeded(applied)) {
       t.note('the Secret/ConfigMap changed but not the pod template: restarting the deployment so the agent reads them');

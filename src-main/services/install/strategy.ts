@@ -2,6 +2,7 @@ import type { AgentNames } from './agentNames';
 import type { HostPlan, InstallHostOptions } from './hostPlan';
 import type { Check, ProbeSection, RuntimeProbe } from './preflight';
 import type { RemoteHost } from './remoteHost';
+import type { SecretFiles } from './secretFiles';
 import type { SshForVerify } from './sshForVerify';
 import type { HostTranscript } from './transcript';
 
@@ -28,6 +29,8 @@ export interface HostBase {
   /** The root-only folder for the file that carries the secrets. */
   readonly remoteDir: string;
   readonly now: () => number;
+  /** The files holding secrets on the host until their removal is confirmed. */
+  readonly secrets: SecretFiles;
 }
 
 /** …once the preflight found the runtime. */

@@ -67,6 +67,11 @@ export const hostRecordSchema = z
     tunnel: z.enum(['verified', 'not-verified', 'unknown']).optional(),
     detail: hostDetailSchema.optional(),
     /**
+     * Files holding secrets (env file, manifest, staged copy) whose removal failed or was not
+     * confirmed by the host: a copy may remain there. The next run that reaches the host retries.
+     */
+    secretFilesLeft: z.array(z.string()).optional(),
+    /**
      * While status is 'running': 'ssh' (holds a concurrency slot: connect, preflight, install) or
      * 'verifying' (slot given back; waiting for the agent's first check-in through the API).
      */

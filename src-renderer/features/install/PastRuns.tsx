@@ -1,4 +1,4 @@
-import { Badge, Button, Card, Code, Group, Modal, ScrollArea, Stack, Table, Text, Title } from '@mantine/core';
+import { Alert, Badge, Button, Card, Code, Group, Modal, ScrollArea, Stack, Table, Text, Title } from '@mantine/core';
 import { useState } from 'react';
 import { ChecksTable } from './ChecksTable';
 import { checksOf, isTerminal, useInstall, type HostStatus } from './installStore';
@@ -76,6 +76,20 @@ function RunModal() {
             {r.stoppedBecause ? ` · stopped: ${r.stoppedBecause}` : ''}
           </Text>
           <Counts counts={r.counts} />
+          {r.hosts.some((h) => h.secretFilesLeft?.length) && (
+            <Alert color="red" title="A secret file may remain on these hosts" data-testid="install-run-secret-files-left">
+              <Stack gap={2}>
+                {r.hosts
+                  .filter((h) => h.secretFilesLeft?.length)
+                  .map((h) => (
+                    <Text size="sm" key={h.target}>
+                      <Code>{h.target}</Code>: {h.secretFilesLeft!.join(', ')}
+                    </Text>
+                  ))}
+                <Text size="xs">Removing them failed (see each transcript). The next run that reaches a host removes them first.</Text>
+              </Stack>
+            </Alert>
+          )}
           {r.finished && retryable > 0 && (
             <Group>
               <Button size="xs" disabled={busy} loading={starting} onClick={() => void useInstall.getState().resume(r.runId)} data-testid="install-run-retry">

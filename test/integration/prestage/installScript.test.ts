@@ -63,7 +63,18 @@ async function checkedInWithTunnel(envId: number, edgeId: string, since: number,
   }, 60_000, `${what} to check in`);
   expect(seen.edgeId).toBe(edgeId);
   // The server opens the tunnel on demand and reaches the agent's API through it.
-  await server.ensureTunnel(envId);
+  // Its bound is 2 × the 1 s check-in interval, as Portainer's; on a loaded 2-core machine the
+  // container's chisel client can take longer to dial, so a second and third ask are allowed (as a
+  // user would click "Verify tunnel" again). An agent that never opens it still fails here.
+  for (let attempt = 1; ; attempt++) {
+    try {
+      await server.ensureTunnel(envId);
+      break;
+    } catch (e) {
+      if (attempt >= 3) throw e;
+      console.log(`NOTE ${what}: tunnel not open on ask ${attempt} (${e instanceof Error ? e.message : String(e)}); asking again`);
+    }
+  }
   expect(server.environmentView(envId)?.tunnelVerified).toBe(true);
   const logs = await engine!.docker(['logs', AGENT], { withStderr: true });
   expect(logs).toMatch(/docker engine 20\.10\.\S+ via \/var\/run\/docker\.sock/);

@@ -152,6 +152,9 @@ export function makeInstallCommand(deps: InstallCommandDeps = {}): Command {
         const summary = await runFleetInstall(options);
         const json = summaryJson(summary, p.runsDir, p.mode, prompter.needs, redactor, Date.now() - started);
         io.stdout(redactor.redact(JSON.stringify(json, null, 2)) + '\n');
+        for (const h of summary.hosts) {
+          if (h.secretFilesLeft?.length) out(`edgedeck: ${h.target}: a secret file may remain at ${h.secretFilesLeft.join(', ')} (its removal failed; see the transcript). The next run that reaches this host removes it first.`);
+        }
         const bad = json.hosts.filter((h) => !hostOk(summary.hosts.find((x) => x.target === h.target)!, p.mode)).length;
         out(
           `edgedeck: run ${summary.runId}: ${summary.hosts.length - bad} of ${summary.hosts.length} host(s) ${p.mode === 'install' ? 'checked in' : p.mode === 'dry-run' ? 'rendered' : 'passed preflight'}${summary.stoppedBecause ? `; stopped: ${summary.stoppedBecause}` : ''}.${bad ? ` Retry the rest with --resume ${summary.runId}.` : ''}`,

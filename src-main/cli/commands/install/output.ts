@@ -24,6 +24,8 @@ interface HostLine {
   seconds?: number;
   steps?: Array<{ name: string; seconds: number; status: string }>;
   transcript?: string;
+  /** Files holding secrets whose removal failed on the host: a copy may remain (the next run retries). */
+  secretFilesLeft?: string[];
 }
 
 export function hostOk(h: HostRecord, mode: InstallMode): boolean {
@@ -94,6 +96,7 @@ export function summaryJson(s: RunSummary, runsDir: string, mode: InstallMode, n
     const steps = stepsOf(dir, h.transcript);
     if (steps) line.steps = steps;
     if (h.transcript) line.transcript = join(dir, h.transcript);
+    if (h.secretFilesLeft?.length) line.secretFilesLeft = h.secretFilesLeft;
     return line;
   });
   const ok = s.hosts.every((h) => hostOk(h, mode));
