@@ -83,6 +83,9 @@ export class HostTranscript {
     this.endStep(failed ? 'failed' : 'ok');
     this.doc.finishedAt = new Date().toISOString();
     this.doc.outcome = this.r(outcome);
+    // The live log ends with the outcome too: a last attempt's failure is not a retry note, so
+    // without this line the log stopped at the step that failed and never said why.
+    this.onLine?.(`=> ${this.doc.outcome}`);
     await this.out?.close().catch(() => undefined);
   }
 }

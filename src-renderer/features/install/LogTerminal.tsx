@@ -11,6 +11,7 @@ function paint(line: string): string {
   if (line.startsWith('== ')) return `\x1b[1;36m${line}\x1b[0m`;
   if (line.startsWith('$ ')) return `\x1b[2m${line}\x1b[0m`;
   if (line.startsWith('--- ')) return `\x1b[1;33m${line}\x1b[0m`;
+  if (line.startsWith('=> ')) return `\x1b[1;${line.startsWith('=> failed') ? 31 : 32}m${line}\x1b[0m`; // a host's outcome
   if (/failed|error|refused|denied/i.test(line)) return `\x1b[31m${line}\x1b[0m`;
   return line;
 }
