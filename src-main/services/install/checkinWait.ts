@@ -1,4 +1,5 @@
 import { decodeEdgeKey } from '../../shared/domain/edgeKey';
+import { durationText } from '../../shared/domain/durationText';
 import { failWithAgentLogs } from './agentLogs';
 import { CheckinPoller } from './checkinPoller';
 import { checkinInterval, type HostOutcome } from './hostPlan';
@@ -19,7 +20,7 @@ export async function waitForCheckin(h: HostContext, ssh: SshForVerify, logsComm
   const interval = checkinInterval(plan);
   const budgetS = 2 * interval + 20 + (o.startGraceS ?? 15);
   const deadline = now() + budgetS * 1000;
-  t.note(`waiting up to ${budgetS} s (2 × ${interval} s interval + 20 s + start time) for the first check-in of environment ${plan.environmentId}`);
+  t.note(`waiting up to ${durationText(budgetS)} (2 × ${durationText(interval)} interval + 20 s + start time) for the first check-in of environment ${plan.environmentId}`);
   // Set by the poller's callback (TypeScript cannot see that, hence the explicit read-backs below).
   const seen: { checkedIn: boolean; tunnel: NonNullable<HostOutcome['tunnel']>; otherEdgeId?: string } = { checkedIn: false, tunnel: 'unknown' };
   await poller.wait(
@@ -51,7 +52,7 @@ export async function waitForCheckin(h: HostContext, ssh: SshForVerify, logsComm
   if (!checkedIn) await failWithAgentLogs(h, ssh, logsCommand, `no check-in within ${budgetS} s`);
   let tunnelWhy = `the tunnel was not verified within ${budgetS} s`;
   if (tunnel !== 'verified' && o.probe.verifyTunnel) {
-    t.note(`opening the tunnel on demand and checking it end to end (up to 2 × the ${interval} s check-in interval)`);
+    t.note(`opening the tunnel on demand and checking it end to end (up to 2 × the ${durationText(interval)} check-in interval)`);
     try {
       await o.probe.verifyTunnel(plan.environmentId, o.signal);
       tunnel = 'verified';

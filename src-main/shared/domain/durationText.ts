@@ -7,8 +7,11 @@ export function durationText(seconds: number): string {
   const s = Math.max(0, Math.round(seconds));
   if (s < 60) return `${s} s`;
   if (s < 3600) return s % 60 === 0 ? `${s / 60} min` : `${Math.floor(s / 60)} min ${s % 60} s`;
-  if (s < 86400) return s % 3600 === 0 ? `${s / 3600} h` : `${Math.floor(s / 3600)} h ${Math.round((s % 3600) / 60)} min`;
-  return s % 86400 === 0 ? `${s / 86400} day${s === 86400 ? '' : 's'}` : `${Math.floor(s / 86400)} d ${Math.round((s % 86400) / 3600)} h`;
+  // Round to whole minutes (hours) first and split after, so 5399 s reads "1 h 30 min", never "1 h 60 min".
+  const m = Math.round(s / 60);
+  if (m < 1440) return m % 60 === 0 ? `${m / 60} h` : `${Math.floor(m / 60)} h ${m % 60} min`;
+  const h = Math.round(s / 3600);
+  return h % 24 === 0 ? `${h / 24} day${h === 24 ? '' : 's'}` : `${Math.floor(h / 24)} d ${h % 24} h`;
 }
 
 /** "never", "just now", "12 s ago", "3 min ago"… from unix seconds, relative to `nowSec`. */

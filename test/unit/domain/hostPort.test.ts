@@ -49,6 +49,10 @@ describe('one duration formatter', () => {
     [5400, '1 h 30 min'],
     [86400, '1 day'],
     [604800, '7 days'],
+    [5399, '1 h 30 min'],
+    [7199, '2 h'],
+    [86399, '1 day'],
+    [90000, '1 d 1 h'],
   ])('%i s → %s', (s, text) => expect(durationText(s)).toBe(text));
   it('says how long ago', () => {
     expect(agoText(0, 100)).toBe('never');
