@@ -11,7 +11,7 @@ import { runCommands } from '../install/dockerCommands';
 import { renderEnvFile } from '../install/envFile';
 import type { BundleFormat, BundleImage, ExportFile, ExportOptions, PrestagedEnvironment } from './types';
 import { IMAGE_DIR, SECRET_FILE_MODE } from './types';
-import { cloudInitUserData, installShChecks } from './sharedScripts';
+import { cloudInitUserData, existingAgentSh, installShChecks, replaceAndStartSh } from './sharedScripts';
 import { yq } from './yamlText';
 
 /**
@@ -124,17 +124,7 @@ ENV_SRC="$HERE/agent.env"
 
 ${installShChecks(runtime)}
 ${o.image ? imageLoadSh(runtime, o.image) : ''}
-exists=0
-current=
-if ${runtime} inspect "$NAME" >/dev/null 2>&1; then
-  exists=1
-  current=$(${runtime} inspect "$NAME" 2>/dev/null | sed -n 's/.*"EDGE_ID=\\([^"]*\\)".*/\\1/p' | head -n 1)
-fi
-if [ "$exists" = 1 ] && [ "$current" = "$EDGE_ID_WANTED" ]; then
-  say "nothing to do: $NAME already runs with Edge ID $EDGE_ID_WANTED"
-  exit 0
-fi
-
+${existingAgentSh(runtime, '$EDGE_ID_WANTED')}
 umask 077
 mkdir -p "$ENV_DIR"
 chmod 700 "$ENV_DIR"
@@ -146,13 +136,7 @@ fi
 chmod 600 "$ENV_FILE"
 say "installed the agent settings to $ENV_FILE (mode 600)"
 
-if [ "$exists" = 1 ]; then
-  ${runtime} rm -f "$NAME" >/dev/null
-  say "removed the existing $NAME container (it had Edge ID \${current:-none}, this bundle has $EDGE_ID_WANTED)"
-fi
-${run}
-say "started $NAME ($IMAGE) with Edge ID $EDGE_ID_WANTED; it checks in with Portainer within a few poll intervals"
-`;
+${replaceAndStartSh(runtime, run, '$EDGE_ID_WANTED', 'it checks in with Portainer within a few poll intervals')}`;
 }
 
 /**

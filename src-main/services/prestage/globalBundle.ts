@@ -10,7 +10,7 @@ import { renderEnvFile } from '../install/envFile';
 import { CLOUD_INIT_DIR, checkExpires, ENV_DIR, sha256Hex } from './bundle';
 import type { ExportFile } from './types';
 import { SECRET_FILE_MODE } from './types';
-import { cloudInitUserData, installShChecks } from './sharedScripts';
+import { cloudInitUserData, existingAgentSh, installShChecks, replaceAndStartSh } from './sharedScripts';
 
 /**
  * The auto-onboarding bundle: one folder that enrols any number of devices with the server's
@@ -122,28 +122,12 @@ else
   say "made this device's Edge ID $EDGE_ID (kept in $ID_FILE)"
 fi
 
-exists=0
-current=
-if ${runtime} inspect "$NAME" >/dev/null 2>&1; then
-  exists=1
-  current=$(${runtime} inspect "$NAME" 2>/dev/null | sed -n 's/.*"EDGE_ID=\\([^"]*\\)".*/\\1/p' | head -n 1)
-fi
-if [ "$exists" = 1 ] && [ "$current" = "$EDGE_ID" ]; then
-  say "nothing to do: $NAME already runs with Edge ID $EDGE_ID"
-  exit 0
-fi
-
+${existingAgentSh(runtime, '$EDGE_ID')}
 { cat "$ENV_SRC"; printf 'EDGE_ID=%s\\n' "$EDGE_ID"; } > "$ENV_FILE.tmp.$$"
 chmod 600 "$ENV_FILE.tmp.$$"
 mv -f "$ENV_FILE.tmp.$$" "$ENV_FILE"
 say "installed the agent settings to $ENV_FILE (mode 600)"
-if [ "$exists" = 1 ]; then
-  ${runtime} rm -f "$NAME" >/dev/null
-  say "removed the existing $NAME container (it had Edge ID \${current:-none})"
-fi
-${run}
-say "started $NAME ($IMAGE) with Edge ID $EDGE_ID; it enrols with the global key and, on Business Edition, waits in the waiting room until an administrator trusts it"
-`;
+${replaceAndStartSh(runtime, run, '$EDGE_ID', 'it enrols with the global key and, on Business Edition, waits in the waiting room until an administrator trusts it')}`;
 }
 
 export function renderGlobalCloudInit(i: GlobalBundleInput): string {

@@ -26,6 +26,36 @@ done
 }
 
 /**
+ * install.sh: the agent container by its name and the Edge ID it runs with (the shell variable
+ * `wanted` holds the one this install brings); a rerun with the same Edge ID changes nothing, which
+ * makes both bundle kinds safe to run twice. Leaves `exists` and `current` for replaceAndStartSh.
+ */
+export function existingAgentSh(runtime: 'docker' | 'podman', wanted: string): string {
+  return `exists=0
+current=
+if ${runtime} inspect "$NAME" >/dev/null 2>&1; then
+  exists=1
+  current=$(${runtime} inspect "$NAME" 2>/dev/null | sed -n 's/.*"EDGE_ID=\\([^"]*\\)".*/\\1/p' | head -n 1)
+fi
+if [ "$exists" = 1 ] && [ "$current" = "${wanted}" ]; then
+  say "nothing to do: $NAME already runs with Edge ID ${wanted}"
+  exit 0
+fi
+`;
+}
+
+/** install.sh: removes the container existingAgentSh found (saying which Edge ID it had), then runs `run`. */
+export function replaceAndStartSh(runtime: 'docker' | 'podman', run: string, wanted: string, startedTail: string): string {
+  return `if [ "$exists" = 1 ]; then
+  ${runtime} rm -f "$NAME" >/dev/null
+  say "removed the existing $NAME container (it had Edge ID \${current:-none}; the new one has ${wanted})"
+fi
+${run}
+say "started $NAME ($IMAGE) with Edge ID ${wanted}; ${startedTail}"
+`;
+}
+
+/**
  * cloud-init user-data that drops agent.env (0600) and install.sh (0700) into `bundleDir` under
  * `envDir`, runs install.sh on first boot and removes the copy of agent.env. `header` is the
  * comment lines after #cloud-config.
