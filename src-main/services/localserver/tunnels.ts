@@ -419,7 +419,7 @@ export class TunnelManager {
     const seen = entry.connected ? 'connected but did not answer GET /ping' : entry.offered ? 'was told to open it but did not connect' : 'did not poll';
     this.close(env.Id, 'unreachable');
     throw new Error(
-      `the agent did not open its tunnel within ${Number((budgetMs / 1000).toFixed(1))} s (${Math.round(budgetMs / 1000 / checkinS)} × its ${checkinS < 60 ? `${checkinS} s` : durationText(checkinS)} check-in interval; it ${seen}, since ${new Date(started).toISOString()}). ` +
+      `the agent did not open its tunnel within ${Number((budgetMs / 1000).toFixed(1))} s (${Math.round(budgetMs / 1000 / checkinS)} × its ${durationText(checkinS)} check-in interval; it ${seen}, since ${new Date(started).toISOString()}). ` +
         'Check that the agent runs and polls, and that it can reach the tunnel port of the server (the address in its Edge key).',
     );
   }

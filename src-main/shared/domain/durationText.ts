@@ -4,8 +4,9 @@
  * reads "1 h" in one place and "3600 s" in another.
  */
 export function durationText(seconds: number): string {
-  const s = Math.max(0, Math.round(seconds));
-  if (s < 60) return `${s} s`;
+  // Under a minute the tenths stay: a 0.2 s test interval must not read "0 s".
+  if (seconds < 59.95) return `${Math.max(0, Number(seconds.toFixed(1)))} s`;
+  const s = Math.round(seconds);
   if (s < 3600) return s % 60 === 0 ? `${s / 60} min` : `${Math.floor(s / 60)} min ${s % 60} s`;
   // Round to whole minutes (hours) first and split after, so 5399 s reads "1 h 30 min", never "1 h 60 min".
   const m = Math.round(s / 60);
