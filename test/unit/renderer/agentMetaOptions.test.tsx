@@ -33,7 +33,7 @@ beforeEach(() => {
     { id: 2, name: 'Cameras', dynamic: false, environmentIds: [] },
     { id: 9, name: 'ByTag', dynamic: true, environmentIds: [] },
   ];
-  groups = [{ id: 5, name: 'Stores' }];
+  groups = [{ id: 5, name: 'Stores', description: '', tagIds: [] }];
   tags = [{ id: 10, name: 'north' }, { id: 20, name: 'south' }];
   transport.override('edgeGroups:list', () => ok({ edgeGroups }));
   transport.override('groups:list', () => ok({ groups }));
@@ -48,7 +48,7 @@ beforeEach(() => {
     tags.push(t);
     return ok(t);
   });
-  transport.override('groups:create', (p) => ok({ id: 77, name: (p as { name: string }).name }));
+  transport.override('groups:create', (p) => ok({ id: 77, name: (p as { name: string }).name, description: '', tagIds: [] }));
   useExportMeta.getState().reset();
   useInstallMeta.getState().reset();
   useExportMeta.setState({ edgeGroupList: [], groupList: [], tagList: [] });
