@@ -2,11 +2,8 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import { createAppServices, type AppServices } from '../../../src-main/services/app/appServices';
-import { silentLogger } from '../../../src-main/services/logging/logger';
-import { Redactor } from '../../../src-main/services/logging/redact';
-import { MemoryOnlySecrets } from '../../../src-main/services/secrets/secretStore';
-import { createFileStore } from '../../../src-main/services/stores/fileStore';
+import type { AppServices } from '../../../src-main/services/app/appServices';
+import { boot } from './appHarness';
 
 // Issue #11 item 16's folded sidebar: kept by main in settings.json, so a restart of `serve` (which
 // may pick another port, i.e. another origin and another localStorage) still has it.
@@ -18,17 +15,8 @@ afterEach(async () => {
   for (const d of dirs.splice(0)) rmSync(d, { recursive: true, force: true });
 });
 
-async function boot(dataDir: string): Promise<AppServices> {
-  const app = await createAppServices({
-    dataDir,
-    store: createFileStore(dataDir),
-    secrets: new MemoryOnlySecrets(),
-    redactor: new Redactor(),
-    transport: 'web',
-    version: '0.0.0-test',
-    logger: silentLogger,
-    embeddedServer: false,
-  });
+async function start(dataDir: string): Promise<AppServices> {
+  const app = await boot(dataDir, { embeddedServer: false });
   apps.push(app);
   return app;
 }
@@ -37,13 +25,13 @@ describe('preferences:get / preferences:update', () => {
   it('keeps the folded sidebar in settings.json across a restart', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'edgedeck-prefs-'));
     dirs.push(dir);
-    const first = await boot(dir);
+    const first = await start(dir);
     expect(await first.dispatcher.invoke('preferences:get', {})).toEqual({ ok: true, data: { navCollapsed: false } });
     expect(await first.dispatcher.invoke('preferences:update', { navCollapsed: true })).toEqual({ ok: true, data: { navCollapsed: true } });
     await first.close();
     apps.splice(0);
 
-    const again = await boot(dir);
+    const again = await start(dir);
     expect(await again.dispatcher.invoke('preferences:get', {})).toEqual({ ok: true, data: { navCollapsed: true } });
     expect(JSON.parse(readFileSync(join(dir, 'settings.json'), 'utf8')).uiPreferences).toEqual({ navCollapsed: true });
   });
@@ -52,7 +40,7 @@ describe('preferences:get / preferences:update', () => {
     const dir = mkdtempSync(join(tmpdir(), 'edgedeck-prefs-'));
     dirs.push(dir);
     writeFileSync(join(dir, 'settings.json'), JSON.stringify({ uiPreferences: { navCollapsed: 'yes' } }));
-    const app = await boot(dir);
+    const app = await start(dir);
     expect(await app.dispatcher.invoke('preferences:get', {})).toEqual({ ok: true, data: { navCollapsed: false } });
     const unknown = await app.dispatcher.invoke('preferences:update', { theme: 'dark' });
     expect(unknown.ok).toBe(false);

@@ -1,16 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { assertPlatformSupported, compareVersions, disassociateAnswersEnvironment, parseVersion, scriptPathSegment, supportedPlatforms } from '../../../src-main/shared/domain/versions';
-import { AppError } from '../../../src-main/shared/contract/errors';
-
-function errorOf(fn: () => unknown): AppError {
-  try {
-    fn();
-  } catch (e) {
-    expect(e).toBeInstanceOf(AppError);
-    return e as AppError;
-  }
-  throw new Error('expected an error');
-}
+import { errorOf } from './appError';
 
 describe('parseVersion / compareVersions', () => {
   it('parses X.Y.Z and X.Y', () => {
