@@ -9,7 +9,7 @@ import { ExportPage } from '../../../src-renderer/features/export/ExportPage';
 import { imageProblem, resetExportStore, useExportStore } from '../../../src-renderer/features/export/exportStore';
 import { resetGlobalExport, useGlobalExport } from '../../../src-renderer/features/export/globalExportStore';
 import { resetExportOptions, useExportOptions } from '../../../src-renderer/features/export/optionsStore';
-import { buildRequest } from '../../../src-renderer/features/install/installStore';
+import { buildRequest, resetInstall, useInstall } from '../../../src-renderer/features/install/installStore';
 import { render, useFakeApi, waitFor, type FakeTransport, type Rendered } from './harness';
 
 // The auto-onboarding metadata, global-key and include-image options of the Install and Export
@@ -108,7 +108,8 @@ describe('auto-onboarding metadata picker', () => {
   });
 
   it('the install request carries the ids as meta (the field the CLI flags fill)', () => {
-    const form = { envMode: 'create', environmentId: undefined, nameTemplate: '{host}', groupId: undefined, tagIds: [], pollSeconds: undefined, platform: 'standalone', identityFile: '', password: '', sudoPassword: '', jump: '', concurrency: 10, canaryMode: 'none', canaryN: 1, maxFailPct: 100, insecurePoll: true, mode: 'install', hostKeyPolicy: 'ask', replaceExisting: 'ask', envVars: '', pushImage: 'off', imageArchive: '' } as Parameters<typeof buildRequest>[0];
+    resetInstall();
+    const form = useInstall.getState().form;
     expect(buildRequest(form, ['u@h'], { edgeGroupIds: [1, 2], groupId: 5, tagIds: [10, 20] }).meta).toEqual({ edgeGroupIds: [1, 2], groupId: 5, tagIds: [10, 20] });
     expect('meta' in buildRequest(form, ['u@h'])).toBe(false);
   });
