@@ -3,8 +3,8 @@
  * CLI and dockerd (test/fixtures/engine), a single-node Swarm (`docker swarm init`) of the suite's
  * own, the test agent image tagged portainer/agent:<version>, and a local Portainer-compatible
  * server. A second host on the run's shared engine (not in a swarm) is the "not a manager" case.
- * Not covered here: a worker node of a multi-node swarm (it would need a second engine joined to
- * this one; the preflight reads the same `docker info` fields for it).
+ * A swarm of two nodes (a worker in a network namespace of its own, its image pushed over SSH, a
+ * worker as the target) is swarmNodes.test.ts.
  */
 import { execFileSync } from 'node:child_process';
 import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
