@@ -14,14 +14,14 @@
  * real chisel client in the image) is verified. The push time to the two nodes is printed. And the
  * worker itself as a target: the preflight refuses it (a swarm worker, from its real docker info).
  */
-import { execFileSync } from 'node:child_process';
-import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { readTranscript } from '../../../src-main/services/install/fleet';
 import { runFleetInstall, type FleetInstallOptions } from '../../../src-main/services/install/fleetInstall';
 import { DOCKER_CLI, engineUnavailable, startDockerd, type Engine } from '../../fixtures/engine/dockerd';
 import { testEngine } from '../../fixtures/engine/shared';
+import { expectNoSecrets } from '../../fixtures/ssh/secretScan';
 import { fleetTestOptions } from '../../fixtures/ssh/fleetOptions';
 import { startSshd, type SshdHost } from '../../fixtures/ssh/harness';
 import { startSshTestBed, type SshTestBed } from '../../fixtures/ssh/testBed';
@@ -159,11 +159,6 @@ describe.skipIf(noEngine)('Swarm of two real nodes: the agent image on every nod
   it('secret scan: no join token, agent secret or password in transcripts, progress log, argv, sshd logs or ps', () => {
     expect(keys).toHaveLength(3);
     const secrets = [...keys, AGENT_SECRET, bed.users.sudo.password];
-    const files = (dir: string): string[] => (existsSync(dir) ? readdirSync(dir, { withFileTypes: true }).flatMap((d) => (d.isDirectory() ? files(join(dir, d.name)) : [join(dir, d.name)])) : []);
-    const haystacks: Array<[string, string]> = files(join(bed.root, 'runs')).map((f) => [f, readFileSync(f, 'utf8')]);
-    haystacks.push(['progress log', logLines.join('\n')]);
-    for (const h of [manager, workerHost]) haystacks.push([`${h.name} argv`, JSON.stringify(h.argvLog())], [`${h.name} sshd log`, h.sshdLog()]);
-    haystacks.push(['ps', execFileSync('ps', ['-eo', 'args'], { encoding: 'utf8' })]);
-    for (const [where, text] of haystacks) for (const s of secrets) expect(text.includes(s), `${where} holds a secret`).toBe(false);
+    expectNoSecrets({ runsDir: join(bed.root, 'runs'), logLines, hosts: [manager, workerHost], secrets });
   });
 });
