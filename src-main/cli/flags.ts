@@ -1,3 +1,4 @@
+import { parseCheckinWaitText } from '../shared/domain/checkinWait';
 import { parsePollText } from '../shared/domain/pollInterval';
 import { AppError, invalidInput } from '../shared/contract/errors';
 
@@ -35,10 +36,16 @@ export function portFlag(value: string, flag: string): number {
 /** Addresses that stay on this machine. */
 export const LOOPBACK = /^(127\.\d{1,3}\.\d{1,3}\.\d{1,3}|::1|localhost)$/;
 
-/** A poll interval flag, by the core's one rule (0: the server's default; nothing clamped). */
-export function pollFlag(value: string | undefined, flag: string): number | undefined {
+/** A seconds flag read by one of the core's rules (`parse`); its message names the flag; nothing clamped. */
+function secondsFlag(value: string | undefined, flag: string, parse: (text: string, what: string) => { seconds: number } | { problem: string }): number | undefined {
   if (value === undefined) return undefined;
-  const r = parsePollText(value, flag);
+  const r = parse(value, flag);
   if ('problem' in r) throw invalidInput(flag, r.problem);
   return r.seconds;
 }
+
+/** A poll interval flag, by the core's one rule (0: the server's default). */
+export const pollFlag = (value: string | undefined, flag: string): number | undefined => secondsFlag(value, flag, parsePollText);
+
+/** A check-in wait flag (`edgedeck install --checkin-timeout`), by the core's one rule. */
+export const checkinTimeoutFlag = (value: string | undefined, flag: string): number | undefined => secondsFlag(value, flag, parseCheckinWaitText);

@@ -27,6 +27,7 @@ import { PRESTAGE_CACHE_KEY } from '../prestage/cache';
 import { createPrestageFileStore } from '../prestage/prestageFileStore';
 import { currentPlatform } from '../platform/dataFolder';
 import { sshFolder } from '../../shared/domain/platformPaths';
+import type { ServerAddress } from '../../shared/domain/tokenAddress';
 
 /**
  * The composition root shared by the Electron shell and `edgedeck serve`: every service, the
@@ -140,6 +141,12 @@ export async function createAppServices(options: AppServicesOptions): Promise<Ap
     },
   });
 
+  /** Where the embedded local server really listens: tokens are checked against it, and a BE create without a tunnel setting sends its tunnel. */
+  const builtInAddress = (profileId: string): ServerAddress | undefined => {
+    const local = profileId === LOCAL_PROFILE_ID ? simulator.current()?.server : undefined;
+    return local ? { url: local.url, tunnelAddress: local.tunnelAddress } : undefined;
+  };
+
   const handlers: Handlers = {
     'app:info': () => ({ name: 'Edgedeck', version: options.version, transport: options.transport }),
     ...edgeToolHandlers,
@@ -147,14 +154,11 @@ export async function createAppServices(options: AppServicesOptions): Promise<Ap
     ...createPortainerHandlers({
       profiles,
       logger,
-      builtInAddress: (profileId) => {
-        const local = profileId === LOCAL_PROFILE_ID ? simulator.current()?.server : undefined;
-        return local ? { url: local.url, tunnelAddress: local.tunnelAddress } : undefined;
-      },
+      builtInAddress,
     }),
     ...installHandlers,
     ...createKnownHostsHandlers(hostKeys),
-    ...createPrestageHandlers({ profiles, store: prestageStore(options), sealer: options.sealer, logger, downloads: options.transport === 'web' ? downloads : undefined }),
+    ...createPrestageHandlers({ profiles, store: prestageStore(options), sealer: options.sealer, logger, downloads: options.transport === 'web' ? downloads : undefined, builtInAddress }),
     ...createPlatformHandlers({
       dialogs: options.dialogs,
       transport: options.transport,

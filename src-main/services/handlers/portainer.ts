@@ -6,11 +6,6 @@ import { tokenAddressWarnings, type ServerAddress } from '../../shared/domain/to
 import type { Platform } from '../../shared/domain/types';
 import type { Edition } from '../../shared/domain/types';
 import { supportedPlatforms } from '../../shared/domain/versions';
-
-/** /api/system/version's ServerEdition: "EE" is Business Edition; unknown stays unknown. */
-function editionOf(server: ServerVersionView): Edition | undefined {
-  return server.edition === 'EE' ? 'be' : server.edition === 'CE' ? 'ce' : undefined;
-}
 import type {
   EdgeGroupView,
   EnvironmentCreateView,
@@ -24,14 +19,14 @@ import type {
   ServerVersionView,
 } from '../../shared/schemas/portainer';
 import type { Logger } from '../logging/logger';
-import { PortainerClient, type ServerSettings } from '../portainer/client';
+import { PortainerClient } from '../portainer/client';
+import { createFieldsFor, editionOf, settingsOf } from '../portainer/editionFacts';
 import { groupTagCalls } from '../portainer/groupTagCalls';
 import { httpsSuggestionFor } from '../portainer/httpsSuggestion';
 import { probeCertificate } from '../portainer/tls';
 import { normaliseBaseUrl } from '../portainer/url';
 import type { Connection, ProfileInput, ServerProfiles } from '../profiles/serverProfiles';
 import type { Handlers } from '../rpc/dispatcher';
-import { editionCreateFields } from './editionCreateFields';
 import { tunnelAddressNeeded } from '../../shared/domain/tunnelServerAddress';
 
 export type PortainerCallName =
@@ -68,8 +63,6 @@ export interface PortainerHandlerDeps {
   builtInAddress?: (profileId: string) => ServerAddress | undefined;
 }
 
-const SETTINGS_TTL_MS = 30_000;
-
 /** Portainer's EndpointType of an Edge agent per platform (portainer-edge.md §2.9). */
 const platformTypes = { docker: 4, kubernetes: 7 } as const;
 
@@ -93,21 +86,6 @@ async function validate(client: PortainerClient): Promise<ServerVersionView> {
  */
 export function createPortainerHandlers(deps: PortainerHandlerDeps): Pick<Handlers, PortainerCallName> {
   const { profiles, logger } = deps;
-  const settingsCache = new WeakMap<PortainerClient, { at: number; settings: ServerSettings | null }>();
-
-  async function settingsOf(client: PortainerClient): Promise<ServerSettings | null> {
-    const hit = settingsCache.get(client);
-    if (hit && Date.now() - hit.at < SETTINGS_TTL_MS) return hit.settings;
-    let settings: ServerSettings | null = null;
-    try {
-      settings = await client.settings();
-    } catch (e) {
-      if (!(e instanceof AppError && (e.code === 'forbidden' || e.code === 'not_found'))) throw e;
-    }
-    settingsCache.set(client, { at: Date.now(), settings });
-    return settings;
-  }
-
   function platformsFor(version: string, edition: Edition | undefined): { linux: Platform[]; windows: Platform[] } {
     try {
       return { linux: supportedPlatforms(version, 'linux', edition), windows: supportedPlatforms(version, 'windows', edition) };
@@ -391,7 +369,8 @@ export function createPortainerHandlers(deps: PortainerHandlerDeps): Pick<Handle
       let env: EnvironmentView;
       try {
         const { groupId, tagIds } = await groupAndTagIds(client, req, created);
-        const bySettings = editionCreateFields(editionOf(conn.server), await settingsOf(client), req, portainerUrl, deps.builtInAddress?.(conn.profile.id)?.tunnelAddress);
+        const builtInTunnel = deps.builtInAddress?.(conn.profile.id)?.tunnelAddress;
+        const bySettings = await createFieldsFor(client, req, { portainerUrl, server: conn.server, ...(builtInTunnel ? { builtInTunnel } : {}) });
         const edgeGroups = await edgeGroupsFor(client, req, created);
         env = await client.createEdgeEnvironment({ name: req.name, portainerUrl, pollSeconds: req.pollSeconds, groupId, tagIds, containerEngine: req.containerEngine, ...bySettings });
         // Portainer's create form has no Edge group field: membership is the group's own list.

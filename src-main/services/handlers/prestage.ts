@@ -4,6 +4,7 @@ import { homedir } from 'node:os';
 import { basename, join } from 'node:path';
 import type { PrestageExportResult } from '../../shared/contract/calls';
 import { AppError } from '../../shared/contract/errors';
+import type { ServerAddress } from '../../shared/domain/tokenAddress';
 import { CREATE_GROUPS_LABEL, type PrestageCachedView, type PrestageExportView, type PrestagePlanView } from '../../shared/schemas/prestage';
 import type { DownloadRegistry } from '../downloads/downloadRegistry';
 import type { Logger } from '../logging/logger';
@@ -28,6 +29,8 @@ export interface PrestageHandlerDeps {
   logger: Logger;
   /** Where `deliver: 'download'` archives wait for the browser (the web bridge serves them); absent in Electron. */
   downloads?: DownloadRegistry | undefined;
+  /** Where a built-in server (the app's local one) really listens: its tunnel address is what a Business Edition create sends when its settings have none. */
+  builtInAddress?: ((profileId: string) => ServerAddress | undefined) | undefined;
   now?: () => number;
 }
 
@@ -131,7 +134,8 @@ export function createPrestageHandlers(deps: PrestageHandlerDeps): Pick<Handlers
       const plan = await service.planImport(conn, csv.rows, csv.errors, { createGroups: r.createGroups, createGroupsControl: `tick “${CREATE_GROUPS_LABEL}”` });
       const view = planView(plan, csv.warnings);
       if (plan.errors) return { items: [], created: 0, failed: 0, plan: view };
-      const result = await service.runImport(conn, plan, { ...loadOptions(r), portainerUrl: r.portainerUrl ? normaliseBaseUrl(r.portainerUrl, 'portainerUrl') : conn.serverUrl });
+      const builtInTunnel = deps.builtInAddress?.(conn.profileId)?.tunnelAddress;
+      const result = await service.runImport(conn, plan, { ...loadOptions(r), portainerUrl: r.portainerUrl ? normaliseBaseUrl(r.portainerUrl, 'portainerUrl') : conn.serverUrl, ...(builtInTunnel ? { builtInTunnel } : {}) });
       const items = result.items.map((i) => ({ row: i.row, name: i.name, action: i.action, ...(i.environmentId !== undefined ? { environmentId: i.environmentId } : {}), ...(i.message ? { message: i.message } : {}) }));
       if (result.envs.length === 0) return { items, created: result.created, failed: result.failed, plan: view };
       const out = await service.exportTo(result.envs, exportRequest(r));

@@ -1,16 +1,19 @@
 import { decodeEdgeKey } from '../../shared/domain/edgeKey';
+import { defaultCheckinWaitSeconds } from '../../shared/domain/checkinWait';
 import { durationText } from '../../shared/domain/durationText';
 import { failWithAgentLogs } from './agentLogs';
 import { CheckinPoller } from './checkinPoller';
 import { checkinInterval, type HostOutcome } from './hostPlan';
 import type { SshForVerify } from './sshForVerify';
-import type { HostContext } from './strategy';
+import type { HostContext, InstallStrategy } from './strategy';
 
 /**
  * Through the Portainer API only (the run's shared poller): the first check-in since `sinceEpoch`,
- * then the tunnel. A host that does not check in fails with its agent's logs (`logsCommand`).
+ * within the run's check-in wait (o.checkinTimeoutS, else shared/domain/checkinWait.ts's default),
+ * then the tunnel. A host that does not check in fails with its agent's logs (`strategy.logsCommand`);
+ * when the agent runs all the same (`strategy.runningProbe`), the failure says so and names the option.
  */
-export async function waitForCheckin(h: HostContext, ssh: SshForVerify, logsCommand: string, sinceEpoch: number): Promise<Pick<HostOutcome, 'checkedIn' | 'tunnel'>> {
+export async function waitForCheckin(h: HostContext, ssh: SshForVerify, strategy: Pick<InstallStrategy, 'logsCommand' | 'runningProbe'>, sinceEpoch: number): Promise<Pick<HostOutcome, 'checkedIn' | 'tunnel'>> {
   const { o, t, plan, now } = h;
   if (!o.probe) {
     t.note('no Portainer connection given: check-in not verified');
@@ -18,9 +21,10 @@ export async function waitForCheckin(h: HostContext, ssh: SshForVerify, logsComm
   }
   const poller = o.checkins ?? new CheckinPoller(o.probe, { ...(o.pollMs !== undefined ? { fastMs: Math.min(500, o.pollMs), slowMs: o.pollMs } : {}), now });
   const interval = checkinInterval(plan);
-  const budgetS = 2 * interval + 20 + (o.startGraceS ?? 15);
+  const budgetS = o.checkinTimeoutS ?? defaultCheckinWaitSeconds(interval);
   const deadline = now() + budgetS * 1000;
-  t.note(`waiting up to ${durationText(budgetS)} (2 × ${durationText(interval)} interval + 20 s + start time) for the first check-in of environment ${plan.environmentId}`);
+  const why = o.checkinTimeoutS !== undefined ? 'the check-in wait set for this run' : `2 × ${durationText(interval)} interval + 20 s + 15 s of start time`;
+  t.note(`waiting up to ${durationText(budgetS)} (${why}) for the first check-in of environment ${plan.environmentId}`);
   // Set by the poller's callback (TypeScript cannot see that, hence the explicit read-backs below).
   const seen: { checkedIn: boolean; tunnel: NonNullable<HostOutcome['tunnel']>; otherEdgeId?: string } = { checkedIn: false, tunnel: 'unknown' };
   await poller.wait(
@@ -48,8 +52,13 @@ export async function waitForCheckin(h: HostContext, ssh: SshForVerify, logsComm
   );
   const { checkedIn, otherEdgeId } = seen;
   let tunnel = seen.tunnel;
+  const logsCommand = strategy.logsCommand(h);
   if (otherEdgeId) await failWithAgentLogs(h, ssh, logsCommand, `environment ${plan.environmentId} is associated with another Edge ID (${otherEdgeId})`);
-  if (!checkedIn) await failWithAgentLogs(h, ssh, logsCommand, `no check-in within ${budgetS} s`);
+  if (!checkedIn) {
+    const probe = strategy.runningProbe?.(h);
+    const whenRunning = probe && { ...probe, why: `the agent ${plan.platform === 'swarm' ? 'service' : 'container'} is running but had not checked in after ${budgetS} s`, reason: 'checkin-wait' as const };
+    await failWithAgentLogs(h, ssh, logsCommand, `no check-in within ${budgetS} s`, 'no-checkin', whenRunning);
+  }
   let tunnelWhy = `the tunnel was not verified within ${budgetS} s`;
   if (tunnel !== 'verified' && o.probe.verifyTunnel) {
     t.note(`opening the tunnel on demand and checking it end to end (up to 2 × the ${durationText(interval)} check-in interval)`);

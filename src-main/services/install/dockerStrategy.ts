@@ -154,6 +154,11 @@ export function dockerStrategy(platform: DockerLikePlatform): InstallStrategy {
 
     // A Swarm agent is a service: its logs come from `docker service logs` (there is no container of that name).
     logsCommand: (h) => `${shellQuote(h.runtime)}${swarm ? ' service' : ''} logs --tail 50 ${h.names.agent}`,
+
+    runningProbe: (h) =>
+      swarm
+        ? { command: `${shellQuote(h.runtime)} service ps --filter desired-state=running --format '{{.CurrentState}}' ${h.names.agent}`, running: /^Running\b/m }
+        : { command: `${shellQuote(h.runtime)} inspect --type container --format '{{.State.Running}}' ${h.names.agent}`, running: /^true$/m },
   };
 
   /**

@@ -95,7 +95,8 @@ export interface FleetInstallOptions {
   pollMs?: number;
   /** The shared check-in poller's pacing (default: 500 ms for the first 10 s, then 1 s, ≤ 20 calls/s in all). */
   checkinPolling?: CheckinPollerOptions;
-  startGraceS?: number;
+  /** Each host's wait for its first check-in, in seconds (CLI --checkin-timeout; default: shared/domain/checkinWait.ts). */
+  checkinTimeoutS?: number;
   /** --push-image: bring the agent image from this computer (its engine, or an archive file) to hosts that lack it. */
   pushImage?: ImageSource;
   /** How long a host may take no image data before its push ends (default 60 s; tests). */
@@ -164,7 +165,7 @@ export async function runFleetInstall(o: FleetInstallOptions): Promise<RunSummar
       ...(o.targets ? { targets: o.targets } : {}),
       ...(o.resumeRunId ? { resumeRunId: o.resumeRunId } : {}),
       ...(o.runId && !o.resumeRunId ? { runId: o.runId } : {}),
-      options: { platform: o.platform, insecurePoll: o.insecurePoll, environment: o.environment, mode, ...(agentVersion ? { agentVersion } : {}) },
+      options: { platform: o.platform, insecurePoll: o.insecurePoll, environment: o.environment, mode, ...(agentVersion ? { agentVersion } : {}), ...(o.checkinTimeoutS !== undefined ? { checkinTimeoutSeconds: o.checkinTimeoutS } : {}) },
       ...(o.concurrency !== undefined ? { concurrency: o.concurrency } : {}),
       ...(o.canary !== undefined ? { canary: o.canary } : {}),
       ...(o.maxFailPct !== undefined ? { maxFailPct: o.maxFailPct } : {}),
@@ -278,7 +279,7 @@ export async function runFleetInstall(o: FleetInstallOptions): Promise<RunSummar
             ...(o.agentName ? { agentName: o.agentName(target) } : {}),
             ...(o.replaceExisting ? { replaceExisting: o.replaceExisting } : {}),
             ...(o.pollMs ? { pollMs: o.pollMs } : {}),
-            ...(o.startGraceS !== undefined ? { startGraceS: o.startGraceS } : {}),
+            ...(o.checkinTimeoutS !== undefined ? { checkinTimeoutS: o.checkinTimeoutS } : {}),
             ...(runImage ? { pushImage: runImage } : {}),
             ...(runImage && o.platform === 'swarm' ? { swarmNodes: swarmNodeAccess(conn, (text, field) => connectTo(text, ctx.signal, (l) => t.note(l), field)) } : {}),
             ...(owed.length ? { leftoverSecretFiles: owed } : {}),

@@ -71,6 +71,7 @@ export function createInstallHandlers(d: InstallHandlerDeps) {
         maxFailPct: o.maxFailPct ?? 100,
         mode: o.mode ?? 'install',
         replaceExisting: o.replaceExisting ?? 'ask',
+        ...(o.checkinTimeoutSeconds !== undefined ? { checkinTimeoutS: o.checkinTimeoutSeconds } : {}),
         ...(o.pushImage ? { pushImage: o.pushImage } : {}),
         signal: ctx.signal,
         onLog: (t, l) => ctx.log(`${t}: ${l}`),

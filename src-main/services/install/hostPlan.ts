@@ -67,8 +67,8 @@ export interface InstallHostOptions {
   /** Shared check-in poller of the run (one per fleet run); default: a private one for this host. */
   checkins?: CheckinPoller;
   lease?: SshLease;
-  /** Extra seconds on top of 2 × interval + 20 for the first check-in (agent start time). */
-  startGraceS?: number;
+  /** How long to wait for the first check-in once the agent runs (default 2 × interval + 35 s: shared/domain/checkinWait.ts). */
+  checkinTimeoutS?: number;
   /**
    * The agent's container / service name (default portainer_edge_agent, its volume
    * portainer_agent_data). Another name (volume `<name>_data`) is for test hosts that share one

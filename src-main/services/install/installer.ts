@@ -73,7 +73,7 @@ async function installSteps(o: InstallHostOptions, secrets: SecretFiles): Promis
     // Through the Portainer API; the SSH connection and slot are given back meanwhile.
     t.step('verify');
     ssh.release();
-    const v = await waitForCheckin(h, ssh, strategy.logsCommand(h), started.sinceEpoch);
+    const v = await waitForCheckin(h, ssh, strategy, started.sinceEpoch);
     return { status: started.status, checks, commands, ...v };
   } catch (e) {
     return hostFailed(o, e, checks, commands);

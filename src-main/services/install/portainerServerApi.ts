@@ -1,6 +1,8 @@
 import { decodeEdgeKey, encodeEdgeKey } from '../../shared/domain/edgeKey';
 import { AppError } from '../../shared/contract/errors';
 import type { PortainerClient } from '../portainer/client';
+import { createFieldsFor } from '../portainer/editionFacts';
+import type { EditionCreateFields } from '../../shared/domain/editionCreateFields';
 import type { EnvironmentView } from '../../shared/schemas/portainer';
 import type { InstallServerApi } from './fleetInstall';
 import type { CheckinState } from './checkinPoller';
@@ -10,10 +12,13 @@ export interface PortainerServerApiOptions {
   tunnelVerified?: (environmentId: number) => boolean | undefined;
   /** Opens the tunnel on demand and checks it (the local server's ensureTunnel); see CheckinProbe.verifyTunnel. */
   verifyTunnel?: (environmentId: number, signal?: AbortSignal) => Promise<void>;
+  /** The built-in server's real tunnel address: what a Business Edition create sends when its settings have none. */
+  builtInTunnel?: string;
 }
 
 /** The part of the local server that can tell and open a tunnel (LocalServer satisfies it). */
 export interface LocalTunnelSource {
+  tunnelAddress: string;
   environmentView(id: number): { tunnelVerified?: boolean } | undefined;
   ensureTunnel(id: number, signal?: AbortSignal): Promise<unknown>;
 }
@@ -27,6 +32,7 @@ export function localTunnelOptions(local: LocalTunnelSource): PortainerServerApi
   return {
     tunnelVerified: (id) => local.environmentView(id)?.tunnelVerified,
     verifyTunnel: async (id, signal) => void (await local.ensureTunnel(id, signal)),
+    builtInTunnel: local.tunnelAddress,
   };
 }
 
@@ -44,6 +50,15 @@ export function portainerServerApi(client: PortainerClient, options: PortainerSe
       ...(verified !== undefined ? { tunnelVerified: verified } : {}),
     };
   };
+  // Every host of a run gets the same Business Edition fields: ask the server once (again after a failure).
+  let editionFields: Promise<EditionCreateFields> | undefined;
+  const createFields = (signal?: AbortSignal) => {
+    editionFields ??= createFieldsFor(client, {}, { portainerUrl: client.baseUrl, ...(options.builtInTunnel ? { builtInTunnel: options.builtInTunnel } : {}), ...(signal ? { signal } : {}) }).catch((e: unknown) => {
+      editionFields = undefined;
+      throw e;
+    });
+    return editionFields;
+  };
   return {
     ...(options.verifyTunnel ? { verifyTunnel: options.verifyTunnel } : {}),
     agentVersion: async (signal) => (await client.status(signal)).version,
@@ -52,7 +67,7 @@ export function portainerServerApi(client: PortainerClient, options: PortainerSe
       return { checkinInterval: s.edgeAgentCheckinInterval, agentSecret: s.agentSecret };
     },
     createEnvironment: async (input, signal) => {
-      const env = await client.createEdgeEnvironment({ ...input, portainerUrl: client.baseUrl }, signal);
+      const env = await client.createEdgeEnvironment({ ...input, portainerUrl: client.baseUrl, ...(await createFields(signal)) }, signal);
       return { id: env.id, edgeKey: env.edgeKey ?? '', checkinInterval: env.checkinInterval };
     },
     environment: async (id, signal) => {

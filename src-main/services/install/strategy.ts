@@ -93,4 +93,10 @@ export interface InstallStrategy {
   waitRunning(h: HostContext, ssh: SshForVerify, started: Started): Promise<void>;
   /** The command that prints the agent's last 50 log lines. */
   logsCommand(h: HostContext): string;
+  /**
+   * Whether the agent runs, asked after a check-in wait ran out (its failure then says so and names
+   * the check-in wait option): the command, and what in its output means "running". None where
+   * the platform has no single container to ask about (Kubernetes: the rollout said it runs).
+   */
+  runningProbe?(h: HostContext): { command: string; running: RegExp };
 }

@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { AppError } from '../../shared/contract/errors';
 import { encodeEdgeKey } from '../../shared/domain/edgeKey';
+import { disassociateAnswersEnvironment } from '../../shared/domain/versions';
 import { environmentChanged, heartbeat, isEdge, nowSec, type ServerContext } from './context';
 import { endpointJson } from './endpointJson';
 import { FormValues } from './form';
@@ -340,7 +341,8 @@ export function registerEndpointRoutes(router: Router, ctx: ServerContext): void
     store.setEdgeId(env, '');
     // §2.7's http:// → https:// key rewrite is not applied: this server has a single port and scheme.
     environmentChanged(ctx, env);
-    sendEmpty(rc.res);
+    if (disassociateAnswersEnvironment(ctx.version, ctx.edition)) sendJson(rc.res, endpointJson(ctx, env));
+    else sendEmpty(rc.res);
   });
 
   // ---- legacy poll path (agents ≤ 2.12) ----------------------------------------------------------

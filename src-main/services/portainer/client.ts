@@ -321,10 +321,18 @@ export class PortainerClient {
     if (reply.status === 404) throw new AppError('not_found', `There is no environment with ID ${id} on this server.`, 'id');
   }
 
-  /** DELETE /api/endpoints/{id}/association: forget the bound Edge ID so a new agent can claim it. */
+  /**
+   * DELETE /api/endpoints/{id}/association: forget the bound Edge ID so a new agent can claim it.
+   * Done is 204 (Community Edition 2.14 on) or 200 with the environment (2.9–2.13, Business
+   * Edition; docs/portainer-versions.md fact 26). Its body is not read: callers fetch the
+   * environment again, as every other view of it is read. Any other answer (a proxy's redirect)
+   * did not reach the handler, so it is not taken for done.
+   */
   async disassociate(id: number, signal?: AbortSignal): Promise<void> {
-    const reply = await this.send('DELETE', `/api/endpoints/${id}/association`, { signal, allow404: true });
+    const path = `/api/endpoints/${id}/association`;
+    const reply = await this.send('DELETE', path, { signal, allow404: true });
     if (reply.status === 404) throw new AppError('not_found', `There is no environment with ID ${id} on this server.`, 'id');
+    if (reply.status !== 200 && reply.status !== 204) throw notPortainer(this.baseUrl, `DELETE ${path} answered ${reply.status}, not 200 or 204; the Edge ID was not cleared`);
   }
 
   /**

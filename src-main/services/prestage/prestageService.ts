@@ -6,6 +6,7 @@ import { decodeEdgeKey } from '../../shared/domain/edgeKey';
 import { findByName, resolveNames } from '../../shared/domain/groupsAndTags';
 import type { EnvironmentView, GroupView, TagView } from '../../shared/schemas/portainer';
 import type { PortainerClient } from '../portainer/client';
+import { createFieldsFor } from '../portainer/editionFacts';
 import type { EdgeIdMemory } from '../profiles/edgeIds';
 import { assertBundleable, checkExpires } from './bundle';
 import type { PrestageCache } from './cache';
@@ -20,7 +21,7 @@ import { writeExportAtomically, writeFileAtomically } from './writer';
 /** The part of the Portainer client prestaging uses (tests may pass a fake). */
 export type PrestageClient = Pick<
   PortainerClient,
-  'status' | 'settings' | 'getEnvironment' | 'listEnvironments' | 'createEdgeEnvironment' | 'deleteEnvironment' | 'listGroups' | 'createGroup' | 'listTags' | 'createTag'
+  'status' | 'version' | 'settings' | 'getEnvironment' | 'listEnvironments' | 'createEdgeEnvironment' | 'deleteEnvironment' | 'listGroups' | 'createGroup' | 'listTags' | 'createTag'
 >;
 
 /** A server connection as prestaging needs it: the client and the profile's identity. */
@@ -219,9 +220,11 @@ export class PrestageService {
   }
 
   /** Creates the planned environments (rows in error are skipped), caches every created or existing one. */
-  async runImport(conn: PrestageConnection, plan: ImportPlan, o: LoadOptions & { portainerUrl: string; concurrency?: number }): Promise<ImportResult> {
+  async runImport(conn: PrestageConnection, plan: ImportPlan, o: LoadOptions & { portainerUrl: string; builtInTunnel?: string; concurrency?: number }): Promise<ImportResult> {
     const client = conn.client;
     const facts = await this.serverFacts(client);
+    // Business Edition's create fields are the same for every row: decided once, before anything is created.
+    const editionFields = plan.create > 0 ? await createFieldsFor(client, {}, { portainerUrl: o.portainerUrl, ...(o.builtInTunnel ? { builtInTunnel: o.builtInTunnel } : {}) }) : {};
     // Create what the plan found missing (once each, whatever the case of each row's spelling).
     facts.groups.push(...(await resolveNames(facts.groups, plan.newGroups, (name) => client.createGroup({ name }))).created);
     facts.tags.push(...(await resolveNames(facts.tags, plan.newTags, (name) => client.createTag(name))).created);
@@ -245,6 +248,7 @@ export class PrestageService {
                   ...(d.group ? { groupId: findByName(facts.groups, d.group)!.id } : {}),
                   tagIds: d.tags.map((t) => findByName(facts.tags, t)?.id).filter((x) => x !== undefined),
                   ...(d.platform === 'podman' ? { containerEngine: 'podman' as const } : {}),
+                  ...editionFields,
                 });
           const rec = this.record(conn, env, facts, { ...o, platform: d.platform, ...(d.edgeId ? { edgeId: d.edgeId } : {}), ...(d.host ? { host: d.host } : {}), ...(item.action === 'create' ? { createdAt } : {}) });
           assertBundleable(rec);

@@ -23,6 +23,7 @@ export const FAILURE_REASONS = [
   'image-push',
   'connection-lost',
   'no-checkin',
+  'checkin-wait',
   'server',
   'cancelled',
   'not-started',
@@ -56,6 +57,8 @@ export const FAILURE_FIXES: Record<FailureReason, string> = {
   'image-push': 'Sending the agent image to the host failed; the message says where. Fix that (network, disk space in /var/tmp, the engine), then retry; a host that has the same image already is skipped.',
   'connection-lost': 'The SSH connection dropped during the install. Check the network to the host, then retry; the install picks up from the start.',
   'no-checkin': "The agent started but Portainer has not heard from it. Open the host's log for the agent's own error; check that the host reaches the Portainer URL and the tunnel port in the key (try insecure poll for a self-signed server).",
+  'checkin-wait':
+    "The agent runs but had not checked in when the wait ended; a slow or busy host can take longer to start it. Retry with a longer check-in wait (CLI: --checkin-timeout SECONDS; Install screen: Options → Check-in wait). If it still does not check in, open the host's log for the agent's own error and check that the host reaches the Portainer URL.",
   server: 'The Portainer server refused or failed a call for this host; its message says why. Fix that on the server, then retry.',
   cancelled: 'The run was cancelled before this host finished. Retry the failed and not-started hosts to continue.',
   'not-started': 'The run stopped before this host (canary failure or failure limit). Fix the cause on the failed hosts, then retry the failed and not-started hosts.',

@@ -17,9 +17,14 @@ export function pollIntervalProblem(value: number, what = 'The poll interval'): 
 
 /** Reads typed text ("30", "30s", "30 s") as seconds; the problem in words when it is no poll interval. */
 export function parsePollText(text: string, what = 'The poll interval'): { seconds: number } | { problem: string } {
+  return parseSecondsText(text, what, POLL_RULE_TEXT, pollIntervalProblem);
+}
+
+/** Typed whole seconds ("30", "30s", "30 s") checked by a rule (`problemOf`, whose words are `ruleText`). */
+export function parseSecondsText(text: string, what: string, ruleText: string, problemOf: (seconds: number, what: string) => string | undefined): { seconds: number } | { problem: string } {
   const m = /^(\d+)\s*s?$/i.exec(text.trim());
-  if (!m) return { problem: `${what} is ${POLL_RULE_TEXT}; "${text}" is not.` };
+  if (!m) return { problem: `${what} is ${ruleText}; "${text}" is not.` };
   const seconds = Number(m[1]);
-  const problem = pollIntervalProblem(seconds, what);
+  const problem = problemOf(seconds, what);
   return problem ? { problem } : { seconds };
 }

@@ -31,6 +31,18 @@ export const NOMAD_REMOVED_IN = '2.20.0';
 /** Before 2.13 the Kubernetes/Nomad script URLs had another shape that the doc does not pin down. */
 export const SCRIPT_PATH_SINCE = '2.13.0';
 
+/**
+ * Community Edition answers `DELETE /api/endpoints/{id}/association` with 204 and no body since
+ * 2.14.0; 2.9–2.13 answered 200 with the environment, and Business Edition's published API
+ * description still declares that answer (docs/portainer-versions.md fact 26).
+ */
+export const DISASSOCIATE_EMPTY_SINCE = '2.14.0';
+
+/** Whether a server of this version and edition answers a disassociation with the environment (200) rather than 204. */
+export function disassociateAnswersEnvironment(version: string, edition: Edition): boolean {
+  return edition === 'be' || compareVersions(parseVersion(version, 'version'), DISASSOCIATE_EMPTY_SINCE) < 0;
+}
+
 const LINUX_ORDER: Platform[] = ['kubernetes', 'swarm', 'standalone', 'podman', 'nomad'];
 const WINDOWS_ORDER: Platform[] = ['swarm', 'standalone'];
 

@@ -2,7 +2,7 @@ import { z } from 'zod';
 import { FAILURE_REASONS } from '../domain/failures';
 import { agentMetaSchema } from './agentMeta';
 import { pollSeconds } from './portainer';
-import { runSummarySchema } from './run';
+import { checkinTimeoutSeconds, runSummarySchema } from './run';
 
 /** Requests and views of the SSH install and of tasks (contract: ssh:*, tasks:*; events task:*). */
 
@@ -46,6 +46,8 @@ export const sshInstallRequest = z
     /** connect: only the SSH connection (host key, login) and whether sudo works without a password; no server needed. */
     mode: z.enum(['install', 'preflight-only', 'dry-run', 'connect']).default('install'),
     replaceExisting: z.enum(['ask', 'always', 'never']).default('ask'),
+    /** Each host's wait for its first check-in once its agent runs (CLI --checkin-timeout); absent: 2 × interval + 35 s. */
+    checkinTimeoutSeconds: checkinTimeoutSeconds.optional(),
     /**
      * Bring the agent image over SSH to hosts that lack it (CLI --push-image): from this computer's
      * Docker engine (docker save) or an archive file on this computer (docker save -o FILE).

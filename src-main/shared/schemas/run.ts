@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { checkinWaitProblem } from '../domain/checkinWait';
 import { FAILURE_REASONS } from '../domain/failures';
 
 /**
@@ -98,6 +99,12 @@ export type EnvironmentChoice = z.infer<typeof environmentChoiceSchema>;
 export const sshPlatformSchema = z.enum(['standalone', 'swarm', 'podman', 'kubernetes']);
 export type SshPlatform = z.infer<typeof sshPlatformSchema>;
 
+/** Each host's wait for its first check-in (shared/domain/checkinWait.ts: one rule, one message). */
+export const checkinTimeoutSeconds = z.number().superRefine((v, ctx) => {
+  const problem = checkinWaitProblem(v);
+  if (problem) ctx.addIssue({ code: 'custom', message: problem });
+});
+
 /** The non-secret options of a run, for display and resume. */
 export const runOptionsSchema = z
   .object({
@@ -106,6 +113,8 @@ export const runOptionsSchema = z
     environment: environmentChoiceSchema.optional(),
     mode: z.enum(['install', 'preflight-only', 'dry-run', 'connect']).optional(),
     agentVersion: z.string().optional(),
+    /** The check-in wait the run was given (absent: the default); a resume keeps it. */
+    checkinTimeoutSeconds: checkinTimeoutSeconds.optional(),
   })
   .strict();
 export type RunOptions = z.infer<typeof runOptionsSchema>;

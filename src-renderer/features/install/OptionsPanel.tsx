@@ -1,3 +1,4 @@
+import { CHECKIN_WAIT_RULE_TEXT } from '../../../src-main/shared/domain/checkinWait';
 import { POLL_RULE_TEXT } from '../../../src-main/shared/domain/pollInterval';
 import { Card, Checkbox, Divider, Group, MultiSelect, NumberInput, PasswordInput, Radio, SegmentedControl, Select, SimpleGrid, Stack, Switch, Text, TextInput, Title } from '@mantine/core';
 import { useEffect, useRef, useState } from 'react';
@@ -252,6 +253,17 @@ export function OptionsPanel() {
               onChange={(v) => v && set({ replaceExisting: v as InstallForm['replaceExisting'] })}
               allowDeselect={false}
               data-testid="install-replace"
+            />
+            <NumberInput
+              label="Check-in wait (seconds)"
+              description={`Per host, once its agent runs. Empty: 2 × the check-in interval + 35 s. Give slow or busy hosts longer; ${CHECKIN_WAIT_RULE_TEXT}.`}
+              allowDecimal={false}
+              allowNegative={false}
+              // No min/max: a value out of range is refused with the reason, never changed behind the user's back.
+              value={form.checkinTimeout ?? ''}
+              onChange={(v) => set({ checkinTimeout: v === '' ? undefined : num(v, 0) })}
+              error={errors.checkinTimeout}
+              data-testid="install-checkin-timeout"
             />
           </SimpleGrid>
           <Group align="flex-end" gap="sm">

@@ -1,5 +1,6 @@
 import { create } from 'zustand';
 import { pollIntervalProblem } from '../../../src-main/shared/domain/pollInterval';
+import { checkinWaitProblem } from '../../../src-main/shared/domain/checkinWait';
 import { AppError, api } from '../../api';
 import { notifyError } from '../../components/notify';
 import type { CallRequest } from '../../../src-main/shared/contract/calls';
@@ -90,6 +91,8 @@ export interface InstallForm {
   /** Bring the agent image over SSH: off, from this computer's Docker engine, or from an archive file. */
   pushImage: 'off' | 'engine' | 'archive';
   imageArchive: string;
+  /** Each host's wait for its first check-in, in seconds; undefined: the default (2 × interval + 35 s). */
+  checkinTimeout: number | undefined;
 }
 
 export interface RunState {
@@ -109,7 +112,7 @@ export interface RunState {
   lost?: boolean;
 }
 
-export type FieldErrors = Partial<Record<'targets' | 'environmentId' | 'nameTemplate' | 'pollSeconds' | 'platform' | 'identityFile' | 'jump' | 'concurrency' | 'canary' | 'maxFailPct' | 'envVars' | 'imageArchive', string>>;
+export type FieldErrors = Partial<Record<'targets' | 'environmentId' | 'nameTemplate' | 'pollSeconds' | 'platform' | 'identityFile' | 'jump' | 'concurrency' | 'canary' | 'maxFailPct' | 'envVars' | 'imageArchive' | 'checkinTimeout', string>>;
 
 export const MAX_LOG_LINES = 20_000;
 const LOG_TRIM = 5_000;
@@ -138,6 +141,7 @@ const initialForm: InstallForm = {
   mode: 'install',
   hostKeyPolicy: 'ask',
   replaceExisting: 'ask',
+  checkinTimeout: undefined,
   envVars: '',
   pushImage: 'off',
   imageArchive: '',
@@ -296,6 +300,7 @@ function formFieldOf(field: string): keyof FieldErrors | undefined {
   if (top === 'environment') return 'environmentId';
   if (['platform', 'identityFile', 'jump', 'concurrency', 'canary', 'maxFailPct', 'envVars'].includes(top)) return top as keyof FieldErrors;
   if (top === 'pushImage' || top === 'imageArchive') return 'imageArchive';
+  if (top === 'checkinTimeoutSeconds') return 'checkinTimeout';
   return undefined;
 }
 
@@ -329,6 +334,7 @@ export function buildRequest(form: InstallForm, targets: string[]): CallRequest<
     hostKeyPolicy: form.hostKeyPolicy,
     mode: form.mode,
     replaceExisting: form.replaceExisting,
+    ...(form.checkinTimeout !== undefined ? { checkinTimeoutSeconds: form.checkinTimeout } : {}),
     ...(form.pushImage === 'engine' ? { pushImage: { from: 'engine' as const } } : form.pushImage === 'archive' ? { pushImage: { from: 'archive' as const, path: form.imageArchive.trim() } } : {}),
   };
 }
@@ -349,6 +355,8 @@ export function validate(form: InstallForm, targets: string[]): FieldErrors {
   if (!Number.isInteger(form.concurrency) || form.concurrency < 1 || form.concurrency > 200) e.concurrency = 'Run 1 to 200 hosts at a time.';
   if (form.canaryMode === 'n' && (!Number.isInteger(form.canaryN) || form.canaryN < 1 || form.canaryN > targets.length)) e.canary = `Canary hosts: 1 to ${Math.max(1, targets.length)} (the number of targets).`;
   if (!(form.maxFailPct >= 0 && form.maxFailPct <= 100)) e.maxFailPct = 'A percentage from 0 to 100 (100 = never stop).';
+  const waitProblem = form.checkinTimeout === undefined ? undefined : checkinWaitProblem(form.checkinTimeout);
+  if (waitProblem) e.checkinTimeout = waitProblem;
   if (form.pushImage === 'archive' && !form.imageArchive.trim()) e.imageArchive = 'Give the path of the image archive on this computer (what docker save -o FILE portainer/agent:<version> wrote).';
   if (form.pushImage !== 'off' && form.platform === 'kubernetes') e.imageArchive = "Pushing the image loads it into the host's Docker or Podman engine; a Kubernetes cluster pulls through its nodes' runtime. Turn it off for Kubernetes.";
   return e;

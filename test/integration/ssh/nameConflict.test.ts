@@ -39,8 +39,8 @@ const markerInVolume = async () =>
 function options(extra: Partial<FleetInstallOptions>): FleetInstallOptions {
   return fleetTestOptions(
     { root: bed.root, users: bed.users, keyPath: bed.key.path, server: bed.api },
-    // startGraceS: the agent container's start may take long on a loaded test machine (bounded all the same).
-    { targets: [target], concurrency: 1, retry: { attempts: 1, delayMs: 10 }, remoteDir: () => h.remoteDir, agentName: () => h.agentName, startGraceS: 120, ...extra },
+    // checkinTimeoutS: the agent container's start may take long on a loaded test machine (bounded all the same).
+    { targets: [target], concurrency: 1, retry: { attempts: 1, delayMs: 10 }, remoteDir: () => h.remoteDir, agentName: () => h.agentName, checkinTimeoutS: 150, ...extra },
   );
 }
 

@@ -3,10 +3,9 @@ import { spawn, spawnSync } from 'node:child_process';
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { KEY } from '../domain/commandTexts';
 
 const root = fileURLToPath(new URL('../../..', import.meta.url));
-const KEY =
-  'aHR0cHM6Ly9wb3J0YWluZXIuZXhhbXBsZS5jb206OTQ0M3xwb3J0YWluZXIuZXhhbXBsZS5jb206ODAwMHxabTl2WW1GeVltRjZjWFY0Wm05dlltRnlZbUY2Y1hWNFptOXZZbUZ5WW1FPXw3';
 
 describe('edgedeck binary', () => {
   it('is the file package.json names, and prints package.json\'s version for --version and -v', () => {

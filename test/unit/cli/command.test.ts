@@ -4,11 +4,9 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { main } from '../../../src-main/cli/main';
 import { fakeIo } from './cliIo';
+import { edgeEnv, ID, KEY, lines, RUN_TAIL, STANDALONE_LINUX } from '../domain/commandTexts';
 import { loadGoldenCases } from '../domain/upstreamGolden';
 
-const KEY =
-  'aHR0cHM6Ly9wb3J0YWluZXIuZXhhbXBsZS5jb206OTQ0M3xwb3J0YWluZXIuZXhhbXBsZS5jb206ODAwMHxabTl2WW1GeVltRjZjWFY0Wm05dlltRnlZbUY2Y1hWNFptOXZZbUZ5WW1FPXw3';
-const ID = '5f8e4a4c-62f1-4a67-9b1c-2f1d1b3b9f0e';
 const base = ['command', '--agent-version', '2.23.0'];
 
 /** The join token comes from the environment (no argv warning) unless a test says otherwise. */
@@ -32,27 +30,7 @@ describe('edgedeck command', () => {
     const r = await run([...base, '--platform', 'standalone', '--edge-id', ID, '--no-insecure-poll', '--agent-secret-stdin', '--env', 'A=1,B', '--async'], 's\n');
     expect(r.code).toBe(0);
     expect(r.err).toBe('');
-    expect(r.out).toBe(
-      [
-        'docker run -d \\',
-        '  -v /var/run/docker.sock:/var/run/docker.sock \\',
-        '  -v /var/lib/docker/volumes:/var/lib/docker/volumes \\',
-        '  -v /:/host \\',
-        '  -v portainer_agent_data:/data \\',
-        '  --restart always \\',
-        '  -e EDGE=1 \\',
-        `  -e EDGE_ID=${ID} \\`,
-        `  -e EDGE_KEY=${KEY} \\`,
-        '  -e EDGE_INSECURE_POLL=0 \\',
-        '  -e AGENT_SECRET=s \\',
-        '  -e EDGE_ASYNC=1 \\',
-        '  -e A=1 \\',
-        '  -e B \\',
-        '  --name portainer_edge_agent \\',
-        '  portainer/agent:2.23.0',
-        '  ',
-      ].join('\n'),
-    );
+    expect(r.out).toBe(lines(...STANDALONE_LINUX, ...edgeEnv(ID, '0'), '  -e AGENT_SECRET=s \\', '  -e EDGE_ASYNC=1 \\', '  -e A=1 \\', '  -e B \\', ...RUN_TAIL));
   });
 
   it('handles Windows, generators and Nomad flags', async () => {

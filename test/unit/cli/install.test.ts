@@ -76,6 +76,7 @@ describe('edgedeck install flags', () => {
     ['both poll flags', ['--platform', 'standalone', '--create', '--target', 'a@b', '--insecure-poll', '--no-insecure-poll'], /--no-insecure-poll: /],
     ['resume with targets', ['--resume', 'x1', '--target', 'a@b'], /--target: --resume takes/],
     ['unknown run', ['--resume', 'nope'], /--resume: There is no run nope/],
+    ['check-in wait out of range', ['--platform', 'standalone', '--create', '--target', 'a@b', '--checkin-timeout', '5'], /--checkin-timeout: --checkin-timeout is whole seconds from 10 to 86,400 \(a day\); 5 is not\./],
     ['remote dir', ['--platform', 'standalone', '--create', '--target', 'a@b', '--remote-dir', 'relative'], /--remote-dir: /],
     ['image archive without --push-image', ['--platform', 'standalone', '--create', '--target', 'a@b', '--image-archive', join(dir, 'a.tar')], /--image-archive: Give --image-archive FILE together with --push-image/],
     ['missing image archive', ['--platform', 'standalone', '--create', '--target', 'a@b', '--push-image', '--image-archive', join(dir, 'none.tar')], /--image-archive: No such file: .*none\.tar\. Make one with docker save -o FILE/],

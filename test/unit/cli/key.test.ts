@@ -4,11 +4,10 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { main } from '../../../src-main/cli/main';
 import { fakeIo } from './cliIo';
+import { KEY } from '../domain/commandTexts';
 
 
 const SHA_FP = 'Zm9vYmFyYmF6cXV4Zm9vYmFyYmF6cXV4Zm9vYmFyYmE=';
-const KEY =
-  'aHR0cHM6Ly9wb3J0YWluZXIuZXhhbXBsZS5jb206OTQ0M3xwb3J0YWluZXIuZXhhbXBsZS5jb206ODAwMHxabTl2WW1GeVltRjZjWFY0Wm05dlltRnlZbUY2Y1hWNFptOXZZbUZ5WW1FPXw3';
 const b64 = (s: string) => Buffer.from(s, 'utf8').toString('base64');
 
 async function run(args: string[], stdin = '', env: NodeJS.ProcessEnv = {}) {

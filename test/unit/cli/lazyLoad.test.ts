@@ -1,6 +1,7 @@
 import { describe, expect, it, vi } from 'vitest';
 import { main } from '../../../src-main/cli/main';
 import { fakeIo } from './cliIo';
+import { KEY } from '../domain/commandTexts';
 
 // Records which command modules get evaluated: `--help` and `key` must not load serve's app graph
 // or install's SSH stack (#13.5, #16.2: only the running command's module is loaded).
@@ -37,9 +38,6 @@ vi.mock('../../../src-main/cli/commands/command', async (original) => {
   loaded.push('command');
   return original();
 });
-
-const KEY =
-  'aHR0cHM6Ly9wb3J0YWluZXIuZXhhbXBsZS5jb206OTQ0M3xwb3J0YWluZXIuZXhhbXBsZS5jb206ODAwMHxabTl2WW1GeVltRjZjWFY0Wm05dlltRnlZbUY2Y1hWNFptOXZZbUZ5WW1FPXw3';
 
 describe('the CLI loads only the command that runs', () => {
   it('--help lists every command without loading any', async () => {

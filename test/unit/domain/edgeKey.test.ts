@@ -1,24 +1,13 @@
 import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
 import { decodeEdgeKey, encodeEdgeKey, fingerprintKind, hostClass, inspectEdgeKey, isPaddedEdgeKey } from '../../../src-main/shared/domain/edgeKey';
-import { AppError } from '../../../src-main/shared/contract/errors';
+import { errorOf } from './appError';
+import { KEY } from './commandTexts';
 
 const SHA_FP = 'Zm9vYmFyYmF6cXV4Zm9vYmFyYmF6cXV4Zm9vYmFyYmE=';
 const MD5_FP = '46:99:4a:8d:a6:de:6a:bd:d8:e2:1c:99:81:60:54:55';
-const KEY =
-  'aHR0cHM6Ly9wb3J0YWluZXIuZXhhbXBsZS5jb206OTQ0M3xwb3J0YWluZXIuZXhhbXBsZS5jb206ODAwMHxabTl2WW1GeVltRjZjWFY0Wm05dlltRnlZbUY2Y1hWNFptOXZZbUZ5WW1FPXw3';
 const good = { portainerUrl: 'https://portainer.example.com:9443', tunnelAddress: 'portainer.example.com:8000', tunnelFingerprint: SHA_FP, environmentId: 7 };
 const b64 = (s: string) => Buffer.from(s, 'utf8').toString('base64');
-
-function errorOf(fn: () => unknown): AppError {
-  try {
-    fn();
-  } catch (e) {
-    expect(e).toBeInstanceOf(AppError);
-    return e as AppError;
-  }
-  throw new Error('expected an error');
-}
 
 describe('decodeEdgeKey', () => {
   it('decodes a server-style key', () => {

@@ -8,11 +8,10 @@ import { buildInstallCommand } from '../../../src-main/shared/domain/installComm
 import { RELEASE_LINES } from '../../../src-main/shared/domain/releaseLines';
 import type { CommandOptions, Platform } from '../../../src-main/shared/domain/types';
 import { supportedPlatforms } from '../../../src-main/shared/domain/versions';
+import { KEY } from './commandTexts';
 
 // The generated Linux text is run by a real bash in which docker, podman, sudo, curl and the
 // piped `bash -s` only record the argv they receive, so the test sees what the shell really passes.
-const KEY =
-  'aHR0cHM6Ly9wb3J0YWluZXIuZXhhbXBsZS5jb206OTQ0M3xwb3J0YWluZXIuZXhhbXBsZS5jb206ODAwMHxabTl2WW1GeVltRjZjWFY0Wm05dlltRnlZbUY2Y1hWNFptOXZZbUZ5WW1FPXw3';
 
 const PRELUDE = `
 record() { printf '%s\\0' "$@" > "$REC"; }

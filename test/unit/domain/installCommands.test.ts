@@ -1,72 +1,38 @@
 import { describe, expect, it } from 'vitest';
 import { buildInstallCommand, installEnvEntries } from '../../../src-main/shared/domain/installCommands';
 import type { CommandOptions } from '../../../src-main/shared/domain/types';
-import { AppError } from '../../../src-main/shared/contract/errors';
+import { errorOf } from './appError';
+import { edgeEnv, generatedId, ID, KEY, lines, PODMAN_LINUX, RUN_TAIL, STANDALONE_LINUX, STANDALONE_WINDOWS, SWARM_HEAD, swarmTail } from './commandTexts';
 
-// Golden texts from portainer-edge.md §5; lines are joined with '\n' so trailing spaces are visible.
-const KEY =
-  'aHR0cHM6Ly9wb3J0YWluZXIuZXhhbXBsZS5jb206OTQ0M3xwb3J0YWluZXIuZXhhbXBsZS5jb206ODAwMHxabTl2WW1GeVltRjZjWFY0Wm05dlltRnlZbUY2Y1hWNFptOXZZbUZ5WW1FPXw3';
-const ID = '5f8e4a4c-62f1-4a67-9b1c-2f1d1b3b9f0e';
-const lines = (...l: string[]) => l.join('\n');
+// Golden texts from portainer-edge.md §5, assembled from the parts in commandTexts.ts.
 const base: CommandOptions = { platform: 'standalone', os: 'linux', agentVersion: '2.23.0', edgeKey: KEY, edgeId: ID, insecurePoll: true };
 const build = (o: Partial<CommandOptions>) => buildInstallCommand({ ...base, ...o });
 
-function errorOf(fn: () => unknown): AppError {
-  try {
-    fn();
-  } catch (e) {
-    expect(e).toBeInstanceOf(AppError);
-    return e as AppError;
-  }
-  throw new Error('expected an error');
+/** One test per case: the text built from `options` is exactly `text`. */
+function golden(cases: Array<[name: string, options: Partial<CommandOptions>, text: string]>): void {
+  it.each(cases)('%s', (_name, options, text) => {
+    expect(build(options)).toBe(text);
+  });
 }
 
 describe('Docker Standalone, Linux (§5.3)', () => {
-  it('plain', () => {
-    expect(build({})).toBe(
+  golden([
+    ['plain', {}, lines(...STANDALONE_LINUX, ...edgeEnv(ID, '1'), ...RUN_TAIL)],
+    [
+      'with generator, secret, async, env vars and secure poll',
+      { edgeId: undefined, edgeIdGenerator: 'uuidgen', agentSecret: 'mysecret', async: true, envVars: 'FOO=bar,,HTTP_PROXY', insecurePoll: false },
       lines(
-        'docker run -d \\',
-        '  -v /var/run/docker.sock:/var/run/docker.sock \\',
-        '  -v /var/lib/docker/volumes:/var/lib/docker/volumes \\',
-        '  -v /:/host \\',
-        '  -v portainer_agent_data:/data \\',
-        '  --restart always \\',
-        '  -e EDGE=1 \\',
-        `  -e EDGE_ID=${ID} \\`,
-        `  -e EDGE_KEY=${KEY} \\`,
-        '  -e EDGE_INSECURE_POLL=1 \\',
-        '  --name portainer_edge_agent \\',
-        '  portainer/agent:2.23.0',
-        '  ',
-      ),
-    );
-  });
-
-  it('with generator, secret, async, env vars and secure poll', () => {
-    expect(build({ edgeId: undefined, edgeIdGenerator: 'uuidgen', agentSecret: 'mysecret', async: true, envVars: 'FOO=bar,,HTTP_PROXY', insecurePoll: false })).toBe(
-      lines(
-        'PORTAINER_EDGE_ID=$(uuidgen) ',
-        '',
-        'docker run -d \\',
-        '  -v /var/run/docker.sock:/var/run/docker.sock \\',
-        '  -v /var/lib/docker/volumes:/var/lib/docker/volumes \\',
-        '  -v /:/host \\',
-        '  -v portainer_agent_data:/data \\',
-        '  --restart always \\',
-        '  -e EDGE=1 \\',
-        '  -e EDGE_ID=$PORTAINER_EDGE_ID \\',
-        `  -e EDGE_KEY=${KEY} \\`,
-        '  -e EDGE_INSECURE_POLL=0 \\',
+        ...generatedId('uuidgen'),
+        ...STANDALONE_LINUX,
+        ...edgeEnv('$PORTAINER_EDGE_ID', '0'),
         '  -e AGENT_SECRET=mysecret \\',
         '  -e EDGE_ASYNC=1 \\',
         '  -e FOO=bar \\',
         '  -e HTTP_PROXY \\',
-        '  --name portainer_edge_agent \\',
-        '  portainer/agent:2.23.0',
-        '  ',
+        ...RUN_TAIL,
       ),
-    );
-  });
+    ],
+  ]);
 
   it('quotes values the shell would reinterpret', () => {
     const text = build({ edgeId: 'my id', agentSecret: "it's $ecret", envVars: 'A=x y,B=,C=~/p' });
@@ -77,99 +43,33 @@ describe('Docker Standalone, Linux (§5.3)', () => {
 });
 
 describe('Podman, Linux (§5.4)', () => {
-  it('plain', () => {
-    expect(build({ platform: 'podman' })).toBe(
-      lines(
-        'sudo systemctl enable --now podman.socket',
-        'sudo podman volume create portainer',
-        'sudo podman run -d \\',
-        '  -v /run/podman/podman.sock:/var/run/docker.sock \\',
-        '  -v /var/lib/containers/storage/volumes:/var/lib/docker/volumes \\',
-        '  -v /:/host \\',
-        '  -v portainer_agent_data:/data \\',
-        '  --restart always \\',
-        '  --privileged \\',
-        '  -e EDGE=1 \\',
-        `  -e EDGE_ID=${ID} \\`,
-        `  -e EDGE_KEY=${KEY} \\`,
-        '  -e EDGE_INSECURE_POLL=1 \\',
-        '  --name portainer_edge_agent \\',
-        '  portainer/agent:2.23.0',
-        '  ',
-      ),
-    );
-  });
-
-  it('with generator and secret', () => {
-    expect(build({ platform: 'podman', edgeId: undefined, edgeIdGenerator: 'cat /etc/machine-id', agentSecret: 's3' })).toBe(
-      lines(
-        'PORTAINER_EDGE_ID=$(cat /etc/machine-id) ',
-        '',
-        'sudo systemctl enable --now podman.socket',
-        'sudo podman volume create portainer',
-        'sudo podman run -d \\',
-        '  -v /run/podman/podman.sock:/var/run/docker.sock \\',
-        '  -v /var/lib/containers/storage/volumes:/var/lib/docker/volumes \\',
-        '  -v /:/host \\',
-        '  -v portainer_agent_data:/data \\',
-        '  --restart always \\',
-        '  --privileged \\',
-        '  -e EDGE=1 \\',
-        '  -e EDGE_ID=$PORTAINER_EDGE_ID \\',
-        `  -e EDGE_KEY=${KEY} \\`,
-        '  -e EDGE_INSECURE_POLL=1 \\',
-        '  -e AGENT_SECRET=s3 \\',
-        '  --name portainer_edge_agent \\',
-        '  portainer/agent:2.23.0',
-        '  ',
-      ),
-    );
-  });
+  golden([
+    ['plain', { platform: 'podman' }, lines(...PODMAN_LINUX, ...edgeEnv(ID, '1'), ...RUN_TAIL)],
+    [
+      'with generator and secret',
+      { platform: 'podman', edgeId: undefined, edgeIdGenerator: 'cat /etc/machine-id', agentSecret: 's3' },
+      lines(...generatedId('cat /etc/machine-id'), ...PODMAN_LINUX, ...edgeEnv('$PORTAINER_EDGE_ID', '1'), '  -e AGENT_SECRET=s3 \\', ...RUN_TAIL),
+    ],
+  ]);
 });
 
 describe('Docker Standalone, Windows (§5.5)', () => {
-  it('plain, with the three-space first -e line', () => {
-    expect(build({ os: 'windows' })).toBe(
+  golden([
+    ['plain, with the three-space first -e line', { os: 'windows' }, lines(...STANDALONE_WINDOWS, ...edgeEnv(ID, '1', '   '), ...RUN_TAIL)],
+    [
+      'with generator, secret, env vars and async',
+      { os: 'windows', edgeId: undefined, edgeIdGenerator: '[guid]::NewGuid()', agentSecret: 'sec', envVars: 'LOG_LEVEL=DEBUG', async: true },
       lines(
-        'docker run -d \\',
-        '  --mount type=npipe,src=\\\\.\\pipe\\docker_engine,dst=\\\\.\\pipe\\docker_engine \\',
-        '  --mount type=bind,src=C:\\ProgramData\\docker\\volumes,dst=C:\\ProgramData\\docker\\volumes \\',
-        '  --mount type=volume,src=portainer_agent_data,dst=C:\\data \\',
-        '  --restart always \\',
-        '   -e EDGE=1 \\',
-        `  -e EDGE_ID=${ID} \\`,
-        `  -e EDGE_KEY=${KEY} \\`,
-        '  -e EDGE_INSECURE_POLL=1 \\',
-        '  --name portainer_edge_agent \\',
-        '  portainer/agent:2.23.0',
-        '  ',
-      ),
-    );
-  });
-
-  it('with generator, secret, env vars and async', () => {
-    expect(build({ os: 'windows', edgeId: undefined, edgeIdGenerator: '[guid]::NewGuid()', agentSecret: 'sec', envVars: 'LOG_LEVEL=DEBUG', async: true })).toBe(
-      lines(
-        '$Env:PORTAINER_EDGE_ID = "@([guid]::NewGuid())" ',
-        '',
-        'docker run -d \\',
-        '  --mount type=npipe,src=\\\\.\\pipe\\docker_engine,dst=\\\\.\\pipe\\docker_engine \\',
-        '  --mount type=bind,src=C:\\ProgramData\\docker\\volumes,dst=C:\\ProgramData\\docker\\volumes \\',
-        '  --mount type=volume,src=portainer_agent_data,dst=C:\\data \\',
-        '  --restart always \\',
-        '   -e EDGE=1 \\',
-        '  -e EDGE_ID=$Env:PORTAINER_EDGE_ID \\',
-        `  -e EDGE_KEY=${KEY} \\`,
-        '  -e EDGE_INSECURE_POLL=1 \\',
+        ...generatedId('[guid]::NewGuid()', 'windows'),
+        ...STANDALONE_WINDOWS,
+        ...edgeEnv('$Env:PORTAINER_EDGE_ID', '1', '   '),
         '  -e AGENT_SECRET=sec \\',
         '  -e EDGE_ASYNC=1 \\',
         '  -e LOG_LEVEL=DEBUG \\',
-        '  --name portainer_edge_agent \\',
-        '  portainer/agent:2.23.0',
-        '  ',
+        ...RUN_TAIL,
       ),
-    );
-  });
+    ],
+  ]);
 
   it('quotes unsafe items for PowerShell and refuses line breaks', () => {
     expect(build({ os: 'windows', edgeId: "o'id", envVars: 'A=x y' })).toContain("  -e 'EDGE_ID=o''id' \\\n");
@@ -179,169 +79,70 @@ describe('Docker Standalone, Windows (§5.5)', () => {
   });
 });
 
-describe('Docker Swarm, Linux (§5.6)', () => {
-  it('plain', () => {
-    expect(build({ platform: 'swarm' })).toBe(
-      lines(
-        'docker network create \\',
-        '  --driver overlay \\',
-        '  portainer_agent_network;',
-        '',
-        'docker service create \\',
-        '  --name portainer_edge_agent \\',
-        '  --network portainer_agent_network \\',
-        '  -e EDGE=1 \\',
-        `  -e EDGE_ID=${ID} \\`,
-        `  -e EDGE_KEY=${KEY} \\`,
-        '  -e EDGE_INSECURE_POLL=1 \\',
-        '  -e AGENT_CLUSTER_ADDR=tasks.portainer_edge_agent \\',
-        '  --mode global \\',
-        "  --constraint 'node.platform.os == linux' \\",
-        '  --mount type=bind,src=//var/run/docker.sock,dst=/var/run/docker.sock \\',
-        '  --mount type=bind,src=//var/lib/docker/volumes,dst=/var/lib/docker/volumes \\',
-        '  --mount type=bind,src=//,dst=/host \\',
-        '  --mount type=volume,src=portainer_agent_data,dst=/data \\',
-        '  portainer/agent:2.23.0',
-        '',
-      ),
-    );
-  });
+const CLUSTER_ADDR = '  -e AGENT_CLUSTER_ADDR=tasks.portainer_edge_agent \\';
 
-  it('with generator, secret, async and env vars', () => {
-    expect(build({ platform: 'swarm', edgeId: undefined, edgeIdGenerator: 'uuidgen', agentSecret: 'x', async: true, envVars: 'A=1,B' })).toBe(
+describe('Docker Swarm, Linux (§5.6)', () => {
+  golden([
+    ['plain', { platform: 'swarm' }, lines(...SWARM_HEAD, ...edgeEnv(ID, '1'), CLUSTER_ADDR, ...swarmTail('linux'))],
+    [
+      'with generator, secret, async and env vars',
+      { platform: 'swarm', edgeId: undefined, edgeIdGenerator: 'uuidgen', agentSecret: 'x', async: true, envVars: 'A=1,B' },
       lines(
-        'PORTAINER_EDGE_ID=$(uuidgen) ',
-        '',
-        'docker network create \\',
-        '  --driver overlay \\',
-        '  portainer_agent_network;',
-        '',
-        'docker service create \\',
-        '  --name portainer_edge_agent \\',
-        '  --network portainer_agent_network \\',
-        '  -e EDGE=1 \\',
-        '  -e EDGE_ID=$PORTAINER_EDGE_ID \\',
-        `  -e EDGE_KEY=${KEY} \\`,
-        '  -e EDGE_INSECURE_POLL=1 \\',
+        ...generatedId('uuidgen'),
+        ...SWARM_HEAD,
+        ...edgeEnv('$PORTAINER_EDGE_ID', '1'),
         '  -e AGENT_SECRET=x \\',
         '  -e EDGE_ASYNC=1 \\',
-        '  -e AGENT_CLUSTER_ADDR=tasks.portainer_edge_agent \\',
+        CLUSTER_ADDR,
         '  -e A=1 \\',
         '  -e B \\',
-        '  --mode global \\',
-        "  --constraint 'node.platform.os == linux' \\",
-        '  --mount type=bind,src=//var/run/docker.sock,dst=/var/run/docker.sock \\',
-        '  --mount type=bind,src=//var/lib/docker/volumes,dst=/var/lib/docker/volumes \\',
-        '  --mount type=bind,src=//,dst=/host \\',
-        '  --mount type=volume,src=portainer_agent_data,dst=/data \\',
-        '  portainer/agent:2.23.0',
-        '',
+        ...swarmTail('linux'),
       ),
-    );
-  });
+    ],
+  ]);
 });
 
 describe('Docker Swarm, Windows (§5.7)', () => {
-  it('plain', () => {
-    expect(build({ platform: 'swarm', os: 'windows', insecurePoll: false })).toBe(
-      lines(
-        'docker network create \\',
-        '  --driver overlay \\',
-        '  portainer_agent_network;',
-        '',
-        'docker service create \\',
-        '  --name portainer_edge_agent \\',
-        '  --network portainer_agent_network \\',
-        '  -e EDGE=1 \\',
-        `  -e EDGE_ID=${ID} \\`,
-        `  -e EDGE_KEY=${KEY} \\`,
-        '  -e EDGE_INSECURE_POLL=0 \\',
-        '  -e AGENT_CLUSTER_ADDR=tasks.portainer_edge_agent \\',
-        '  --mode global \\',
-        "  --constraint 'node.platform.os == windows' \\",
-        '  --mount type=npipe,src=\\\\.\\pipe\\docker_engine,dst=\\\\.\\pipe\\docker_engine \\',
-        '  --mount type=bind,src=C:\\ProgramData\\docker\\volumes,dst=C:\\ProgramData\\docker\\volumes \\',
-        '  --mount type=volume,src=portainer_agent_data,dst=C:\\data \\',
-        '  portainer/agent:2.23.0',
-        '',
-      ),
-    );
-  });
-
-  it('with generator and secret', () => {
-    expect(build({ platform: 'swarm', os: 'windows', edgeId: undefined, edgeIdGenerator: 'New-Guid', agentSecret: 'x' })).toBe(
-      lines(
-        '$Env:PORTAINER_EDGE_ID = "@(New-Guid)" ',
-        '',
-        'docker network create \\',
-        '  --driver overlay \\',
-        '  portainer_agent_network;',
-        '',
-        'docker service create \\',
-        '  --name portainer_edge_agent \\',
-        '  --network portainer_agent_network \\',
-        '  -e EDGE=1 \\',
-        '  -e EDGE_ID=$Env:PORTAINER_EDGE_ID \\',
-        `  -e EDGE_KEY=${KEY} \\`,
-        '  -e EDGE_INSECURE_POLL=1 \\',
-        '  -e AGENT_SECRET=x \\',
-        '  -e AGENT_CLUSTER_ADDR=tasks.portainer_edge_agent \\',
-        '  --mode global \\',
-        "  --constraint 'node.platform.os == windows' \\",
-        '  --mount type=npipe,src=\\\\.\\pipe\\docker_engine,dst=\\\\.\\pipe\\docker_engine \\',
-        '  --mount type=bind,src=C:\\ProgramData\\docker\\volumes,dst=C:\\ProgramData\\docker\\volumes \\',
-        '  --mount type=volume,src=portainer_agent_data,dst=C:\\data \\',
-        '  portainer/agent:2.23.0',
-        '',
-      ),
-    );
-  });
+  golden([
+    ['plain', { platform: 'swarm', os: 'windows', insecurePoll: false }, lines(...SWARM_HEAD, ...edgeEnv(ID, '0'), CLUSTER_ADDR, ...swarmTail('windows'))],
+    [
+      'with generator and secret',
+      { platform: 'swarm', os: 'windows', edgeId: undefined, edgeIdGenerator: 'New-Guid', agentSecret: 'x' },
+      lines(...generatedId('New-Guid', 'windows'), ...SWARM_HEAD, ...edgeEnv('$Env:PORTAINER_EDGE_ID', '1'), '  -e AGENT_SECRET=x \\', CLUSTER_ADDR, ...swarmTail('windows')),
+    ],
+  ]);
 });
+
+const K8S_SCRIPT = 'curl https://downloads.portainer.io/ee2-23/portainer-edge-agent-setup.sh | bash -s --';
 
 describe('Kubernetes (§5.8)', () => {
-  it('plain', () => {
-    expect(build({ platform: 'kubernetes' })).toBe(
-      `curl https://downloads.portainer.io/ee2-23/portainer-edge-agent-setup.sh | bash -s -- "${ID}" "${KEY}" "1" "" ""`,
-    );
-  });
-
-  it('with generator, secret, env vars (trimmed) and async', () => {
-    expect(build({ platform: 'kubernetes', edgeId: undefined, edgeIdGenerator: 'uuidgen', agentSecret: 'sec', envVars: ' A=1,B ', async: true, insecurePoll: false })).toBe(
-      lines('PORTAINER_EDGE_ID=$(uuidgen) ', '', `curl https://downloads.portainer.io/ee2-23/portainer-edge-agent-setup.sh | bash -s -- "$PORTAINER_EDGE_ID" "${KEY}" "0" "sec" "A=1,B,EDGE_ASYNC=1"`),
-    );
-  });
-
-  it('uses the 2.13 script folder and async alone', () => {
-    expect(build({ platform: 'kubernetes', agentVersion: '2.13.1', async: true })).toBe(
+  golden([
+    ['plain', { platform: 'kubernetes' }, `${K8S_SCRIPT} "${ID}" "${KEY}" "1" "" ""`],
+    [
+      'with generator, secret, env vars (trimmed) and async',
+      { platform: 'kubernetes', edgeId: undefined, edgeIdGenerator: 'uuidgen', agentSecret: 'sec', envVars: ' A=1,B ', async: true, insecurePoll: false },
+      lines(...generatedId('uuidgen'), `${K8S_SCRIPT} "$PORTAINER_EDGE_ID" "${KEY}" "0" "sec" "A=1,B,EDGE_ASYNC=1"`),
+    ],
+    [
+      'uses the 2.13 script folder and async alone',
+      { platform: 'kubernetes', agentVersion: '2.13.1', async: true },
       `curl https://downloads.portainer.io/ce2-13/portainer-edge-agent-setup.sh | bash -s -- "${ID}" "${KEY}" "1" "" "EDGE_ASYNC=1"`,
-    );
-  });
-
-  it('single-quotes arguments that double quotes would expand', () => {
-    expect(build({ platform: 'kubernetes', agentSecret: 'a$b', edgeId: 'x"y' })).toBe(
-      `curl https://downloads.portainer.io/ee2-23/portainer-edge-agent-setup.sh | bash -s -- 'x"y' "${KEY}" "1" 'a$b' ""`,
-    );
-  });
+    ],
+    ['single-quotes arguments that double quotes would expand', { platform: 'kubernetes', agentSecret: 'a$b', edgeId: 'x"y' }, `${K8S_SCRIPT} 'x"y' "${KEY}" "1" 'a$b' ""`],
+  ]);
 });
 
-describe('Nomad (§5.9)', () => {
-  it('plain', () => {
-    expect(build({ platform: 'nomad', agentVersion: '2.19.4', nomadToken: 'tok' })).toBe(
-      `curl https://downloads.portainer.io/ee2-19/portainer-edge-agent-nomad-setup.sh | bash -s -- "tok" "${ID}" "${KEY}" "1" "" "" "false"`,
-    );
-  });
+const NOMAD_SCRIPT = 'curl https://downloads.portainer.io/ee2-19/portainer-edge-agent-nomad-setup.sh | bash -s --';
 
-  it('with generator, secret, env vars, async and TLS', () => {
-    expect(
-      build({ platform: 'nomad', agentVersion: '2.19.4', nomadToken: 'tok', nomadTls: true, edgeId: undefined, edgeIdGenerator: 'uuidgen', agentSecret: 'sec', envVars: 'A=1', async: true }),
-    ).toBe(
-      lines(
-        'PORTAINER_EDGE_ID=$(uuidgen) ',
-        '',
-        `curl https://downloads.portainer.io/ee2-19/portainer-edge-agent-nomad-setup.sh | bash -s -- "tok" "$PORTAINER_EDGE_ID" "${KEY}" "1" "A=1,EDGE_ASYNC=1" "sec" "true"`,
-      ),
-    );
-  });
+describe('Nomad (§5.9)', () => {
+  golden([
+    ['plain', { platform: 'nomad', agentVersion: '2.19.4', nomadToken: 'tok' }, `${NOMAD_SCRIPT} "tok" "${ID}" "${KEY}" "1" "" "" "false"`],
+    [
+      'with generator, secret, env vars, async and TLS',
+      { platform: 'nomad', agentVersion: '2.19.4', nomadToken: 'tok', nomadTls: true, edgeId: undefined, edgeIdGenerator: 'uuidgen', agentSecret: 'sec', envVars: 'A=1', async: true },
+      lines(...generatedId('uuidgen'), `${NOMAD_SCRIPT} "tok" "$PORTAINER_EDGE_ID" "${KEY}" "1" "A=1,EDGE_ASYNC=1" "sec" "true"`),
+    ],
+  ]);
 });
 
 describe('validation', () => {

@@ -1,16 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { assertPlatformSupported, compareVersions, parseVersion, scriptPathSegment, supportedPlatforms } from '../../../src-main/shared/domain/versions';
-import { AppError } from '../../../src-main/shared/contract/errors';
-
-function errorOf(fn: () => unknown): AppError {
-  try {
-    fn();
-  } catch (e) {
-    expect(e).toBeInstanceOf(AppError);
-    return e as AppError;
-  }
-  throw new Error('expected an error');
-}
+import { assertPlatformSupported, compareVersions, disassociateAnswersEnvironment, parseVersion, scriptPathSegment, supportedPlatforms } from '../../../src-main/shared/domain/versions';
+import { errorOf } from './appError';
 
 describe('parseVersion / compareVersions', () => {
   it('parses X.Y.Z and X.Y', () => {
@@ -93,5 +83,16 @@ describe('scriptPathSegment', () => {
     const e = errorOf(() => scriptPathSegment('2.9.0'));
     expect(e.code).toBe('unsupported');
     expect(e.field).toBe('agentVersion');
+  });
+});
+
+describe('disassociateAnswersEnvironment (docs/portainer-versions.md fact 26)', () => {
+  it('CE answers 204 from 2.14.0 on, 200 with the environment before; BE always with the environment', () => {
+    expect(disassociateAnswersEnvironment('2.13.1', 'ce')).toBe(true);
+    expect(disassociateAnswersEnvironment('2.9.0', 'ce')).toBe(true);
+    expect(disassociateAnswersEnvironment('2.14.0', 'ce')).toBe(false);
+    expect(disassociateAnswersEnvironment('2.23.0', 'ce')).toBe(false);
+    expect(disassociateAnswersEnvironment('2.45.0', 'ce')).toBe(false);
+    expect(disassociateAnswersEnvironment('2.23.0', 'be')).toBe(true);
   });
 });

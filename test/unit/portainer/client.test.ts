@@ -282,4 +282,23 @@ describe('requests on the wire', () => {
     await c.disassociate(9);
     expect(s.requests.at(-1)).toMatchObject({ method: 'DELETE', path: '/api/endpoints/9/association' });
   });
+
+  it('disassociate takes both answers real servers give (204 empty, 200 with the environment) and refuses a redirect', async () => {
+    // CE 2.14+ answers 204; CE 2.9–2.13 and Business Edition 200 with the environment (docs/portainer-versions.md fact 26).
+    const s = await fake((req, res) => {
+      if (req.path === '/api/endpoints/1/association') return json(res, 200, { Id: 1, Name: 'e1', Type: 4, EdgeID: '' });
+      if (req.path === '/api/endpoints/2/association') {
+        res.writeHead(204);
+        return res.end();
+      }
+      // What an http→https front end answers: the handler never ran.
+      res.writeHead(308, { location: `https://elsewhere${req.path}` });
+      res.end();
+    });
+    const c = client(s.url, { credentials: { kind: 'apiKey', apiKey: 'k' } });
+    await expect(c.disassociate(1)).resolves.toBeUndefined();
+    await expect(c.disassociate(2)).resolves.toBeUndefined();
+    const err = await rejection(c.disassociate(3));
+    expect(err.message).toContain('DELETE /api/endpoints/3/association answered 308, not 200 or 204; the Edge ID was not cleared');
+  });
 });

@@ -1,4 +1,3 @@
-import { execFileSync } from 'node:child_process';
 import { existsSync, mkdtempSync, readdirSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -6,7 +5,6 @@ import { describe, expect, it } from 'vitest';
 import { renderEnvFile } from '../../../src-main/services/install/envFile';
 import { buildDeviceBundle, deviceEnvEntries, sha256Hex } from '../../../src-main/services/prestage/bundle';
 import { buildExport, labelPayload } from '../../../src-main/services/prestage/fleet';
-import { tarArchive } from '../../../src-main/services/prestage/tar';
 import type { ExportOptions, PrestagedEnvironment } from '../../../src-main/services/prestage/types';
 import { writeExportAtomically } from '../../../src-main/services/prestage/writer';
 import { AppError } from '../../../src-main/shared/contract/errors';
@@ -82,18 +80,7 @@ describe('device bundle', () => {
   });
 });
 
-describe('tar and writer', () => {
-  it('tar -t lists the archive with modes and long paths', () => {
-    const long = `devices/${'x'.repeat(90)}/agent.env`;
-    const tar = tarArchive([{ path: long, content: 'A=1\n', mode: 0o600 }, { path: 'fleet.csv', content: 'name\n', mode: 0o644 }], 'root', 0o700, 1_700_000_000);
-    const dir = mkdtempSync(join(tmpdir(), 'edgedeck-tar-'));
-    writeFileSync(join(dir, 'a.tar'), tar);
-    const list = execFileSync('tar', ['-tvf', join(dir, 'a.tar')], { encoding: 'utf8' });
-    expect(list).toMatch(/^drwx------ .*root\/$/m);
-    expect(list).toContain(`-rw------- root/root         4 `);
-    expect(list).toContain(`root/${long}`);
-  });
-
+describe('writer', () => {
   it('an unwritable output names the folder; a failure removes the partial output', () => {
     const dir = mkdtempSync(join(tmpdir(), 'edgedeck-w-'));
     writeFileSync(join(dir, 'file'), 'x');

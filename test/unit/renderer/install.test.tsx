@@ -129,6 +129,20 @@ describe('options', () => {
     await waitFor(() => expect(q('install-image-archive')).not.toBeNull());
   });
 
+  it('the check-in wait: typed in the Fleet options, checked by the core rule inline, sent as checkinTimeoutSeconds', async () => {
+    view = await render(<InstallPage />);
+    await typeInto(q('install-target-input'), 'a@h1');
+    await click(q('install-target-add'));
+    await typeInto(q('install-checkin-timeout'), '5');
+    await click(q('install-start'));
+    await waitFor(() => expect(errorOf(q('install-checkin-timeout')!)).toBe('The check-in wait is whole seconds from 10 to 86,400 (a day); 5 is not.'));
+    expect(calls('ssh:install')).toHaveLength(0);
+    await typeInto(q('install-checkin-timeout'), '180');
+    await click(q('install-start'));
+    await waitFor(() => expect(calls('ssh:install')).toHaveLength(1));
+    expect(sshInstallRequest.parse(calls('ssh:install')[0]!.payload).checkinTimeoutSeconds).toBe(180);
+  });
+
   it('shows platforms main cannot install over SSH as disabled, with the reason', async () => {
     view = await render(<InstallPage />);
     const k8s = q('install-platform-kubernetes')!.querySelector('input') ?? q('install-platform-kubernetes');

@@ -129,6 +129,7 @@ export function makeInstallCommand(deps: InstallCommandDeps = {}): Command {
           signal: io.stopSignal,
           ...(deps.pollMs ? { pollMs: deps.pollMs } : {}),
           ...(p.pushImage ? { pushImage: p.pushImage } : {}),
+          ...(p.checkinTimeoutS !== undefined ? { checkinTimeoutS: p.checkinTimeoutS } : {}),
           onLog: (target, line) => {
             if (line.startsWith('== ')) out(`${target}: ${line.slice(3)} …`);
             else if (values.verbose || /^\[(fail|warn)\]/.test(line) || line.startsWith(PUSH_NOTE)) out(`${target}:   ${line}`);

@@ -6,9 +6,10 @@ import { readRunSummary, type RunSummary } from '../../../services/install/fleet
 import type { EnvironmentChoice } from '../../../services/install/fleetInstall';
 import type { InstallMode } from '../../../services/install/hostPlan';
 import { invalidInput } from '../../../shared/contract/errors';
+import { CHECKIN_WAIT_RULE_TEXT } from '../../../shared/domain/checkinWait';
 import type { SshPlatform } from '../../../shared/schemas/run';
 import type { ValuesOf } from '../../defineCommand';
-import { intFlag, pollFlag } from '../../flags';
+import { checkinTimeoutFlag, intFlag, pollFlag } from '../../flags';
 import { defaultDataDir } from '../../paths';
 import type { SecretSpec } from '../../secretInput';
 import { SERVER_OPTIONS, SERVER_SECRETS } from '../../serverConnection';
@@ -28,7 +29,7 @@ export const USAGE = `edgedeck install: install the Portainer Edge agent on host
                    [--concurrency N] [--canary N] [--max-fail PCT]
                    [--accept-new-host-keys] [--known-hosts FILE]
                    [--preflight-only | --dry-run] [--resume RUN_ID] [--runs-dir DIR]
-                   [--insecure-poll | --no-insecure-poll] [--env NAME=value,...]
+                   [--insecure-poll | --no-insecure-poll] [--env NAME=value,...] [--checkin-timeout SECONDS]
                    [--push-image [--image-archive FILE]]
                    [--edge-groups 1,2] [--group-id 5] [--tag-ids 10,20]   (auto-onboarding metadata:
                    EDGE_GROUPS, PORTAINER_GROUP, PORTAINER_TAGS in the agent's environment)
@@ -65,6 +66,9 @@ Modes: --preflight-only runs the checks and creates nothing; --dry-run also show
 Agent: --no-insecure-poll requires a certificate the agent trusts (default: EDGE_INSECURE_POLL=1);
   --env NAME=value,... extra agent env vars (a bare NAME copies the value from the target's session);
   --replace-existing replaces a different Edge agent already on a host (otherwise that host fails).
+  --checkin-timeout SECONDS: how long each host waits for its agent's first check-in once the agent
+  runs (${CHECKIN_WAIT_RULE_TEXT}; default 2 × the check-in interval + 35 s). Give slow
+  or busy hosts longer; a resumed run keeps the run's value unless given again.
 Image: --push-image brings the agent image to hosts that cannot pull it (no registry reachable): it is
   saved from this computer's Docker engine (docker save; DOCKER_HOST is honoured), or read from
   --image-archive FILE (what docker save -o FILE wrote), sent over each host's SSH connection with
@@ -110,6 +114,7 @@ export const OPTIONS = {
   'push-image': { type: 'boolean', default: false },
   'image-archive': { type: 'string' },
   'connect-timeout': { type: 'string' },
+  'checkin-timeout': { type: 'string' },
   verbose: { type: 'boolean', default: false },
 } as const;
 
@@ -135,6 +140,8 @@ export interface Plan {
   dataDir: string;
   /** --push-image (with --image-archive FILE: from that file). */
   pushImage?: ImageSource;
+  /** --checkin-timeout (on --resume: the run's own unless given again). */
+  checkinTimeoutS?: number;
 }
 
 /** --push-image / --image-archive: where the image comes from, checked before anything else runs. */
@@ -156,6 +163,7 @@ export function plan(values: Values): Plan {
   if (values['preflight-only'] && values['dry-run']) throw invalidInput('--dry-run', 'Use either --preflight-only or --dry-run, not both.');
   if (values['insecure-poll'] && values['no-insecure-poll']) throw invalidInput('--no-insecure-poll', 'Use either --insecure-poll or --no-insecure-poll, not both.');
   let mode: InstallMode = values['preflight-only'] ? 'preflight-only' : values['dry-run'] ? 'dry-run' : 'install';
+  const checkinTimeout = checkinTimeoutFlag(values['checkin-timeout'], '--checkin-timeout');
   const platformText = values.platform;
   if (platformText !== undefined && !(PLATFORMS as readonly string[]).includes(platformText)) throw invalidInput('--platform', `Use one of ${PLATFORMS.join(', ')}, not "${platformText}".`);
   const tags = values.tags
@@ -185,10 +193,12 @@ export function plan(values: Values): Plan {
     if (platformText && platformText !== o.platform) throw invalidInput('--platform', `Run ${values.resume} installs for ${o.platform}; leave out --platform or give the same.`);
     mode = o.mode ?? 'install';
     const push = pushImageOf(values, o.platform);
+    const wait = checkinTimeout ?? o.checkinTimeoutSeconds;
     return {
       mode,
       platform: o.platform,
       ...(push ? { pushImage: push } : {}),
+      ...(wait !== undefined ? { checkinTimeoutS: wait } : {}),
       resume: values.resume,
       environment: o.environment,
       insecurePoll: values['no-insecure-poll'] ? false : values['insecure-poll'] ? true : (o.insecurePoll ?? true),
@@ -247,6 +257,7 @@ export function plan(values: Values): Plan {
     mode,
     platform: platformText as SshPlatform,
     ...(push ? { pushImage: push } : {}),
+    ...(checkinTimeout !== undefined ? { checkinTimeoutS: checkinTimeout } : {}),
     targets,
     environment,
     insecurePoll: !values['no-insecure-poll'],

@@ -1,8 +1,13 @@
-import { invalidInput } from '../../shared/contract/errors';
-import { asyncModeProblem, type AsyncIntervals } from '../../shared/domain/edgeAsync';
-import { tunnelAddressFor, tunnelAddressNeeded, tunnelAddressProblem } from '../../shared/domain/tunnelServerAddress';
-import type { Edition } from '../../shared/domain/types';
-import type { ServerSettings } from '../portainer/client';
+import { invalidInput } from '../contract/errors';
+import { asyncModeProblem, type AsyncIntervals } from './edgeAsync';
+import { tunnelAddressFor, tunnelAddressNeeded, tunnelAddressProblem, type TunnelAddressSettings } from './tunnelServerAddress';
+import type { Edition } from './types';
+
+/** What the user asked for that only Business Edition reads on an Edge environment's create. */
+export interface EditionCreateRequest {
+  tunnelServerAddress?: string;
+  async?: AsyncIntervals;
+}
 
 /** The Business Edition fields of an Edge environment's create, decided from the server's edition and settings. */
 export interface EditionCreateFields {
@@ -11,15 +16,17 @@ export interface EditionCreateFields {
 }
 
 /**
- * Async mode only where the edition has it (refused, with why, elsewhere); the tunnel server
+ * The one rule every create path follows (app, `edgedeck env create`, SSH install, CSV import):
+ * async mode only where the edition has it (refused, with why, elsewhere); the tunnel server
  * address only where Business Edition needs it (docs/portainer-versions.md, "Tunnel server
  * address"): typed by the user, else the settings', else the built-in server's real tunnel
  * address, else the Portainer URL's host with port 8000 as Portainer's own form pre-fills.
+ * `settings` is null when they could not be read (no admin rights).
  */
 export function editionCreateFields(
   edition: Edition | undefined,
-  settings: ServerSettings | null,
-  req: { tunnelServerAddress?: string; async?: AsyncIntervals },
+  settings: TunnelAddressSettings | null,
+  req: EditionCreateRequest,
   portainerUrl: string,
   builtInTunnel?: string,
 ): EditionCreateFields {
