@@ -69,6 +69,8 @@ export const callNames = [
   'app:logs',
   'app:openLogFolder',
   'ssh:configHosts',
+  'preferences:get',
+  'preferences:update',
 ] as const;
 
 export type CallName = (typeof callNames)[number];

@@ -41,7 +41,11 @@ export const prestageExportRequest = z
   })
   .strict();
 
-const csvText = z.string().min(1, 'The CSV file is empty.').max(5_000_000, 'The CSV file is larger than 5 MB; split it.');
+/** The devices CSV of a bulk pre-creation: its columns (read by services/prestage/devicesCsv.ts) and size limit. */
+export const DEVICES_CSV_COLUMNS = ['name', 'group', 'tags', 'poll', 'platform', 'edge_id', 'host'] as const;
+export const DEVICES_CSV_MAX_BYTES = 5_000_000;
+
+const csvText = z.string().min(1, 'The CSV file is empty.').max(DEVICES_CSV_MAX_BYTES, 'The CSV file is larger than 5 MB; split it.');
 
 /** The import form's checkbox for `createGroups`: the renderer shows it, and row errors name it. */
 export const CREATE_GROUPS_LABEL = 'Create missing groups';
