@@ -115,7 +115,7 @@ describe('Add environment', () => {
     const group = q('[data-testid="env-form-group"]');
     await typeInto(group, 'shops');
     expect(await pressEnter(group)).toBe(true);
-    // (Typing a tag and Enter adding it runs in real Chromium: test/e2e/newcomerJourney.spec.ts.)
+    // (Typing a tag and Enter adding it, in the Add form and the Edit dialog, runs in real Chromium: test/e2e/restartJourney.spec.ts.)
     const tags = q('[data-testid="env-form-tags"]');
     expect(await pressEnter(tags)).toBe(true);
     expect(calls('environments:create')).toEqual([]);

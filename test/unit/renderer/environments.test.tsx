@@ -288,6 +288,30 @@ describe('Environment list selection, sort and bulk actions', () => {
     expect(q('[data-testid="env-select-loaded"]')?.closest('div')?.parentElement?.textContent).toMatch(/Select the \d+ rows in view/);
   }, 120_000);
 
+  it('the platform, agent version and connection filters go to the server as the contract takes them', async () => {
+    transport.override('environments:agentVersions', ok({ versions: ['2.21.5', '2.23.0'] }));
+    view = await render(<EnvironmentList />);
+    await waitFor(() => expect(q('[data-testid="env-row"]')).not.toBeNull());
+    const lastList = () => calls('environments:list').at(-1)!;
+    const pick = async (testId: string, label: string) => {
+      await click(q(`[data-testid="${testId}"]`));
+      const option = await waitFor(() => {
+        const o = [...document.querySelectorAll('[role="option"]')].find((x) => x.textContent === label);
+        expect(o).toBeDefined();
+        return o!;
+      });
+      await click(option);
+    };
+    await pick('env-filter-platform', 'Kubernetes');
+    await waitFor(() => expect(lastList()).toMatchObject({ platform: 'kubernetes' }));
+    await waitFor(() => expect((q('[data-testid="env-filter-agent"]') as HTMLInputElement).disabled).toBe(false));
+    await pick('env-filter-agent', '2.21.5');
+    await waitFor(() => expect(lastList()).toMatchObject({ platform: 'kubernetes', agentVersions: ['2.21.5'] }));
+    const lost = [...view.container.querySelectorAll('label')].find((l) => l.textContent === 'Lost')!;
+    await click(lost);
+    await waitFor(() => expect(lastList()).toMatchObject({ platform: 'kubernetes', agentVersions: ['2.21.5'], state: 'lost' }));
+  }, 60_000);
+
   it('sorts by a column header click, the other way on a second click, with aria-sort', async () => {
     view = await render(<EnvironmentList />);
     await waitFor(() => expect(q('[data-testid="env-row"]')).not.toBeNull());
