@@ -1,6 +1,7 @@
 // @vitest-environment happy-dom
 import { act } from 'react';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { AppError, withCreated } from '../../../src-main/shared/contract/errors';
 import { encodeEdgeKey } from '../../../src-main/shared/domain/edgeKey';
 import type { EnvironmentDetailView } from '../../../src-main/shared/schemas/portainer';
 import { goTo } from '../../../src-renderer/components/useHashPath';
@@ -153,6 +154,29 @@ describe('Add environment: Edge groups (issue #15 item 3)', () => {
     await waitFor(() => expect(q('[data-testid="env-form-created"]')?.textContent).toContain('New Edge groups: lab.'));
     // The created environment's commands carry the groups it joined.
     await waitFor(() => expect(q('[data-testid="env-command"]')?.textContent).toContain('-e EDGE_GROUPS=3:9'));
+  });
+});
+
+describe('Add environment: what a failed create left on the server', () => {
+  const fail = (info: Record<string, unknown>) => () => ({ ok: false as const, error: info as never });
+
+  it('shows the created list apart from the field error, as main sends it (withCreated)', async () => {
+    const err = withCreated(new AppError('conflict', 'An environment named "edge-7" already exists.', 'name'), ['group "Shops" (ID 3)', 'tag "berlin" (ID 4)']) as AppError;
+    transport.override('environments:create', fail(err.toInfo() as unknown as Record<string, unknown>));
+    view = await render(<EnvironmentsPage />);
+    await typeInto(q('[data-testid="env-form-name"]'), 'edge-7');
+    await click(q('[data-testid="env-form-submit"]'));
+    await waitFor(() => expect(q('[data-testid="env-form-partial"]')?.textContent).toContain('Created before this failure (still on the server): group "Shops" (ID 3), tag "berlin" (ID 4).'));
+    // The name field says only its own problem; the list is in the alert above.
+    expect(q('[data-testid="env-form"]')!.querySelector('.mantine-InputWrapper-error')?.textContent).toBe('An environment named "edge-7" already exists.');
+  });
+
+  it('reads the list, not the wording: a message without the sentence still shows what was created', async () => {
+    transport.override('environments:create', fail({ code: 'internal', message: 'The server failed.', created: ['group "Shops" (ID 3)'] }));
+    view = await render(<EnvironmentsPage />);
+    await typeInto(q('[data-testid="env-form-name"]'), 'edge-7');
+    await click(q('[data-testid="env-form-submit"]'));
+    await waitFor(() => expect(q('[data-testid="env-form-partial"]')?.textContent).toContain('group "Shops" (ID 3)'));
   });
 });
 
