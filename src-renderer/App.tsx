@@ -1,5 +1,5 @@
 import { ActionIcon, AppShell, Burger, Group, Loader, NavLink, ScrollArea, Text, Title, Tooltip } from '@mantine/core';
-import { useDisclosure, useLocalStorage, useMediaQuery } from '@mantine/hooks';
+import { useDisclosure, useMediaQuery } from '@mantine/hooks';
 import {
   IconCloudUpload,
   IconDownload,
@@ -16,6 +16,7 @@ import {
 import { lazy, Suspense, useEffect, type ReactNode } from 'react';
 import { ConnectionBanner } from './components/ConnectionBanner';
 import { notifyError } from './components/notify';
+import { usePreferences } from './components/preferencesStore';
 import { api } from './api';
 import { ServerPicker } from './features/servers/ServerPicker';
 import { ServerMovedAlert } from './features/simulator/ServerMovedAlert';
@@ -102,8 +103,9 @@ function NavLinks({ items, route, onNavigate }: { items: NavItem[]; route: Route
 export function App() {
   const route = useRoute((s) => s.route);
   const [opened, { toggle, close }] = useDisclosure();
-  // The wide-screen sidebar folds away for room (kept across visits); small screens use the burger.
-  const [navCollapsed, setNavCollapsed] = useLocalStorage({ key: 'edgedeck.navCollapsed', defaultValue: false, getInitialValueInEffect: false });
+  // The wide-screen sidebar folds away for room, kept by main across visits and serve ports; small screens use the burger.
+  const navCollapsed = usePreferences((s) => s.prefs.navCollapsed);
+  useEffect(() => void usePreferences.getState().load(), []);
   const navLabel = navCollapsed ? 'Show the sidebar' : 'Hide the sidebar';
   // Mantine's "sm" breakpoint: above it the folded sidebar is off screen, so its links leave the tab order too.
   const wide = useMediaQuery('(min-width: 48em)');
@@ -126,7 +128,7 @@ export function App() {
                 variant="subtle"
                 color="gray"
                 visibleFrom="sm"
-                onClick={() => setNavCollapsed((c) => !c)}
+                onClick={() => void usePreferences.getState().change({ navCollapsed: !navCollapsed })}
                 aria-label={navLabel}
                 aria-expanded={!navCollapsed}
                 aria-controls="edgedeck-navbar"

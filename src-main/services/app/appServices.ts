@@ -8,6 +8,7 @@ import { edgeToolHandlers } from '../handlers/edgeTools';
 import { createPortainerHandlers } from '../handlers/portainer';
 import { createPrestageHandlers } from '../handlers/prestage';
 import { createKnownHostsHandlers } from '../handlers/knownHosts';
+import { createPreferencesHandlers } from './uiPreferences';
 import { createSimulatorHandlers } from '../handlers/simulator';
 import type { Dialogs } from '../platform/dialogs';
 import { createPlatformHandlers } from '../platform/handlers';
@@ -158,6 +159,7 @@ export async function createAppServices(options: AppServicesOptions): Promise<Ap
     }),
     ...installHandlers,
     ...createKnownHostsHandlers(hostKeys),
+    ...createPreferencesHandlers(options.store),
     ...createPrestageHandlers({ profiles, store: prestageStore(options), sealer: options.sealer, logger, downloads: options.transport === 'web' ? downloads : undefined, builtInAddress }),
     ...createPlatformHandlers({
       dialogs: options.dialogs,

@@ -7,6 +7,8 @@ import { planEnvEntries, renderEnvFile, resolveBareNames } from './envFile';
 import { checkinInterval, wantedSecrets } from './hostPlan';
 import { HostFailure } from './hostFailure';
 import { pushImage } from './imagePush';
+import { askSwarmNodes, pushToSwarmNodes } from './swarmNodeImages';
+import { checkSwarmNodes, nodeLabel, parseSwarmNodes, swarmNodesCommand, type NodeImage, type SwarmNode } from './swarmNodes';
 import {
   checkExistingAgent,
   checkImage,
@@ -41,6 +43,11 @@ export function dockerStrategy(platform: DockerLikePlatform): InstallStrategy {
   const swarm = platform === 'swarm';
   const bin = platform === 'podman' ? 'podman' : 'docker';
   const envPath = (h: HostBase) => `${h.remoteDir.replace(/\/+$/, '')}/agent.env`;
+  // Swarm: the nodes the manager listed in the preflight and what each has of the image; kept for
+  // prepare() (the push) and the service watch. One strategy object per host (installer.ts).
+  let nodes: SwarmNode[] = [];
+  let nodeImages = new Map<string, NodeImage>();
+  let sudoPassword: string | undefined;
   const strategy: InstallStrategy = {
     runtimeBin: bin,
 
@@ -76,8 +83,13 @@ export function dockerStrategy(platform: DockerLikePlatform): InstallStrategy {
       }
       const checks = [checkRuntime(platform, { which: { ...h.which }, ...(info ? { info } : {}) })];
       if (info?.rc !== 0) return { checks };
-      // Swarm: asked on the manager the install reaches; the other nodes pull for their own tasks.
+      // Swarm: this row is the manager's; the other nodes' is swarmNodesCheck's.
       checks.push(checkImage(h.image, imageSection, bin, h.o.pushImage !== undefined));
+      sudoPassword = f.sudoPassword;
+      if (swarm && checks[0]!.status === 'pass') {
+        const nodesCheck = await swarmNodesCheck(h);
+        if (nodesCheck) checks.push(nodesCheck);
+      }
       const imageId = imageIdOf(imageSection);
       // Swarm: the agent is a service (there is no container of that name on the manager).
       let section = existingSection;
@@ -91,9 +103,22 @@ export function dockerStrategy(platform: DockerLikePlatform): InstallStrategy {
 
     async prepare(h, found, o) {
       if (!h.o.pushImage) return;
-      if (o?.dryRun) return h.t.note(`would push ${h.image} from this computer over SSH unless the host has the same image ID`);
+      const toNodes = nodes.filter((n) => nodeImages.get(n.id)?.kind === 'missing');
+      if (o?.dryRun) {
+        h.t.note(`would push ${h.image} from this computer over SSH unless the host has the same image ID`);
+        if (toNodes.length) h.t.note(`would push ${h.image} to the swarm nodes ${toNodes.map(nodeLabel).join(', ')}`);
+        return;
+      }
       h.t.step('push image');
-      await pushImage({ host: h.host, runtime: h.runtime, runtimeName: bin, image: h.o.pushImage, ...(found.imageId ? { targetId: found.imageId } : {}), ...(h.o.signal ? { signal: h.o.signal } : {}), now: h.now });
+      // The manager and the other nodes at once; the manager's failure ends the host (after the
+      // nodes' pushes have ended), a node's is named and left to the service watch.
+      const [own, others] = await Promise.allSettled([
+        pushImage({ host: h.host, runtime: h.runtime, runtimeName: bin, image: h.o.pushImage, ...(found.imageId ? { targetId: found.imageId } : {}), ...(h.o.signal ? { signal: h.o.signal } : {}), now: h.now }),
+        toNodes.length && h.o.swarmNodes ? pushToSwarmNodes(h, nodes, nodeImages, h.o.swarmNodes, sudoPassword) : Promise.resolve([]),
+      ]);
+      if (own.status === 'rejected') throw own.reason;
+      if (others.status === 'rejected') throw others.reason;
+      if (others.value.length) h.t.endStep('warn');
     },
 
     commands: (h) => runCommands(platform, h.runtime, envPath(h), h.plan.agentVersion, h.which.systemctl ? { systemctl: h.which.systemctl } : {}, h.names),
@@ -125,7 +150,7 @@ export function dockerStrategy(platform: DockerLikePlatform): InstallStrategy {
       return { sinceEpoch: started - 5, status: 'installed', ...(firstLook !== undefined ? { firstLook } : {}) };
     },
 
-    waitRunning: (h, ssh, started) => (swarm ? waitForService(h, ssh) : waitForContainer(h, ssh, strategy.logsCommand(h), started.firstLook)),
+    waitRunning: (h, ssh, started) => (swarm ? waitForService(h, ssh, { nodes, created: started.status === 'installed', ...(h.o.swarmNodes ? { login: h.o.swarmNodes.login } : {}) }) : waitForContainer(h, ssh, strategy.logsCommand(h), started.firstLook)),
 
     // A Swarm agent is a service: its logs come from `docker service logs` (there is no container of that name).
     logsCommand: (h) => `${shellQuote(h.runtime)}${swarm ? ' service' : ''} logs --tail 50 ${h.names.agent}`,
@@ -135,6 +160,19 @@ export function dockerStrategy(platform: DockerLikePlatform): InstallStrategy {
         ? { command: `${shellQuote(h.runtime)} service ps --filter desired-state=running --format '{{.CurrentState}}' ${h.names.agent}`, running: /^Running\b/m }
         : { command: `${shellQuote(h.runtime)} inspect --type container --format '{{.State.Running}}' ${h.names.agent}`, running: /^true$/m },
   };
+
+  /**
+   * The swarm's nodes (`docker node ls`), and with --push-image what each other node has of the
+   * image (asked over SSH): the preflight row that says which lack it and how they get it.
+   */
+  async function swarmNodesCheck(h: HostContext): Promise<ReturnType<typeof checkSwarmNodes>> {
+    const r = await h.host.run(swarmNodesCommand(h.runtime), { privileged: true, timeoutMs: 30_000 });
+    if (r.code !== 0) return { id: 'swarm-nodes', title: 'Other swarm nodes', status: 'warn', found: `could not list the swarm's nodes: ${causeLine(r.stderr || r.stdout) || `exit ${r.code}`}`, fix: 'Check docker node ls on the manager; nodes without the image fail their task.' };
+    nodes = parseSwarmNodes(r.stdout);
+    if (h.o.pushImage && h.o.swarmNodes) nodeImages = await askSwarmNodes(h, nodes, h.o.swarmNodes, sudoPassword);
+    return checkSwarmNodes(nodes, nodeImages, { image: h.image, push: h.o.pushImage !== undefined, login: h.o.swarmNodes?.login ?? "the manager target's user and port" });
+  }
+
   return strategy;
 }
 

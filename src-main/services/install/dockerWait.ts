@@ -1,10 +1,13 @@
+import { AppError } from '../../shared/contract/errors';
 import { causeLine, isImageMissing } from '../../shared/domain/cliError';
+import { FAILURE_FIXES } from '../../shared/domain/failures';
 import { shellQuote } from '../../shared/domain/shellQuote';
 import { abortableSleep } from './abortableSleep';
 import { failWithAgentLogs } from './agentLogs';
 import { HostFailure } from './hostFailure';
 import type { SshForVerify } from './sshForVerify';
 import type { HostContext } from './strategy';
+import { getsTask, nodeImageFix, nodeLabel, parseServiceTasks, serviceTasksCommand, taskVerdict, type SwarmNode, type TaskVerdict } from './swarmNodes';
 
 /**
  * Over SSH: until the agent container runs (Standalone, Podman), failing with its logs after
@@ -41,33 +44,45 @@ export async function waitForContainer(h: HostContext, ssh: SshForVerify, logsCo
 export const SERVICE_WATCH_MS = 120_000;
 
 /**
- * Watches the agent service's tasks (`docker service ps --no-trunc`) until one runs; a task the
- * orchestrator rejected or that failed ends the host with the task's own error, and the service is
- * removed so that nothing half-created stays (Swarm would retry it forever). Bounded by
+ * Watches the agent service's tasks until one runs on every node that gets one (the nodes the
+ * preflight listed; one task is enough when there was no list). A task the orchestrator rejected
+ * or that failed ends the host with the task's own error and, on a swarm of several nodes, the
+ * node's name. A service this install created is then removed, so that nothing half-created stays
+ * (Swarm would retry it forever); one found unchanged is left as it was. Bounded by
  * SERVICE_WATCH_MS (containerWaitMs when given).
  */
-export async function waitForService(h: HostContext, ssh: SshForVerify): Promise<void> {
-  const { o, now } = h;
+export async function waitForService(h: HostContext, ssh: SshForVerify, o: { nodes: SwarmNode[]; created: boolean; login?: string }): Promise<void> {
+  const { now } = h;
   const name = h.names.agent;
-  const until = now() + (o.containerWaitMs ?? SERVICE_WATCH_MS);
-  const rt = shellQuote(h.runtime);
+  const waitMs = h.o.containerWaitMs ?? SERVICE_WATCH_MS;
+  const until = now() + waitMs;
+  const several = o.nodes.some((n) => !n.self);
   for (;;) {
-    const r = await ssh.host.run(`${rt} service ps --no-trunc --format '{{.CurrentState}}|{{.Error}}' ${name}`, { privileged: true });
-    // The error comes quoted ("No such image: …"), as docker prints it.
-    const tasks = r.stdout.split('\n').filter(Boolean).map((l) => ({ state: l.slice(0, l.indexOf('|')), error: l.slice(l.indexOf('|') + 1).trim().replace(/^"(.*)"$/, '$1') }));
-    if (tasks.some((t) => /^Running/.test(t.state))) {
-      h.t.note('service task running');
+    const r = await ssh.host.run(serviceTasksCommand(h.runtime, name), { privileged: true });
+    const v = taskVerdict(parseServiceTasks(r.stdout), o.nodes);
+    if (v.kind === 'running') {
+      h.t.note(several ? `service tasks running on ${o.nodes.filter(getsTask).length} nodes` : 'service task running');
       return;
     }
-    const bad = tasks.find((t) => /^(Rejected|Failed)/.test(t.state) && t.error);
-    const last = tasks[0]?.state ?? (causeLine(r.stderr) || 'no task yet');
-    if (bad || now() > until) {
-      await ssh.host.run(`${rt} service rm ${name}`, { privileged: true }).catch(() => undefined);
-      h.t.note(`removed the ${name} service: its task did not run`);
-      // The fix comes with the reason code (shared/domain/failures.ts): image-missing names the push option.
-      if (bad) throw new HostFailure(`the agent service's task was ${bad.state.split(' ')[0]!.toLowerCase()}: ${bad.error}`, undefined, isImageMissing(bad.error) ? 'image-missing' : 'task-rejected');
-      throw new HostFailure(`the agent service's task did not run within ${Math.round((o.containerWaitMs ?? SERVICE_WATCH_MS) / 1000)} s (${last})`);
+    if (v.kind === 'failed' || now() > until) {
+      if (o.created) {
+        await ssh.host.run(`${shellQuote(h.runtime)} service rm ${name}`, { privileged: true }).catch(() => undefined);
+        h.t.note(`removed the ${name} service: its tasks did not all run`);
+      }
+      if (v.kind === 'failed') throw taskFailure(h, v, several, o.login);
+      const pending = v.pending.length ? v.pending.join('; ') : causeLine(r.stderr) || 'no task yet';
+      throw new HostFailure(`the agent service's task${several ? 's' : ''} did not run within ${Math.round(waitMs / 1000)} s (${pending})`);
     }
-    await abortableSleep(o.pollMs ?? 1000, o.signal);
+    await abortableSleep(h.o.pollMs ?? 1000, h.o.signal);
   }
+}
+
+/** The host's failure for a rejected or failed task; the fix comes with the reason code (image-missing names the push option). */
+function taskFailure(h: HostContext, v: Extract<TaskVerdict, { kind: 'failed' }>, several: boolean, login: string | undefined): AppError {
+  const where = several ? ` on node ${v.node ? nodeLabel(v.node) : v.task.nodeId}` : '';
+  const message = `the agent service's task${where} was ${v.task.state}: ${v.task.error}`;
+  if (!isImageMissing(v.task.error)) return new HostFailure(message, undefined, 'task-rejected');
+  if (!several || !v.node) return new HostFailure(message, undefined, 'image-missing');
+  const fix = h.o.pushImage ? nodeImageFix(h.image, login ?? "the manager target's user and port") : FAILURE_FIXES['image-missing'];
+  return new AppError('unavailable', message, undefined, { reason: 'image-missing', fix: `Node ${nodeLabel(v.node)} has no ${h.image}. ${fix}` });
 }

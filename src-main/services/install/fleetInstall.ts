@@ -8,7 +8,7 @@ import { connectSsh, HostKeyChangedError, isRetryableConnectError, type AuthOpti
 import type { HostKeyDatabase } from '../ssh/knownHosts';
 import type { Prompter } from '../ssh/prompter';
 import { resolveHostConfig } from '../ssh/sshConfig';
-import { parseTarget } from '../../shared/domain/sshTarget';
+import { formatTarget, parseTarget } from '../../shared/domain/sshTarget';
 import { CheckinPoller, type CheckinPollerOptions } from './checkinPoller';
 import { runFleet, withRetries, type HostJobResult, type RunSummary } from './fleet';
 import type { CheckinProbe } from './checkinPoller';
@@ -17,6 +17,7 @@ import { installOnHost, newEdgeId } from './installer';
 import { checkConnection, checkPrivileges, connectProbeScript, parseProbe, parseWhich } from './preflight';
 import { RemoteHost } from './remoteHost';
 import { openRunImage, type ImageSource, type RunImage } from './imageArchive';
+import type { SwarmNodeAccess } from './swarmNodeImages';
 import { HostTranscript } from './transcript';
 import { LeftoverSecretFiles, LEFTOVERS_FILE } from './leftoverSecretFiles';
 
@@ -280,6 +281,7 @@ export async function runFleetInstall(o: FleetInstallOptions): Promise<RunSummar
             ...(o.pollMs ? { pollMs: o.pollMs } : {}),
             ...(o.checkinTimeoutS !== undefined ? { checkinTimeoutS: o.checkinTimeoutS } : {}),
             ...(runImage ? { pushImage: runImage } : {}),
+            ...(runImage && o.platform === 'swarm' ? { swarmNodes: swarmNodeAccess(conn, (text, field) => connectTo(text, ctx.signal, (l) => t.note(l), field)) } : {}),
             ...(owed.length ? { leftoverSecretFiles: owed } : {}),
           });
           leftovers.record(endpoint, out.secretFilesLeft ?? [], ctx.runId, target);
@@ -321,6 +323,18 @@ export async function runFleetInstall(o: FleetInstallOptions): Promise<RunSummar
     for (const p of jumps.values()) void p.then((c) => c.close('run finished')).catch(() => undefined);
     runImage?.dispose();
   }
+}
+
+/**
+ * A Swarm's other nodes, reached at their swarm address with the manager target's user and port
+ * (and the run's credentials, jump host and host key policy): docs/image-push.md.
+ */
+function swarmNodeAccess(manager: SshConnection, connect: (text: string, field: string) => Promise<SshConnection>): SwarmNodeAccess {
+  const { user, port } = manager.endpoint;
+  return {
+    login: `${user} over SSH port ${port}`,
+    connect: (address) => connect(formatTarget({ user, host: address, port }), 'swarm node'),
+  };
 }
 
 /** Mode 'connect' on one connected host: `sudo -n true` and the identity, as check rows; nothing written. */

@@ -8,6 +8,7 @@ import type { CheckinPoller, CheckinProbe } from './checkinPoller';
 import type { RunImage } from './imageArchive';
 import type { Diagnosis } from './logSignatures';
 import type { Check } from './preflight';
+import type { SwarmNodeAccess } from './swarmNodeImages';
 import type { HostTranscript } from './transcript';
 
 /** What one host gets: the platform, the agent's version, and its environment's key and Edge ID. */
@@ -76,6 +77,8 @@ export interface InstallHostOptions {
   agentName?: string;
   /** --push-image: the run's agent image, loaded on the host over SSH when it lacks it (Docker, Swarm, Podman). */
   pushImage?: RunImage;
+  /** Swarm with --push-image: how to reach the swarm's other nodes over SSH (swarmNodeImages.ts). */
+  swarmNodes?: SwarmNodeAccess;
   /** Secret files an earlier run could not remove from this host (leftoverSecretFiles.ts): removed first. */
   leftoverSecretFiles?: string[];
 }

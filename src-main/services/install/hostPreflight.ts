@@ -64,7 +64,7 @@ export async function runPreflight(b: HostBase, strategy: InstallStrategy): Prom
 
   const h: HostContext = { ...b, runtime: which[strategy.runtimeBin] ?? strategy.runtimeBin, which };
   const canPrivilege = priv.privilege !== 'none' && priv.check.status === 'pass';
-  const platform = await strategy.preflight(h, { sections: s, canPrivilege });
+  const platform = await strategy.preflight(h, { sections: s, canPrivilege, ...(sudoPassword !== undefined ? { sudoPassword } : {}) });
   checks.push(...platform.checks);
   checks.push(checkDns(portainerHost, s.dns, desktopResolved));
   checks.push(checkHttps(key.portainerUrl, s.https, s.https_k, plan.insecurePoll));

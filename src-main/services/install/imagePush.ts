@@ -92,6 +92,8 @@ export interface PushImageOptions {
   stallMs?: number;
   finishMs?: number;
   now?: () => number;
+  /** Names the machine in each progress line (a Swarm node other than the one connected to). */
+  label?: string;
 }
 
 export type PushResult = { pushed: false; id: string } | { pushed: true; id?: string; bytes: number; ms: number };
@@ -103,16 +105,17 @@ function pushError(message: string): AppError {
 /** Loads the run's image on the target unless it has it already (same ID). */
 export async function pushImage(o: PushImageOptions): Promise<PushResult> {
   const t = o.host.transcript;
+  const note = (text: string) => t.note(`${PUSH_NOTE} ${o.label ? `${o.label}: ` : ''}${text}`);
   const now = o.now ?? Date.now;
   const image = o.image.image;
   if (o.targetId && sameImageId(o.targetId, o.image.id)) {
-    t.note(`image push: skipped, the host has ${image} with the same image ID (${o.targetId})`);
+    note(`skipped, the host has ${image} with the same image ID (${o.targetId})`);
     return { pushed: false, id: o.targetId };
   }
-  if (o.targetId) t.note(`image push: the host's ${image} is ${o.targetId}, this computer's is ${o.image.id ?? 'unknown'}: sending this computer's`);
-  if (o.image.source.from === 'engine') t.note(`image push: saving ${image} from this computer's engine (docker save) for the hosts that need it`);
+  if (o.targetId) note(`the host's ${image} is ${o.targetId}, this computer's is ${o.image.id ?? 'unknown'}: sending this computer's`);
+  if (o.image.source.from === 'engine') note(`saving ${image} from this computer's engine (docker save) for the hosts that need it`);
   const a = await o.image.get(o.signal);
-  t.note(`image push: sending ${image} (${mb(a.size)} MB, sha256 ${a.sha256}) from ${o.image.source.from === 'archive' ? a.path : "this computer's engine"}`);
+  note(`sending ${image} (${mb(a.size)} MB, sha256 ${a.sha256}) from ${o.image.source.from === 'archive' ? a.path : "this computer's engine"}`);
   const dir = `/var/tmp/edgedeck-image.${randomBytes(8).toString('hex')}`;
   const script = pushScript({ dir, runtime: o.runtime, image, sha256: a.sha256, size: a.size });
   const w = o.host.wrap(script, true);
@@ -134,7 +137,7 @@ export async function pushImage(o: PushImageOptions): Promise<PushResult> {
         if (at - lastNote < 2000 && sent < a.size) return;
         lastNote = at;
         const s = (at - started) / 1000;
-        t.note(`image push: ${mb(sent)} of ${mb(a.size)} MB sent (${Math.floor((100 * sent) / a.size)}%, ${s > 0 ? mb(sent / s) : '–'} MB/s)`);
+        note(`${mb(sent)} of ${mb(a.size)} MB sent (${Math.floor((100 * sent) / a.size)}%, ${s > 0 ? mb(sent / s) : '–'} MB/s)`);
       },
     });
   } catch (e) {
@@ -153,8 +156,8 @@ export async function pushImage(o: PushImageOptions): Promise<PushResult> {
   if (out.received !== a.sha256) throw pushError(`the host did not confirm the archive's checksum (sha256 ${out.received ?? 'missing'}, sent ${a.sha256}).`);
   if (!out.id) throw pushError(`${o.runtimeName} load ran, but the host has no ${image} afterwards (${causeLine(r.stderr) || 'image inspect failed'}).`);
   const sendS = (sentAt - started) / 1000;
-  t.note(
-    `image push: checksum verified on the host (sha256sum); loaded ${image} as ${out.id}${a.id && !sameImageId(out.id, a.id) ? ` (this computer's ID is ${a.id}: the host's engine names images by another digest)` : ''}; ` +
+  note(
+    `checksum verified on the host (sha256sum); loaded ${image} as ${out.id}${a.id && !sameImageId(out.id, a.id) ? ` (this computer's ID is ${a.id}: the host's engine names images by another digest)` : ''}; ` +
       `${mb(a.size)} MB sent in ${sendS.toFixed(1)} s (${sendS > 0 ? mb(a.size / sendS) : '–'} MB/s), ${((ms - (sentAt - started)) / 1000).toFixed(1)} s more for the checksum and the load`,
   );
   return { pushed: true, id: out.id, bytes: a.size, ms };

@@ -460,11 +460,12 @@ export function parseExistingKube(get: ProbeSection | undefined, desired: { edge
 /**
  * The "test connection" probe: who we are and whether sudo works without a password (`sudo -n
  * true`), in the probe's section format. Nothing else: no server, no runtime, nothing written.
+ * `bins`: the commands looked up on PATH (a Swarm node's probe adds docker).
  */
-export function connectProbeScript(): string {
+export function connectProbeScript(bins: string[] = ['sudo']): string {
   const sections: Array<[string, string]> = [
     ['id', 'id -u; id -un; id -nG'],
-    ['which', 'for c in sudo; do printf "%s=%s\\n" "$c" "$(command -v $c)"; done'],
+    ['which', `for c in ${bins.join(' ')}; do printf "%s=%s\\n" "$c" "$(command -v $c)"; done`],
     ['sudo', 'command -v sudo >/dev/null 2>&1 || exit 127; sudo -n true 2>&1'],
   ];
   return sections.map(([name, cmd]) => section(name, cmd)).join('\n');

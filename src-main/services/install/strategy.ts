@@ -47,6 +47,8 @@ export interface PreflightFacts {
   sections: Record<string, ProbeSection>;
   /** Privileged commands can run (root, sudo without or with a given password). */
   canPrivilege: boolean;
+  /** The sudo password, when sudo needs one (a Swarm's other nodes are reached with the same). */
+  sudoPassword?: string;
 }
 
 /** The platform's checks, in the order they are shown, and the agent already there. */

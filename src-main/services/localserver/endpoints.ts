@@ -7,7 +7,7 @@ import { endpointJson } from './endpointJson';
 import { FormValues } from './form';
 import { createAsyncSettings, createTunnelAddress, updateAsyncSettings } from './businessEdge';
 import { parseHostForEdge } from './hostForEdge';
-import { badRequest, CiObject, conflict, notFound, optInt, optIntArray, optString, parseJsonObject, routeId, sendEmpty, sendJson } from './http';
+import { assignDefined, badRequest, CiObject, conflict, notFound, optFields, parseJsonObject, routeId, sendEmpty, sendJson } from './http';
 import type { EnvironmentRecord } from './model';
 import type { RequestContext, Router } from './router';
 
@@ -275,29 +275,26 @@ export function registerEndpointRoutes(router: Router, ctx: ServerContext): void
   router.add('PUT', '/api/endpoints/:id', 'admin', async (rc) => {
     const env = find(rc);
     const body = await rc.json();
-    const name = optString(body, 'Name');
-    const url = optString(body, 'URL');
-    const publicUrl = optString(body, 'PublicURL');
-    const groupId = optInt(body, 'GroupID');
-    const tagIds = optIntArray(body, 'TagIDs');
-    const checkin = optInt(body, 'EdgeCheckinInterval');
-    const status = optInt(body, 'Status');
+    const f = optFields(body, { Name: 'string', URL: 'string', PublicURL: 'string', GroupID: 'int', TagIDs: '[]int', EdgeCheckinInterval: 'int', Status: 'int' });
     const edge = updateAsyncSettings(ctx, body, env.Edge);
+    const name = f.Name;
     if (name !== undefined && name !== env.Name) {
       const other = store.envByName.get(name);
       if (other && other !== env) throw conflict('Name is not unique');
     }
-    if (groupId !== undefined) checkGroup(groupId);
-    if (tagIds !== undefined) checkTags(tagIds);
-    if (checkin !== undefined && checkin < 0) throw badRequest('Invalid request payload', 'invalid EdgeCheckinInterval');
+    if (f.GroupID !== undefined) checkGroup(f.GroupID);
+    if (f.TagIDs !== undefined) checkTags(f.TagIDs);
+    if (f.EdgeCheckinInterval !== undefined && f.EdgeCheckinInterval < 0) throw badRequest('Invalid request payload', 'invalid EdgeCheckinInterval');
     if (name !== undefined && name !== '') store.renameEnvironment(env, name);
-    if (url !== undefined && !isEdge(env)) env.URL = url;
-    if (publicUrl !== undefined) env.PublicURL = publicUrl;
-    if (groupId !== undefined) env.GroupId = groupId;
-    if (tagIds !== undefined) env.TagIds = [...new Set(tagIds)];
-    if (checkin !== undefined) env.EdgeCheckinInterval = checkin;
-    if (status === 1 || status === 2) env.Status = status;
-    if (edge) env.Edge = edge;
+    assignDefined(env, {
+      URL: isEdge(env) ? undefined : f.URL, // an Edge environment's URL is fixed: the Portainer address its key carries
+      PublicURL: f.PublicURL,
+      GroupId: f.GroupID,
+      TagIds: f.TagIDs && [...new Set(f.TagIDs)],
+      EdgeCheckinInterval: f.EdgeCheckinInterval,
+      Status: f.Status === 1 || f.Status === 2 ? f.Status : undefined,
+      Edge: edge,
+    });
     environmentChanged(ctx, env);
     sendJson(rc.res, endpointJson(ctx, env));
   });

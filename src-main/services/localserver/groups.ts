@@ -1,5 +1,5 @@
 import { environmentChanged, type ServerContext } from './context';
-import { badRequest, CiObject, conflict, forbidden, notFound, optIntArray, optString, routeId, sendEmpty, sendJson } from './http';
+import { assignDefined, badRequest, CiObject, conflict, forbidden, notFound, optFields, optIntArray, optString, routeId, sendEmpty, sendJson } from './http';
 import type { GroupRecord } from './model';
 import type { Router } from './router';
 
@@ -50,18 +50,11 @@ export function registerGroupRoutes(router: Router, ctx: ServerContext): void {
   router.add('PUT', '/api/endpoint_groups/:id', 'admin', async (rc) => {
     const group = find(rc.params.id!);
     const body: CiObject = await rc.json();
-    const name = optString(body, 'Name');
-    const description = optString(body, 'Description');
-    const tagIds = optIntArray(body, 'TagIDs');
-    if (name !== undefined && name !== '') {
-      checkName(name, group);
-      group.Name = name;
-    }
-    if (description !== undefined) group.Description = description;
-    if (tagIds !== undefined) {
-      checkTags(tagIds);
-      group.TagIds = [...new Set(tagIds)];
-    }
+    const f = optFields(body, { Name: 'string', Description: 'string', TagIDs: '[]int' });
+    if (f.Name !== undefined && f.Name !== '') checkName(f.Name, group);
+    if (f.TagIDs !== undefined) checkTags(f.TagIDs);
+    // Checked before any change, so a refused update leaves the group as it was; an empty name keeps the old one.
+    assignDefined(group, { Name: f.Name || undefined, Description: f.Description, TagIds: f.TagIDs && [...new Set(f.TagIDs)] });
     store.markDirty();
     sendJson(rc.res, groupJson(group));
   });

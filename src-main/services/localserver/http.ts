@@ -119,35 +119,42 @@ export class CiObject {
   }
 }
 
-/** Typed readers for pointer-style optional JSON fields; a wrong type gives 400 like Go's decoder. */
-export function optString(o: CiObject, name: string): string | undefined {
+/** The Go types the handlers' payload fields have, with the test a decoded JSON value must pass. */
+const GO_TYPES = {
+  string: (v: unknown): v is string => typeof v === 'string',
+  int: (v: unknown): v is number => typeof v === 'number' && Number.isInteger(v),
+  bool: (v: unknown): v is boolean => typeof v === 'boolean',
+  '[]int': (v: unknown): v is number[] => Array.isArray(v) && v.every((x) => typeof x === 'number' && Number.isInteger(x)),
+};
+type GoType = keyof typeof GO_TYPES;
+type TsOf<T extends GoType> = (typeof GO_TYPES)[T] extends (v: unknown) => v is infer R ? R : never;
+
+/** One pointer-style optional JSON field (absent or null: undefined); a wrong type gives 400 like Go's decoder. */
+function optField<T extends GoType>(o: CiObject, name: string, type: T): TsOf<T> | undefined {
   const v = o.get(name);
   if (v === undefined || v === null) return undefined;
-  if (typeof v !== 'string') throw badRequest('Invalid request payload', `json: cannot unmarshal ${jsonType(v)} into field ${name} of type string`);
-  return v;
+  if (!GO_TYPES[type](v)) throw badRequest('Invalid request payload', `json: cannot unmarshal ${jsonType(v)} into field ${name} of type ${type}`);
+  return v as TsOf<T>;
 }
 
-export function optInt(o: CiObject, name: string): number | undefined {
-  const v = o.get(name);
-  if (v === undefined || v === null) return undefined;
-  if (typeof v !== 'number' || !Number.isInteger(v)) throw badRequest('Invalid request payload', `json: cannot unmarshal ${jsonType(v)} into field ${name} of type int`);
-  return v;
+export const optString = (o: CiObject, name: string): string | undefined => optField(o, name, 'string');
+export const optInt = (o: CiObject, name: string): number | undefined => optField(o, name, 'int');
+export const optBool = (o: CiObject, name: string): boolean | undefined => optField(o, name, 'bool');
+export const optIntArray = (o: CiObject, name: string): number[] | undefined => optField(o, name, '[]int');
+
+/**
+ * The optional fields of an update payload (Go's `*string`, `*int`… fields), read in the order
+ * `fields` names them, so the first mistyped one is the one reported.
+ */
+export function optFields<F extends Record<string, GoType>>(o: CiObject, fields: F): { [K in keyof F]?: TsOf<F[K]> } {
+  const out: Record<string, unknown> = {};
+  for (const [name, type] of Object.entries(fields)) out[name] = optField(o, name, type);
+  return out as { [K in keyof F]?: TsOf<F[K]> };
 }
 
-export function optBool(o: CiObject, name: string): boolean | undefined {
-  const v = o.get(name);
-  if (v === undefined || v === null) return undefined;
-  if (typeof v !== 'boolean') throw badRequest('Invalid request payload', `json: cannot unmarshal ${jsonType(v)} into field ${name} of type bool`);
-  return v;
-}
-
-export function optIntArray(o: CiObject, name: string): number[] | undefined {
-  const v = o.get(name);
-  if (v === undefined || v === null) return undefined;
-  if (!Array.isArray(v) || !v.every((x) => typeof x === 'number' && Number.isInteger(x))) {
-    throw badRequest('Invalid request payload', `json: cannot unmarshal ${jsonType(v)} into field ${name} of type []int`);
-  }
-  return v as number[];
+/** Sets the fields of `patch` that are defined on `target`: a Go handler's `if payload.X != nil { record.X = *payload.X }`. */
+export function assignDefined<T extends object>(target: T, patch: { [K in keyof T]?: T[K] }): void {
+  for (const [key, value] of Object.entries(patch)) if (value !== undefined) (target as Record<string, unknown>)[key] = value;
 }
 
 function jsonType(v: unknown): string {

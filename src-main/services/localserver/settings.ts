@@ -1,6 +1,6 @@
 import { settingsTunnelAddress, updateTunnelSetting } from './businessEdge';
 import type { ServerContext } from './context';
-import { badRequest, optBool, optInt, optString, sendJson } from './http';
+import { assignDefined, badRequest, optFields, sendJson } from './http';
 import { parseHostForEdge } from './hostForEdge';
 import type { SettingsRecord } from './model';
 import type { Router } from './router';
@@ -106,36 +106,41 @@ export function registerSettingsRoutes(router: Router, ctx: ServerContext): void
   router.add('PUT', '/api/settings', 'admin', async (rc) => {
     const body = await rc.json();
     const s = store.doc.settings;
-    const checkin = optInt(body, 'EdgeAgentCheckinInterval');
-    const edgeCompute = optBool(body, 'EnableEdgeComputeFeatures');
-    const tofc = optBool(body, 'TrustOnFirstConnect');
-    const enforce = optBool(body, 'EnforceEdgeID');
-    const portainerUrl = optString(body, 'EdgePortainerURL');
-    const sessionTimeout = optString(body, 'UserSessionTimeout');
-    const logo = optString(body, 'LogoURL');
-    const banner = optString(body, 'CustomLoginBanner');
-    const snapshot = optString(body, 'SnapshotInterval');
-    const telemetry = optBool(body, 'EnableTelemetry');
-    if (portainerUrl !== undefined && portainerUrl !== '') {
-      const parsed = parseHostForEdge(portainerUrl);
+    const f = optFields(body, {
+      EdgeAgentCheckinInterval: 'int',
+      EnableEdgeComputeFeatures: 'bool',
+      TrustOnFirstConnect: 'bool',
+      EnforceEdgeID: 'bool',
+      EdgePortainerURL: 'string',
+      UserSessionTimeout: 'string',
+      LogoURL: 'string',
+      CustomLoginBanner: 'string',
+      SnapshotInterval: 'string',
+      EnableTelemetry: 'bool',
+    });
+    const checkin = f.EdgeAgentCheckinInterval;
+    if (f.EdgePortainerURL !== undefined && f.EdgePortainerURL !== '') {
+      const parsed = parseHostForEdge(f.EdgePortainerURL);
       if ('error' in parsed) throw badRequest('Invalid request payload', `Invalid EdgePortainerURL: ${parsed.error}`);
     }
     if (checkin !== undefined && checkin < 0) throw badRequest('Invalid request payload', 'invalid EdgeAgentCheckinInterval');
-    if (sessionTimeout !== undefined && !/^(\d+(\.\d+)?(h|m|s))+$/.test(sessionTimeout)) throw badRequest('Invalid request payload', 'Invalid user session timeout');
+    if (f.UserSessionTimeout !== undefined && !/^(\d+(\.\d+)?(h|m|s))+$/.test(f.UserSessionTimeout)) throw badRequest('Invalid request payload', 'Invalid user session timeout');
     let intervalChanged = false;
     if (checkin !== undefined && checkin !== 0 && checkin !== s.EdgeAgentCheckinInterval) {
       s.EdgeAgentCheckinInterval = checkin;
       intervalChanged = true;
     }
-    if (edgeCompute !== undefined) s.EnableEdgeComputeFeatures = edgeCompute;
-    if (tofc !== undefined) s.TrustOnFirstConnect = tofc;
-    if (enforce !== undefined) s.EnforceEdgeID = enforce;
-    if (portainerUrl !== undefined) s.EdgePortainerUrl = portainerUrl;
-    if (sessionTimeout !== undefined) s.UserSessionTimeout = sessionTimeout;
-    if (logo !== undefined) s.LogoURL = logo;
-    if (banner !== undefined) s.CustomLoginBanner = banner;
-    if (snapshot !== undefined) s.SnapshotInterval = snapshot;
-    if (telemetry !== undefined) s.EnableTelemetry = telemetry;
+    assignDefined(s, {
+      EnableEdgeComputeFeatures: f.EnableEdgeComputeFeatures,
+      TrustOnFirstConnect: f.TrustOnFirstConnect,
+      EnforceEdgeID: f.EnforceEdgeID,
+      EdgePortainerUrl: f.EdgePortainerURL,
+      UserSessionTimeout: f.UserSessionTimeout,
+      LogoURL: f.LogoURL,
+      CustomLoginBanner: f.CustomLoginBanner,
+      SnapshotInterval: f.SnapshotInterval,
+      EnableTelemetry: f.EnableTelemetry,
+    });
     updateTunnelSetting(ctx, body);
     // The poll response carries the effective interval: environments on the default must re-poll fully.
     if (intervalChanged) for (const env of store.doc.environments) if (env.EdgeCheckinInterval === 0) ctx.etags.delete(env.Id);

@@ -1,14 +1,16 @@
 import { invalidInput } from '../../shared/contract/errors';
+import { readCsvRecords, UNCLOSED_QUOTE_FIX } from '../../shared/domain/csvRecords';
 import { NAME_MAX_LENGTH, NAME_RULE_TEXT } from '../../shared/domain/names';
 import { parsePollText } from '../../shared/domain/pollInterval';
+import { DEVICES_CSV_COLUMNS } from '../../shared/schemas/prestage';
 import { EDGE_ID_PATTERN } from './bundle';
 import { DEVICE_PLATFORMS, type DevicePlatform } from './types';
 
 /**
  * The devices CSV of a bulk pre-creation: columns name, group, tags (;-separated), poll,
- * platform, edge_id (optional), host (optional). UTF-8 with or without BOM, CRLF or LF, RFC 4180
- * quoting (a quoted field may hold commas, doubled quotes and line breaks). Every problem is
- * reported per row (the file's line number where the record starts) with what to change.
+ * platform, edge_id (optional), host (optional). UTF-8 with or without BOM; records and quoting
+ * as shared/domain/csvRecords.ts reads them (RFC 4180 through d3-dsv). Every problem is reported
+ * per row (the file's line number where the record starts) with what to change.
  */
 
 export interface DeviceRow {
@@ -35,85 +37,10 @@ export interface DevicesCsv {
   warnings: string[];
 }
 
-export const CSV_COLUMNS = ['name', 'group', 'tags', 'poll', 'platform', 'edge_id', 'host'] as const;
 /** Columns fleet.csv adds; ignored on import so an export's fleet.csv reads back. */
 const IGNORED_COLUMNS = new Set(['environment_id', 'bundle', 'expires', 'last_confirmed_with_server']);
 const PLATFORM_ALIASES: Record<string, DevicePlatform> = { docker: 'standalone', 'docker-standalone': 'standalone', k8s: 'kubernetes' };
 const HOST = /^[A-Za-z0-9._:[\]-]{1,253}$/;
-
-interface Record_ {
-  line: number;
-  lastLine: number;
-  fields: string[];
-}
-
-/** RFC 4180 records with their line numbers; an unclosed quote is reported, not swallowed. */
-function records(text: string): { recs: Record_[]; unclosedAt?: number } {
-  const recs: Record_[] = [];
-  let fields: string[] = [];
-  let field = '';
-  let line = 1;
-  let start = 1;
-  let i = 0;
-  let quoted = false;
-  let fieldStarted = false;
-  const endRecord = () => {
-    fields.push(field);
-    recs.push({ line: start, lastLine: line, fields });
-    fields = [];
-    field = '';
-    fieldStarted = false;
-  };
-  while (i < text.length) {
-    const c = text[i]!;
-    if (quoted) {
-      if (c === '"') {
-        if (text[i + 1] === '"') {
-          field += '"';
-          i += 2;
-          continue;
-        }
-        quoted = false;
-        i++;
-        continue;
-      }
-      if (c === '\n') line++;
-      field += c;
-      i++;
-      continue;
-    }
-    if (c === '"' && !fieldStarted) {
-      quoted = true;
-      fieldStarted = true;
-      i++;
-      continue;
-    }
-    if (c === ',') {
-      fields.push(field);
-      field = '';
-      fieldStarted = false;
-      i++;
-      continue;
-    }
-    if (c === '\r' && text[i + 1] === '\n') {
-      i++;
-      continue;
-    }
-    if (c === '\n' || c === '\r') {
-      endRecord();
-      line++;
-      start = line;
-      i++;
-      continue;
-    }
-    field += c;
-    fieldStarted = true;
-    i++;
-  }
-  if (quoted) return { recs, unclosedAt: start };
-  if (field !== '' || fields.length > 0) endRecord();
-  return { recs };
-}
 
 /** Lines (1-based) that are not valid UTF-8. */
 function badUtf8Lines(bytes: Uint8Array): Set<number> {
@@ -138,16 +65,16 @@ function badUtf8Lines(bytes: Uint8Array): Set<number> {
 export function parseDevicesCsv(input: Uint8Array | string): DevicesCsv {
   const bytes = typeof input === 'string' ? new TextEncoder().encode(input) : input;
   const badLines = badUtf8Lines(bytes);
-  let text = new TextDecoder('utf-8').decode(bytes);
-  if (text.charCodeAt(0) === 0xfeff) text = text.slice(1);
   if (bytes[0] === 0xff && bytes[1] === 0xfe) {
     throw invalidInput('csv', 'The file is UTF-16; save it as "CSV UTF-8" (in Excel: Save As → CSV UTF-8).');
   }
-  const { recs, unclosedAt } = records(text);
-  const nonEmpty = recs.filter((r) => !(r.fields.length === 1 && r.fields[0]!.trim() === ''));
+  const { records, unclosedQuoteLine } = readCsvRecords(new TextDecoder('utf-8').decode(bytes));
+  const nonEmpty = records.filter((r) => !(r.cells.length === 1 && r.cells[0]!.trim() === ''));
   const header = nonEmpty[0];
-  if (!header) throw invalidInput('csv', `The file is empty; the first line must name the columns: ${CSV_COLUMNS.join(',')}.`);
-  const cols = header.fields.map((h) => h.trim().toLowerCase().replace(/[\s-]+/g, '_'));
+  if (!header && unclosedQuoteLine !== undefined) throw invalidInput('csv', `Line ${unclosedQuoteLine} ${UNCLOSED_QUOTE_FIX}`);
+  if (!header) throw invalidInput('csv', `The file is empty; the first line must name the columns: ${DEVICES_CSV_COLUMNS.join(',')}.`);
+  if (header.problem) throw invalidInput('csv', `Line ${header.line} ${header.problem}`);
+  const cols = header.cells.map((h) => h.trim().toLowerCase().replace(/[\s-]+/g, '_'));
   const errors: RowProblem[] = [];
   const warnings: string[] = [];
   const index = new Map<string, number>();
@@ -156,11 +83,11 @@ export function parseDevicesCsv(input: Uint8Array | string): DevicesCsv {
     index.set(c, i);
   });
   if (!index.has('name')) {
-    throw invalidInput('csv', `Line ${header.line}: no "name" column; the first line must name the columns, e.g. ${CSV_COLUMNS.join(',')} (found: ${cols.join(', ') || 'nothing'}).`);
+    throw invalidInput('csv', `Line ${header.line}: no "name" column; the first line must name the columns, e.g. ${DEVICES_CSV_COLUMNS.join(',')} (found: ${cols.join(', ') || 'nothing'}).`);
   }
-  const unknown = cols.filter((c) => !(CSV_COLUMNS as readonly string[]).includes(c) && !IGNORED_COLUMNS.has(c));
-  if (unknown.length) warnings.push(`Ignored unknown column(s): ${unknown.join(', ')} (known: ${CSV_COLUMNS.join(', ')}).`);
-  const missing = CSV_COLUMNS.filter((c) => c !== 'name' && !index.has(c));
+  const unknown = cols.filter((c) => !(DEVICES_CSV_COLUMNS as readonly string[]).includes(c) && !IGNORED_COLUMNS.has(c));
+  if (unknown.length) warnings.push(`Ignored unknown column(s): ${unknown.join(', ')} (known: ${DEVICES_CSV_COLUMNS.join(', ')}).`);
+  const missing = DEVICES_CSV_COLUMNS.filter((c) => c !== 'name' && !index.has(c));
   if (missing.length) warnings.push(`No ${missing.join(', ')} column: ${missing.map(defaultText).join('; ')}.`);
 
   const rows: DeviceRow[] = [];
@@ -170,7 +97,7 @@ export function parseDevicesCsv(input: Uint8Array | string): DevicesCsv {
     const problems: string[] = [];
     const get = (c: string) => {
       const i = index.get(c);
-      return i === undefined ? '' : (r.fields[i] ?? '').trim();
+      return i === undefined ? '' : (r.cells[i] ?? '').trim();
     };
     const name = get('name');
     const nameOf = name || undefined;
@@ -180,11 +107,15 @@ export function parseDevicesCsv(input: Uint8Array | string): DevicesCsv {
       errors.push({ row: r.line, ...(nameOf ? { name: nameOf } : {}), message: 'has bytes that are not UTF-8 (the file was probably saved as Latin-1/Windows-1252); save it as "CSV UTF-8" and import again.' });
       continue;
     }
-    if (r.fields.length !== cols.length) {
+    if (r.problem) {
+      errors.push({ row: r.line, ...(nameOf ? { name: nameOf } : {}), message: r.problem });
+      continue;
+    }
+    if (r.cells.length !== cols.length) {
       errors.push({
         row: r.line,
         ...(nameOf ? { name: nameOf } : {}),
-        message: `has ${r.fields.length} field(s) but the header has ${cols.length}; ${r.fields.length > cols.length ? 'put values that contain commas in double quotes' : 'add the missing commas (empty values are fine)'}.`,
+        message: `has ${r.cells.length} field(s) but the header has ${cols.length}; ${r.cells.length > cols.length ? 'put values that contain commas in double quotes' : 'add the missing commas (empty values are fine)'}.`,
       });
       continue;
     }
@@ -235,9 +166,7 @@ export function parseDevicesCsv(input: Uint8Array | string): DevicesCsv {
     }
     rows.push({ row: r.line, name, ...(group ? { group } : {}), tags, ...(poll !== undefined ? { poll } : {}), platform, ...(edgeId ? { edgeId } : {}), ...(host ? { host } : {}) });
   }
-  if (unclosedAt !== undefined) {
-    errors.push({ row: unclosedAt, message: 'opens a double quote that is never closed; close it (a quote inside a quoted value is written "").' });
-  }
+  if (unclosedQuoteLine !== undefined) errors.push({ row: unclosedQuoteLine, message: UNCLOSED_QUOTE_FIX });
   errors.sort((a, b) => a.row - b.row);
   return { rows, errors, warnings };
 }

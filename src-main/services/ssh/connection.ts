@@ -649,7 +649,7 @@ async function loadKey(
     return undefined;
   }
   for (let attempt = 0; attempt < 3; attempt++) {
-    const pass = await secret({ kind: 'passphrase', target: label, message: `Passphrase for ${file}${attempt ? ' (wrong passphrase, try again)' : ''}` });
+    const pass = await secret({ kind: 'passphrase', target: label, keyFile: file, retry: attempt > 0, message: `Passphrase for ${file}${attempt ? ' (wrong passphrase, try again)' : ''}` });
     if (pass === undefined) {
       problem(`no passphrase given for ${file}`);
       return undefined;

@@ -24,6 +24,10 @@ export interface SecretQuestion {
   message: string;
   /** keyboard-interactive: whether the server wants the answer echoed. */
   echo?: boolean;
+  /** passphrase: the key file it unlocks (one answer serves every host that uses that file). */
+  keyFile?: string;
+  /** The answer given to this same question was wrong: ask again instead of reusing it. */
+  retry?: boolean;
 }
 
 /**

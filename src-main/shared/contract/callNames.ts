@@ -57,6 +57,7 @@ export const callNames = [
   'tasks:cancel',
   'tasks:answer',
   'prestage:export',
+  'prestage:exportGlobal',
   'prestage:importPlan',
   'prestage:importRun',
   'prestage:unused',
@@ -69,6 +70,8 @@ export const callNames = [
   'app:logs',
   'app:openLogFolder',
   'ssh:configHosts',
+  'preferences:get',
+  'preferences:update',
 ] as const;
 
 export type CallName = (typeof callNames)[number];

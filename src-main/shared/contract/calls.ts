@@ -2,6 +2,7 @@ import { z } from 'zod';
 import type { CommandOptions, EdgeKeyFields, KeyWarning, Platform } from '../domain/types';
 import type { AsyncIntervals } from '../domain/edgeAsync';
 import { commandOptionsSchema, keyDecodeRequest, keyEncodeRequest, platformsRequest } from '../schemas/edge';
+import { preferencesUpdateRequest, type UiPreferences } from '../schemas/preferences';
 import { knownHostsForgetRequest, type KnownHostsForgetView, type KnownHostsListView } from '../schemas/knownHosts';
 import { agentsStartRequest, agentsStopRequest, simStartRequest, simVerifyTunnelRequest } from '../schemas/simulator';
 import type { AgentGroupView, SimEnvironmentView, SimStatus } from '../schemas/simulator';
@@ -22,12 +23,13 @@ import {
 } from '../schemas/portainer';
 import {
   prestageDeleteUnusedRequest,
+  prestageExportGlobalRequest,
   prestageExportRequest,
   prestageImportPlanRequest,
   prestageImportRunRequest,
   prestageUnusedRequest,
 } from '../schemas/prestage';
-import type { PrestageCachedView, PrestageExportView, PrestageImportView, PrestagePlanView, PrestageUnusedView } from '../schemas/prestage';
+import type { PrestageCachedView, PrestageExportView, PrestageGlobalExportView, PrestageImportView, PrestagePlanView, PrestageUnusedView } from '../schemas/prestage';
 import type {
   EdgeGroupView,
   EnvironmentCreateView,
@@ -204,6 +206,8 @@ export const calls = {
   'tasks:answer': call<{ answered: true }>()(taskAnswerRequest),
   /** Prestaged join tokens: export bundles (server first, the local copy when it is unreachable or offline is asked). */
   'prestage:export': call<PrestageExportResult>()(prestageExportCallRequest),
+  /** One auto-onboarding bundle (the server's global key, environment id 0) for any number of devices (CLI: export --global-key). */
+  'prestage:exportGlobal': call<PrestageGlobalExportView>()(prestageExportGlobalRequest),
   /** Dry run of a devices CSV: will create / exists / error per row; creates nothing. */
   'prestage:importPlan': call<PrestagePlanView>()(prestageImportPlanRequest),
   /** Creates the CSV's devices (nothing when any row is in error), then exports them. */
@@ -230,6 +234,10 @@ export const calls = {
   'app:logs': call<AppLogsView>()(none),
   /** Shows the log folder in the OS's file manager; `opened` is false where there is no desktop (the UI shows the path). */
   'app:openLogFolder': call<AppLogsView & { opened: boolean; reason?: string }>()(none),
+  /** The UI's preferences (sidebar folded…), kept in the app's settings so every window and serve port shares them. */
+  'preferences:get': call<UiPreferences>()(none),
+  /** Changes the named preferences; answers them all. */
+  'preferences:update': call<UiPreferences>()(preferencesUpdateRequest),
   /** The concrete Host aliases of ~/.ssh/config (no wildcard patterns), for the Install screen's import. */
   'ssh:configHosts': call<{ hosts: SshConfigHostView[] }>()(none),
 } as const;

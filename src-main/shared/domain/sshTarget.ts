@@ -1,11 +1,11 @@
-import { csvParseRows, dsvFormat } from 'd3-dsv';
 import { invalidInput } from '../contract/errors';
+import { readCsvRecords, UNCLOSED_QUOTE_FIX } from './csvRecords';
 
 /**
  * SSH targets as users write them (`user@host[:port]`, IPv6 literals in brackets) and lists of
  * them (one per line with # comments, or CSV with a `target` column). The one copy of these rules:
  * the CLI, the fleet runner and the Install screen all read targets through this module, so a
- * line the screen accepts is a line main accepts. Pure; CSV cells are split by d3-dsv (RFC 4180).
+ * line the screen accepts is a line main accepts. Pure; CSV is read by csvRecords.ts (d3-dsv).
  */
 export interface SshTarget {
   user?: string;
@@ -182,26 +182,27 @@ export function parseTargetLines(text: string, existing: readonly string[] = [])
  * may span lines inside quotes; `line` is the record's first line.
  */
 export function parseTargetCsv(text: string, existing: readonly string[] = []): TargetList {
-  const body = text.replace(/^\uFEFF/, '');
-  const firstLine = body.split(/\r?\n/).find((l) => l.trim() !== '') ?? '';
+  const lines = text.replace(/^\uFEFF/, '').split(/\r\n|\r|\n/);
+  const firstLine = lines.find((l) => l.trim() !== '') ?? '';
   const sep = firstLine.includes(';') && !firstLine.includes(',') ? ';' : ',';
-  const rows = sep === ',' ? csvParseRows(body) : dsvFormat(';').parseRows(body);
-  const lineOf = recordLines(rows);
+  const { records, unclosedQuoteLine } = readCsvRecords(text, sep);
   const out: TargetList = { targets: [], bad: [] };
   const skip = (r: string[]) => r.every((c) => c.trim() === '') || r[0]!.trim().startsWith('#');
-  const headerAt = rows.findIndex((r) => !skip(r));
-  if (headerAt < 0) return { ...out, error: 'The CSV file is empty; it needs a header row with a "target" column.' };
-  const cols = rows[headerAt]!.map((c) => c.trim().toLowerCase());
+  const header = records.find((r) => !skip(r.cells));
+  if (header?.problem) return { ...out, error: `Line ${header.line} ${header.problem}` };
+  if (!header) return { ...out, error: unclosedQuoteLine !== undefined ? `Line ${unclosedQuoteLine} ${UNCLOSED_QUOTE_FIX}` : 'The CSV file is empty; it needs a header row with a "target" column.' };
+  const cols = header.cells.map((c) => c.trim().toLowerCase());
   const col = cols.indexOf('target');
   if (col < 0) return { ...out, error: `The CSV header has no "target" column (found: ${cols.filter(Boolean).join(', ') || 'nothing'}). Add a header row like: target,notes` };
   const seen = new Set(existing);
-  for (let i = headerAt + 1; i < rows.length; i++) {
-    const row = rows[i]!;
-    if (skip(row)) continue;
-    const cell = (row[col] ?? '').trim();
-    if (cell === '') out.bad.push({ line: lineOf[i]!, text: row.join(sep).trim(), reason: 'The target cell is empty.' });
-    else take(cell, lineOf[i]!, seen, out);
+  for (const r of records.slice(records.indexOf(header) + 1)) {
+    if (skip(r.cells)) continue;
+    const cell = (r.cells[col] ?? '').trim();
+    if (r.problem) out.bad.push({ line: r.line, text: lines[r.line - 1]!.trim(), reason: `This line ${r.problem}` });
+    else if (cell === '') out.bad.push({ line: r.line, text: r.cells.join(sep).trim(), reason: 'The target cell is empty.' });
+    else take(cell, r.line, seen, out);
   }
+  if (unclosedQuoteLine !== undefined) out.bad.push({ line: unclosedQuoteLine, text: lines[unclosedQuoteLine - 1]!.trim(), reason: `This line ${UNCLOSED_QUOTE_FIX}` });
   return out;
 }
 
@@ -215,16 +216,4 @@ export function parseTargetsText(text: string, existing: readonly string[] = [])
     .split(/\r?\n/)
     .find((l) => l.trim() !== '' && !l.trim().startsWith('#'));
   return first !== undefined && /[,;]/.test(first) ? parseTargetCsv(text, existing) : parseTargetLines(text, existing);
-}
-
-/** The 1-based line each parsed record starts on: d3-dsv keeps blank lines as rows, so a record
- * takes one line plus one per newline inside its quoted cells. */
-function recordLines(rows: string[][]): number[] {
-  const lines: number[] = [];
-  let line = 1;
-  for (const row of rows) {
-    lines.push(line);
-    line += 1 + row.reduce((n, c) => n + (c.match(/\n/g)?.length ?? 0), 0);
-  }
-  return lines;
 }

@@ -1,11 +1,22 @@
 import { Alert, Code, Group, Input, PasswordInput, SegmentedControl, Stack, Switch, Text, TextInput, Textarea, Title } from '@mantine/core';
 import { useEffect } from 'react';
 import type { Platform, TargetOs } from '../../../src-main/shared/domain/types';
+import { ChoiceField, type Choice } from '../../components/ChoiceField';
 import { CopyTextButton } from '../../components/CopyTextButton';
+import { InsecurePollSwitch } from '../../components/InsecurePollSwitch';
 import { platformLabels, useCommands, type CommandForm } from './commandsStore';
 
 /** Form fields an AppError.field can name; any other field is shown above the output. */
 const knownFields = new Set(['edgeKey', 'edgeId', 'edgeIdGenerator', 'envVars', 'agentSecret', 'platform', 'agentVersion', 'nomadToken', 'os']);
+
+const OS_CHOICES: Choice<TargetOs>[] = [
+  { value: 'linux', label: 'Linux' },
+  { value: 'windows', label: 'Windows' },
+];
+const EDGE_ID_MODES: Choice<CommandForm['edgeIdMode']>[] = [
+  { value: 'literal', label: 'Known Edge ID' },
+  { value: 'generate', label: 'Generate on the device' },
+];
 
 export function CommandBuilder() {
   const form = useCommands((s) => s.form);
@@ -41,19 +52,7 @@ export function CommandBuilder() {
           error={versionError}
           maw={260}
         />
-        <Input.Wrapper label="Operating system" error={errorFor('os')}>
-          <div>
-            <SegmentedControl<TargetOs>
-              data={[
-                { value: 'linux', label: 'Linux' },
-                { value: 'windows', label: 'Windows' },
-              ]}
-              value={form.os}
-              onChange={set('os')}
-              aria-label="Operating system"
-            />
-          </div>
-        </Input.Wrapper>
+        <ChoiceField<TargetOs> label="Operating system" data={OS_CHOICES} value={form.os} onChange={set('os')} error={errorFor('os')} />
       </Group>
 
       <Input.Wrapper label="Platform" error={errorFor('platform')}>
@@ -90,19 +89,7 @@ export function CommandBuilder() {
       />
 
       <Stack gap="xs">
-        <Input.Wrapper label="Where the Edge ID comes from">
-          <div>
-            <SegmentedControl<'literal' | 'generate'>
-              data={[
-                { value: 'literal', label: 'Known Edge ID' },
-                { value: 'generate', label: 'Generate on the device' },
-              ]}
-              value={form.edgeIdMode}
-              onChange={set('edgeIdMode')}
-              aria-label="Where the Edge ID comes from"
-            />
-          </div>
-        </Input.Wrapper>
+        <ChoiceField<CommandForm['edgeIdMode']> label="Where the Edge ID comes from" data={EDGE_ID_MODES} value={form.edgeIdMode} onChange={set('edgeIdMode')} />
         {form.edgeIdMode === 'literal' ? (
           <TextInput
             label="Edge ID"
@@ -126,12 +113,7 @@ export function CommandBuilder() {
         )}
       </Stack>
 
-      <Switch
-        label="Allow self-signed certificates (EDGE_INSECURE_POLL)"
-        description="On by default, as in Portainer"
-        checked={form.insecurePoll}
-        onChange={(e) => set('insecurePoll')(e.currentTarget.checked)}
-      />
+      <InsecurePollSwitch description="On by default, as in Portainer" checked={form.insecurePoll} onChange={set('insecurePoll')} />
 
       <PasswordInput
         label="Agent secret"

@@ -1,10 +1,10 @@
 import { Alert, Badge, Button, Checkbox, Code, FileButton, Group, List, ScrollArea, Stack, Table, Text, Textarea, Title } from '@mantine/core';
 import { IconAlertTriangle, IconFileUpload, IconListCheck, IconPlus } from '@tabler/icons-react';
-import { CREATE_GROUPS_LABEL, type PrestagePlanView } from '../../../src-main/shared/schemas/prestage';
+import { CREATE_GROUPS_LABEL, DEVICES_CSV_COLUMNS, type PrestagePlanView } from '../../../src-main/shared/schemas/prestage';
 import { ExportOptionsFields } from './ExportOptionsFields';
 import { ExportResult } from './ExportResult';
 import { useExportStore } from './exportStore';
-import { CSV_COLUMNS, CSV_EXAMPLE, useImportStore } from './importStore';
+import { CSV_EXAMPLE, useImportStore } from './importStore';
 import { useExportOptions } from './optionsStore';
 import { TruncatedName } from '../../components/TruncatedName';
 
@@ -105,7 +105,7 @@ export function ImportTab() {
           1. Devices CSV
         </Title>
         <Text size="sm" c="dimmed" mb="xs">
-          Columns: <Code>{CSV_COLUMNS.join(',')}</Code>. Only <Code>name</Code> is required; tags are separated by <Code>;</Code>, poll is in seconds, platform is standalone, podman, kubernetes or windows; an empty edge_id gets a new UUID. UTF-8.
+          Columns: <Code>{DEVICES_CSV_COLUMNS.join(',')}</Code>. Only <Code>name</Code> is required; tags are separated by <Code>;</Code>, poll is in seconds, platform is standalone, podman, kubernetes or windows; an empty edge_id gets a new UUID. UTF-8.
         </Text>
         <Textarea
           label="CSV"

@@ -1,14 +1,11 @@
 import { create } from 'zustand';
 import { api } from '../../api';
 import { errorMessage } from '../../components/notify';
-import type { PrestageImportView, PrestagePlanView } from '../../../src-main/shared/schemas/prestage';
+import { DEVICES_CSV_COLUMNS, DEVICES_CSV_MAX_BYTES, type PrestageImportView, type PrestagePlanView } from '../../../src-main/shared/schemas/prestage';
 import type { BundleFormat } from './formats';
 import { optionFieldOf, useExportOptions } from './optionsStore';
 
-/** The devices CSV's columns (services/prestage/devicesCsv.ts). */
-export const CSV_COLUMNS = ['name', 'group', 'tags', 'poll', 'platform', 'edge_id', 'host'] as const;
-export const CSV_EXAMPLE = 'name,group,tags,poll,platform,edge_id,host\nshop-001,Shops,berlin;pos,60,standalone,,10.0.0.21\nshop-002,Shops,berlin,60,standalone,,\n';
-export const MAX_CSV_BYTES = 5_000_000;
+export const CSV_EXAMPLE = `${DEVICES_CSV_COLUMNS.join(',')}\nshop-001,Shops,berlin;pos,60,standalone,,10.0.0.21\nshop-002,Shops,berlin,60,standalone,,\n`;
 
 interface ImportState {
   csv: string;
@@ -52,7 +49,7 @@ export const useImportStore = create<ImportState>()((set, get) => ({
   setCreateGroups: (on) => set({ createGroups: on, plan: undefined, result: undefined }),
 
   loadFile: async (file) => {
-    if (file.size > MAX_CSV_BYTES) {
+    if (file.size > DEVICES_CSV_MAX_BYTES) {
       set({ error: `${file.name} is larger than 5 MB; split it into several files.`, plan: undefined, result: undefined });
       return;
     }
@@ -63,7 +60,7 @@ export const useImportStore = create<ImportState>()((set, get) => ({
   runPlan: async () => {
     const { csv, createGroups } = get();
     if (csv.trim() === '') {
-      set({ error: `Paste the devices CSV or upload a file; the first line names the columns: ${CSV_COLUMNS.join(',')}.` });
+      set({ error: `Paste the devices CSV or upload a file; the first line names the columns: ${DEVICES_CSV_COLUMNS.join(',')}.` });
       return;
     }
     set({ planning: true, error: undefined, plan: undefined, result: undefined });

@@ -4,8 +4,8 @@ import { Redactor } from '../../../src-main/services/logging/redact';
 import { MemoryOnlySecrets } from '../../../src-main/services/secrets/secretStore';
 import { createFileStore } from '../../../src-main/services/stores/fileStore';
 
-/** The app's composition root as `edgedeck serve` builds it, over `dataDir`, with its embedded local server. */
-export async function boot(dataDir: string): Promise<AppServices> {
+/** The app's composition root as `edgedeck serve` builds it, over `dataDir`, with its embedded local server unless told otherwise. */
+export async function boot(dataDir: string, { embeddedServer = true } = {}): Promise<AppServices> {
   return createAppServices({
     dataDir,
     store: createFileStore(dataDir),
@@ -14,7 +14,7 @@ export async function boot(dataDir: string): Promise<AppServices> {
     transport: 'web',
     version: '0.0.0-test',
     logger: silentLogger,
-    embeddedServer: true,
+    embeddedServer,
   });
 }
 

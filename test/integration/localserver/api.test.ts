@@ -209,6 +209,18 @@ describe('groups, tags, list, update, delete', () => {
     expect(put.json.Description).toBe('Site A');
   });
 
+  it('refuses a group update with an unknown tag before changing anything, and names a mistyped field', async () => {
+    const token = await h.login();
+    const g = await h.call('POST', '/api/endpoint_groups', { ...json({ Name: 'site-b', Description: 'B' }), token });
+    const unknownTag = await h.call('PUT', `/api/endpoint_groups/${g.json.Id}`, { ...json({ Name: 'site-b2', Description: 'changed', TagIDs: [9999] }), token });
+    expect(unknownTag.status).toBe(404);
+    expect((await h.call('GET', `/api/endpoint_groups/${g.json.Id}`, { token })).json).toMatchObject({ Name: 'site-b', Description: 'B' });
+    const mistyped = await h.call('PUT', `/api/endpoint_groups/${g.json.Id}`, { ...json({ Description: 'x', TagIDs: 'one' }), token });
+    expect(mistyped.status).toBe(400);
+    expect(mistyped.json.details).toBe('json: cannot unmarshal string into field TagIDs of type []int');
+    expect((await h.call('DELETE', `/api/endpoint_groups/${g.json.Id}`, { token })).status).toBe(204);
+  });
+
   it('lists with paging, search, sort, filters and total headers', async () => {
     const token = await h.login();
     const tags = (await h.call('GET', '/api/tags', { token })).json;

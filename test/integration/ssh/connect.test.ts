@@ -113,6 +113,11 @@ describe('ssh connection against a real OpenSSH sshd', () => {
     expect((await c.exec('id -un')).stdout.trim()).toBe(users.key.name);
     expect(r.secretQuestions.map((q) => q.kind)).toEqual(['passphrase', 'passphrase']);
     expect(r.secretQuestions[1]!.message).toContain('wrong passphrase');
+    // The CLI decides to ask again by these fields, not by the wording.
+    expect(r.secretQuestions.map((q) => [q.keyFile, q.retry])).toEqual([
+      [lockedKey.path, false],
+      [lockedKey.path, true],
+    ]);
     c.close();
   });
 

@@ -3,17 +3,17 @@
  * CLI and dockerd (test/fixtures/engine), a single-node Swarm (`docker swarm init`) of the suite's
  * own, the test agent image tagged portainer/agent:<version>, and a local Portainer-compatible
  * server. A second host on the run's shared engine (not in a swarm) is the "not a manager" case.
- * Not covered here: a worker node of a multi-node swarm (it would need a second engine joined to
- * this one; the preflight reads the same `docker info` fields for it).
+ * A swarm of two nodes (a worker in a network namespace of its own, its image pushed over SSH, a
+ * worker as the target) is swarmNodes.test.ts.
  */
-import { execFileSync } from 'node:child_process';
-import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
+import { existsSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { runFleetInstall, type FleetInstallOptions } from '../../../src-main/services/install/fleetInstall';
 import { ensureAgentImage } from '../../fixtures/engine/agentImage/build';
 import { DOCKER_CLI, engineUnavailable } from '../../fixtures/engine/dockerd';
 import { testEngine } from '../../fixtures/engine/shared';
+import { expectNoSecrets } from '../../fixtures/ssh/secretScan';
 import { fleetTestOptions } from '../../fixtures/ssh/fleetOptions';
 import { startSshd, type SshdHost } from '../../fixtures/ssh/harness';
 import { startSshTestBed, type SshTestBed } from '../../fixtures/ssh/testBed';
@@ -222,11 +222,6 @@ describe.skipIf(noEngine)('Docker Swarm install over real sshd on a real engine'
   it('secret scan: no join token, agent secret or password in argv/cmdlines, transcripts, progress log, sshd logs, ps or shell history', () => {
     expect(keys).toHaveLength(8);
     const secrets = [...keys, AGENT_SECRET, bed.users.sudo.password];
-    const files = (dir: string): string[] => (existsSync(dir) ? readdirSync(dir, { withFileTypes: true }).flatMap((d) => (d.isDirectory() ? files(join(dir, d.name)) : [join(dir, d.name)])) : []);
-    const haystacks: Array<[string, string]> = files(join(bed.root, 'runs')).map((f) => [f, readFileSync(f, 'utf8')]);
-    haystacks.push(['progress log', logLines.join('\n')]);
-    for (const h of [manager, plain]) haystacks.push([`${h.name} argv`, JSON.stringify(h.argvLog())], [`${h.name} sshd log`, h.sshdLog()]);
-    haystacks.push(['ps', execFileSync('ps', ['-eo', 'args'], { encoding: 'utf8' })]);
-    for (const [where, text] of haystacks) for (const s of secrets) expect(text.includes(s), `${where} holds a secret`).toBe(false);
+    expectNoSecrets({ runsDir: join(bed.root, 'runs'), logLines, hosts: [manager, plain], secrets });
   });
 });

@@ -29,9 +29,9 @@ describe('CLI prompter', () => {
     const p = cliPrompter({ tty: null });
     expect(await p.secret({ kind: 'password', target: 'a@h', message: 'Password for a@h' })).toBeUndefined();
     expect(await p.secret({ kind: 'sudo', target: 'a@h', message: 'sudo password' })).toBeUndefined();
-    expect(await p.secret({ kind: 'passphrase', target: 'b@h', message: 'Passphrase for /k' })).toBeUndefined();
+    expect(await p.secret({ kind: 'passphrase', target: 'b@h', keyFile: '/k', message: 'Passphrase for /k' })).toBeUndefined();
     expect(p.needs.get('a@h')!.join(' ')).toMatch(/--ssh-password-stdin.*--sudo-password-stdin/);
-    expect(p.needs.get('b@h')!.join(' ')).toMatch(/Passphrase for \/k is needed: add the key to ssh-agent/);
+    expect(p.needs.get('b@h')!.join(' ')).toMatch(/the passphrase for \/k is needed: add the key to ssh-agent/);
     expect(await p.hostKey({ target: 'a@h', hostName: 'h', keyType: 'ssh-ed25519', fingerprint: 'SHA256:x' })).toBe('reject');
   });
   it('with a terminal: asks one question at a time and reuses the answer for other hosts', async () => {
@@ -54,6 +54,19 @@ describe('CLI prompter', () => {
     expect(asked.length).toBeLessThanOrEqual(3);
     expect(await p.secret({ kind: 'password', target: 'a@4', message: 'Password for a@4' })).toBe('typed');
     expect(asked.length).toBeLessThanOrEqual(3);
+  });
+
+  it('asks again when the question says the last answer was wrong (its retry field, not its wording)', async () => {
+    const typed = ['first', 'second', 'other'];
+    const asked: string[] = [];
+    const p = cliPrompter({ tty: { ask: async (q) => (asked.push(q), typed.shift()) } });
+    const q = { kind: 'passphrase' as const, target: 'a@h', keyFile: '/k', message: 'Passphrase for /k' };
+    expect(await p.secret(q)).toBe('first');
+    expect(await p.secret({ ...q, target: 'b@h' })).toBe('first');
+    // The same text: only the retry field tells the answer was wrong.
+    expect(await p.secret({ ...q, retry: true })).toBe('second');
+    expect(await p.secret({ ...q, keyFile: '/other', message: 'Passphrase for /other' })).toBe('other');
+    expect(asked).toEqual(['Passphrase for /k: ', 'Passphrase for /k: ', 'Passphrase for /other: ']);
   });
 });
 

@@ -86,6 +86,19 @@ describe('target lists', () => {
     expect(parseTargetCsv('\n\n').error).toMatch(/empty/);
   });
 
+  it('CSV: an unclosed quote is a bad line naming the fix; the rows before it still count', () => {
+    const r = parseTargetCsv('target,notes\nops@a,"fine"\nops@b,"forgot\nops@c,x\n');
+    expect(r.targets).toEqual(['ops@a']);
+    expect(r.bad).toEqual([{ line: 3, text: 'ops@b,"forgot', reason: 'This line opens a double quote that is never closed; close it (a quote inside a quoted value is written "").' }]);
+    expect(parseTargetCsv('"target,notes\nops@a,x\n').error).toBe('Line 1 opens a double quote that is never closed; close it (a quote inside a quoted value is written "").');
+  });
+
+  it('CSV: text after a closing quote is a bad line, not a shifted cell', () => {
+    const r = parseTargetCsv('name,target\n"web"x,ops@web\ndb,ops@db\n');
+    expect(r.targets).toEqual(['ops@db']);
+    expect(r.bad).toEqual([{ line: 2, text: '"web"x,ops@web', reason: expect.stringMatching(/^This line has text right after the closing double quote of a value; quote the whole value/) }]);
+  });
+
   it('a file of unknown kind: CSV when the first real line has a separator, else lines', () => {
     expect(parseTargetsText('# fleet\nops@10.0.0.1\n\n  ops@10.0.0.2:2222   # rack 2\nroot@[::1]:22\n').targets).toEqual(['ops@10.0.0.1', 'ops@10.0.0.2:2222', 'root@[::1]:22']);
     expect(parseTargetsText('# exported\nname,target\nweb,ops@web1\n').targets).toEqual(['ops@web1']);

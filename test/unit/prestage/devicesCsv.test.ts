@@ -28,6 +28,27 @@ describe('devices CSV', () => {
     expect(r.rows.map((x) => x.name)).toEqual(['A']);
   });
 
+  it('refuses quoting that d3-dsv would read wrongly, naming the row and the fix', () => {
+    // "a"bc would otherwise read as the two cells a and c, and the columns would shift.
+    const r = parseDevicesCsv('name,host\n"shop"1,h1\nok,h2\n"Shop ""5""",h3\n');
+    expect(r.errors).toEqual([{ row: 2, name: 'shop', message: expect.stringMatching(/^has text right after the closing double quote of a value; quote the whole value and write each quote inside it as ""/) }]);
+    expect(r.rows.map((x) => [x.row, x.name, x.host])).toEqual([
+      [3, 'ok', 'h2'],
+      [4, 'Shop "5"', 'h3'],
+    ]);
+    expect(() => parseDevicesCsv('"name,host\nx,y\n')).toThrow('Line 1 opens a double quote that is never closed');
+    expect(() => parseDevicesCsv('name,"ho"st\nx,y\n')).toThrow(/^Line 1 has text right after the closing double quote/);
+  });
+
+  it('reads CR-only line endings (old Mac exports) and blank lines without shifting row numbers', () => {
+    const r = parseDevicesCsv('name,poll\r\rd1,10\r\rd2,\r');
+    expect(r.errors).toEqual([]);
+    expect(r.rows.map((x) => [x.row, x.name, x.poll])).toEqual([
+      [3, 'd1', 10],
+      [5, 'd2', undefined],
+    ]);
+  });
+
   it('reads back an export\'s fleet.csv (extra columns ignored)', () => {
     const r = parseDevicesCsv('name,group,tags,poll,platform,edge_id,host,environment_id,bundle,expires,last_confirmed_with_server\r\nd1,,a;b,,podman,e-1,,4,devices/d1,,2025-01-01T00:00:00Z\r\n');
     expect(r.warnings).toEqual([]);

@@ -6,6 +6,8 @@ import { clockTime } from '../../../src-main/shared/domain/clockTime';
 import { resetSimulator, useSimulator } from '../../../src-renderer/features/simulator/simulatorStore';
 import { listenToHash, parseHash } from '../../../src-renderer/route';
 import { useConnection } from '../../../src-renderer/transport/connection';
+import { usePreferences } from '../../../src-renderer/components/preferencesStore';
+import { DEFAULT_UI_PREFERENCES } from '../../../src-main/shared/domain/uiPreferences';
 import { render, useFakeApi, waitFor, type FakeTransport, type Rendered } from './harness';
 
 let transport: FakeTransport;
@@ -68,6 +70,28 @@ describe('App shell', () => {
     expect(q('[data-testid="nav-environments"]')!.getAttribute('aria-current')).toBe('page');
     // The default page is the Environments list (loaded on first visit).
     await waitFor(() => expect(q('[data-testid="env-add"]')).not.toBeNull());
+  });
+
+  it('keeps the folded sidebar with main (preferences:update), not in the page’s localStorage', async () => {
+    usePreferences.setState({ prefs: DEFAULT_UI_PREFERENCES });
+    view = await render(<App />);
+    const toggle = () => q('[data-testid="nav-toggle"]') as HTMLButtonElement;
+    await waitFor(() => expect(transport.log.some((c) => c.channel === 'preferences:get')).toBe(true));
+    expect(toggle().getAttribute('aria-expanded')).toBe('true');
+    await act(async () => toggle().click());
+    await waitFor(() => expect(toggle().getAttribute('aria-expanded')).toBe('false'));
+    expect(transport.log.filter((c) => c.channel === 'preferences:update').map((c) => c.payload)).toEqual([{ navCollapsed: true }]);
+    expect(Object.keys(localStorage).filter((k) => k.startsWith('edgedeck'))).toEqual([]);
+    view.unmount();
+
+    // A new page (another serve port: nothing shared but main) reads it back from main.
+    usePreferences.setState({ prefs: DEFAULT_UI_PREFERENCES });
+    view = await render(<App />);
+    await waitFor(() => expect(toggle().getAttribute('aria-expanded')).toBe('false'));
+    expect(q('[data-testid="navbar"]')!.getAttribute('data-collapsed')).toBe('true');
+    await act(async () => toggle().click());
+    await waitFor(() => expect(toggle().getAttribute('aria-expanded')).toBe('true'));
+    expect(transport.log.filter((c) => c.channel === 'preferences:update').at(-1)!.payload).toEqual({ navCollapsed: false });
   });
 
   it('switches pages on hashchange and keeps a page’s state when coming back', async () => {

@@ -84,6 +84,7 @@ describe('Command builder', () => {
   it('generates the Edge ID on the device with the generator command', async () => {
     view = await render(<CommandBuilder />);
     await typeInto(q('command-edge-key'), KEY);
+    expect(segmentLabels('Where the Edge ID comes from')).toEqual(['Known Edge ID', 'Generate on the device']);
     await click([...view.container.querySelectorAll('label')].find((l) => l.textContent === 'Generate on the device')!);
     expect((inputByLabel(view.container, 'Edge ID generator') as HTMLInputElement).value).toBe('uuidgen');
     await waitFor(() => expect(output()).toMatch(/^PORTAINER_EDGE_ID=\$\(uuidgen\) \n\n/));
@@ -93,6 +94,7 @@ describe('Command builder', () => {
   it('offers the platforms the server version supports for the OS', async () => {
     view = await render(<CommandBuilder />);
     await waitFor(() => expect(segmentLabels('Platform')).toEqual(['Kubernetes', 'Docker Swarm', 'Docker Standalone', 'Podman']));
+    expect(segmentLabels('Operating system')).toEqual(['Linux', 'Windows']);
     await click([...view.container.querySelectorAll('label')].find((l) => l.textContent === 'Windows')!);
     await waitFor(() => expect(segmentLabels('Platform')).toEqual(['Docker Swarm', 'Docker Standalone']));
 

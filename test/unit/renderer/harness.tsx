@@ -11,6 +11,8 @@ import { buildInstallCommand } from '../../../src-main/shared/domain/installComm
 import { supportedPlatforms } from '../../../src-main/shared/domain/versions';
 import type { HostRecord, RunSummary } from '../../../src-main/shared/schemas/run';
 import { setRawApi } from '../../../src-renderer/api';
+import { createPreferencesHandlers } from '../../../src-main/services/app/uiPreferences';
+import { MemoryStore } from '../../../src-main/services/stores/keyValueStore';
 
 (globalThis as { IS_REACT_ACT_ENVIRONMENT?: boolean }).IS_REACT_ACT_ENVIRONMENT = true;
 
@@ -72,6 +74,9 @@ function checkAnswer(channel: string, envelope: Envelope<unknown>): Envelope<unk
   return envelope;
 }
 
+/** An ok envelope: a canned answer of main. */
+export const ok = <T,>(data: T) => ({ ok: true as const, data });
+
 /** A run summary as main writes it (every field the schema requires), with `patch` on top; counts follow the hosts. */
 export function runSummary(patch: Partial<RunSummary> & { hosts?: HostRecord[] } = {}): RunSummary {
   const hosts = patch.hosts ?? [];
@@ -92,6 +97,8 @@ export function hostRecord(patch: Partial<HostRecord> & Pick<HostRecord, 'target
  * them: a fake that drifts from what main sends fails its test (ContractDriftError).
  */
 export function fakeTransport(): FakeTransport {
+  // Main's own preferences handlers over a store in memory: each page test starts from the defaults.
+  const preferences = createPreferencesHandlers(new MemoryStore()) as Record<string, Handler>;
   const overrides = new Map<string, Envelope<unknown> | ((payload: unknown) => Envelope<unknown>)>();
   const listeners = new Map<string, Set<(payload: unknown) => void>>();
   const log: FakeTransport['log'] = [];
@@ -124,7 +131,7 @@ export function fakeTransport(): FakeTransport {
         const field = issue.path.join('.');
         return { ok: false, error: { code: 'invalid_input', message: `${field}: ${issue.message}`, field } };
       }
-      const handler = domainHandlers[channel];
+      const handler = domainHandlers[channel] ?? preferences[channel];
       if (!handler) return { ok: false, error: { code: 'unavailable', message: `No fake for ${channel}` } };
       try {
         return { ok: true, data: handler(parsed.data as never) };

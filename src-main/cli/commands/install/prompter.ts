@@ -19,7 +19,7 @@ export function cliPrompter(o: { tty?: TtyAsker | null; replace?: boolean }): Pr
   const flagFor = (q: SecretQuestion): string => {
     switch (q.kind) {
       case 'passphrase':
-        return `${q.message.replace(/ \(wrong.*$/, '')} is needed: add the key to ssh-agent (ssh-add) or run in a terminal without the *-stdin flags to be asked`;
+        return `the passphrase for ${q.keyFile ?? 'the SSH key'} is needed: add the key to ssh-agent (ssh-add) or run in a terminal without the *-stdin flags to be asked`;
       case 'sudo':
         return 'sudo asks for a password: give it with --sudo-password-stdin (line after the SSH password on standard input)';
       default:
@@ -40,9 +40,9 @@ export function cliPrompter(o: { tty?: TtyAsker | null; replace?: boolean }): Pr
         need(q.target, flagFor(q));
         return undefined;
       }
-      const key = q.kind === 'passphrase' ? q.message.replace(/ \(wrong.*$/, '') : q.kind === 'keyboard-interactive' ? 'password' : q.kind;
-      const retry = /wrong/.test(q.message);
-      if (cache.has(key) && !retry) return cache.get(key);
+      // By the question's fields, never its wording: one passphrase per key file, one password, one sudo password.
+      const key = q.kind === 'passphrase' ? `passphrase:${q.keyFile ?? q.message}` : q.kind === 'keyboard-interactive' ? 'password' : q.kind;
+      if (cache.has(key) && q.retry !== true) return cache.get(key);
       const p = chain.then(() => tty.ask(`${q.message}${q.kind === 'passphrase' ? '' : ' (used for every host that asks)'}: `));
       chain = p.catch(() => undefined);
       const answer = await p;
