@@ -10,14 +10,13 @@ import { resetDetails } from '../../../src-renderer/features/environments/detail
 import { EnvironmentsPage } from '../../../src-renderer/features/environments/EnvironmentsPage';
 import { resetEnvList } from '../../../src-renderer/features/environments/envListStore';
 import { resetServers } from '../../../src-renderer/features/servers/serversStore';
-import { click, render, typeInto, useFakeApi, waitFor, type FakeTransport, type Rendered } from './harness';
+import { click, ok, render, typeInto, useFakeApi, waitFor, type FakeTransport, type Rendered } from './harness';
 
 // Issue #11 items 3, 4 and 5: the Add form opens empty every time; Enter in a group or tag
 // combobox picks or creates, never submits; the Edit dialog creates tags and groups as Add does.
 
 let transport: FakeTransport;
 let view: Rendered | undefined;
-const ok = <T,>(data: T) => ({ ok: true as const, data });
 const q = (sel: string) => view!.container.querySelector(sel) ?? document.body.querySelector(sel);
 const calls = (channel: string) => transport.log.filter((l) => l.channel === channel).map((l) => l.payload as Record<string, unknown>);
 

@@ -10,12 +10,11 @@ import { EnvironmentDetails } from '../../../src-renderer/features/environments/
 import { EnvironmentList, ROW_HEIGHT } from '../../../src-renderer/features/environments/EnvironmentList';
 import { PAGE_SIZE, resetEnvList, SEARCH_DEBOUNCE_MS } from '../../../src-renderer/features/environments/envListStore';
 import { resetServers } from '../../../src-renderer/features/servers/serversStore';
-import { click, errorOf, render, typeInto, useFakeApi, waitFor, type FakeTransport, type Rendered } from './harness';
+import { click, errorOf, ok, render, typeInto, useFakeApi, waitFor, type FakeTransport, type Rendered } from './harness';
 
 let transport: FakeTransport;
 let view: Rendered | undefined;
 
-const ok = <T,>(data: T) => ({ ok: true as const, data });
 
 function env(id: number, patch: Partial<EnvironmentView> = {}): EnvironmentView {
   return {
