@@ -486,6 +486,10 @@ ${table}
   step ${topStep}, ${(topS / N).toFixed(2)} s per host); the rest, ${fmt(Math.max(0, e.ms - ea.sshDoneMs))}, is the last agents' start-up in their
   containers and their first poll (up to 5 s after the agent's poll loop starts, then every ${intervalS || 5} s).
   The floor is dominated the same way: its push took ${fmt(psPushMs)}, the check-in wait after it ${fmt(floorMs - psPushMs)}.
+  What Edgedeck does beyond the floor, per host in its lane, is the connect with the host key checked, the environment's
+  creation and above all the preflight (${((ea.steps.get('preflight') ?? 0) / N).toFixed(2)} s: one exec, its network checks in the background; since
+  2026-12-03 the engine's three questions run in one sudo shell instead of three sudo calls). \`start agent\` is the same
+  \`docker run\` the floor pushes, with the env file moved in and the container's first look in the same exec.
 - The playbook: Ansible runs task by task across all hosts (10 at a time per task), each task a
   Python module sent over SSH, and \`uri\` retries every 1 s (its \`delay\` is whole seconds); its
   login runs once on the control node.
