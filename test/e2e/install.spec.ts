@@ -83,3 +83,56 @@ test('install on a host that refuses SSH: the host fails with a clear reason, th
   await expect(page.getByTestId('install-summary')).toBeVisible();
   await expect(page.getByTestId('install-past-run')).toHaveCount(1);
 });
+
+test('auto-onboarding metadata on the Install screen: picked and new names go to main as the ids of EDGE_GROUPS, PORTAINER_GROUP, PORTAINER_TAGS', async ({ page, served, playwright }) => {
+  test.setTimeout(120_000);
+  const tag = `imeta${Date.now() % 100000}`;
+  const rpc = await playwright.request.newContext({ extraHTTPHeaders: { Authorization: `Bearer ${served.token}` } });
+  const call = async (name: string, data: object = {}) => {
+    const body = await (await rpc.post(`${served.origin}/rpc/${name}`, { data })).json();
+    expect(body.ok, `${name}: ${JSON.stringify(body)}`).toBe(true);
+    return body.data;
+  };
+  try {
+    const shops = await call('edgeGroups:create', { name: `${tag}-shops` });
+    const group = await call('groups:create', { name: `${tag}-stores` });
+    const north = await call('tags:create', { name: `${tag}-north` });
+
+    await page.goto(served.url);
+    await page.getByTestId('nav-install').click();
+    const input = page.getByTestId('install-target-input');
+    await input.fill('nobody@127.0.0.1:1');
+    await input.press('Enter');
+    await page.getByTestId('install-meta-on').check();
+    await expect(page.getByTestId('install-meta-fields')).toContainText('Used only when the agent enrols with a global key (auto-onboarding)');
+    for (const n of [`${tag}-shops`, `${tag}-new`]) {
+      await page.getByTestId('install-meta-edge-groups').fill(n);
+      await page.getByTestId('install-meta-edge-groups').press('Enter');
+    }
+    await page.getByTestId('install-meta-group').fill(`${tag}-stores`);
+    await page.getByTestId('install-meta-tags').fill(`${tag}-north`);
+    await page.getByTestId('install-meta-tags').press('Enter');
+    // The variables of the known names, as the core builder writes them; the new one after creation.
+    await expect(page.getByTestId('install-meta-preview')).toContainText(`EDGE_GROUPS=${shops.id}PORTAINER_GROUP=${group.id}PORTAINER_TAGS=${north.id}`);
+    await expect(page.getByTestId('install-meta-preview')).toContainText(`once created: Edge group “${tag}-new”`);
+
+    // A dry run creates nothing, so it refuses the new name and says why.
+    await page.getByTestId('install-mode').getByText('Dry run').click();
+    await page.getByTestId('install-start').click();
+    await expect(page.getByTestId('install-meta-error')).toContainText(`Edge group “${tag}-new” does not exist on the server yet`);
+    expect((await call('edgeGroups:list')).edgeGroups.some((g: { name: string }) => g.name === `${tag}-new`)).toBe(false);
+
+    // The install creates it, and main gets the ids (the run then fails on the refusing host, as above).
+    await page.getByTestId('install-mode').getByText('Install', { exact: true }).click();
+    const sent = page.waitForRequest((r) => r.url().endsWith('/rpc/ssh:install') && r.method() === 'POST');
+    await page.getByTestId('install-start').click();
+    const body = (await sent).postDataJSON();
+    const created = (await call('edgeGroups:list')).edgeGroups.find((g: { name: string }) => g.name === `${tag}-new`);
+    expect(created, 'the new Edge group was created on the server').toBeTruthy();
+    expect(body.meta).toEqual({ edgeGroupIds: [shops.id, created.id], groupId: group.id, tagIds: [north.id] });
+    const row = page.locator('[data-testid="install-host-row"][data-target="nobody@127.0.0.1:1"]');
+    await expect(row).toHaveAttribute('data-status', 'failed', { timeout: 60_000 });
+  } finally {
+    await rpc.dispose();
+  }
+});

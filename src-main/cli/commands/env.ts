@@ -7,7 +7,7 @@ import { MemoryOnlySecrets } from '../../services/secrets/secretStore';
 import { createFileStore } from '../../services/stores/fileStore';
 import type { KeyValueStore } from '../../services/stores/keyValueStore';
 import { calls, type CallName } from '../../shared/contract/calls';
-import { AppError, invalidInput } from '../../shared/contract/errors';
+import { AppError, invalidInput, withCreated } from '../../shared/contract/errors';
 import { resolveGroupAndTags, resolveNames, type Named } from '../../shared/domain/groupsAndTags';
 import type { EnvironmentDetailView, EnvironmentView } from '../../shared/schemas/portainer';
 import { defaultDataDir } from '../paths';
@@ -230,8 +230,7 @@ async function runVerb(verb: string, values: Values, positionals: string[], prof
       const made: { group?: Named; tags: Named[] } = { tags: [] };
       const createdText = () => [...(made.group ? [`group "${made.group.name}"`] : []), ...made.tags.map((t) => `tag "${t.name}"`)];
       const r = await resolveGroupAndTags(groupTagCalls(conn.client, { create: true }), { ...(values.group ? { group: values.group } : {}), ...(names ? { tags: names } : {}) }, made).catch((e: unknown) => {
-        if (made.group || made.tags.length) throw e instanceof AppError ? new AppError(e.code, `${e.message} Created before this failure (still on the server): ${createdText().join(', ')}.`, e.field) : e;
-        throw e;
+        throw withCreated(e, createdText());
       });
       const groupId = r.groupId;
       const tagIds = names ? (r.tagIds ?? []) : undefined;
@@ -241,8 +240,7 @@ async function runVerb(verb: string, values: Values, positionals: string[], prof
         const d = await h['environments:update'](req);
         io.stdout(envJson(d, { created }));
       } catch (e) {
-        if (created.length && e instanceof AppError) throw new AppError(e.code, `${e.message} Created before this failure (still on the server): ${created.join(', ')}.`, e.field);
-        throw e;
+        throw withCreated(e, created);
       }
       return 0;
     }
@@ -264,7 +262,6 @@ async function runVerb(verb: string, values: Values, positionals: string[], prof
       const made: { group?: Named; tags: Named[] } = { tags: [] };
       const madeEdgeGroups: Named[] = [];
       const createdText = () => [...(made.group ? [`group "${made.group.name}"`] : []), ...made.tags.map((t) => `tag "${t.name}"`), ...madeEdgeGroups.map((g) => `Edge group "${g.name}"`)];
-      const withCreated = (e: unknown) => (createdText().length && e instanceof AppError ? new AppError(e.code, `${e.message} Created before this failure (still on the server): ${createdText().join(', ')}.`, e.field) : e);
       try {
         const r = await resolveGroupAndTags(groupTagCalls(conn.client, { create: true }), { ...(values.group ? { group: values.group } : {}), ...(names ? { tags: names } : {}) }, made);
         const edgeGroupNames = tagNames(values['edge-groups']);
@@ -273,7 +270,7 @@ async function runVerb(verb: string, values: Values, positionals: string[], prof
         await conn.client.trustEnvironments(ids, relations);
         io.stdout(JSON.stringify({ trusted: ids, groupId: relations.groupId ?? null, tagIds: relations.tagIds ?? null, edgeGroupIds: edgeGroupIds ?? null, created: createdText() }, null, 2) + '\n');
       } catch (e) {
-        throw withCreated(e);
+        throw withCreated(e, createdText());
       }
       return 0;
     }

@@ -16,6 +16,7 @@ import { MemoryOnlySecrets } from '../../services/secrets/secretStore';
 import { createFileStore } from '../../services/stores/fileStore';
 import type { KeyValueStore } from '../../services/stores/keyValueStore';
 import { AppError, invalidInput } from '../../shared/contract/errors';
+import { newerThanKnownWarning } from '../../shared/domain/releaseLines';
 import { defaultDataDir } from '../paths';
 import { defineCommand, type ValuesOf } from '../defineCommand';
 import { EXIT_USAGE, reportError, type CliIo, type Command } from '../io';
@@ -281,6 +282,7 @@ async function runExport(values: Values, io: CliIo, given: SecretAccess, profile
     io.stdout(`Created ${result.created}, existing ${result.items.filter((i) => i.action === 'existing').length}, failed ${result.failed}.\n`);
     if (result.envs.length === 0) return 1;
     const out = await service.exportTo(result.envs, exportRequest());
+    warnNewer(io, result.envs.map((e) => e.agentVersion));
     io.stdout(exportText(out));
     return result.failed ? 1 : 0;
   }
@@ -304,6 +306,7 @@ async function runExport(values: Values, io: CliIo, given: SecretAccess, profile
       ...(encrypt ? { encrypt } : {}),
       ...(deps.scryptWorkFactor !== undefined ? { scryptWorkFactor: deps.scryptWorkFactor } : {}),
     }, deps.now);
+    warnNewer(io, [out.agentVersion]);
     io.stdout(
       out.encrypted
         ? `Wrote ${out.path} (age-encrypted tar of the auto-onboarding bundle, ${out.files} files); open it with: age -d ${out.path} | tar x\n`
@@ -317,8 +320,17 @@ async function runExport(values: Values, io: CliIo, given: SecretAccess, profile
   const loaded = await service.loadForExport(values.offline ? undefined : connect, serverUrl, wanted, loadOptions);
   for (const w of loaded.warnings) io.stderr(`edgedeck: warning: ${w}\n`);
   const out = await service.exportTo(loaded.envs, exportRequest());
+  warnNewer(io, loaded.envs.map((e) => e.agentVersion));
   io.stdout(exportText(out));
   return 0;
+}
+
+/** What each bundle's README warns about a server newer than the newest release line we know, on stderr too (once per version). */
+function warnNewer(io: CliIo, versions: string[]): void {
+  for (const v of new Set(versions)) {
+    const warning = newerThanKnownWarning(v);
+    if (warning) io.stderr(`edgedeck: warning: ${warning}\n`);
+  }
 }
 
 function printPlan(plan: ImportPlan, io: CliIo, json: boolean): void {

@@ -1,4 +1,4 @@
-import { AppError, invalidInput } from '../../shared/contract/errors';
+import { AppError, invalidInput, withCreated } from '../../shared/contract/errors';
 import { decodeEdgeKey, inspectEdgeKey } from '../../shared/domain/edgeKey';
 import { resolveGroupAndTags, resolveNames } from '../../shared/domain/groupsAndTags';
 import { lostAfterSeconds, secondsUntilLost } from '../../shared/domain/heartbeat';
@@ -200,12 +200,13 @@ export function createPortainerHandlers(deps: PortainerHandlerDeps): Pick<Handle
     return [...new Map([...byId, ...r.found].map((g) => [g.id, g])).values()];
   }
 
-  function createdText(created: EnvironmentCreateView['created']): string {
-    const parts: string[] = [];
-    if (created.group) parts.push(`group "${created.group.name}" (ID ${created.group.id})`);
-    if (created.tags.length) parts.push(`tag${created.tags.length > 1 ? 's' : ''} ${created.tags.map((t) => `"${t.name}" (ID ${t.id})`).join(', ')}`);
-    if (created.edgeGroups?.length) parts.push(`Edge group${created.edgeGroups.length > 1 ? 's' : ''} ${created.edgeGroups.map((g) => `"${g.name}" (ID ${g.id})`).join(', ')}`);
-    return parts.join(' and ');
+  /** What a create or update made before it failed, one item each (withCreated names them). */
+  function createdItems(created: EnvironmentCreateView['created']): string[] {
+    return [
+      ...(created.group ? [`group "${created.group.name}" (ID ${created.group.id})`] : []),
+      ...created.tags.map((t) => `tag "${t.name}" (ID ${t.id})`),
+      ...(created.edgeGroups ?? []).map((g) => `Edge group "${g.name}" (ID ${g.id})`),
+    ];
   }
 
   function portainerUrlFor(requested: string | undefined, profileUrl: string): string {
@@ -381,10 +382,7 @@ export function createPortainerHandlers(deps: PortainerHandlerDeps): Pick<Handle
           });
         }
       } catch (e) {
-        const done = createdText(created);
-        if (done && e instanceof AppError) throw new AppError(e.code, `${e.message} Created before this failure (still on the server): ${done}.`, e.field);
-        if (done) throw new AppError('internal', `Creating the environment failed after creating ${done} (still on the server).`);
-        throw e;
+        throw withCreated(e, createdItems(created));
       }
       const view = await detail(conn, env);
       return { ...view, created };
@@ -402,9 +400,7 @@ export function createPortainerHandlers(deps: PortainerHandlerDeps): Pick<Handle
         }
         env = await conn.client.updateEnvironment(req.id, { name: req.name, groupId, tagIds: req.tagIds || req.tagNames ? tagIds : undefined, pollSeconds: req.pollSeconds, asyncIntervals: req.asyncIntervals });
       } catch (e) {
-        const done = createdText(created);
-        if (done && e instanceof AppError) throw new AppError(e.code, `${e.message} Created before this failure (still on the server): ${done}.`, e.field);
-        throw e;
+        throw withCreated(e, createdItems(created));
       }
       return detail(conn, env);
     },

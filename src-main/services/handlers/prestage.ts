@@ -5,7 +5,9 @@ import { basename, join } from 'node:path';
 import type { PrestageExportResult } from '../../shared/contract/calls';
 import { AppError } from '../../shared/contract/errors';
 import type { ServerAddress } from '../../shared/domain/tokenAddress';
-import { CREATE_GROUPS_LABEL, type PrestageCachedView, type PrestageExportView, type PrestagePlanView } from '../../shared/schemas/prestage';
+import { CREATE_GROUPS_LABEL, type PrestageCachedView, type PrestageExportView, type PrestageGlobalExportView, type PrestagePlanView } from '../../shared/schemas/prestage';
+import type { ImageSource } from '../install/imageArchive';
+import { exportGlobalBundle } from '../prestage/globalExport';
 import type { DownloadRegistry } from '../downloads/downloadRegistry';
 import type { Logger } from '../logging/logger';
 import { normaliseBaseUrl } from '../portainer/url';
@@ -18,7 +20,7 @@ import type { Handlers } from '../rpc/dispatcher';
 import type { KeyValueStore } from '../stores/keyValueStore';
 import type { SecretSealer } from '../secrets/encryptedSecrets';
 
-export type PrestageCallName = 'prestage:export' | 'prestage:importPlan' | 'prestage:importRun' | 'prestage:unused' | 'prestage:deleteUnused' | 'prestage:cached' | 'prestage:defaults';
+export type PrestageCallName = 'prestage:export' | 'prestage:exportGlobal' | 'prestage:importPlan' | 'prestage:importRun' | 'prestage:unused' | 'prestage:deleteUnused' | 'prestage:cached' | 'prestage:defaults';
 
 export interface PrestageHandlerDeps {
   profiles: ServerProfiles;
@@ -44,6 +46,7 @@ interface ExportFields {
   envVars?: string | undefined;
   meta?: AgentMeta | undefined;
   encrypt?: { passphrase: string } | { recipients: string[] } | undefined;
+  image?: ImageSource | undefined;
 }
 
 function exportRequest(r: ExportFields): ExportRequest {
@@ -53,6 +56,7 @@ function exportRequest(r: ExportFields): ExportRequest {
     ...(r.expires ? { expires: r.expires } : {}),
     ...(r.labelsIncludeKey ? { labelsIncludeKey: true } : {}),
     ...(r.encrypt ? { encrypt: r.encrypt } : {}),
+    ...(r.image ? { image: r.image } : {}),
   };
 }
 
@@ -122,6 +126,23 @@ export function createPrestageHandlers(deps: PrestageHandlerDeps): Pick<Handlers
         downloads.discard(dir);
         throw e;
       }
+    },
+    async 'prestage:exportGlobal'(r) {
+      const conn = await connect();
+      const out = await exportGlobalBundle(conn.client, {
+        outDir: r.outDir,
+        serverUrl: conn.serverUrl,
+        portainerUrl: r.portainerUrl ? normaliseBaseUrl(r.portainerUrl, 'portainerUrl') : conn.serverUrl,
+        platform: r.platform,
+        ...(r.formats ? { formats: r.formats } : {}),
+        ...(r.insecurePoll !== undefined ? { insecurePoll: r.insecurePoll } : {}),
+        ...(r.envVars ? { envVars: r.envVars } : {}),
+        ...(r.meta ? { meta: r.meta } : {}),
+        ...(r.edgeIdGenerator ? { edgeIdGenerator: r.edgeIdGenerator } : {}),
+        ...(r.expires ? { expires: r.expires } : {}),
+        ...(r.encrypt ? { encrypt: r.encrypt } : {}),
+      }, deps.now);
+      return out satisfies PrestageGlobalExportView;
     },
     async 'prestage:importPlan'(r) {
       const csv = parseDevicesCsv(r.csv);

@@ -1,4 +1,5 @@
 import { invalidInput } from '../../shared/contract/errors';
+import { globalFormatSchema } from '../../shared/schemas/prestage';
 import { decodeEdgeKey } from '../../shared/domain/edgeKey';
 import { installEnvEntries } from '../../shared/domain/installCommands';
 import { agentImage, newerThanKnownWarning, releaseLineFor } from '../../shared/domain/releaseLines';
@@ -25,7 +26,8 @@ export const GLOBAL_FOLDER = 'auto-onboard';
 export const GLOBAL_MANIFEST_FORMAT = 'edgedeck-auto-onboard-bundle/1';
 /** Works on any Linux without extra packages (uuidgen is not everywhere). */
 export const DEFAULT_EDGE_ID_GENERATOR = 'cat /proc/sys/kernel/random/uuid';
-export const GLOBAL_FORMATS = ['env', 'script', 'cloud-init'] as const;
+/** The formats of the contract's schema (the Export screen offers the same list). */
+export const GLOBAL_FORMATS = globalFormatSchema.options;
 export type GlobalFormat = (typeof GLOBAL_FORMATS)[number];
 
 export interface GlobalBundleInput {

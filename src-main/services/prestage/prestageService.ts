@@ -287,7 +287,7 @@ export class PrestageService {
         options.image = { file: `${images[0]!.replace(/^docker\.io\//, '').replace(/[/:]/g, '-')}.tar`, source: a.path, sha256: a.sha256, ...(a.id ? { id: a.id } : {}) };
         const plan = buildExport(envs, options);
         const w = writeExportAtomically(o.outDir, plan.files);
-        return { path: w.outDir, files: w.files, devices: envs.length, encrypted: false, layout: exportLayout(plan.files) };
+        return { path: w.outDir, files: w.files, devices: envs.length, encrypted: false, layout: exportLayout(plan.files), image: { file: options.image.file, size: a.size, sha256: a.sha256 } };
       } finally {
         img.dispose();
       }
@@ -413,6 +413,8 @@ export interface ExportOutcome {
   devices: number;
   encrypted: boolean;
   layout: ExportLayout;
+  /** The agent image archive written (include-image). */
+  image?: { file: string; size: number; sha256: string };
 }
 
 /** What an export holds, read off the files really generated (so the UI never guesses). */

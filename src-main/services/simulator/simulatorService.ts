@@ -1,5 +1,6 @@
 import { randomBytes, randomUUID } from 'node:crypto';
 import { AppError } from '../../shared/contract/errors';
+import { releaseLineFor } from '../../shared/domain/releaseLines';
 import type { TunnelStateView } from '../../shared/schemas/portainer';
 import type { AgentGroupView, PollSample, SimEnvironmentView, SimMove, SimStatus } from '../../shared/schemas/simulator';
 import { agentsStartRequest, simStartRequest } from '../../shared/schemas/simulator';
@@ -16,6 +17,17 @@ type AgentsRequest = z.output<typeof agentsStartRequest>;
 
 const SAMPLE_FLUSH_MS = 250;
 const GROUPS_EVERY_MS = 1000;
+
+/**
+ * The release and edition the server emulates, as `edgedeck sim` takes them: Business Edition
+ * trusts new devices on first connect unless asked not to; CE only changes it when asked.
+ */
+function profileOf(request: StartRequest): { version?: string; edition: 'ce' | 'be'; trustOnFirstConnect?: boolean } {
+  // Checked here so a bad version names the field the Simulator page and the contract call it.
+  if (request.portainerVersion) releaseLineFor(request.portainerVersion, 'portainerVersion');
+  const trust = request.trustOnFirstConnect ?? (request.edition === 'be' ? true : undefined);
+  return { ...(request.portainerVersion ? { version: request.portainerVersion } : {}), edition: request.edition ?? 'ce', ...(trust !== undefined ? { trustOnFirstConnect: trust } : {}) };
+}
 
 function portOf(url: string): number {
   return Number(new URL(url).port);
@@ -64,6 +76,7 @@ export class SimulatorService {
       embedded: this.embedded,
       https: s.https,
       version: s.version,
+      edition: s.edition,
       url: s.url,
       tunnelAddress: s.tunnelAddress,
       username: s.username,
@@ -108,7 +121,7 @@ export class SimulatorService {
     const internalApiKey = `ptr_${randomBytes(32).toString('base64')}`;
     this.deps.redactor?.add(internalApiKey);
     const start = (port: number, tunnelPort: number) =>
-      startLocalServer({ dataDir, port, tunnelPort, https: request.https, adminPassword: password, internalApiKey, logger, onLoginBan: () => this.deps.hub.emit('sim:status', this.status()) });
+      startLocalServer({ dataDir, port, tunnelPort, https: request.https, adminPassword: password, internalApiKey, logger, onLoginBan: () => this.deps.hub.emit('sim:status', this.status()), ...profileOf(request) });
     let server: LocalServer;
     try {
       server = await start(request.port || kept?.port || 0, request.tunnelPort || kept?.tunnelPort || 0);
@@ -202,6 +215,7 @@ export class SimulatorService {
       insecurePoll: request.insecurePoll,
       platform: request.platform,
       ...(environmentId !== undefined ? { environmentId } : {}),
+      ...(request.edgeGroupIds?.length || request.tagIds?.length || request.groupId ? { meta: { edgeGroupIds: request.edgeGroupIds ?? [], tagIds: request.tagIds ?? [], groupId: request.groupId ?? 0 } } : {}),
     });
     this.pushGroups();
     return pool.groupView(groupId)!;

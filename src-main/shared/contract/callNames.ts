@@ -57,6 +57,7 @@ export const callNames = [
   'tasks:cancel',
   'tasks:answer',
   'prestage:export',
+  'prestage:exportGlobal',
   'prestage:importPlan',
   'prestage:importRun',
   'prestage:unused',

@@ -23,12 +23,13 @@ import {
 } from '../schemas/portainer';
 import {
   prestageDeleteUnusedRequest,
+  prestageExportGlobalRequest,
   prestageExportRequest,
   prestageImportPlanRequest,
   prestageImportRunRequest,
   prestageUnusedRequest,
 } from '../schemas/prestage';
-import type { PrestageCachedView, PrestageExportView, PrestageImportView, PrestagePlanView, PrestageUnusedView } from '../schemas/prestage';
+import type { PrestageCachedView, PrestageExportView, PrestageGlobalExportView, PrestageImportView, PrestagePlanView, PrestageUnusedView } from '../schemas/prestage';
 import type {
   EdgeGroupView,
   EnvironmentCreateView,
@@ -205,6 +206,8 @@ export const calls = {
   'tasks:answer': call<{ answered: true }>()(taskAnswerRequest),
   /** Prestaged join tokens: export bundles (server first, the local copy when it is unreachable or offline is asked). */
   'prestage:export': call<PrestageExportResult>()(prestageExportCallRequest),
+  /** One auto-onboarding bundle (the server's global key, environment id 0) for any number of devices (CLI: export --global-key). */
+  'prestage:exportGlobal': call<PrestageGlobalExportView>()(prestageExportGlobalRequest),
   /** Dry run of a devices CSV: will create / exists / error per row; creates nothing. */
   'prestage:importPlan': call<PrestagePlanView>()(prestageImportPlanRequest),
   /** Creates the CSV's devices (nothing when any row is in error), then exports them. */

@@ -4,6 +4,8 @@ import { FAILURE_FIXES, failure as failureFor, isFailureReason, type Failure, ty
  * The error shape that crosses every boundary (IPC, web bridge, CLI).
  * `field` names the input a user must fix, so forms can show the message inline.
  * `reason` and `fix`, when set, say why in a stable code and what to do (shared/domain/failures.ts).
+ * `created`, when set, names what the failed call had created before it failed (still on the
+ * server), so a form can say so without reading the message (see withCreated).
  */
 export type ErrorCode =
   | 'invalid_input'
@@ -23,15 +25,20 @@ export interface ErrorInfo {
   field?: string;
   reason?: FailureReason;
   fix?: string;
+  created?: string[];
 }
+
+/** The structured parts of an error besides its code, message and field. */
+export type ErrorDetails = Partial<Failure> & { created?: string[] };
 
 export class AppError extends Error {
   readonly code: ErrorCode;
   readonly field?: string;
   readonly reason?: FailureReason;
   readonly fix?: string;
+  readonly created?: string[];
 
-  constructor(code: ErrorCode, message: string, field?: string, failure?: Partial<Failure>) {
+  constructor(code: ErrorCode, message: string, field?: string, failure?: ErrorDetails) {
     super(message);
     this.name = 'AppError';
     this.code = code;
@@ -40,6 +47,7 @@ export class AppError extends Error {
       this.reason = failure.reason;
       this.fix = failure.fix ?? FAILURE_FIXES[failure.reason];
     } else if (failure?.fix !== undefined) this.fix = failure.fix;
+    if (failure?.created?.length) this.created = [...failure.created];
   }
 
   toInfo(): ErrorInfo {
@@ -47,6 +55,7 @@ export class AppError extends Error {
     if (this.field !== undefined) info.field = this.field;
     if (this.reason !== undefined) info.reason = this.reason;
     if (this.fix !== undefined) info.fix = this.fix;
+    if (this.created !== undefined) info.created = this.created;
     return info;
   }
 }
@@ -68,6 +77,23 @@ export type Envelope<T> = { ok: true; data: T } | { ok: false; error: ErrorInfo 
 /** Turns an error envelope back into a typed AppError, or returns the data. */
 export function unwrap<T>(envelope: Envelope<T>): T {
   if (envelope.ok) return envelope.data;
-  const { code, message, field, reason, fix } = envelope.error;
-  throw new AppError(code, message, field, { ...(isFailureReason(reason) ? { reason } : {}), ...(fix !== undefined ? { fix } : {}) });
+  const { code, message, field, reason, fix, created } = envelope.error;
+  throw new AppError(code, message, field, { ...(isFailureReason(reason) ? { reason } : {}), ...(fix !== undefined ? { fix } : {}), ...(created?.length ? { created } : {}) });
+}
+
+/** The sentence withCreated adds to a message: what is still on the server. */
+export function createdSentence(created: readonly string[]): string {
+  return `Created before this failure (still on the server): ${created.join(', ')}.`;
+}
+
+/**
+ * `e` as an AppError that names what the call created before it failed (`group "Shops"`, `tag
+ * "berlin"`): in its message for the CLI and logs, and in `created` for forms. No change when
+ * nothing was created.
+ */
+export function withCreated(e: unknown, created: readonly string[]): unknown {
+  if (!created.length) return e;
+  const base = e instanceof AppError ? e : new AppError('internal', e instanceof Error ? e.message : String(e));
+  const details: ErrorDetails = { created: [...created], ...(base.reason ? { reason: base.reason } : {}), ...(base.fix !== undefined ? { fix: base.fix } : {}) };
+  return new AppError(base.code, `${base.message} ${createdSentence(created)}`, base.field, details);
 }

@@ -2,7 +2,7 @@ import { invalidInput } from '../contract/errors';
 import { decodeEdgeKey, isPaddedEdgeKey, PADDED_KEY_MESSAGE } from './edgeKey';
 import { agentImage, releaseLineFor, type ReleaseLine } from './releaseLines';
 import { isPsSafe, isShellSafe, psQuote, shellDoubleQuotedArg, shellQuote } from './shellQuote';
-import type { CommandOptions, Platform, TargetOs } from './types';
+import type { AgentMeta, CommandOptions, Platform, TargetOs } from './types';
 import { assertPlatformSupported, scriptPathSegment } from './versions';
 
 /**
@@ -14,7 +14,7 @@ import { assertPlatformSupported, scriptPathSegment } from './versions';
 /** One agent environment variable; value undefined means "copy NAME from the host's environment". */
 export type EnvEntry = [name: string, value: string | undefined];
 
-interface EnvItem {
+export interface EnvItem {
   name: string;
   value: string | undefined;
   /** The value is a shell reference the command itself expands (the generated Edge ID). */
@@ -72,11 +72,14 @@ function agentEnv(c: Checked): EnvItem[] {
   // Without PODMAN=1 the agent takes the host for plain Docker (new Podman form, 2.28 on).
   if (o.platform === 'podman' && c.line.templates.podman === 'env') items.push({ name: 'PODMAN', value: '1' });
   if (o.platform === 'swarm') items.push({ name: 'AGENT_CLUSTER_ADDR', value: 'tasks.portainer_edge_agent' });
-  return [...items, ...metaEnv(o), ...c.userEnv];
+  return [...items, ...agentMetaEnv(o), ...c.userEnv];
 }
 
-/** Auto-onboarding metadata the way Portainer writes it: ids joined with ':' (docs/portainer-versions.md). */
-function metaEnv(o: CommandOptions): EnvItem[] {
+/**
+ * Auto-onboarding metadata the way Portainer writes it: ids joined with ':' (docs/portainer-versions.md).
+ * The one copy of the rule: commands, bundles, SSH installs and the screens' previews all use it.
+ */
+export function agentMetaEnv(o: AgentMeta): EnvItem[] {
   const items: EnvItem[] = [];
   if (o.edgeGroupIds?.length) items.push({ name: 'EDGE_GROUPS', value: o.edgeGroupIds.join(':') });
   if (o.groupId) items.push({ name: 'PORTAINER_GROUP', value: String(o.groupId) });
@@ -268,7 +271,7 @@ function swarm(c: Checked): string {
 
 /** Kubernetes and Nomad take the env vars as one comma-joined argument (§5.2). */
 function envString(c: Checked): string {
-  const meta = metaEnv(c.o).map(({ name, value }) => `${name}=${value}`);
+  const meta = agentMetaEnv(c.o).map(({ name, value }) => `${name}=${value}`);
   return [(c.o.envVars ?? '').trim(), c.o.async ? 'EDGE_ASYNC=1' : '', ...meta].filter((s) => s !== '').join(',');
 }
 

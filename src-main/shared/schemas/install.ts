@@ -17,6 +17,12 @@ const runSecrets = {
   sudoPassword: z.string().min(1).max(4096).optional(),
 };
 
+/** The agent image from this computer: its Docker engine (docker save) or an archive file (docker save -o FILE). */
+export const imageSourceSchema = z.discriminatedUnion('from', [
+  z.object({ from: z.literal('engine') }).strict(),
+  z.object({ from: z.literal('archive'), path: z.string().trim().min(1, 'Give the path of the image archive file.').max(1000) }).strict(),
+]);
+
 export const sshInstallRequest = z
   .object({
     /** Saved server profile to use (the handler resolves its client). */
@@ -52,9 +58,7 @@ export const sshInstallRequest = z
      * Bring the agent image over SSH to hosts that lack it (CLI --push-image): from this computer's
      * Docker engine (docker save) or an archive file on this computer (docker save -o FILE).
      */
-    pushImage: z
-      .discriminatedUnion('from', [z.object({ from: z.literal('engine') }).strict(), z.object({ from: z.literal('archive'), path: z.string().trim().min(1).max(1000) }).strict()])
-      .optional(),
+    pushImage: imageSourceSchema.optional(),
     ...runSecrets,
   })
   .strict();

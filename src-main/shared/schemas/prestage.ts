@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { agentMetaSchema } from './agentMeta';
+import { imageSourceSchema } from './install';
 
 /** Requests and views of the prestage (offline join token) calls. Views never carry a join token. */
 
@@ -38,8 +39,38 @@ export const prestageExportRequest = z
     /** Use the local copy without contacting the server. */
     offline: z.boolean().default(false),
     ...exportOptions,
+    /** CLI --include-image [--image-archive FILE]: the agent image archive in a folder export. */
+    image: imageSourceSchema.optional(),
   })
   .strict();
+
+export const globalFormatSchema = z.enum(['env', 'script', 'cloud-init']);
+
+/** CLI `export --global-key`: one auto-onboarding bundle for any number of devices (environment id 0). */
+export const prestageExportGlobalRequest = z
+  .object({
+    outDir,
+    /** The Portainer URL agents use (default: the server profile's URL). */
+    portainerUrl: z.string().trim().max(2048).optional(),
+    platform: z.enum(['standalone', 'podman']).default('standalone'),
+    formats: z.array(globalFormatSchema).min(1, 'Choose at least one format.').max(3).optional(),
+    insecurePoll: z.boolean().optional(),
+    envVars: z.string().max(4096).optional(),
+    meta: agentMetaSchema.optional(),
+    /** The shell command each device runs once to make its Edge ID (default: cat /proc/sys/kernel/random/uuid). */
+    edgeIdGenerator: z.string().trim().min(1).max(500).optional(),
+    expires,
+    encrypt,
+  })
+  .strict();
+
+export interface PrestageGlobalExportView {
+  path: string;
+  files: number;
+  encrypted: boolean;
+  platform: 'standalone' | 'podman';
+  agentVersion: string;
+}
 
 /** The devices CSV of a bulk pre-creation: its columns (read by services/prestage/devicesCsv.ts) and size limit. */
 export const DEVICES_CSV_COLUMNS = ['name', 'group', 'tags', 'poll', 'platform', 'edge_id', 'host'] as const;
@@ -74,6 +105,8 @@ export interface PrestageExportView {
   warnings: string[];
   /** Files at the top and in each device folder, as written. */
   layout: { top: string[]; perDevice: string[] };
+  /** The agent image archive the export holds (include-image): under agent-image/, with its .sha256. */
+  image?: { file: string; size: number; sha256: string };
 }
 
 export interface PrestagePlanItemView {

@@ -5,10 +5,18 @@ import type { TunnelStateView } from './portainer';
 
 const port = z.number().int().min(0, 'A port is 0 (pick a free one) to 65535.').max(65535, 'A port is 0 (pick a free one) to 65535.');
 
+const ids = z.array(z.number().int().positive()).max(1000);
+
 export const simStartRequest = z.object({
   port: port.default(0),
   tunnelPort: port.default(0),
   https: z.boolean().default(true),
+  /** The Portainer release the server reports and emulates (`edgedeck sim --portainer-version`); default 2.23.0. */
+  portainerVersion: z.string().trim().max(64).optional(),
+  /** `edgedeck sim --edition`: 'be' adds the global-key creation, the waiting room and trust. */
+  edition: z.enum(['ce', 'be']).optional(),
+  /** Business Edition: trust new devices on first connect (default on, as `edgedeck sim`); off fills the waiting room. */
+  trustOnFirstConnect: z.boolean().optional(),
 });
 
 export const agentsStartRequest = z.object({
@@ -22,6 +30,10 @@ export const agentsStartRequest = z.object({
   insecurePoll: z.boolean().default(true),
   platform: z.enum(['docker', 'kubernetes']).default('docker'),
   agentSecret: z.string().max(1024).optional(),
+  /** What the agent sends on its global-key call (EDGE_GROUPS, PORTAINER_TAGS, PORTAINER_GROUP). */
+  edgeGroupIds: ids.optional(),
+  tagIds: ids.optional(),
+  groupId: z.number().int().nonnegative().optional(),
 });
 
 /** Opens an environment's tunnel if needed and checks it end to end (Portainer's TunnelAddr). */
@@ -35,6 +47,8 @@ export interface SimStatus {
   embedded: boolean;
   https: boolean;
   version: string;
+  /** The running server's edition ('be': waiting room and trust). */
+  edition?: 'ce' | 'be';
   url?: string;
   tunnelAddress?: string;
   username?: string;

@@ -3,6 +3,7 @@ import { useEffect } from 'react';
 import type { Platform, TargetOs } from '../../../src-main/shared/domain/types';
 import { ChoiceField, type Choice } from '../../components/ChoiceField';
 import { CopyTextButton } from '../../components/CopyTextButton';
+import { InsecurePollSwitch } from '../../components/InsecurePollSwitch';
 import { platformLabels, useCommands, type CommandForm } from './commandsStore';
 
 /** Form fields an AppError.field can name; any other field is shown above the output. */
@@ -112,12 +113,7 @@ export function CommandBuilder() {
         )}
       </Stack>
 
-      <Switch
-        label="Allow self-signed certificates (EDGE_INSECURE_POLL)"
-        description="On by default, as in Portainer"
-        checked={form.insecurePoll}
-        onChange={(e) => set('insecurePoll')(e.currentTarget.checked)}
-      />
+      <InsecurePollSwitch description="On by default, as in Portainer" checked={form.insecurePoll} onChange={set('insecurePoll')} />
 
       <PasswordInput
         label="Agent secret"

@@ -4,6 +4,7 @@ import { useEffect, useState } from 'react';
 import { api } from '../../api';
 import { errorField, errorMessage, notifyError } from '../../components/notify';
 import { CopyTextButton } from '../../components/CopyTextButton';
+import { InsecurePollSwitch } from '../../components/InsecurePollSwitch';
 import { buildInstallCommand } from '../../../src-main/shared/domain/installCommands';
 import type { Platform, TargetOs } from '../../../src-main/shared/domain/types';
 import { newerThanKnownWarning } from '../../../src-main/shared/domain/releaseLines';
@@ -152,11 +153,10 @@ export function InstallCommands({ view, insecureDefault }: { view: EnvironmentDe
       ) : null}
 
       <Group align="flex-start" gap="lg">
-        <Switch
-          label="Allow self-signed certificates (EDGE_INSECURE_POLL)"
+        <InsecurePollSwitch
           description={insecureDefault ? 'On: this app saw a self-signed or pinned certificate on this server' : 'Off: the server has a certificate this computer trusts'}
           checked={opts.insecurePoll}
-          onChange={(e) => set({ insecurePoll: e.currentTarget.checked })}
+          onChange={(insecurePoll) => set({ insecurePoll })}
           data-testid="env-opt-insecure"
         />
         <Switch

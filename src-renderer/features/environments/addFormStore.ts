@@ -1,6 +1,7 @@
 import { create } from 'zustand';
 import { api } from '../../api';
 import { routeError } from '../../components/fieldErrors';
+import { AppError, createdSentence } from '../../../src-main/shared/contract/errors';
 import { ASYNC_USE_DEFAULT, type AsyncIntervals } from '../../../src-main/shared/domain/edgeAsync';
 import { hostClass } from '../../../src-main/shared/domain/edgeKey';
 import { nameProblem } from '../../../src-main/shared/domain/names';
@@ -181,12 +182,12 @@ export const useAddForm = create<AddFormState>()((set, get) => ({
       useEnvList.getState().reload();
       return view;
     } catch (err) {
-      const message = err instanceof Error ? err.message : String(err);
-      const partialAt = message.indexOf('Created before this failure');
-      const partial = partialAt >= 0 ? message.slice(partialAt) : /failed after creating/.test(message) ? message : undefined;
+      // What main created before the failure comes as a list (AppError.created), not read from the message.
+      const created = err instanceof AppError ? err.created : undefined;
+      const partial = created ? createdSentence(created) : undefined;
       const routed = routeError(err, Object.keys(fieldOfRequest), 'Could not create the environment');
       const fieldErrors: AddFormState['errors'] = {};
-      for (const [k, v] of Object.entries(routed)) fieldErrors[fieldOfRequest[k]!] = partialAt >= 0 ? message.slice(0, partialAt).trim() : v;
+      for (const [k, v] of Object.entries(routed)) fieldErrors[fieldOfRequest[k]!] = partial && v.endsWith(partial) ? v.slice(0, -partial.length).trim() : v;
       set({ errors: fieldErrors, partial });
       if (partial) void get().init();
       return undefined;

@@ -10,23 +10,16 @@ interface Props {
   idPrefix: string;
   /** Offer a browser download besides the folder (prestage:export only; shown in the browser). */
   delivery?: { value: Delivery; onChange(value: Delivery): void };
+  /** false: leave out the per-device formats (the auto-onboarding bundle has its own). */
+  deviceFormats?: boolean;
 }
 
-/** Formats, expiry, encryption and output folder (or download): the options of prestage:export and importRun. */
-export function ExportOptionsFields({ idPrefix, delivery }: Props) {
+/** The per-device bundle formats, and the labels' join-token opt-in. */
+function DeviceFormats({ idPrefix }: { idPrefix: string }) {
   const o = useExportOptions();
   const store = useExportOptions.getState;
-  const caps = useCapabilities((c) => c.caps);
-  const canDownload = delivery !== undefined && caps?.transport === 'web';
-  const downloading = canDownload && delivery.value === 'download';
-
-  useEffect(() => {
-    if (store().outDir === '') void store().suggestOutDir();
-    void useCapabilities.getState().load();
-  }, [store]);
-
   return (
-    <Stack gap="md" data-testid={`${idPrefix}-options`}>
+    <>
       <div role="group" aria-labelledby={`${idPrefix}-formats-label`}>
         <Text size="sm" fw={500} id={`${idPrefix}-formats-label`}>
           Formats
@@ -73,6 +66,26 @@ export function ExportOptionsFields({ idPrefix, delivery }: Props) {
           ) : null}
         </div>
       ) : null}
+    </>
+  );
+}
+
+/** Formats, expiry, encryption and output folder (or download): the options of prestage:export and importRun. */
+export function ExportOptionsFields({ idPrefix, delivery, deviceFormats = true }: Props) {
+  const o = useExportOptions();
+  const store = useExportOptions.getState;
+  const caps = useCapabilities((c) => c.caps);
+  const canDownload = delivery !== undefined && caps?.transport === 'web';
+  const downloading = canDownload && delivery.value === 'download';
+
+  useEffect(() => {
+    if (store().outDir === '') void store().suggestOutDir();
+    void useCapabilities.getState().load();
+  }, [store]);
+
+  return (
+    <Stack gap="md" data-testid={`${idPrefix}-options`}>
+      {deviceFormats ? <DeviceFormats idPrefix={idPrefix} /> : null}
 
       <TextInput
         type="date"

@@ -66,6 +66,14 @@ export function ExportResult({ result, names, testId }: { result: PrestageExport
             ))}{' '}
             (fleet.csv maps each device to its folder and Edge ID; it holds no secrets)
           </List.Item>
+          {result.image ? (
+            <List.Item data-testid={`${testId}-image`}>
+              <Code>
+                {root}agent-image/{result.image.file}
+              </Code>{' '}
+              ({formatBytes(result.image.size)}) and its <Code>.sha256</Code> ({result.image.sha256.slice(0, 16)}…): each install.sh checks it and loads it before starting the agent
+            </List.Item>
+          ) : null}
         </List>
       </div>
       {names.length ? (

@@ -5,7 +5,11 @@ import { stateColors, stateLabels } from '../environments/format';
 import { onActiveServerChange } from '../servers/serversStore';
 import { ExportOptionsFields } from './ExportOptionsFields';
 import { ExportResult } from './ExportResult';
-import { LIST_LIMIT, useExportStore, type Source } from './exportStore';
+import { LIST_LIMIT, useExportStore, type Kind, type Source } from './exportStore';
+import { GlobalExport } from './GlobalExport';
+import { IncludeImageFields } from './IncludeImageFields';
+import { AgentMetaFields } from '../../components/agentMeta/AgentMetaFields';
+import { useExportMeta } from '../../components/agentMeta/agentMetaStore';
 import { TruncatedName } from '../../components/TruncatedName';
 
 function when(iso: string | undefined): string {
@@ -144,13 +148,38 @@ function EnvironmentPicker() {
   );
 }
 
-/** Export tab: choose environments and options, write the bundles. */
+/** Export tab: per-device bundles (environments and options), or one auto-onboarding bundle. */
 export function ExportTab() {
+  const kind = useExportStore((s) => s.kind);
+  return (
+    <Stack gap="lg">
+      <div>
+        <Text size="sm" fw={500} id="export-kind-label">
+          What to export
+        </Text>
+        <SegmentedControl
+          aria-labelledby="export-kind-label"
+          data={[
+            { value: 'devices', label: 'A bundle per environment' },
+            { value: 'global', label: 'Auto-onboarding bundle (global key)' },
+          ]}
+          value={kind}
+          onChange={(v) => useExportStore.getState().setKind(v as Kind)}
+          data-testid="export-kind"
+        />
+      </div>
+      {kind === 'global' ? <GlobalExport /> : <DeviceExport />}
+    </Stack>
+  );
+}
+
+function DeviceExport() {
   const exporting = useExportStore((s) => s.exporting);
   const exportError = useExportStore((s) => s.exportError);
   const outcome = useExportStore((s) => s.outcome);
   const count = useExportStore((s) => s.selected.size);
   const delivery = useExportStore((s) => s.delivery);
+  const includeImage = useExportStore((s) => s.includeImage);
 
   useEffect(() => {
     void useExportStore.getState().load();
@@ -169,7 +198,11 @@ export function ExportTab() {
         <Title order={3} size="h4" id="export-options-title" mb="xs">
           2. Options
         </Title>
-        <ExportOptionsFields idPrefix="export" delivery={{ value: delivery, onChange: (d) => useExportStore.getState().setDelivery(d) }} />
+        <Stack gap="md">
+          <ExportOptionsFields idPrefix="export" delivery={{ value: delivery, onChange: (d) => useExportStore.getState().setDelivery(d) }} />
+          <IncludeImageFields />
+          <AgentMetaFields store={useExportMeta} idPrefix="export" />
+        </Stack>
       </section>
       <Group>
         <Button leftSection={<IconDownload size={18} />} onClick={() => void useExportStore.getState().runExport()} loading={exporting} disabled={count === 0} data-testid="export-run">
@@ -177,7 +210,13 @@ export function ExportTab() {
         </Button>
         {exporting ? (
           <Text size="sm" c="dimmed" data-testid="export-progress">
-            {delivery === 'download' ? 'Reading the join tokens and building the archive…' : 'Reading the join tokens and writing the bundles…'}
+            {delivery === 'download'
+              ? 'Reading the join tokens and building the archive…'
+              : includeImage === 'engine'
+                ? "Saving the agent image from this computer's Docker (docker save), checking its SHA-256 and writing it with the bundles: a large image takes a minute or more…"
+                : includeImage === 'archive'
+                  ? 'Reading the image archive (SHA-256), then copying it with the bundles: a large archive takes a while…'
+                  : 'Reading the join tokens and writing the bundles…'}
           </Text>
         ) : null}
       </Group>

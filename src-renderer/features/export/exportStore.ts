@@ -6,6 +6,7 @@ import type { PrestageExportResult } from '../../../src-main/shared/contract/cal
 import { startDownload } from './download';
 import type { BundleFormat } from './formats';
 import { optionFieldOf, useExportOptions } from './optionsStore';
+import { useExportMeta } from '../../components/agentMeta/agentMetaStore';
 
 /** Rows asked of the server per search (environments:list allows up to 1000). */
 export const LIST_LIMIT = 500;
@@ -15,6 +16,21 @@ export type Source = 'server' | 'cache';
 export type Tab = 'export' | 'import' | 'unused';
 /** Where an export goes: a folder main writes on this computer, or (browser) one archive the browser downloads. */
 export type Delivery = 'folder' | 'download';
+/** Bundles per environment (each with its own Edge ID), or one auto-onboarding bundle with the global key. */
+export type Kind = 'devices' | 'global';
+/** The agent image in a folder export (CLI --include-image): none, this computer's engine, or an archive file. */
+export type IncludeImage = 'off' | 'engine' | 'archive';
+
+/** The error fields main uses for the image (prestageService, imageArchive.ts). */
+const IMAGE_FIELDS = new Set(['image', 'includeImage', 'imageArchive', 'pushImage']);
+
+/** Why the image cannot go into this export, or undefined (main refuses the same: a folder export only). */
+export function imageProblem(include: IncludeImage, encrypted: boolean, delivery: Delivery, archivePath: string): string | undefined {
+  if (include === 'off') return undefined;
+  if (encrypted || delivery === 'download') return 'The agent image goes into a plain folder export only (it is large and holds no secret): choose no encryption and a folder, or export the image separately.';
+  if (include === 'archive' && archivePath.trim() === '') return 'Give the path of the image archive on this computer (what docker save -o FILE portainer/agent:<version> wrote).';
+  return undefined;
+}
 
 export interface PickRow {
   id: number;
@@ -45,6 +61,11 @@ interface ExportState {
   /** Selected environments, by ID, with their names (kept across searches). */
   selected: Map<number, string>;
   delivery: Delivery;
+  kind: Kind;
+  includeImage: IncludeImage;
+  imageArchive: string;
+  /** Why the image could not be included (no local engine has it, a bad archive…). */
+  imageError?: string;
   exporting: boolean;
   /** An error not about an option field. */
   exportError?: string;
@@ -52,6 +73,8 @@ interface ExportState {
 
   setTab(tab: Tab): void;
   setDelivery(delivery: Delivery): void;
+  setKind(kind: Kind): void;
+  setImage(patch: { includeImage?: IncludeImage; imageArchive?: string }): void;
   load(): Promise<void>;
   setSearch(text: string): void;
   setSource(source: Source): Promise<void>;
@@ -81,6 +104,10 @@ const initial = {
   listError: undefined,
   selected: new Map<number, string>(),
   delivery: 'folder' as Delivery,
+  kind: 'devices' as Kind,
+  includeImage: 'off' as IncludeImage,
+  imageArchive: '',
+  imageError: undefined,
   exporting: false,
   exportError: undefined,
   outcome: undefined,
@@ -101,6 +128,10 @@ export const useExportStore = create<ExportState>()((set, get) => ({
     const options = useExportOptions.getState();
     if (delivery === 'download' && options.errors.outDir) options.setErrors({ ...options.errors, outDir: undefined });
   },
+
+  setKind: (kind) => set({ kind, exportError: undefined }),
+
+  setImage: (patch) => set({ ...patch, imageError: undefined }),
 
   load: async () => {
     const gen = ++generation;
@@ -179,22 +210,28 @@ export const useExportStore = create<ExportState>()((set, get) => ({
   clearSelection: () => set({ selected: new Map() }),
 
   runExport: async () => {
-    const { selected, source, delivery } = get();
+    const { selected, source, delivery, includeImage, imageArchive } = get();
     const options = useExportOptions.getState();
     const value = options.validate({ outDir: delivery === 'folder' });
     if (selected.size === 0) {
       set({ exportError: 'Choose at least one environment to export.' });
       return;
     }
-    if (!value) {
+    const imageError = imageProblem(includeImage, options.encryption !== 'none', delivery, imageArchive);
+    set({ imageError });
+    if (!value || imageError) {
       set({ exportError: undefined });
       return;
     }
     set({ exporting: true, exportError: undefined, outcome: undefined });
     try {
+      // New Edge groups, groups and tags are made now (the picker shows a failure on its fields).
+      const meta = await useExportMeta.getState().resolve().catch(() => null);
+      if (meta === null) return;
       const { outDir, ...rest } = value;
       const where = delivery === 'download' ? { deliver: 'download' as const } : { outDir };
-      const result = await api.prestage.export({ environmentIds: [...selected.keys()], offline: source === 'cache', ...rest, ...where });
+      const image = includeImage === 'engine' ? { from: 'engine' as const } : includeImage === 'archive' ? { from: 'archive' as const, path: imageArchive.trim() } : undefined;
+      const result = await api.prestage.export({ environmentIds: [...selected.keys()], offline: source === 'cache', ...rest, ...where, ...(meta ? { meta } : {}), ...(image ? { image } : {}) });
       set({ outcome: { result, formats: value.formats, names: [...selected.values()] } });
       // Main holds the archive for one fetch: the browser saves it to its downloads folder now.
       if (result.download) startDownload(result.download);
@@ -202,7 +239,8 @@ export const useExportStore = create<ExportState>()((set, get) => ({
       else void useExportOptions.getState().suggestOutDir(!result.encrypted);
     } catch (err) {
       const field = optionFieldOf(err, options.encryption);
-      if (field) useExportOptions.getState().setErrors({ ...useExportOptions.getState().errors, [field]: errorMessage(err) });
+      if (err instanceof AppError && err.field && IMAGE_FIELDS.has(err.field.split('.')[0]!)) set({ imageError: errorMessage(err) });
+      else if (field) useExportOptions.getState().setErrors({ ...useExportOptions.getState().errors, [field]: errorMessage(err) });
       else set({ exportError: errorMessage(err) });
     } finally {
       set({ exporting: false });

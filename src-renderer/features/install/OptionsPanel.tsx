@@ -1,8 +1,11 @@
 import { CHECKIN_WAIT_RULE_TEXT } from '../../../src-main/shared/domain/checkinWait';
 import { POLL_RULE_TEXT } from '../../../src-main/shared/domain/pollInterval';
-import { Card, Checkbox, Divider, Group, MultiSelect, NumberInput, PasswordInput, Radio, SegmentedControl, Select, SimpleGrid, Stack, Switch, Text, TextInput, Title } from '@mantine/core';
+import { Card, Checkbox, Divider, Group, MultiSelect, NumberInput, PasswordInput, Radio, SegmentedControl, Select, SimpleGrid, Stack, Text, TextInput, Title } from '@mantine/core';
 import { useEffect, useRef, useState } from 'react';
 import { hostOf } from '../../../src-main/shared/domain/sshTarget';
+import { AgentMetaFields } from '../../components/agentMeta/AgentMetaFields';
+import { useInstallMeta } from '../../components/agentMeta/agentMetaStore';
+import { InsecurePollSwitch } from '../../components/InsecurePollSwitch';
 import { useInstall, type InstallForm, type Platform } from './installStore';
 
 /** Platforms main's SSH installer takes (sshInstallRequest.platform) and why the others are off. */
@@ -293,13 +296,8 @@ export function OptionsPanel() {
           <Text size="xs" c="dimmed">
             Canary hosts run first; if any of them fails, the others are not started.
           </Text>
-          <Switch
-            label="Insecure poll (EDGE_INSECURE_POLL=1)"
-            description="Needed when the Portainer server has a self-signed certificate the hosts do not trust."
-            checked={form.insecurePoll}
-            onChange={(e) => set({ insecurePoll: e.currentTarget.checked })}
-            data-testid="install-insecure-poll"
-          />
+          <InsecurePollSwitch checked={form.insecurePoll} onChange={(insecurePoll) => set({ insecurePoll })} data-testid="install-insecure-poll" />
+          <AgentMetaFields store={useInstallMeta} idPrefix="install" />
           <Select
             label="Agent image"
             description="For hosts that cannot pull it (no registry reachable): the image is sent over SSH, checked with sha256sum and loaded there; hosts with the same image are skipped."

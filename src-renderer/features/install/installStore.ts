@@ -3,6 +3,8 @@ import { pollIntervalProblem } from '../../../src-main/shared/domain/pollInterva
 import { checkinWaitProblem } from '../../../src-main/shared/domain/checkinWait';
 import { AppError, api } from '../../api';
 import { notifyError } from '../../components/notify';
+import { useInstallMeta } from '../../components/agentMeta/agentMetaStore';
+import type { AgentMeta } from '../../../src-main/shared/domain/types';
 import type { CallRequest } from '../../../src-main/shared/contract/calls';
 import type { SshConfigHostView, TaskPromptView, TaskView } from '../../../src-main/shared/schemas/install';
 import type { CheckView, DiagnosisView, HostDetail, HostStatus, RunListItem, RunSummary, SshPlatform, Transcript } from '../../../src-main/shared/schemas/run';
@@ -309,7 +311,8 @@ export function runSecrets(form: InstallForm): { sshPassword?: string; sudoPassw
   return { ...(form.password ? { sshPassword: form.password } : {}), ...(form.sudoPassword ? { sudoPassword: form.sudoPassword } : {}) };
 }
 
-export function buildRequest(form: InstallForm, targets: string[]): CallRequest<'ssh:install'> {
+/** `meta`: the auto-onboarding metadata ids (the Install screen's picker, resolved on start). */
+export function buildRequest(form: InstallForm, targets: string[], meta?: AgentMeta): CallRequest<'ssh:install'> {
   const environment: CallRequest<'ssh:install'>['environment'] =
     form.envMode === 'existing'
       ? { mode: 'existing', id: form.environmentId ?? 0 }
@@ -336,6 +339,7 @@ export function buildRequest(form: InstallForm, targets: string[]): CallRequest<
     replaceExisting: form.replaceExisting,
     ...(form.checkinTimeout !== undefined ? { checkinTimeoutSeconds: form.checkinTimeout } : {}),
     ...(form.pushImage === 'engine' ? { pushImage: { from: 'engine' as const } } : form.pushImage === 'archive' ? { pushImage: { from: 'archive' as const, path: form.imageArchive.trim() } } : {}),
+    ...(meta ? { meta } : {}),
   };
 }
 
@@ -643,8 +647,17 @@ export const useInstall = create<InstallState>()((set, get) => {
         return;
       }
       set({ starting: true, fieldErrors: {} });
+      let meta: AgentMeta | undefined;
       try {
-        const started = await api.ssh.install({ ...buildRequest(form, targets), ...runSecrets(form) });
+        // New Edge groups, groups and tags are created only by a real install (a dry run or preflight changes nothing).
+        meta = await useInstallMeta.getState().resolve({ create: form.mode === 'install' });
+      } catch {
+        // The picker shows what failed, on its fields.
+        set({ starting: false });
+        return;
+      }
+      try {
+        const started = await api.ssh.install({ ...buildRequest(form, targets, meta), ...runSecrets(form) });
         const hosts: Record<string, HostRow> = {};
         for (const t of targets) hosts[t] = { target: t, status: 'pending' };
         set({ starting: false, logHost: undefined, run: { taskId: started.taskId, runId: started.runId, hosts, order: [...targets], logs: [], priorLogCount: 0, prompts: [] } });

@@ -96,6 +96,16 @@ export function AgentsPanel() {
           autoComplete="off"
           spellCheck={false}
         />
+        {byKey ? (
+          <TextInput
+            label="Edge groups (EDGE_GROUPS)"
+            description="Edge group ids joined by ':', sent when the agent enrols with a global key (environment ID 0)"
+            placeholder="e.g. 1:2"
+            value={form.edgeGroups}
+            onChange={(e) => setForm({ edgeGroups: e.currentTarget.value })}
+            w={320}
+          />
+        ) : null}
         {selected === undefined && !byKey ? (
           <Text size="sm" c="dimmed">
             Pick an environment above, or paste a join token, to start agents.

@@ -1,4 +1,4 @@
-import { Alert, Badge, Button, Group, NumberInput, Paper, SimpleGrid, Stack, Switch, Text, Title } from '@mantine/core';
+import { Alert, Badge, Button, Group, NumberInput, Paper, SegmentedControl, SimpleGrid, Stack, Switch, Text, TextInput, Title } from '@mantine/core';
 import { IconPlayerPlay, IconPlayerStop } from '@tabler/icons-react';
 import { CopyField } from '../../components/CopyField';
 import { SecretField } from '../../components/SecretField';
@@ -35,7 +35,7 @@ export function ServerPanel() {
         </Group>
         <Text size="sm" c="dimmed">
           A Portainer-compatible server on this machine, to rehearse the poll and tunnel cycle. It is not a production server.
-          {status?.version ? ` It answers as Portainer ${status.version}.` : ''}
+          {status?.version ? ` It answers as Portainer ${status.version}${running && status.edition === 'be' ? ' Business Edition' : ''}.` : ''}
         </Text>
         {statusError ? (
           <Text c="red" size="sm">
@@ -92,6 +92,38 @@ export function ServerPanel() {
               w={140}
             />
             <Switch label="HTTPS (self-signed)" checked={form.https} onChange={(e) => setForm({ https: e.currentTarget.checked })} mb={8} />
+            <TextInput
+              label="Portainer version"
+              description="The release it emulates (empty: 2.23.0)"
+              placeholder="2.23.0"
+              value={form.portainerVersion}
+              onChange={(e) => setForm({ portainerVersion: e.currentTarget.value })}
+              w={180}
+              data-testid="sim-portainer-version"
+            />
+            <Stack gap={4}>
+              <Text size="sm" fw={500}>
+                Edition
+              </Text>
+              <SegmentedControl<'ce' | 'be'>
+                data={[
+                  { value: 'ce', label: 'Community' },
+                  { value: 'be', label: 'Business' },
+                ]}
+                value={form.edition}
+                onChange={(edition) => setForm({ edition })}
+                aria-label="Edition"
+              />
+            </Stack>
+            {form.edition === 'be' ? (
+              <Switch
+                label="Trust new devices on first connect"
+                description="Off: devices enrolling with a global key wait in the Waiting room"
+                checked={form.trustOnFirstConnect}
+                onChange={(e) => setForm({ trustOnFirstConnect: e.currentTarget.checked })}
+                mb={8}
+              />
+            ) : null}
             <Button leftSection={<IconPlayerPlay size={16} />} loading={busy === 'start'} onClick={() => void start()}>
               Start server
             </Button>

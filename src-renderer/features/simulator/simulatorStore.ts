@@ -1,6 +1,7 @@
 import { create } from 'zustand';
 import { api } from '../../api';
 import { notifyError } from '../../components/notify';
+import { parseIdList } from '../../../src-main/shared/domain/idList';
 import type { AgentGroupView, PollSample, SimEnvironmentView, SimStatus } from '../../../src-main/shared/schemas/simulator';
 
 /** How many poll samples the live timeline keeps. */
@@ -10,6 +11,11 @@ export interface StartForm {
   port: number;
   tunnelPort: number;
   https: boolean;
+  /** The Portainer release to emulate ('' = the default, 2.23.0). */
+  portainerVersion: string;
+  edition: 'ce' | 'be';
+  /** Business Edition: new devices are trusted at once; off sends them to the waiting room. */
+  trustOnFirstConnect: boolean;
 }
 
 export interface AgentsForm {
@@ -20,6 +26,8 @@ export interface AgentsForm {
   platform: 'docker' | 'kubernetes';
   /** Instead of a local environment: any join token (e.g. of a real Portainer). */
   edgeKey: string;
+  /** EDGE_GROUPS as the agent takes it: Edge group ids joined by ':' ('' = none), sent on its global-key call. */
+  edgeGroups: string;
 }
 
 interface SimulatorState {
@@ -69,8 +77,8 @@ const initial = {
   selectedEnvironmentId: undefined,
   groups: [],
   samples: [],
-  startForm: { port: 0, tunnelPort: 0, https: true },
-  agentsForm: { count: 1, edgeId: '', insecurePoll: true, platform: 'docker' as const, edgeKey: '' },
+  startForm: { port: 0, tunnelPort: 0, https: true, portainerVersion: '', edition: 'ce' as const, trustOnFirstConnect: true },
+  agentsForm: { count: 1, edgeId: '', insecurePoll: true, platform: 'docker' as const, edgeKey: '', edgeGroups: '' },
 } satisfies Partial<SimulatorState>;
 
 export const useSimulator = create<SimulatorState>()((set, get) => ({
@@ -88,7 +96,9 @@ export const useSimulator = create<SimulatorState>()((set, get) => ({
   start: async () => {
     set({ busy: 'start' });
     try {
-      const status = await api.sim.start(get().startForm);
+      const { portainerVersion, edition, trustOnFirstConnect, ...ports } = get().startForm;
+      const version = portainerVersion.trim();
+      const status = await api.sim.start({ ...ports, edition, ...(version ? { portainerVersion: version } : {}), ...(edition === 'be' ? { trustOnFirstConnect } : {}) });
       set({ status, statusKnown: true, statusError: undefined });
       void get().loadEnvironments();
     } catch (err) {
@@ -159,7 +169,11 @@ export const useSimulator = create<SimulatorState>()((set, get) => ({
     const edgeId = form.edgeId.trim();
     set({ busy: 'agents' });
     try {
+      // The agent's own spelling: ids joined by ':' (EDGE_GROUPS).
+      const edgeGroups = form.edgeGroups.trim();
+      const edgeGroupIds = edgeGroups ? parseIdList(edgeGroups.replaceAll(':', ','), 'edgeGroups', 'Edge group') : [];
       const group = await api.agents.start({
+        ...(edgeGroupIds.length ? { edgeGroupIds } : {}),
         ...(edgeKey !== '' ? { edgeKey } : { environmentId: selectedEnvironmentId }),
         count: form.count,
         insecurePoll: form.insecurePoll,

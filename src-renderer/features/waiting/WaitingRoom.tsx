@@ -28,6 +28,8 @@ export function WaitingRoom() {
   const [tagIds, setTagIds] = useState<string[]>([]);
   const [edgeGroupIds, setEdgeGroupIds] = useState<string[]>([]);
   const [busy, setBusy] = useState(false);
+  /** Reject deletes: it waits for a second, explicit click that names the devices. */
+  const [confirmingReject, setConfirmingReject] = useState(false);
 
   const refresh = useCallback(async () => {
     try {
@@ -57,6 +59,7 @@ export function WaitingRoom() {
     try {
       await run();
       setSelected([]);
+      setConfirmingReject(false);
       await refresh();
     } catch (err) {
       notifyError(title, err);
@@ -102,10 +105,26 @@ export function WaitingRoom() {
         <Button onClick={() => void trust()} disabled={selected.length === 0} loading={busy} data-testid="waiting-trust">
           Trust {selected.length || ''}
         </Button>
-        <Button color="red" variant="light" onClick={() => void reject()} disabled={selected.length === 0 || busy} data-testid="waiting-reject">
+        <Button color="red" variant="light" onClick={() => setConfirmingReject(true)} disabled={selected.length === 0 || busy} data-testid="waiting-reject">
           Reject (delete)
         </Button>
       </Group>
+      {confirmingReject && selected.length > 0 ? (
+        <Alert color="red" title={`Delete ${selected.length === 1 ? 'this device' : `these ${selected.length} devices`} from the server?`} data-testid="waiting-reject-confirm">
+          <Text size="sm">{items.filter((e) => selected.includes(e.id)).map((e) => e.name).join(', ')}</Text>
+          <Text size="sm" mt="xs">
+            A device whose agent still runs with the global key can enrol again and come back here: stop or uninstall its agent first.
+          </Text>
+          <Group mt="sm">
+            <Button color="red" onClick={() => void reject()} loading={busy} data-testid="waiting-reject-yes">
+              Delete {selected.length}
+            </Button>
+            <Button variant="default" onClick={() => setConfirmingReject(false)} disabled={busy}>
+              Cancel
+            </Button>
+          </Group>
+        </Alert>
+      ) : null}
       {items.length === 0 ? (
         <Text data-testid="waiting-empty">No device is waiting.</Text>
       ) : (

@@ -15,6 +15,7 @@ import { MemoryOnlySecrets } from '../../../src-main/services/secrets/secretStor
 import { MemoryStore } from '../../../src-main/services/stores/keyValueStore';
 import { AppError } from '../../../src-main/shared/contract/errors';
 import { calls, type CallName } from '../../../src-main/shared/contract/calls';
+import { pollHeaders } from '../localserver/helpers';
 
 const PASSWORD = 'portainer-test-pw-1';
 
@@ -228,6 +229,36 @@ describe('environments through the handlers', () => {
     expect(never.items).toHaveLength(3);
     const alive = await invoke('environments:list', { search: 'paging-', state: 'alive' });
     expect(alive).toEqual({ items: [], total: 0 });
+  });
+
+  // Issue #11 "also expected": the list's platform, agent version and connection filters, after real
+  // polls (a Docker agent 2.23.0, a Kubernetes agent 2.21.5, one environment never polled).
+  it('filters by platform, agent version and connection as the agents polled', async () => {
+    const { invoke } = setup();
+    await addPinned(invoke);
+    const ids: Record<string, number> = {};
+    for (const name of ['flt-docker', 'flt-kube', 'flt-never']) ids[name] = (await invoke('environments:create', { name })).environment.id;
+    const dispatcher = new Agent({ connect: { ca: a.caPem! } });
+    try {
+      const poll = async (id: number, edgeId: string, agent: string, platform: string) => {
+        const r = await request(`${a.url}/api/endpoints/${id}/edge/status`, { dispatcher, headers: pollHeaders(edgeId, { 'portainer-agent': agent, 'portainer-agent-platform': platform }) });
+        await r.body.dump();
+        expect(r.statusCode).toBe(200);
+      };
+      await poll(ids['flt-docker']!, 'flt-docker-agent', '2.23.0', '1');
+      await poll(ids['flt-kube']!, 'flt-kube-agent', '2.21.5', '2');
+    } finally {
+      await dispatcher.close();
+    }
+    const names = async (filter: Record<string, unknown>) => (await invoke('environments:list', { search: 'flt-', sort: 'Name', ...filter })).items.map((e) => e.name);
+    expect(await names({ platform: 'kubernetes' })).toEqual(['flt-kube']);
+    expect(await names({ platform: 'docker' })).toEqual(['flt-docker', 'flt-never']);
+    expect((await invoke('environments:agentVersions', {})).versions).toEqual(expect.arrayContaining(['2.23.0', '2.21.5']));
+    expect(await names({ agentVersions: ['2.21.5'] })).toEqual(['flt-kube']);
+    expect(await names({ state: 'alive' })).toEqual(['flt-docker', 'flt-kube']);
+    expect(await names({ state: 'never' })).toEqual(['flt-never']);
+    const kube = (await invoke('environments:list', { search: 'flt-kube' })).items[0]!;
+    expect(kube).toMatchObject({ type: 7, agentVersion: '2.21.5' });
   });
 
   it('updates the poll interval, keeps one Edge ID across visits, binds, disassociates and deletes', async () => {

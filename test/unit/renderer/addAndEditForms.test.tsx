@@ -1,6 +1,7 @@
 // @vitest-environment happy-dom
 import { act } from 'react';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { AppError, withCreated } from '../../../src-main/shared/contract/errors';
 import { encodeEdgeKey } from '../../../src-main/shared/domain/edgeKey';
 import type { EnvironmentDetailView } from '../../../src-main/shared/schemas/portainer';
 import { goTo } from '../../../src-renderer/components/useHashPath';
@@ -9,14 +10,13 @@ import { resetDetails } from '../../../src-renderer/features/environments/detail
 import { EnvironmentsPage } from '../../../src-renderer/features/environments/EnvironmentsPage';
 import { resetEnvList } from '../../../src-renderer/features/environments/envListStore';
 import { resetServers } from '../../../src-renderer/features/servers/serversStore';
-import { click, render, typeInto, useFakeApi, waitFor, type FakeTransport, type Rendered } from './harness';
+import { click, ok, render, typeInto, useFakeApi, waitFor, type FakeTransport, type Rendered } from './harness';
 
 // Issue #11 items 3, 4 and 5: the Add form opens empty every time; Enter in a group or tag
 // combobox picks or creates, never submits; the Edit dialog creates tags and groups as Add does.
 
 let transport: FakeTransport;
 let view: Rendered | undefined;
-const ok = <T,>(data: T) => ({ ok: true as const, data });
 const q = (sel: string) => view!.container.querySelector(sel) ?? document.body.querySelector(sel);
 const calls = (channel: string) => transport.log.filter((l) => l.channel === channel).map((l) => l.payload as Record<string, unknown>);
 
@@ -115,7 +115,7 @@ describe('Add environment', () => {
     const group = q('[data-testid="env-form-group"]');
     await typeInto(group, 'shops');
     expect(await pressEnter(group)).toBe(true);
-    // (Typing a tag and Enter adding it runs in real Chromium: test/e2e/newcomerJourney.spec.ts.)
+    // (Typing a tag and Enter adding it, in the Add form and the Edit dialog, runs in real Chromium: test/e2e/restartJourney.spec.ts.)
     const tags = q('[data-testid="env-form-tags"]');
     expect(await pressEnter(tags)).toBe(true);
     expect(calls('environments:create')).toEqual([]);
@@ -153,6 +153,29 @@ describe('Add environment: Edge groups (issue #15 item 3)', () => {
     await waitFor(() => expect(q('[data-testid="env-form-created"]')?.textContent).toContain('New Edge groups: lab.'));
     // The created environment's commands carry the groups it joined.
     await waitFor(() => expect(q('[data-testid="env-command"]')?.textContent).toContain('-e EDGE_GROUPS=3:9'));
+  });
+});
+
+describe('Add environment: what a failed create left on the server', () => {
+  const fail = (info: Record<string, unknown>) => () => ({ ok: false as const, error: info as never });
+
+  it('shows the created list apart from the field error, as main sends it (withCreated)', async () => {
+    const err = withCreated(new AppError('conflict', 'An environment named "edge-7" already exists.', 'name'), ['group "Shops" (ID 3)', 'tag "berlin" (ID 4)']) as AppError;
+    transport.override('environments:create', fail(err.toInfo() as unknown as Record<string, unknown>));
+    view = await render(<EnvironmentsPage />);
+    await typeInto(q('[data-testid="env-form-name"]'), 'edge-7');
+    await click(q('[data-testid="env-form-submit"]'));
+    await waitFor(() => expect(q('[data-testid="env-form-partial"]')?.textContent).toContain('Created before this failure (still on the server): group "Shops" (ID 3), tag "berlin" (ID 4).'));
+    // The name field says only its own problem; the list is in the alert above.
+    expect(q('[data-testid="env-form"]')!.querySelector('.mantine-InputWrapper-error')?.textContent).toBe('An environment named "edge-7" already exists.');
+  });
+
+  it('reads the list, not the wording: a message without the sentence still shows what was created', async () => {
+    transport.override('environments:create', fail({ code: 'internal', message: 'The server failed.', created: ['group "Shops" (ID 3)'] }));
+    view = await render(<EnvironmentsPage />);
+    await typeInto(q('[data-testid="env-form-name"]'), 'edge-7');
+    await click(q('[data-testid="env-form-submit"]'));
+    await waitFor(() => expect(q('[data-testid="env-form-partial"]')?.textContent).toContain('group "Shops" (ID 3)'));
   });
 });
 

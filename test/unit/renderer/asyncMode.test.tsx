@@ -7,7 +7,7 @@ import { resetDetails } from '../../../src-renderer/features/environments/detail
 import { EnvironmentsPage } from '../../../src-renderer/features/environments/EnvironmentsPage';
 import { resetEnvList } from '../../../src-renderer/features/environments/envListStore';
 import { resetServers } from '../../../src-renderer/features/servers/serversStore';
-import { click, render, typeInto, useFakeApi, waitFor, type FakeTransport, type Rendered } from './harness';
+import { click, ok, render, typeInto, useFakeApi, waitFor, type FakeTransport, type Rendered } from './harness';
 
 // Issue #15, Business Edition: async mode and its intervals in the add form (hidden with why on
 // Community Edition), the tunnel server address when the server's settings have none, the
@@ -15,7 +15,6 @@ import { click, render, typeInto, useFakeApi, waitFor, type FakeTransport, type 
 
 let transport: FakeTransport;
 let view: Rendered | undefined;
-const ok = <T,>(data: T) => ({ ok: true as const, data });
 const q = (sel: string) => view!.container.querySelector(sel) ?? document.body.querySelector(sel);
 const calls = (channel: string) => transport.log.filter((l) => l.channel === channel).map((l) => l.payload as Record<string, unknown>);
 const defaults = { ping: 60, snapshot: 3600, command: 60 };

@@ -1,9 +1,8 @@
 // @vitest-environment happy-dom
 import { describe, expect, it } from 'vitest';
 import { createRawApi } from '../../../src-main/shared/contract/client';
-import { ContractDriftError, hostRecord, runSummary, takeDrifts, useFakeApi } from './harness';
+import { ContractDriftError, hostRecord, ok, runSummary, takeDrifts, useFakeApi } from './harness';
 
-const ok = <T,>(data: T) => ({ ok: true as const, data });
 const TASK = '1b4e28ba-2fa1-41d2-883f-0016d3cca427';
 
 /**

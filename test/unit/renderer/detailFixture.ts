@@ -1,5 +1,9 @@
 import { encodeEdgeKey } from '../../../src-main/shared/domain/edgeKey';
 import type { EnvironmentDetailView, EnvironmentView } from '../../../src-main/shared/schemas/portainer';
+import { resetDetails } from '../../../src-renderer/features/environments/detailsStore';
+import { resetEnvList } from '../../../src-renderer/features/environments/envListStore';
+import { resetServers } from '../../../src-renderer/features/servers/serversStore';
+import { ok, useFakeApi, type FakeTransport } from './harness';
 
 /** Key fields of the local server's environment 3, as the details tests use them. */
 export const detailKeyFields = { portainerUrl: 'https://127.0.0.1:40001', tunnelAddress: '127.0.0.1:40002', tunnelFingerprint: 'xx//IJjB6QNm1CV2o0eJ2oh4hSo7VH+xWGCOktg6COI=', environmentId: 3 };
@@ -35,4 +39,16 @@ export function edgeDetail(environment: Partial<EnvironmentView> = {}, rest: Par
     warnings: [],
     ...rest,
   };
+}
+
+/** The details page's fake main, stores reset: the built-in local server connected, the Unassigned group, no tags. */
+export function useDetailsApi(): FakeTransport {
+  const transport = useFakeApi();
+  resetDetails();
+  resetEnvList();
+  resetServers();
+  transport.override('servers:status', ok({ profile: { id: 'local', builtIn: true, url: 'https://127.0.0.1:40001', tls: { mode: 'pinned' } }, connected: true, insecure: false, warnings: [] }));
+  transport.override('groups:list', ok({ groups: [{ id: 1, name: 'Unassigned', description: '', tagIds: [] }] }));
+  transport.override('tags:list', ok({ tags: [] }));
+  return transport;
 }

@@ -10,12 +10,11 @@ import { EnvironmentDetails } from '../../../src-renderer/features/environments/
 import { EnvironmentList, ROW_HEIGHT } from '../../../src-renderer/features/environments/EnvironmentList';
 import { PAGE_SIZE, resetEnvList, SEARCH_DEBOUNCE_MS } from '../../../src-renderer/features/environments/envListStore';
 import { resetServers } from '../../../src-renderer/features/servers/serversStore';
-import { click, errorOf, render, typeInto, useFakeApi, waitFor, type FakeTransport, type Rendered } from './harness';
+import { click, errorOf, ok, render, typeInto, useFakeApi, waitFor, type FakeTransport, type Rendered } from './harness';
 
 let transport: FakeTransport;
 let view: Rendered | undefined;
 
-const ok = <T,>(data: T) => ({ ok: true as const, data });
 
 function env(id: number, patch: Partial<EnvironmentView> = {}): EnvironmentView {
   return {
@@ -287,6 +286,30 @@ describe('Environment list selection, sort and bulk actions', () => {
     // The "rows in view" box still selects only those, and says how many that is.
     expect(q('[data-testid="env-select-loaded"]')?.closest('div')?.parentElement?.textContent).toMatch(/Select the \d+ rows in view/);
   }, 120_000);
+
+  it('the platform, agent version and connection filters go to the server as the contract takes them', async () => {
+    transport.override('environments:agentVersions', ok({ versions: ['2.21.5', '2.23.0'] }));
+    view = await render(<EnvironmentList />);
+    await waitFor(() => expect(q('[data-testid="env-row"]')).not.toBeNull());
+    const lastList = () => calls('environments:list').at(-1)!;
+    const pick = async (testId: string, label: string) => {
+      await click(q(`[data-testid="${testId}"]`));
+      const option = await waitFor(() => {
+        const o = [...document.querySelectorAll('[role="option"]')].find((x) => x.textContent === label);
+        expect(o).toBeDefined();
+        return o!;
+      });
+      await click(option);
+    };
+    await pick('env-filter-platform', 'Kubernetes');
+    await waitFor(() => expect(lastList()).toMatchObject({ platform: 'kubernetes' }));
+    await waitFor(() => expect((q('[data-testid="env-filter-agent"]') as HTMLInputElement).disabled).toBe(false));
+    await pick('env-filter-agent', '2.21.5');
+    await waitFor(() => expect(lastList()).toMatchObject({ platform: 'kubernetes', agentVersions: ['2.21.5'] }));
+    const lost = [...view.container.querySelectorAll('label')].find((l) => l.textContent === 'Lost')!;
+    await click(lost);
+    await waitFor(() => expect(lastList()).toMatchObject({ platform: 'kubernetes', agentVersions: ['2.21.5'], state: 'lost' }));
+  }, 60_000);
 
   it('sorts by a column header click, the other way on a second click, with aria-sort', async () => {
     view = await render(<EnvironmentList />);

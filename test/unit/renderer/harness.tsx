@@ -74,6 +74,9 @@ function checkAnswer(channel: string, envelope: Envelope<unknown>): Envelope<unk
   return envelope;
 }
 
+/** An ok envelope: a canned answer of main. */
+export const ok = <T,>(data: T) => ({ ok: true as const, data });
+
 /** A run summary as main writes it (every field the schema requires), with `patch` on top; counts follow the hosts. */
 export function runSummary(patch: Partial<RunSummary> & { hosts?: HostRecord[] } = {}): RunSummary {
   const hosts = patch.hosts ?? [];

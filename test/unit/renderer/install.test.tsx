@@ -6,18 +6,15 @@ import { InstallPage, environmentFromHash } from '../../../src-renderer/features
 import { buildRequest, logLinesOf, resetInstall, useInstall, validate } from '../../../src-renderer/features/install/installStore';
 import { FAILURE_FIXES } from '../../../src-main/shared/domain/failures';
 import type { HostRecord } from '../../../src-main/shared/schemas/run';
-import { click, errorOf, hostRecord, render, runSummary, typeInto, useFakeApi, waitFor, type FakeTransport, type Rendered } from './harness';
+import { click, errorOf, hostRecord, ok, render, runSummary, typeInto, waitFor, type FakeTransport, type Rendered } from './harness';
+import { taskViews, useInstallApi } from './installFixture';
 
 let transport: FakeTransport;
 let view: Rendered | undefined;
 
-const ok = <T,>(data: T) => ({ ok: true as const, data });
 const TASK = '1b4e28ba-2fa1-41d2-883f-0016d3cca427';
 const RUN = '20261128T210000-abcdef';
-
-function task(patch: Partial<TaskView> = {}): TaskView {
-  return { id: TASK, kind: 'ssh:install', title: 'Install the Edge agent on 2 hosts', status: 'running', progress: 0, createdAt: '2026-11-28T21:00:00.000Z', pendingPrompts: [], ...patch };
-}
+const task = taskViews({ id: TASK, title: 'Install the Edge agent on 2 hosts', createdAt: '2026-11-28T21:00:00.000Z' });
 
 /** What main's ssh:run answers while the run goes: the summary.json it rewrites per host change. */
 let summaryHosts: HostRecord[] = [];
@@ -25,16 +22,10 @@ let taskLog: string[] = [];
 let taskView: TaskView = task();
 
 beforeEach(() => {
-  transport = useFakeApi();
-  resetInstall();
+  transport = useInstallApi({ groups: [{ id: 1, name: 'Unassigned', description: '', tagIds: [] }], tags: [{ id: 3, name: 'edge' }] });
   summaryHosts = [];
   taskLog = [];
   taskView = task();
-  transport.override('environments:list', ok({ items: [], total: 0 }));
-  transport.override('groups:list', ok({ groups: [{ id: 1, name: 'Unassigned', description: '', tagIds: [] }] }));
-  transport.override('tags:list', ok({ tags: [{ id: 3, name: 'edge' }] }));
-  transport.override('ssh:runs', ok({ runs: [] }));
-  transport.override('tasks:list', () => ok({ tasks: [] }));
   transport.override('ssh:install', ok({ taskId: TASK, runId: RUN }));
   transport.override('tasks:get', () => ok({ ...taskView, log: [...taskLog] }));
   transport.override('ssh:run', () => ok({ summary: runSummary({ runId: RUN, hosts: summaryHosts }) }));

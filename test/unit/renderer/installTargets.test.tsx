@@ -2,30 +2,20 @@
 import { act } from 'react';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { FAILURE_FIXES } from '../../../src-main/shared/domain/failures';
-import type { TaskView } from '../../../src-main/shared/schemas/install';
 import { InstallPage } from '../../../src-renderer/features/install/InstallPage';
 import { resetInstall, useInstall } from '../../../src-renderer/features/install/installStore';
 import { targetForConfigHost } from '../../../src-renderer/features/install/TargetsPanel';
-import { click, render, runSummary, typeInto, useFakeApi, waitFor, type FakeTransport, type Rendered } from './harness';
+import { click, ok, render, runSummary, typeInto, waitFor, type FakeTransport, type Rendered } from './harness';
+import { taskViews, useInstallApi } from './installFixture';
 
 let transport: FakeTransport;
 let view: Rendered | undefined;
-const ok = <T,>(data: T) => ({ ok: true as const, data });
 const TASK = '2b4e28ba-2fa1-41d2-883f-0016d3cca428';
 const RUN = '20261128T220000-abc123';
-
-function task(patch: Partial<TaskView> = {}): TaskView {
-  return { id: TASK, kind: 'ssh:install', title: 'Test the connection to 2 hosts', status: 'running', progress: 0, createdAt: '2026-11-28T22:00:00.000Z', pendingPrompts: [], ...patch };
-}
+const task = taskViews({ id: TASK, title: 'Test the connection to 2 hosts', createdAt: '2026-11-28T22:00:00.000Z' });
 
 beforeEach(() => {
-  transport = useFakeApi();
-  resetInstall();
-  transport.override('environments:list', ok({ items: [], total: 0 }));
-  transport.override('groups:list', ok({ groups: [] }));
-  transport.override('tags:list', ok({ tags: [] }));
-  transport.override('ssh:runs', ok({ runs: [] }));
-  transport.override('tasks:list', () => ok({ tasks: [] }));
+  transport = useInstallApi({ groups: [], tags: [] });
 });
 afterEach(() => {
   view?.unmount();

@@ -1,19 +1,15 @@
 // @vitest-environment happy-dom
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { AgentGroupView } from '../../../src-main/shared/schemas/simulator';
-import { resetDetails } from '../../../src-renderer/features/environments/detailsStore';
 import { EnvironmentDetails } from '../../../src-renderer/features/environments/EnvironmentDetails';
-import { resetEnvList } from '../../../src-renderer/features/environments/envListStore';
-import { resetServers } from '../../../src-renderer/features/servers/serversStore';
-import { edgeDetail } from './detailFixture';
-import { click, render, useFakeApi, waitFor, type FakeTransport, type Rendered } from './harness';
+import { edgeDetail, useDetailsApi } from './detailFixture';
+import { click, ok, render, waitFor, type FakeTransport, type Rendered } from './harness';
 
 // Issue #11 item 2: "Start a simulated agent" on the details page showed nothing when the agent
 // could not reach the server; its error now shows where it was started.
 
 let transport: FakeTransport;
 let view: Rendered | undefined;
-const ok = <T,>(data: T) => ({ ok: true as const, data });
 
 const detail = edgeDetail();
 
@@ -30,13 +26,7 @@ const failing: AgentGroupView = {
 };
 
 beforeEach(() => {
-  transport = useFakeApi();
-  resetDetails();
-  resetEnvList();
-  resetServers();
-  transport.override('servers:status', ok({ profile: { id: 'local', builtIn: true, url: 'https://127.0.0.1:40001', tls: { mode: 'pinned' } }, connected: true, insecure: false, warnings: [] }));
-  transport.override('groups:list', ok({ groups: [{ id: 1, name: 'Unassigned', description: '', tagIds: [] }] }));
-  transport.override('tags:list', ok({ tags: [] }));
+  transport = useDetailsApi();
   transport.override('environments:get', ok(detail));
   transport.override('sim:environments', ok({ environments: [] }));
 });

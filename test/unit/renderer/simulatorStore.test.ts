@@ -60,4 +60,31 @@ describe('simulator store', () => {
     expect(last).toMatchObject({ edgeKey: 'abc', count: 1, edgeId: 'x' });
     expect(last).not.toHaveProperty('environmentId');
   });
+
+  it('starts the server in the chosen profile; the trust switch is sent for Business Edition only', async () => {
+    transport.override('sim:start', () => ({ ok: true, data: { running: true, embedded: false, https: true, version: '2.45.0', edition: 'be' } }));
+    transport.override('sim:environments', () => ({ ok: true, data: { environments: [] } }));
+    const s = useSimulator.getState();
+    await s.start();
+    s.setStartForm({ portainerVersion: ' 2.45.0 ', edition: 'be', trustOnFirstConnect: false });
+    await s.start();
+    s.setStartForm({ edition: 'ce', portainerVersion: '' });
+    await s.start();
+    const starts = transport.log.filter((c) => c.channel === 'sim:start').map((c) => c.payload);
+    expect(starts).toEqual([
+      { port: 0, tunnelPort: 0, https: true, edition: 'ce' },
+      { port: 0, tunnelPort: 0, https: true, edition: 'be', portainerVersion: '2.45.0', trustOnFirstConnect: false },
+      { port: 0, tunnelPort: 0, https: true, edition: 'ce' },
+    ]);
+  });
+
+  it("sends EDGE_GROUPS (ids joined by ':') with a global-key agent, and refuses a bad list naming the field", async () => {
+    transport.override('agents:start', () => ({ ok: true, data: { id: 'g', environmentId: 0, count: 1, startedAt: 0, states: {}, polls: 0, notModified: 0, errors: 0 } }));
+    useSimulator.getState().setAgentsForm({ edgeKey: 'k', edgeId: 'd1', edgeGroups: '3:7' });
+    await useSimulator.getState().startAgents();
+    expect(transport.log.filter((c) => c.channel === 'agents:start').at(-1)!.payload).toMatchObject({ edgeKey: 'k', edgeId: 'd1', edgeGroupIds: [3, 7] });
+    useSimulator.getState().setAgentsForm({ edgeGroups: '3:x' });
+    await useSimulator.getState().startAgents();
+    expect(transport.log.filter((c) => c.channel === 'agents:start')).toHaveLength(1);
+  });
 });

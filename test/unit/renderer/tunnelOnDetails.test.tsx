@@ -1,12 +1,9 @@
 // @vitest-environment happy-dom
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { EnvironmentDetailView, TunnelStateView } from '../../../src-main/shared/schemas/portainer';
-import { resetDetails } from '../../../src-renderer/features/environments/detailsStore';
 import { EnvironmentDetails } from '../../../src-renderer/features/environments/EnvironmentDetails';
-import { resetEnvList } from '../../../src-renderer/features/environments/envListStore';
-import { resetServers } from '../../../src-renderer/features/servers/serversStore';
-import { edgeDetail } from './detailFixture';
-import { click, render, useFakeApi, waitFor, type FakeTransport, type Rendered } from './harness';
+import { edgeDetail, useDetailsApi } from './detailFixture';
+import { click, ok, render, waitFor, type FakeTransport, type Rendered } from './harness';
 
 // Issue #10 items 3 and 4: the onboarding state follows the tunnel as the local server has it
 // (a dropped tunnel goes back from "Tunnel verified" to "Heartbeat alive"), and "Verify tunnel"
@@ -14,7 +11,6 @@ import { click, render, useFakeApi, waitFor, type FakeTransport, type Rendered }
 
 let transport: FakeTransport;
 let view: Rendered | undefined;
-const ok = <T,>(data: T) => ({ ok: true as const, data });
 const NOW = 1_800_000_000;
 
 function detail(tunnel: TunnelStateView): EnvironmentDetailView {
@@ -28,13 +24,7 @@ function detail(tunnel: TunnelStateView): EnvironmentDetailView {
 }
 
 beforeEach(() => {
-  transport = useFakeApi();
-  resetDetails();
-  resetEnvList();
-  resetServers();
-  transport.override('servers:status', ok({ profile: { id: 'local', builtIn: true, url: 'https://127.0.0.1:40001', tls: { mode: 'pinned' } }, connected: true, insecure: false, warnings: [] }));
-  transport.override('groups:list', ok({ groups: [{ id: 1, name: 'Unassigned', description: '', tagIds: [] }] }));
-  transport.override('tags:list', ok({ tags: [] }));
+  transport = useDetailsApi();
   transport.override('agents:list', ok({ groups: [] }));
 });
 afterEach(() => {

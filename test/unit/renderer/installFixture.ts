@@ -1,0 +1,21 @@
+import type { TaskView } from '../../../src-main/shared/schemas/install';
+import type { GroupView, TagView } from '../../../src-main/shared/schemas/portainer';
+import { resetInstall } from '../../../src-renderer/features/install/installStore';
+import { ok, useFakeApi, type FakeTransport } from './harness';
+
+/** The install page's fake main before any run: no environments, past runs or tasks; these groups and tags. */
+export function useInstallApi(lists: { groups: GroupView[]; tags: TagView[] }): FakeTransport {
+  const transport = useFakeApi();
+  resetInstall();
+  transport.override('environments:list', ok({ items: [], total: 0 }));
+  transport.override('groups:list', ok({ groups: lists.groups }));
+  transport.override('tags:list', ok({ tags: lists.tags }));
+  transport.override('ssh:runs', ok({ runs: [] }));
+  transport.override('tasks:list', () => ok({ tasks: [] }));
+  return transport;
+}
+
+/** A builder of one install task's views: running, nothing asked yet, `patch` on top. */
+export function taskViews(fixed: Pick<TaskView, 'id' | 'title' | 'createdAt'>): (patch?: Partial<TaskView>) => TaskView {
+  return (patch = {}) => ({ id: fixed.id, kind: 'ssh:install', title: fixed.title, status: 'running', progress: 0, createdAt: fixed.createdAt, pendingPrompts: [], ...patch });
+}
