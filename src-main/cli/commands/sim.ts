@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import { Redactor } from '../../services/logging/redact';
 import { startLocalServer } from '../../services/localserver';
 import { invalidInput } from '../../shared/contract/errors';
-import { releaseLineFor } from '../../shared/domain/releaseLines';
+import { emulatedNewerWarning, releaseLineFor } from '../../shared/domain/releaseLines';
 import { dataFolder } from '../../shared/domain/platformPaths';
 import { defineCommand } from '../defineCommand';
 import { LOOPBACK, portFlag, withFlagNames } from '../flags';
@@ -55,8 +55,9 @@ export const simCommand = defineCommand({
     if (edition !== 'ce' && edition !== 'be') throw invalidInput('--edition', `use ce (Community Edition) or be (Business Edition), not ${JSON.stringify(edition)}.`);
     const version = values['portainer-version'];
     if (version !== undefined) {
-      const { warning } = withFlagNames({ version: '--portainer-version' }, () => releaseLineFor(version, 'version'));
-      if (warning) io.stderr(`edgedeck: warning: ${warning.replace('the commands follow', 'the server emulates')}\n`);
+      withFlagNames({ version: '--portainer-version' }, () => releaseLineFor(version, 'version'));
+      const warning = emulatedNewerWarning(version);
+      if (warning) io.stderr(`edgedeck: warning: ${warning}\n`);
     }
     const dataDir = values.data ?? defaultSimDataDir();
     const redactor = new Redactor();

@@ -294,8 +294,8 @@ export interface ExistingAgent {
   sameSecret: boolean;
 }
 
-/** Reads `docker inspect` JSON of portainer_edge_agent; undefined when there is none. */
-export function parseExistingAgent(inspect: ProbeSection | undefined, desired: { edgeKey: string; agentSecret?: string }): ExistingAgent | undefined {
+/** The first object of `docker inspect` / `docker service inspect` JSON (an array); undefined when the command failed or there is none. */
+function firstInspected<T>(inspect: ProbeSection | undefined): T | undefined {
   if (!inspect || inspect.rc !== 0) return undefined;
   let arr: unknown;
   try {
@@ -303,18 +303,29 @@ export function parseExistingAgent(inspect: ProbeSection | undefined, desired: {
   } catch {
     return undefined;
   }
-  const c = Array.isArray(arr) ? (arr[0] as { Config?: { Image?: string; Env?: string[] }; State?: { Running?: boolean } }) : undefined;
-  if (!c) return undefined;
-  const env = new Map((c.Config?.Env ?? []).map((l) => [l.slice(0, l.indexOf('=') < 0 ? l.length : l.indexOf('=')), l.slice(l.indexOf('=') + 1)]));
-  const out: ExistingAgent = {
-    image: c.Config?.Image ?? '',
-    running: c.State?.Running === true,
-    sameKey: env.get('EDGE_KEY') === desired.edgeKey,
-    sameSecret: (env.get('AGENT_SECRET') ?? '') === (desired.agentSecret ?? ''),
-  };
-  const id = env.get('EDGE_ID');
-  if (id !== undefined) out.edgeId = id;
+  return Array.isArray(arr) ? (arr[0] as T | undefined) : undefined;
+}
+
+/** A container's or service's Env list as a map: split at the first '='; an item without one has the empty value. */
+function envMap(lines: string[]): Map<string, string> {
+  return new Map(lines.map((l) => (l.includes('=') ? [l.slice(0, l.indexOf('=')), l.slice(l.indexOf('=') + 1)] : [l, ''])));
+}
+
+type WantedIdentity = { edgeKey: string; agentSecret?: string };
+
+/** An existing agent from what it runs and the identity its settings hold (EDGE_ID, EDGE_KEY, AGENT_SECRET), against the one we would install. */
+function existingAgent(found: { image: string; running: boolean; edgeId?: string; edgeKey?: string; agentSecret?: string }, desired: WantedIdentity): ExistingAgent {
+  const out: ExistingAgent = { image: found.image, running: found.running, sameKey: found.edgeKey === desired.edgeKey, sameSecret: (found.agentSecret ?? '') === (desired.agentSecret ?? '') };
+  if (found.edgeId !== undefined) out.edgeId = found.edgeId;
   return out;
+}
+
+/** Reads `docker inspect` JSON of portainer_edge_agent; undefined when there is none. */
+export function parseExistingAgent(inspect: ProbeSection | undefined, desired: WantedIdentity): ExistingAgent | undefined {
+  const c = firstInspected<{ Config?: { Image?: string; Env?: string[] }; State?: { Running?: boolean } }>(inspect);
+  if (!c) return undefined;
+  const env = envMap(c.Config?.Env ?? []);
+  return existingAgent({ image: c.Config?.Image ?? '', running: c.State?.Running === true, edgeId: env.get('EDGE_ID'), edgeKey: env.get('EDGE_KEY'), agentSecret: env.get('AGENT_SECRET') }, desired);
 }
 
 /**
@@ -393,28 +404,13 @@ function imageWithoutDigest(image: string): string {
   return at < 0 ? image : image.slice(0, at);
 }
 
-function envMap(lines: string[]): Map<string, string> {
-  return new Map(lines.map((l) => (l.includes('=') ? [l.slice(0, l.indexOf('=')), l.slice(l.indexOf('=') + 1)] : [l, ''])));
-}
-
 /** Reads `docker service inspect portainer_edge_agent` (Swarm); undefined when there is no such service. */
-export function parseExistingService(inspect: ProbeSection | undefined, desired: { edgeKey: string; agentSecret?: string }): ExistingAgent | undefined {
-  if (!inspect || inspect.rc !== 0) return undefined;
-  let arr: unknown;
-  try {
-    arr = JSON.parse(inspect.out);
-  } catch {
-    return undefined;
-  }
-  const svc = Array.isArray(arr) ? (arr[0] as { Spec?: { TaskTemplate?: { ContainerSpec?: { Image?: string; Env?: string[] } } } } | undefined) : undefined;
-  const spec = svc?.Spec?.TaskTemplate?.ContainerSpec;
+export function parseExistingService(inspect: ProbeSection | undefined, desired: WantedIdentity): ExistingAgent | undefined {
+  const spec = firstInspected<{ Spec?: { TaskTemplate?: { ContainerSpec?: { Image?: string; Env?: string[] } } } }>(inspect)?.Spec?.TaskTemplate?.ContainerSpec;
   if (!spec) return undefined;
   const env = envMap(spec.Env ?? []);
   // The orchestrator keeps a service's tasks running; whether they do is the check-in's question.
-  const out: ExistingAgent = { image: imageWithoutDigest(spec.Image ?? ''), running: true, sameKey: env.get('EDGE_KEY') === desired.edgeKey, sameSecret: (env.get('AGENT_SECRET') ?? '') === (desired.agentSecret ?? '') };
-  const id = env.get('EDGE_ID');
-  if (id !== undefined) out.edgeId = id;
-  return out;
+  return existingAgent({ image: imageWithoutDigest(spec.Image ?? ''), running: true, edgeId: env.get('EDGE_ID'), edgeKey: env.get('EDGE_KEY'), agentSecret: env.get('AGENT_SECRET') }, desired);
 }
 
 /**
@@ -423,7 +419,7 @@ export function parseExistingService(inspect: ProbeSection | undefined, desired:
  * (base64 `data`, or `stringData`), the image from the Deployment. Undefined when neither the
  * ConfigMap nor the Secret exists (no agent installed this way).
  */
-export function parseExistingKube(get: ProbeSection | undefined, desired: { edgeKey: string; agentSecret?: string }, names: { configMap: string; secret: string; deployment: string }): ExistingAgent | undefined {
+export function parseExistingKube(get: ProbeSection | undefined, desired: WantedIdentity, names: { configMap: string; secret: string; deployment: string }): ExistingAgent | undefined {
   if (!get || get.rc !== 0 || !get.out.trim()) return undefined;
   type Obj = { kind?: string; metadata?: { name?: string }; data?: Record<string, string>; stringData?: Record<string, string>; spec?: { template?: { spec?: { containers?: Array<{ image?: string }> } } } };
   let doc: { kind?: string; items?: Obj[] } & Obj;
@@ -440,15 +436,7 @@ export function parseExistingKube(get: ProbeSection | undefined, desired: { edge
   if (!cm && !secret) return undefined;
   const sec = new Map<string, string>(Object.entries(secret?.stringData ?? {}));
   for (const [k, v] of Object.entries(secret?.data ?? {})) sec.set(k, Buffer.from(v, 'base64').toString('utf8'));
-  const out: ExistingAgent = {
-    image: dep?.spec?.template?.spec?.containers?.[0]?.image ?? '',
-    running: dep !== undefined,
-    sameKey: sec.get('EDGE_KEY') === desired.edgeKey,
-    sameSecret: (sec.get('AGENT_SECRET') ?? '') === (desired.agentSecret ?? ''),
-  };
-  const id = cm?.data?.EDGE_ID;
-  if (id !== undefined) out.edgeId = id;
-  return out;
+  return existingAgent({ image: dep?.spec?.template?.spec?.containers?.[0]?.image ?? '', running: dep !== undefined, edgeId: cm?.data?.EDGE_ID, edgeKey: sec.get('EDGE_KEY'), agentSecret: sec.get('AGENT_SECRET') }, desired);
 }
 
 /**

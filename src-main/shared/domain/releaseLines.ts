@@ -83,6 +83,11 @@ export function newerThanKnownWarning(version: string | undefined): string | und
   }
 }
 
+/** The local server's word for a version newer than we know: what it emulates instead, or undefined. */
+export function emulatedNewerWarning(version: string): string | undefined {
+  return newerThanKnownWarning(version) ? `Portainer ${version} is newer than the newest release line Edgedeck knows (${NEWEST_LINE.label}); the local server emulates ${NEWEST_LINE.label}.` : undefined;
+}
+
 /** The agent image a platform's command runs: Podman's new form names the registry. */
 export function agentImage(line: ReleaseLine, platform: 'standalone' | 'swarm' | 'podman', agentVersion: string): string {
   const short = `portainer/agent:${agentVersion}`;

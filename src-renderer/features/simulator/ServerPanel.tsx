@@ -4,6 +4,7 @@ import { CopyField } from '../../components/CopyField';
 import { SecretField } from '../../components/SecretField';
 import { api } from '../../api';
 import { clockTime } from '../../../src-main/shared/domain/clockTime';
+import { emulatedNewerWarning } from '../../../src-main/shared/domain/releaseLines';
 import { useSimulator } from './simulatorStore';
 
 /** Asks main for the admin password only when the user reveals it (never part of `sim:status`). */
@@ -37,6 +38,11 @@ export function ServerPanel() {
           A Portainer-compatible server on this machine, to rehearse the poll and tunnel cycle. It is not a production server.
           {status?.version ? ` It answers as Portainer ${status.version}${running && status.edition === 'be' ? ' Business Edition' : ''}.` : ''}
         </Text>
+        {running && status && emulatedNewerWarning(status.version) ? (
+          <Alert color="yellow" data-testid="sim-version-warning">
+            {emulatedNewerWarning(status.version)}
+          </Alert>
+        ) : null}
         {statusError ? (
           <Text c="red" size="sm">
             {statusError}

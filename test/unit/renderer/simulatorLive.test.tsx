@@ -106,3 +106,20 @@ describe('Simulator environments table (issue #11 item 10)', () => {
     expect(cell.getAttribute('data-truncate')).toBe('end');
   });
 });
+
+describe('Simulator page: the server profile', () => {
+  it('says so plainly when the server emulates a version newer than the newest known line, and only then', async () => {
+    transport.override('sim:status', { ok: true, data: { running: true, embedded: false, https: true, version: '2.51.0', edition: 'be', url: 'https://127.0.0.1:9443', tunnelAddress: '127.0.0.1:8000' } });
+    view = await render(<SimulatorPage />);
+    await waitFor(() => expect(view!.container.textContent).toContain('It answers as Portainer 2.51.0 Business Edition.'));
+    expect(view.container.querySelector('[data-testid="sim-version-warning"]')?.textContent).toBe(
+      'Portainer 2.51.0 is newer than the newest release line Edgedeck knows (2.40–2.45 LTS); the local server emulates 2.40–2.45 LTS.',
+    );
+    view.unmount();
+    transport.override('sim:status', { ok: true, data: { running: true, embedded: false, https: true, version: '2.45.0', edition: 'be', url: 'https://127.0.0.1:9443', tunnelAddress: '127.0.0.1:8000' } });
+    resetSimulator();
+    view = await render(<SimulatorPage />);
+    await waitFor(() => expect(view!.container.textContent).toContain('It answers as Portainer 2.45.0 Business Edition.'));
+    expect(view.container.querySelector('[data-testid="sim-version-warning"]')).toBeNull();
+  });
+});

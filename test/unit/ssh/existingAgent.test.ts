@@ -1,11 +1,18 @@
 import { describe, expect, it } from 'vitest';
-import { checkExistingAgent, parseExistingKube, parseExistingService, sameImage } from '../../../src-main/services/install/preflight';
+import { checkExistingAgent, parseExistingAgent, parseExistingKube, parseExistingService, sameImage } from '../../../src-main/services/install/preflight';
 import { listConfigHosts } from '../../../src-main/services/ssh/sshConfig';
 
 const names = { configMap: 'portainer-agent-edge', secret: 'portainer-agent-edge-key', deployment: 'portainer-agent' };
 const b64 = (s: string) => Buffer.from(s).toString('base64');
 
-describe('existing agent (Swarm service, Kubernetes objects)', () => {
+describe('existing agent (container, Swarm service, Kubernetes objects)', () => {
+  it('reads docker inspect: image, running state and identity, with the same Env rule as a service (split at the first =, a bare name is empty)', () => {
+    const out = JSON.stringify([{ Config: { Image: 'portainer/agent:2.23.0', Env: ['EDGE_ID=id-1', 'EDGE_KEY=k=1', 'AGENT_SECRET'] }, State: { Running: false } }]);
+    expect(parseExistingAgent({ out, rc: 0 }, { edgeKey: 'k=1' })).toEqual({ image: 'portainer/agent:2.23.0', running: false, edgeId: 'id-1', sameKey: true, sameSecret: true });
+    expect(parseExistingAgent({ out: '[]', rc: 0 }, { edgeKey: 'k1' })).toBeUndefined();
+    expect(parseExistingAgent({ out: 'Error: No such object', rc: 1 }, { edgeKey: 'k1' })).toBeUndefined();
+  });
+
   it('reads docker service inspect: image without the pinned digest, EDGE_ID/EDGE_KEY from the spec env; none when the service is absent', () => {
     const out = JSON.stringify([{ Spec: { TaskTemplate: { ContainerSpec: { Image: 'portainer/agent:2.21.0@sha256:abc', Env: ['EDGE_ID=id-1', 'EDGE_KEY=k1', 'AGENT_SECRET=s'] } } } }]);
     const e = parseExistingService({ out, rc: 0 }, { edgeKey: 'k1', agentSecret: 's' })!;
