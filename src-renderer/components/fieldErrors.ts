@@ -1,4 +1,4 @@
-import { AppError } from '../../src-main/shared/contract/errors';
+import { AppError, type PinMismatch } from '../../src-main/shared/contract/errors';
 import { notifyError } from './notify';
 
 /**
@@ -15,16 +15,12 @@ export function routeError(err: unknown, fields: readonly string[], title: strin
   return {};
 }
 
-/** A pinned certificate that no longer matches: "Pinned: X. Presented now: Y." (see services/portainer/errors.ts). */
-export interface TlsChange {
-  pinned: string;
-  presented: string;
+/** A pinned certificate that no longer matches: main sends both fingerprints (AppError.pinMismatch, services/portainer/errors.ts). */
+export interface TlsChange extends PinMismatch {
   message: string;
 }
 
-export function tlsChangeOf(err: { message: string; field?: string } | undefined | null): TlsChange | undefined {
-  if (!err) return undefined;
-  const m = /Pinned: ([0-9A-Fa-f:]+)\.?\s+Presented now: ([0-9A-Fa-f:]+)/.exec(err.message);
-  if (!m) return undefined;
-  return { pinned: m[1]!, presented: m[2]!, message: err.message };
+export function tlsChangeOf(err: { message: string; pinMismatch?: PinMismatch } | undefined | null): TlsChange | undefined {
+  if (!err?.pinMismatch) return undefined;
+  return { pinned: err.pinMismatch.pinned, presented: err.pinMismatch.presented, message: err.message };
 }

@@ -89,6 +89,16 @@ export function webTransport(options: WebTransportOptions = {}): WebTransport {
     }, delay);
   };
 
+  /** Drops the socket and any pending retry: idle until a listener opens it again (after close(), never). */
+  const disconnect = () => {
+    if (retryTimer !== undefined) clearTimeout(retryTimer);
+    retryTimer = undefined;
+    const ws = socket;
+    socket = undefined;
+    ws?.close();
+    setState('idle');
+  };
+
   const open = () => {
     if (closed || socket || !hasListeners() || !Socket) return;
     setState('connecting');
@@ -170,25 +180,13 @@ export function webTransport(options: WebTransportOptions = {}): WebTransport {
       open();
       return () => {
         set.delete(listener);
-        if (!hasListeners()) {
-          if (retryTimer !== undefined) clearTimeout(retryTimer);
-          retryTimer = undefined;
-          const ws = socket;
-          socket = undefined;
-          ws?.close();
-          setState('idle');
-        }
+        if (!hasListeners()) disconnect();
       };
     },
 
     close() {
       closed = true;
-      if (retryTimer !== undefined) clearTimeout(retryTimer);
-      retryTimer = undefined;
-      const ws = socket;
-      socket = undefined;
-      ws?.close();
-      setState('idle');
+      disconnect();
     },
   };
 }

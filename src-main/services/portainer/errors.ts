@@ -145,6 +145,7 @@ export function mapNetworkError(err: unknown, ctx: { baseUrl: string; host: stri
         `REFUSED: the certificate of ${ctx.host}:${ctx.port} is not the pinned one. Pinned: ${refused.pinnedSha256}. Presented now: ${refused.presentedSha256}. ` +
           `If the server's certificate was replaced on purpose, check the new fingerprint on the server and pin it again; otherwise someone may be intercepting the connection. Nothing was sent.`,
         'tls',
+        { pinMismatch: { pinned: refused.pinnedSha256 ?? '', presented: refused.presentedSha256 } },
       );
     }
     return new AppError('unauthorized', `The certificate of ${ctx.host}:${ctx.port} is not trusted by this system (${refused.reason}). ${tlsOptionsText(refused.presentedSha256)}`, 'tls');

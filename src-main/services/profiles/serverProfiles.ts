@@ -12,17 +12,6 @@ import type { SecretStore } from '../secrets/secretStore';
 import type { KeyValueStore } from '../stores/keyValueStore';
 import { EdgeIdMemory } from './edgeIds';
 
-export interface ServerProfile {
-  id: string;
-  name: string;
-  url: string;
-  auth: 'password' | 'apiKey';
-  username?: string;
-  tls: { mode: TlsMode; pinnedSha256?: string };
-  rememberSecret: boolean;
-  builtIn?: boolean;
-}
-
 export interface ProfileInput {
   name: string;
   url: string;
@@ -30,6 +19,12 @@ export interface ProfileInput {
   username?: string;
   tls: { mode: TlsMode; pinnedSha256?: string };
   rememberSecret: boolean;
+}
+
+/** A saved profile: what the user entered, its id, and whether Edgedeck made it (the local server's). */
+export interface ServerProfile extends ProfileInput {
+  id: string;
+  builtIn?: boolean;
 }
 
 /** A built-in profile logs in with a username and password, or (the embedded server) an API key. */

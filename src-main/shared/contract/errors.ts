@@ -5,7 +5,8 @@ import { FAILURE_FIXES, failure as failureFor, isFailureReason, type Failure, ty
  * `field` names the input a user must fix, so forms can show the message inline.
  * `reason` and `fix`, when set, say why in a stable code and what to do (shared/domain/failures.ts).
  * `created`, when set, names what the failed call had created before it failed (still on the
- * server), so a form can say so without reading the message (see withCreated).
+ * server), so a form can say so without reading the message (see withCreated). `pinMismatch`, when
+ * set, holds both fingerprints of a pinned server that presented another certificate.
  */
 export type ErrorCode =
   | 'invalid_input'
@@ -26,10 +27,17 @@ export interface ErrorInfo {
   reason?: FailureReason;
   fix?: string;
   created?: string[];
+  pinMismatch?: PinMismatch;
+}
+
+/** SHA-256 fingerprints (AA:BB:…) of the pinned certificate and of the one the server presented. */
+export interface PinMismatch {
+  pinned: string;
+  presented: string;
 }
 
 /** The structured parts of an error besides its code, message and field. */
-export type ErrorDetails = Partial<Failure> & { created?: string[] };
+export type ErrorDetails = Partial<Failure> & { created?: string[]; pinMismatch?: PinMismatch };
 
 export class AppError extends Error {
   readonly code: ErrorCode;
@@ -37,6 +45,7 @@ export class AppError extends Error {
   readonly reason?: FailureReason;
   readonly fix?: string;
   readonly created?: string[];
+  readonly pinMismatch?: PinMismatch;
 
   constructor(code: ErrorCode, message: string, field?: string, failure?: ErrorDetails) {
     super(message);
@@ -48,6 +57,7 @@ export class AppError extends Error {
       this.fix = failure.fix ?? FAILURE_FIXES[failure.reason];
     } else if (failure?.fix !== undefined) this.fix = failure.fix;
     if (failure?.created?.length) this.created = [...failure.created];
+    if (failure?.pinMismatch) this.pinMismatch = { pinned: failure.pinMismatch.pinned, presented: failure.pinMismatch.presented };
   }
 
   toInfo(): ErrorInfo {
@@ -56,6 +66,7 @@ export class AppError extends Error {
     if (this.reason !== undefined) info.reason = this.reason;
     if (this.fix !== undefined) info.fix = this.fix;
     if (this.created !== undefined) info.created = this.created;
+    if (this.pinMismatch !== undefined) info.pinMismatch = this.pinMismatch;
     return info;
   }
 }
@@ -77,8 +88,8 @@ export type Envelope<T> = { ok: true; data: T } | { ok: false; error: ErrorInfo 
 /** Turns an error envelope back into a typed AppError, or returns the data. */
 export function unwrap<T>(envelope: Envelope<T>): T {
   if (envelope.ok) return envelope.data;
-  const { code, message, field, reason, fix, created } = envelope.error;
-  throw new AppError(code, message, field, { ...(isFailureReason(reason) ? { reason } : {}), ...(fix !== undefined ? { fix } : {}), ...(created?.length ? { created } : {}) });
+  const { code, message, field, reason, fix, created, pinMismatch } = envelope.error;
+  throw new AppError(code, message, field, { ...(isFailureReason(reason) ? { reason } : {}), ...(fix !== undefined ? { fix } : {}), ...(created?.length ? { created } : {}), ...(pinMismatch ? { pinMismatch } : {}) });
 }
 
 /** The sentence withCreated adds to a message: what is still on the server. */
@@ -94,6 +105,6 @@ export function createdSentence(created: readonly string[]): string {
 export function withCreated(e: unknown, created: readonly string[]): unknown {
   if (!created.length) return e;
   const base = e instanceof AppError ? e : new AppError('internal', e instanceof Error ? e.message : String(e));
-  const details: ErrorDetails = { created: [...created], ...(base.reason ? { reason: base.reason } : {}), ...(base.fix !== undefined ? { fix: base.fix } : {}) };
+  const details: ErrorDetails = { created: [...created], ...(base.reason ? { reason: base.reason } : {}), ...(base.fix !== undefined ? { fix: base.fix } : {}), ...(base.pinMismatch ? { pinMismatch: base.pinMismatch } : {}) };
   return new AppError(base.code, `${base.message} ${createdSentence(created)}`, base.field, details);
 }

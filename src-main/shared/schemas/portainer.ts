@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import type { PinMismatch } from '../contract/errors';
 import { asyncIntervalProblem, ASYNC_INTERVAL_NAMES, type AsyncIntervals } from '../domain/edgeAsync';
 import { nameProblem } from '../domain/names';
 import { pollIntervalProblem } from '../domain/pollInterval';
@@ -230,7 +231,7 @@ export interface ServerStatusView {
   version?: string;
   edition?: string;
   insecure: boolean;
-  error?: { code: string; message: string; field?: string };
+  error?: { code: string; message: string; field?: string; pinMismatch?: PinMismatch };
   warnings: string[];
 }
 

@@ -1,6 +1,7 @@
 import { create } from 'zustand';
 import { api } from '../../api';
 import { errorMessage } from '../../components/notify';
+import type { PinMismatch } from '../../../src-main/shared/contract/errors';
 import type { EnvironmentState, EnvironmentView, GroupView, TagView } from '../../../src-main/shared/schemas/portainer';
 
 /** Rows per server request; the virtual list asks for the pages it shows. */
@@ -46,7 +47,7 @@ interface EnvListState {
   /** Loaded pages by index (0-based), for the current query. */
   pages: Record<number, EnvironmentView[]>;
   loading: Record<number, boolean>;
-  error?: { message: string; field?: string; code?: string };
+  error?: { message: string; field?: string; code?: string; pinMismatch?: PinMismatch };
   /** Bumped on every query change: stale answers are dropped. */
   generation: number;
   /** The selected environments by id, as last seen (bulk actions show and change exactly these). */
@@ -167,8 +168,8 @@ export const useEnvList = create<EnvListState>()((set, get) => ({
       set((s) => ({ pages: { ...s.pages, [index]: page.items }, total: page.total, error: undefined, selected: refreshed(s.selected, page.items) }));
     } catch (err) {
       if (get().generation !== generation) return;
-      const e = err as { code?: string; field?: string };
-      set({ error: { message: errorMessage(err), field: e.field, code: e.code } });
+      const e = err as { code?: string; field?: string; pinMismatch?: PinMismatch };
+      set({ error: { message: errorMessage(err), field: e.field, code: e.code, ...(e.pinMismatch ? { pinMismatch: e.pinMismatch } : {}) } });
     } finally {
       if (get().generation === generation) {
         set((s) => {

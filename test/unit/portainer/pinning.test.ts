@@ -54,6 +54,9 @@ describe('certificate pinning', () => {
     expect(err?.field).toBe('tls');
     expect(err?.message).toContain(`Pinned: ${other}`);
     expect(err?.message).toContain(`Presented now: ${fp}`);
+    // The same two fingerprints as data, for the UI's refusal (it never reads them out of the message).
+    expect(err?.pinMismatch).toEqual({ pinned: other, presented: fp });
+    expect(err?.toInfo().pinMismatch).toEqual({ pinned: other, presented: fp });
     expect(requests).toBe(before);
   });
 

@@ -360,3 +360,15 @@ describe('Environment list selection, sort and bulk actions', () => {
     expect(calls('environments:update')[0]).toEqual({ id: 1, groupId: 2 });
   }, 120_000);
 });
+
+describe('Environment list: a pinned server that presents another certificate', () => {
+  it('shows the refusal with both fingerprints from the error data, whatever the wording', async () => {
+    const pinned = Array(32).fill('AA').join(':');
+    const presented = Array(32).fill('BB').join(':');
+    transport.override('environments:list', { ok: false, error: { code: 'unauthorized', message: 'Refused: certificate changed.', field: 'tls', pinMismatch: { pinned, presented } } as never });
+    view = await render(<EnvironmentList />);
+    await waitFor(() => expect(view!.container.querySelector('[data-testid="tls-changed"]')).not.toBeNull());
+    expect(view.container.querySelector('[data-testid="tls-old-fingerprint"]')?.textContent).toBe(pinned);
+    expect(view.container.querySelector('[data-testid="tls-new-fingerprint"]')?.textContent).toBe(presented);
+  });
+});

@@ -3,11 +3,11 @@ import { act } from 'react';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { sshInstallRequest, type TaskPromptView, type TaskView } from '../../../src-main/shared/schemas/install';
 import { InstallPage, environmentFromHash } from '../../../src-renderer/features/install/InstallPage';
-import { buildRequest, logLinesOf, resetInstall, useInstall, validate } from '../../../src-renderer/features/install/installStore';
+import { buildRequest, logLinesOf, useInstall, validate } from '../../../src-renderer/features/install/installStore';
 import { FAILURE_FIXES } from '../../../src-main/shared/domain/failures';
 import type { HostRecord } from '../../../src-main/shared/schemas/run';
 import { click, errorOf, hostRecord, ok, render, runSummary, typeInto, waitFor, type FakeTransport, type Rendered } from './harness';
-import { taskViews, useInstallApi } from './installFixture';
+import { byTestId, cleanUpInstallPage, taskViews, useInstallApi } from './installFixture';
 
 let transport: FakeTransport;
 let view: Rendered | undefined;
@@ -33,13 +33,11 @@ beforeEach(() => {
   transport.override('tasks:cancel', () => ok(task({ status: 'cancelling' })));
 });
 afterEach(() => {
-  view?.unmount();
+  cleanUpInstallPage(view);
   view = undefined;
-  resetInstall();
-  document.body.innerHTML = '';
 });
 
-const q = (id: string) => document.querySelector(`[data-testid="${id}"]`);
+const q = byTestId;
 const calls = (channel: string) => transport.log.filter((c) => c.channel === channel);
 const emit = async (event: string, payload: unknown) => {
   await act(async () => {

@@ -1,7 +1,7 @@
 import type { TaskView } from '../../../src-main/shared/schemas/install';
 import type { GroupView, TagView } from '../../../src-main/shared/schemas/portainer';
 import { resetInstall } from '../../../src-renderer/features/install/installStore';
-import { ok, useFakeApi, type FakeTransport } from './harness';
+import { ok, useFakeApi, type FakeTransport, type Rendered } from './harness';
 
 /** The install page's fake main before any run: no environments, past runs or tasks; these groups and tags. */
 export function useInstallApi(lists: { groups: GroupView[]; tags: TagView[] }): FakeTransport {
@@ -19,3 +19,13 @@ export function useInstallApi(lists: { groups: GroupView[]; tags: TagView[] }): 
 export function taskViews(fixed: Pick<TaskView, 'id' | 'title' | 'createdAt'>): (patch?: Partial<TaskView>) => TaskView {
   return (patch = {}) => ({ id: fixed.id, kind: 'ssh:install', title: fixed.title, status: 'running', progress: 0, createdAt: fixed.createdAt, pendingPrompts: [], ...patch });
 }
+
+/** After each install-page test: the page unmounted, the store reset, the document empty (Mantine portals included). */
+export function cleanUpInstallPage(view: Rendered | undefined): void {
+  view?.unmount();
+  resetInstall();
+  document.body.innerHTML = '';
+}
+
+/** The element with this data-testid anywhere in the document, or null. */
+export const byTestId = (id: string) => document.querySelector(`[data-testid="${id}"]`);

@@ -3,10 +3,10 @@ import { act } from 'react';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { FAILURE_FIXES } from '../../../src-main/shared/domain/failures';
 import { InstallPage } from '../../../src-renderer/features/install/InstallPage';
-import { resetInstall, useInstall } from '../../../src-renderer/features/install/installStore';
+import { useInstall } from '../../../src-renderer/features/install/installStore';
 import { targetForConfigHost } from '../../../src-renderer/features/install/TargetsPanel';
 import { click, ok, render, runSummary, typeInto, waitFor, type FakeTransport, type Rendered } from './harness';
-import { taskViews, useInstallApi } from './installFixture';
+import { byTestId, cleanUpInstallPage, taskViews, useInstallApi } from './installFixture';
 
 let transport: FakeTransport;
 let view: Rendered | undefined;
@@ -18,13 +18,11 @@ beforeEach(() => {
   transport = useInstallApi({ groups: [], tags: [] });
 });
 afterEach(() => {
-  view?.unmount();
+  cleanUpInstallPage(view);
   view = undefined;
-  resetInstall();
-  document.body.innerHTML = '';
 });
 
-const q = (id: string) => document.querySelector(`[data-testid="${id}"]`);
+const q = byTestId;
 const calls = (channel: string) => transport.log.filter((c) => c.channel === channel);
 
 describe('import from ~/.ssh/config', () => {
