@@ -12,7 +12,7 @@ import { resolveGroupAndTags, resolveNames, type Named } from '../../shared/doma
 import type { EnvironmentDetailView, EnvironmentView } from '../../shared/schemas/portainer';
 import { defaultDataDir } from '../paths';
 import { defineCommand, type ValuesOf } from '../defineCommand';
-import { pollFlag } from '../flags';
+import { pollFlag, withFlagNames } from '../flags';
 import { EXIT_USAGE, reportError, type CliIo, type Command } from '../io';
 import { checkServerFlags, connectServer, SERVER_OPTIONS, SERVER_SECRETS, TLS_HINT } from '../serverConnection';
 
@@ -21,6 +21,7 @@ const USAGE = `edgedeck env <list|show|create|update|delete|waiting|trust> [opti
   list   [--search S] [--state alive|lost|never] [--start N] [--limit N] [--all-types] [--json]
   show   ID
   create --name N [--url PORTAINER_URL_FOR_AGENTS] [--poll SECONDS] [--group G] [--tags a,b] [--engine docker|podman]
+         [--tunnel-server-address HOST:PORT]   (Business Edition without one in its settings; default: the URL's host:8000)
   update ID [--name N] [--poll SECONDS] [--group G] [--tags a,b]
   delete ID
   waiting [--json]        devices waiting for trust (Business Edition's waiting room)
@@ -55,6 +56,7 @@ const OPTIONS = {
   tags: { type: 'string' },
   engine: { type: 'string' },
   'edge-groups': { type: 'string' },
+  'tunnel-server-address': { type: 'string' },
 } as const;
 
 type Values = ValuesOf<typeof OPTIONS>;
@@ -210,15 +212,22 @@ async function runVerb(verb: string, values: Values, positionals: string[], prof
     case 'create': {
       if (!values.name) throw invalidInput('--name', 'Give the environment a name: --name NAME.');
       const group = values.group?.trim();
-      const req = parse('environments:create', {
+      // The contract's field names, as the user typed them here.
+      const flags = { tunnelServerAddress: '--tunnel-server-address', portainerUrl: '--url' };
+      const req = withFlagNames(flags, () => parse('environments:create', {
         name: values.name,
         portainerUrl: values.url,
         pollSeconds: pollFlag(values.poll, '--poll'),
         ...(group ? { groupName: group } : {}),
         tagNames: tagNames(values.tags),
         containerEngine: values.engine,
-      }) as Parameters<typeof h['environments:create']>[0];
-      const d = await h['environments:create'](req);
+        tunnelServerAddress: values['tunnel-server-address'],
+      })) as Parameters<typeof h['environments:create']>[0];
+      const d = await Promise.resolve(h['environments:create'](req)).catch((e: unknown) =>
+        withFlagNames(flags, () => {
+          throw e;
+        }),
+      );
       io.stdout(envJson(d, { created: { group: d.created.group?.name ?? null, tags: d.created.tags.map((t) => t.name) } }));
       return 0;
     }

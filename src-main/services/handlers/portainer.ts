@@ -237,10 +237,8 @@ export function createPortainerHandlers(deps: PortainerHandlerDeps): Pick<Handle
       let client: PortainerClient | undefined;
       try {
         if (https) {
+          // An untrusted certificate is said by certificate.trustedBySystem / untrustedReason; the form asks about it.
           view.certificate = await probeCertificate(base);
-          if (!view.certificate.trustedBySystem) {
-            view.warnings.push(`This computer does not trust the certificate (${view.certificate.untrustedReason ?? 'unverified'}). Compare the fingerprint with the one on the server before pinning it.`);
-          }
         }
         // Ask for the version over exactly the connection just inspected.
         const tls = !https ? { mode: 'system' as const } : view.certificate?.trustedBySystem ? { mode: 'system' as const } : { mode: 'pinned' as const, pinnedSha256: view.certificate!.sha256 };
@@ -259,7 +257,7 @@ export function createPortainerHandlers(deps: PortainerHandlerDeps): Pick<Handle
             await c.close();
           }
         }
-        view.warnings.push(e instanceof AppError ? e.message : `Could not ask the server for its version: ${(e as Error).message}`);
+        view.versionError = e instanceof AppError ? e.message : `Could not ask the server for its version: ${(e as Error).message}`;
       } finally {
         await client?.close();
       }

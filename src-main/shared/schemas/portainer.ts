@@ -210,6 +210,9 @@ export interface ServerProbeView {
   certificate: CertificateView | null;
   /** Version from /api/system/status, when the server answered like Portainer. */
   portainerVersion?: string;
+  /** Why there is no version: what the server (or the network) answered instead. */
+  versionError?: string;
+  /** Things to tell the user before saving (plain http); the certificate's own state is in `certificate`. */
   warnings: string[];
   /**
    * An http:// address that should be https://: `tls-answered` when the port answered a TLS

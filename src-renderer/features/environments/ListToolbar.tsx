@@ -1,4 +1,5 @@
-import { Group, MultiSelect, SegmentedControl, Select, Text, TextInput } from '@mantine/core';
+import { Group, MultiSelect, Select, TextInput } from '@mantine/core';
+import { LabelledChoice } from '../../components/LabelledChoice';
 import { IconSearch } from '@tabler/icons-react';
 import { useEnvList, type PlatformFilter } from './envListStore';
 
@@ -67,23 +68,19 @@ export function ListToolbar() {
         w={140}
         data-testid="env-filter-agent"
       />
-      <div>
-        <Text size="sm" fw={500} mb={4} id="env-state-filter">
-          Connection
-        </Text>
-        <SegmentedControl
-          aria-labelledby="env-state-filter"
-          data={[
-            { value: 'all', label: 'All' },
-            { value: 'alive', label: 'Alive' },
-            { value: 'lost', label: 'Lost' },
-            { value: 'never', label: 'Never checked in' },
-          ]}
-          value={query.state ?? 'all'}
-          onChange={(v) => store().setQuery({ state: v === 'all' ? undefined : (v as 'alive' | 'lost' | 'never') })}
-          data-testid="env-filter-state"
-        />
-      </div>
+      <LabelledChoice<'all' | 'alive' | 'lost' | 'never'>
+        id="env-state-filter"
+        label="Connection"
+        data={[
+          { value: 'all', label: 'All' },
+          { value: 'alive', label: 'Alive' },
+          { value: 'lost', label: 'Lost' },
+          { value: 'never', label: 'Never checked in' },
+        ]}
+        value={query.state ?? 'all'}
+        onChange={(v) => store().setQuery({ state: v === 'all' ? undefined : v })}
+        data-testid="env-filter-state"
+      />
     </Group>
   );
 }

@@ -1,7 +1,8 @@
-import { Alert, Button, Checkbox, Group, PasswordInput, SegmentedControl, SimpleGrid, Stack, Text, Textarea, TextInput } from '@mantine/core';
+import { Alert, Button, Checkbox, Group, PasswordInput, SimpleGrid, Stack, Text, Textarea, TextInput } from '@mantine/core';
 import { IconAlertTriangle, IconFolderOpen, IconRefresh } from '@tabler/icons-react';
 import { useEffect } from 'react';
 import { useCapabilities } from '../../capabilities';
+import { LabelledChoice } from '../../components/LabelledChoice';
 import type { Delivery } from './exportStore';
 import { ALL_FORMATS, FORMAT_INFO } from './formats';
 import { useExportOptions, type Encryption } from './optionsStore';
@@ -98,25 +99,23 @@ export function ExportOptionsFields({ idPrefix, delivery, deviceFormats = true }
         data-testid={`${idPrefix}-expires`}
       />
 
-      <div>
-        <Text size="sm" fw={500} id={`${idPrefix}-encryption-label`}>
-          Encryption
-        </Text>
-        <Text size="xs" c="dimmed" mb={6}>
-          Encrypted exports are one .tar.age file; decrypt with <code>age -d</code>.
-        </Text>
-        <SegmentedControl
-          aria-labelledby={`${idPrefix}-encryption-label`}
-          data={[
-            { value: 'none', label: 'None' },
-            { value: 'passphrase', label: 'Passphrase' },
-            { value: 'age', label: 'age recipients' },
-          ]}
-          value={o.encryption}
-          onChange={(v) => store().set({ encryption: v as Encryption })}
-          data-testid={`${idPrefix}-encryption`}
-        />
-      </div>
+      <LabelledChoice<Encryption>
+        id={`${idPrefix}-encryption-label`}
+        label="Encryption"
+        hint={
+          <>
+            Encrypted exports are one .tar.age file; decrypt with <code>age -d</code>.
+          </>
+        }
+        data={[
+          { value: 'none', label: 'None' },
+          { value: 'passphrase', label: 'Passphrase' },
+          { value: 'age', label: 'age recipients' },
+        ]}
+        value={o.encryption}
+        onChange={(encryption) => store().set({ encryption })}
+        data-testid={`${idPrefix}-encryption`}
+      />
       {o.encryption === 'none' ? (
         <Text size="xs" c="orange" data-testid={`${idPrefix}-plain-note`}>
           Not encrypted: the {downloading ? 'archive' : 'folder'} holds join tokens in plain files (mode 600, folders 700). Move it only over channels you trust.
@@ -149,21 +148,17 @@ export function ExportOptionsFields({ idPrefix, delivery, deviceFormats = true }
       ) : null}
 
       {canDownload ? (
-        <div>
-          <Text size="sm" fw={500} id={`${idPrefix}-delivery-label`}>
-            Deliver as
-          </Text>
-          <SegmentedControl
-            aria-labelledby={`${idPrefix}-delivery-label`}
-            data={[
-              { value: 'folder', label: 'Folder on this computer' },
-              { value: 'download', label: 'Download archive' },
-            ]}
-            value={delivery.value}
-            onChange={(v) => delivery.onChange(v as Delivery)}
-            data-testid={`${idPrefix}-delivery`}
-          />
-        </div>
+        <LabelledChoice<Delivery>
+          id={`${idPrefix}-delivery-label`}
+          label="Deliver as"
+          data={[
+            { value: 'folder', label: 'Folder on this computer' },
+            { value: 'download', label: 'Download archive' },
+          ]}
+          value={delivery.value}
+          onChange={(v) => delivery.onChange(v)}
+          data-testid={`${idPrefix}-delivery`}
+        />
       ) : null}
       {downloading ? (
         <Alert color="orange" icon={<IconAlertTriangle size={16} />} maw={720} data-testid={`${idPrefix}-download-note`}>

@@ -1,4 +1,4 @@
-import { Alert, Badge, Button, Checkbox, Group, Loader, ScrollArea, SegmentedControl, Stack, Table, Text, TextInput, Title } from '@mantine/core';
+import { Alert, Badge, Button, Checkbox, Group, Loader, ScrollArea, Stack, Table, Text, TextInput, Title } from '@mantine/core';
 import { IconCloudOff, IconDownload, IconSearch } from '@tabler/icons-react';
 import { useEffect } from 'react';
 import { stateColors, stateLabels } from '../environments/format';
@@ -11,6 +11,7 @@ import { IncludeImageFields } from './IncludeImageFields';
 import { AgentMetaFields } from '../../components/agentMeta/AgentMetaFields';
 import { useExportMeta } from '../../components/agentMeta/agentMetaStore';
 import { TruncatedName } from '../../components/TruncatedName';
+import { LabelledChoice } from '../../components/LabelledChoice';
 
 function when(iso: string | undefined): string {
   if (!iso) return '—';
@@ -38,21 +39,17 @@ function EnvironmentPicker() {
             w={260}
             data-testid="export-search"
           />
-          <div>
-            <Text size="sm" fw={500} mb={4} id="export-source-label">
-              Environments from
-            </Text>
-            <SegmentedControl
-              aria-labelledby="export-source-label"
-              data={[
-                { value: 'server', label: 'The server' },
-                { value: 'cache', label: 'Offline copy' },
-              ]}
-              value={s.source}
-              onChange={(v) => void store().setSource(v as Source)}
-              data-testid="export-source"
-            />
-          </div>
+          <LabelledChoice<Source>
+            id="export-source-label"
+            label="Environments from"
+            data={[
+              { value: 'server', label: 'The server' },
+              { value: 'cache', label: 'Offline copy' },
+            ]}
+            value={s.source}
+            onChange={(v) => void store().setSource(v)}
+            data-testid="export-source"
+          />
         </Group>
         {s.loading ? <Loader size="sm" aria-label="Loading environments" /> : null}
       </Group>
@@ -153,21 +150,17 @@ export function ExportTab() {
   const kind = useExportStore((s) => s.kind);
   return (
     <Stack gap="lg">
-      <div>
-        <Text size="sm" fw={500} id="export-kind-label">
-          What to export
-        </Text>
-        <SegmentedControl
-          aria-labelledby="export-kind-label"
-          data={[
-            { value: 'devices', label: 'A bundle per environment' },
-            { value: 'global', label: 'Auto-onboarding bundle (global key)' },
-          ]}
-          value={kind}
-          onChange={(v) => useExportStore.getState().setKind(v as Kind)}
-          data-testid="export-kind"
-        />
-      </div>
+      <LabelledChoice<Kind>
+        id="export-kind-label"
+        label="What to export"
+        data={[
+          { value: 'devices', label: 'A bundle per environment' },
+          { value: 'global', label: 'Auto-onboarding bundle (global key)' },
+        ]}
+        value={kind}
+        onChange={(v) => useExportStore.getState().setKind(v)}
+        data-testid="export-kind"
+      />
       {kind === 'global' ? <GlobalExport /> : <DeviceExport />}
     </Stack>
   );

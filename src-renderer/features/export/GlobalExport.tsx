@@ -1,9 +1,10 @@
-import { Alert, Button, Checkbox, Code, Group, List, SegmentedControl, SimpleGrid, Stack, Text, TextInput, Title } from '@mantine/core';
+import { Alert, Button, Checkbox, Code, Group, List, SimpleGrid, Stack, Text, TextInput, Title } from '@mantine/core';
 import { IconAlertTriangle, IconCircleCheck, IconDownload, IconInfoCircle } from '@tabler/icons-react';
 import { AgentMetaFields } from '../../components/agentMeta/AgentMetaFields';
 import { useExportMeta } from '../../components/agentMeta/agentMetaStore';
 import { CopyField } from '../../components/CopyField';
 import { InsecurePollSwitch } from '../../components/InsecurePollSwitch';
+import { LabelledChoice } from '../../components/LabelledChoice';
 import { ExportOptionsFields } from './ExportOptionsFields';
 import { GLOBAL_FORMAT_INFO, GLOBAL_FORMATS, useGlobalExport } from './globalExportStore';
 
@@ -36,21 +37,17 @@ export function GlobalExport() {
           1. Bundle
         </Title>
         <Stack gap="md">
-          <div>
-            <Text size="sm" fw={500} id="export-global-platform-label">
-              Devices run
-            </Text>
-            <SegmentedControl
-              aria-labelledby="export-global-platform-label"
-              data={[
-                { value: 'standalone', label: 'Docker' },
-                { value: 'podman', label: 'Podman' },
-              ]}
-              value={s.platform}
-              onChange={(v) => store().set({ platform: v as 'standalone' | 'podman' })}
-              data-testid="export-global-platform"
-            />
-          </div>
+          <LabelledChoice<'standalone' | 'podman'>
+            id="export-global-platform-label"
+            label="Devices run"
+            data={[
+              { value: 'standalone', label: 'Docker' },
+              { value: 'podman', label: 'Podman' },
+            ]}
+            value={s.platform}
+            onChange={(platform) => store().set({ platform })}
+            data-testid="export-global-platform"
+          />
           <div role="group" aria-labelledby="export-global-formats-label">
             <Text size="sm" fw={500} id="export-global-formats-label">
               Files

@@ -140,7 +140,7 @@ export function ServerFormModal() {
                 Certificate verification is OFF: anyone on the network path could read the password and change what the server answers.
               </Alert>
             ) : null}
-            {s.probeWarnings.filter((w) => !/does not trust/.test(w)).map((w) => (
+            {s.probeWarnings.map((w) => (
               <Alert key={w} color="yellow">
                 {w}
               </Alert>

@@ -131,7 +131,7 @@ export const useServerForm = create<ServerFormState>()((set, get) => ({
       if (!probe.portainerVersion) {
         set({
           ...patch,
-          errors: { url: probe.warnings.find((w) => /Portainer/i.test(w)) ?? probe.warnings[0] ?? `${probe.url} does not answer like a Portainer server.` },
+          errors: { url: probe.versionError ?? `${probe.url} does not answer like a Portainer server.` },
         });
         return;
       }

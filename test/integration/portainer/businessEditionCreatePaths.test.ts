@@ -70,15 +70,28 @@ describe('BE server without a tunnel server address: every create path sends Edg
     expect((refused as Error).message).toMatch(/EdgeTunnelServerAddress is required/);
   });
 
-  it('edgedeck env create', async () => {
-    let out = '';
-    let err = '';
-    const io = { stdout: (t: string) => void (out += t), stderr: (t: string) => void (err += t), readStdin: async () => `${ADMIN_PASSWORD}\n`, stopSignal: new AbortController().signal };
-    const code = await makeEnvCommand({ store: new MemoryStore() }).run(['create', '--server', server.url, '--username', 'admin', '--password-stdin', '--pin', fp, '--name', 'cli-be'], io);
-    expect(err).toBe('');
-    expect(code).toBe(0);
-    const env = JSON.parse(out) as { id: number };
-    expect(await tunnelOf(env.id)).toBe(expectedDerived());
+  it('edgedeck env create: host:8000 by default, --tunnel-server-address when given, a bad one refused naming the flag', async () => {
+    const envCreate = async (extra: string[]) => {
+      let out = '';
+      let err = '';
+      const io = { stdout: (t: string) => void (out += t), stderr: (t: string) => void (err += t), readStdin: async () => `${ADMIN_PASSWORD}\n`, stopSignal: new AbortController().signal };
+      const code = await makeEnvCommand({ store: new MemoryStore() }).run(['create', '--server', server.url, '--username', 'admin', '--password-stdin', '--pin', fp, ...extra], io);
+      return { code, out, err };
+    };
+    const plain = await envCreate(['--name', 'cli-be']);
+    expect(plain.err).toBe('');
+    expect(plain.code).toBe(0);
+    expect(await tunnelOf((JSON.parse(plain.out) as { id: number }).id)).toBe(expectedDerived());
+    const typed = await envCreate(['--name', 'cli-be-typed', '--tunnel-server-address', 'tunnel.example.com:8123']);
+    expect(typed.code).toBe(0);
+    expect(await tunnelOf((JSON.parse(typed.out) as { id: number }).id)).toBe('tunnel.example.com:8123');
+    const bad = await envCreate(['--name', 'cli-be-bad', '--tunnel-server-address', 'https://tunnel.example.com:8123']);
+    expect(bad.code).toBe(2);
+    expect(bad.err).toMatch(/^edgedeck: --tunnel-server-address: .*without a scheme/);
+    // Nothing is derived from a localhost --url: it is refused first, naming the flag.
+    const local = await envCreate(['--name', 'cli-be-local', '--url', 'https://localhost:9443']);
+    expect(local.code).toBe(2);
+    expect(local.err).toMatch(/^edgedeck: --url: Portainer refuses "localhost"/);
   });
 
   it("the SSH install's create: the CLI's wiring derives host:8000, the app's sends the built-in server's tunnel", async () => {

@@ -84,6 +84,18 @@ describe('add-server form', () => {
     expect(payloads('servers:probe').map((p) => p.url)).toEqual(['http://branch.example.com:30443', 'https://branch.example.com:30443']);
   });
 
+  it('a server that does not answer like Portainer: the URL field says what it answered (versionError), not another warning', async () => {
+    transport.override('servers:probe', (p) => ({
+      ok: true,
+      data: { url: (p as { url: string }).url, https: false, certificate: null, warnings: ['This address uses http://: the password or API key would travel unencrypted.'], versionError: 'The server answered 404 Not Found at /api/system/status.' },
+    }));
+    await openAt(true);
+    await typeInto(q('server-form-url'), 'http://branch.example.com:8080');
+    await click(q('server-form-probe'));
+    await waitFor(() => expect(document.body.textContent).toContain('The server answered 404 Not Found at /api/system/status.'));
+    expect(q('server-form-password')).toBeNull();
+  });
+
   it('offers "remember" only where secrets can be remembered', async () => {
     await openAt(false);
     await toAuthStep();
