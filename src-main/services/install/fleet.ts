@@ -4,7 +4,7 @@ import { existsSync, mkdirSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { AppError, failureOf } from '../../shared/contract/errors';
 import { failure, type Failure } from '../../shared/domain/failures';
-import type { HostRecord, HostStatus, RunListItem, RunOptions, RunSummary, Transcript } from '../../shared/schemas/run';
+import { RUN_ID, type HostRecord, type HostStatus, type RunListItem, type RunOptions, type RunSummary, type Transcript } from '../../shared/schemas/run';
 import { CoalescedFile } from '../stores/coalescedFile';
 import { ensurePrivateDir } from '../platform/privateFiles';
 import { targetSlug } from '../../shared/domain/sshTarget';
@@ -80,12 +80,8 @@ export function newRunId(): string {
   return `${new Date().toISOString().replace(/[-:]/g, '').replace(/\..*/, '')}-${randomBytes(3).toString('hex')}`;
 }
 
-function validRunId(id: string): boolean {
-  return /^[A-Za-z0-9_-]{1,64}$/.test(id);
-}
-
 export function runDir(runsDir: string, runId: string): string {
-  if (!validRunId(runId)) throw new AppError('invalid_input', `"${runId}" is not a run id.`, 'runId');
+  if (!RUN_ID.test(runId)) throw new AppError('invalid_input', `"${runId}" is not a run id.`, 'runId');
   return join(runsDir, runId);
 }
 
@@ -98,7 +94,7 @@ export function readRunSummary(runsDir: string, runId: string): RunSummary {
 export function listRuns(runsDir: string): RunListItem[] {
   if (!existsSync(runsDir)) return [];
   return readdirSync(runsDir)
-    .filter((d) => validRunId(d) && existsSync(join(runsDir, d, 'summary.json')))
+    .filter((d) => RUN_ID.test(d) && existsSync(join(runsDir, d, 'summary.json')))
     .map((d) => {
       const s = readRunSummary(runsDir, d);
       return { runId: s.runId, createdAt: s.createdAt, finished: s.finished, counts: s.counts };

@@ -1,5 +1,6 @@
 import { homedir } from 'node:os';
 import { expandHome } from '../../shared/domain/platformPaths';
+import type { SshConfigHostView } from '../../shared/schemas/install';
 
 /**
  * A small reader for OpenSSH client config (~/.ssh/config): Host blocks with the options the
@@ -106,15 +107,8 @@ function expandTokens(value: string, host: string, c: HostConfig, home: string):
   return v;
 }
 
-/** One concrete Host of the config (an alias a user can type), with what it resolves to. */
-export interface ConfigHostEntry {
-  alias: string;
-  hostName?: string;
-  user?: string;
-  port?: number;
-  proxyJump?: string;
-  identityFile?: string;
-}
+/** One concrete Host of the config (an alias a user can type), with what it resolves to: what ssh:configHosts lists. */
+export type ConfigHostEntry = SshConfigHostView;
 
 /**
  * The concrete aliases of Host lines, in file order, each resolved like a connection would

@@ -2,7 +2,7 @@ import { z } from 'zod';
 import { FAILURE_REASONS } from '../domain/failures';
 import { agentMetaSchema } from './agentMeta';
 import { pollSeconds } from './portainer';
-import { checkinTimeoutSeconds, runSummarySchema } from './run';
+import { checkinTimeoutSeconds, RUN_ID, runSummarySchema } from './run';
 
 /** Requests and views of the SSH install and of tasks (contract: ssh:*, tasks:*; events task:*). */
 
@@ -63,9 +63,9 @@ export const sshInstallRequest = z
   })
   .strict();
 
-export const sshResumeRequest = z.object({ runId: z.string().regex(/^[A-Za-z0-9_-]{1,64}$/), serverId: z.string().min(1).optional(), ...runSecrets }).strict();
-export const sshRunRequest = z.object({ runId: z.string().regex(/^[A-Za-z0-9_-]{1,64}$/) }).strict();
-export const sshTranscriptRequest = z.object({ runId: z.string().regex(/^[A-Za-z0-9_-]{1,64}$/), target }).strict();
+export const sshResumeRequest = z.object({ runId: z.string().regex(RUN_ID), serverId: z.string().min(1).optional(), ...runSecrets }).strict();
+export const sshRunRequest = z.object({ runId: z.string().regex(RUN_ID) }).strict();
+export const sshTranscriptRequest = z.object({ runId: z.string().regex(RUN_ID), target }).strict();
 export const taskIdRequest = z.object({ taskId: z.string().uuid() }).strict();
 export const taskAnswerRequest = z.object({ taskId: z.string().uuid(), promptId: z.string().uuid(), answer: z.string().max(4096).optional() }).strict();
 

@@ -2,6 +2,9 @@ import { z } from 'zod';
 import { checkinWaitProblem } from '../domain/checkinWait';
 import { FAILURE_REASONS } from '../domain/failures';
 
+/** A run's id, which names its folder under runs/: letters, digits, '_' and '-', at most 64. */
+export const RUN_ID = /^[A-Za-z0-9_-]{1,64}$/;
+
 /**
  * The record of an SSH run as main keeps it (summary.json, one transcript per host attempt) and
  * sends it (ssh:run, ssh:transcript, ssh:runs, the ssh:install task's result). One definition:
