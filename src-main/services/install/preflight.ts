@@ -68,7 +68,12 @@ function runtimeSections(r: RuntimeProbe): string {
  * use: run it through RemoteHost with privileged: true, so the password goes on stdin).
  */
 export function runtimeScript(runtimePath: string, r: RuntimeProbe): string {
-  return `exec 3>&2; ep=''; rt=${shellQuote(runtimePath)}\n${runtimeSections(r)}`;
+  return runtimeBody(shellQuote(runtimePath), r);
+}
+
+/** The runtime sections as a script of their own, the runtime's path given as the shell word `rt`. */
+function runtimeBody(rt: string, r: RuntimeProbe): string {
+  return `exec 3>&2; ep=''; rt=${rt}\n${runtimeSections(r)}`;
 }
 
 /** The probe's output for the transcript: the existing agent's inspect holds its env (secrets). */
@@ -136,11 +141,12 @@ export function probeScript(o: { portainerUrl: string; tunnelHost: string; tunne
   const lines = [networkStart(network), ...local.map(([name, cmd]) => section(name, cmd))];
   if (o.runtime) {
     lines.push(
-      `exec 3>&2; rt=$(command -v ${o.runtime.bin})`,
+      `rt=$(command -v ${o.runtime.bin})`,
       `if [ "$(id -u)" = 0 ]; then ep=''; elif command -v sudo >/dev/null 2>&1 && sudo -n true 2>/dev/null; then ep='sudo -n --'; else ep=-; fi`,
-      `if [ -n "$rt" ] && [ "$ep" != - ]; then`,
-      runtimeSections(o.runtime),
-      'fi',
+      // One privileged shell asks the engine everything (one sudo, not one per docker call: each
+      // sudo is a PAM session, a log line and a fork more on the host); its fd 3 is its own, as
+      // sudo closes the caller's.
+      `if [ -n "$rt" ] && [ "$ep" != - ]; then $ep sh -c ${shellQuote(runtimeBody('"$1"', o.runtime))} sh "$rt"; fi`,
     );
   }
   // The clock last, so that it is read just before the answer reaches this computer (checkClock).

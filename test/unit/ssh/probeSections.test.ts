@@ -1,5 +1,5 @@
 import { execFile, spawnSync } from 'node:child_process';
-import { mkdirSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
@@ -59,6 +59,29 @@ describe('runtime sections (docker info + existing agent in one exec)', () => {
     expect(p).toContain(`ep='sudo -n --'`);
     expect(p).toMatch(/if \[ "\$\(id -u\)" = 0 \]; then ep=''/);
     expect(p).not.toMatch(/sudo -S|sudo -k/);
+  });
+});
+
+describe('the runtime sections in the probe, as a sudo user', () => {
+  it('ask the engine under one sudo (not one per docker call), with the same sections', () => {
+    // This test runs as root: a fake `id` makes the probe see a sudo user, a fake `sudo` logs
+    // each call and runs the command as it is (its flags dropped).
+    const bin = join(dir, 'sudo-user-bin');
+    mkdirSync(bin);
+    const log = join(dir, 'sudo.log');
+    writeFileSync(join(bin, 'id'), `#!/bin/sh\ncase "$1" in -u) echo 1000 ;; -un) echo ops ;; -nG) echo ops ;; esac\n`, { mode: 0o755 });
+    writeFileSync(join(bin, 'sudo'), `#!/bin/sh\nwhile [ "$1" = -n ] || [ "$1" = -- ]; do shift; done\necho "$1" >>${log}\nexec "$@"\n`, { mode: 0o755 });
+    writeFileSync(join(bin, 'docker'), readFileSync(fakeDocker(0, 'json'), 'utf8').replace('esac', '  image) echo sha256:abc ;;\nesac'), { mode: 0o755 });
+    const probe = probeScript({ portainerUrl: 'https://127.0.0.1:1', portainerHost: '127.0.0.1', tunnelHost: '127.0.0.1', tunnelPort: 1, runtime: { ...rp, image: 'portainer/agent:2.23.0', noPull: true } });
+    const r = spawnSync('sh', ['-c', probe], { encoding: 'utf8', env: { ...process.env, PATH: `${bin}:${process.env.PATH}` } });
+    const s = parseProbe(r.stdout);
+    expect(s.id?.out).toBe('1000\nops\nops');
+    expect(s.info).toEqual({ out: '27.1.0|inactive|false|linux|x86_64', rc: 0 });
+    expect(JSON.parse(s.existing!.out)[0].State.Running).toBe(true);
+    expect(s.image).toEqual({ out: 'present sha256:abc', rc: 0 });
+    // `sudo -n true` twice (the privileges check, then whether to ask the engine), then one shell
+    // for info, the existing agent and the image: before, each of the three was a sudo of its own.
+    expect(readFileSync(log, 'utf8').trim().split('\n')).toEqual(['true', 'true', 'sh']);
   });
 });
 
