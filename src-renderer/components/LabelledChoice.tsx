@@ -10,11 +10,13 @@ interface Props<T extends string> {
   data: ReadonlyArray<{ value: T; label: string }>;
   value: T;
   onChange(value: T): void;
+  /** A message under the control (an AppError naming this field). */
+  error?: ReactNode;
   'data-testid'?: string;
 }
 
 /** A few mutually exclusive choices with a visible label that names them for screen readers too. */
-export function LabelledChoice<T extends string>({ id, label, hint, data, value, onChange, ...rest }: Props<T>) {
+export function LabelledChoice<T extends string>({ id, label, hint, data, value, onChange, error, ...rest }: Props<T>) {
   return (
     <div>
       <Text size="sm" fw={500} mb={hint ? 0 : 4} id={id}>
@@ -26,6 +28,11 @@ export function LabelledChoice<T extends string>({ id, label, hint, data, value,
         </Text>
       ) : null}
       <SegmentedControl aria-labelledby={id} data={[...data]} value={value} onChange={(v) => onChange(v as T)} data-testid={rest['data-testid']} />
+      {error ? (
+        <Text size="xs" c="red" mt={4}>
+          {error}
+        </Text>
+      ) : null}
     </div>
   );
 }

@@ -340,7 +340,7 @@ function printPlan(plan: ImportPlan, io: CliIo, json: boolean): void {
   }
   const word = { create: 'will create', exists: 'exists', error: 'ERROR' } as const;
   for (const i of plan.items) {
-    io.stdout(i.action === 'error' ? `  ${problemText({ row: i.row, ...(i.name ? { name: i.name } : {}), message: i.message }).replace(/^row/, 'row')}\n` : `  row ${i.row} (${i.name}): ${word[i.action]}: ${i.message}\n`);
+    io.stdout(i.action === 'error' ? `  ${problemText({ row: i.row, ...(i.name ? { name: i.name } : {}), message: i.message })}\n` : `  row ${i.row} (${i.name}): ${word[i.action]}: ${i.message}\n`);
   }
 }
 

@@ -1,7 +1,7 @@
 import { Alert, Code, Group, Input, PasswordInput, SegmentedControl, Stack, Switch, Text, TextInput, Textarea, Title } from '@mantine/core';
 import { useEffect } from 'react';
 import type { Platform, TargetOs } from '../../../src-main/shared/domain/types';
-import { ChoiceField, type Choice } from '../../components/ChoiceField';
+import { LabelledChoice } from '../../components/LabelledChoice';
 import { CopyTextButton } from '../../components/CopyTextButton';
 import { InsecurePollSwitch } from '../../components/InsecurePollSwitch';
 import { platformLabels, useCommands, type CommandForm } from './commandsStore';
@@ -9,11 +9,11 @@ import { platformLabels, useCommands, type CommandForm } from './commandsStore';
 /** Form fields an AppError.field can name; any other field is shown above the output. */
 const knownFields = new Set(['edgeKey', 'edgeId', 'edgeIdGenerator', 'envVars', 'agentSecret', 'platform', 'agentVersion', 'nomadToken', 'os']);
 
-const OS_CHOICES: Choice<TargetOs>[] = [
+const OS_CHOICES: Array<{ value: TargetOs; label: string }> = [
   { value: 'linux', label: 'Linux' },
   { value: 'windows', label: 'Windows' },
 ];
-const EDGE_ID_MODES: Choice<CommandForm['edgeIdMode']>[] = [
+const EDGE_ID_MODES: Array<{ value: CommandForm['edgeIdMode']; label: string }> = [
   { value: 'literal', label: 'Known Edge ID' },
   { value: 'generate', label: 'Generate on the device' },
 ];
@@ -52,7 +52,7 @@ export function CommandBuilder() {
           error={versionError}
           maw={260}
         />
-        <ChoiceField<TargetOs> label="Operating system" data={OS_CHOICES} value={form.os} onChange={set('os')} error={errorFor('os')} />
+        <LabelledChoice<TargetOs> id="command-os-label" label="Operating system" data={OS_CHOICES} value={form.os} onChange={set('os')} error={errorFor('os')} />
       </Group>
 
       <Input.Wrapper label="Platform" error={errorFor('platform')}>
@@ -89,7 +89,7 @@ export function CommandBuilder() {
       />
 
       <Stack gap="xs">
-        <ChoiceField<CommandForm['edgeIdMode']> label="Where the Edge ID comes from" data={EDGE_ID_MODES} value={form.edgeIdMode} onChange={set('edgeIdMode')} />
+        <LabelledChoice<CommandForm['edgeIdMode']> id="command-edge-id-mode-label" label="Where the Edge ID comes from" data={EDGE_ID_MODES} value={form.edgeIdMode} onChange={set('edgeIdMode')} />
         {form.edgeIdMode === 'literal' ? (
           <TextInput
             label="Edge ID"

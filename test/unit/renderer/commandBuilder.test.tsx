@@ -27,6 +27,11 @@ const q = (id: string) => view.container.querySelector(`[data-testid="${id}"]`);
 const output = () => q('command-output')?.textContent ?? null;
 const segmentLabels = (ariaLabel: string) =>
   [...view.container.querySelectorAll(`[aria-label="${ariaLabel}"] label`)].map((l) => l.textContent);
+/** The options of the control named by the visible label reading `label` (aria-labelledby). */
+const labelledSegments = (label: string) => {
+  const named = [...view.container.querySelectorAll('[id]')].find((el) => el.textContent === label);
+  return [...view.container.querySelectorAll(`[aria-labelledby="${named?.id}"] label`)].map((l) => l.textContent);
+};
 
 describe('Command builder', () => {
   it('shows the exact command the core builds, whitespace included, with a copy button', async () => {
@@ -84,7 +89,7 @@ describe('Command builder', () => {
   it('generates the Edge ID on the device with the generator command', async () => {
     view = await render(<CommandBuilder />);
     await typeInto(q('command-edge-key'), KEY);
-    expect(segmentLabels('Where the Edge ID comes from')).toEqual(['Known Edge ID', 'Generate on the device']);
+    expect(labelledSegments('Where the Edge ID comes from')).toEqual(['Known Edge ID', 'Generate on the device']);
     await click([...view.container.querySelectorAll('label')].find((l) => l.textContent === 'Generate on the device')!);
     expect((inputByLabel(view.container, 'Edge ID generator') as HTMLInputElement).value).toBe('uuidgen');
     await waitFor(() => expect(output()).toMatch(/^PORTAINER_EDGE_ID=\$\(uuidgen\) \n\n/));
@@ -94,7 +99,7 @@ describe('Command builder', () => {
   it('offers the platforms the server version supports for the OS', async () => {
     view = await render(<CommandBuilder />);
     await waitFor(() => expect(segmentLabels('Platform')).toEqual(['Kubernetes', 'Docker Swarm', 'Docker Standalone', 'Podman']));
-    expect(segmentLabels('Operating system')).toEqual(['Linux', 'Windows']);
+    expect(labelledSegments('Operating system')).toEqual(['Linux', 'Windows']);
     await click([...view.container.querySelectorAll('label')].find((l) => l.textContent === 'Windows')!);
     await waitFor(() => expect(segmentLabels('Platform')).toEqual(['Docker Swarm', 'Docker Standalone']));
 
