@@ -58,9 +58,9 @@ test('bulk Disassociate: the confirmation lists each bound Edge ID, the server c
   const ctx = await playwright.request.newContext({ extraHTTPHeaders: { Authorization: `Bearer ${served.token}` } });
   const rpc = rpcOf(ctx, served);
   const api = await serverApi(served, rpc);
+  const ids: number[] = [];
   try {
     const names = ['bdis-1', 'bdis-2', 'bdis-3', 'bdis-4'];
-    const ids: number[] = [];
     for (const name of names) ids.push((await rpc.call<{ environment: { id: number } }>('environments:create', { name, pollSeconds: 5 })).environment.id);
 
     // The first three get an agent each; it polls, the server binds its Edge ID. The fourth stays unbound.
@@ -110,6 +110,8 @@ test('bulk Disassociate: the confirmation lists each bound Edge ID, the server c
     }
     for (const groupId of fresh) await rpc.call('agents:stop', { groupId });
   } finally {
+    // The serve process is shared by the worker's specs (some count the environments): leave none behind.
+    for (const id of ids) await rpc.call('environments:delete', { id }).catch(() => undefined);
     await api.close();
     await ctx.dispose();
   }
